@@ -1,0 +1,60 @@
+"""Serve the replica on 127.0.0.1 (a thread for tests, or the foreground for `newscrawl serve`)."""
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .site import ReplicaSite
+
+
+class _Handler(BaseHTTPRequestHandler):
+    site: ReplicaSite
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        host = self.headers.get("Host") or "%s:%s" % self.server.server_address[:2]
+        resp = self.site.handle(self.path, f"http://{host}")
+        self.send_response(resp.status)
+        self.send_header("Content-Type", resp.content_type)
+        self.send_header("Content-Length", str(len(resp.body)))
+        for k, v in resp.headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(resp.body)
+
+    def log_message(self, *args) -> None:  # quiet: the site keeps its own log
+        pass
+
+
+class ReplicaServer:
+    """``with ReplicaServer() as srv: srv.base_url`` serves the replica on a free port."""
+
+    def __init__(self, site: ReplicaSite | None = None, host: str = "127.0.0.1", port: int = 0):
+        self.site = site or ReplicaSite()
+        handler = type("Handler", (_Handler,), {"site": self.site})
+        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd.daemon_threads = True
+        self.thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> "ReplicaServer":
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self.httpd.serve_forever()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self) -> "ReplicaServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -1,0 +1,226 @@
+"""The replica portal: routes, faults, and the truth the crawl is compared against."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from urllib.parse import parse_qs, urlsplit
+
+from . import render
+from .content import CATEGORIES, NAV, ReplicaArticle, build_articles
+
+PAGE_SIZE = 5
+# How each category pages through its listing (SITE.md: the live scheme is unknown).
+PAGINATION = {"finance": "path", "banking": "query", "business": "relnext",
+              "technology": "anext", "investing": "loadmore", "finance/fintech": "path"}
+
+# Pages that are linked but must not become articles.
+NOT_FOUND = "/missing-article-that-moved"
+PDF = "/annual-report-summary-2025"
+EMPTY = "/empty-response-story"
+NO_BODY = "/draft-story-without-text"
+DISALLOWED = "/private-preview"
+FORBIDDEN_PREFIXES = ("/admin/", "/api/", "/tag/", "/author/", "/_next/", "/awards", "/magazine",
+                      DISALLOWED)
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    headers: dict = field(default_factory=dict)
+
+
+class ReplicaSite:
+    """Serves the replica's paths. ``articles`` is the truth; tests may edit it."""
+
+    def __init__(self, articles: list[ReplicaArticle] | None = None):
+        self.articles = articles if articles is not None else build_articles()
+        self.lock = threading.Lock()
+        self.hits: dict[str, int] = {}
+        self.log: list[tuple[str, int]] = []  # (path with query, status)
+        self._index()
+
+    def _index(self) -> None:
+        self.by_slug = {a.slug: a for a in self.articles}
+        ordered = sorted(self.articles, key=lambda a: a.published, reverse=True)
+        self.listed: dict[str, list[ReplicaArticle]] = {c: [] for c in CATEGORIES}
+        for a in ordered:
+            if not a.in_listings:
+                continue
+            for c in [a.category, *a.also_in]:
+                self.listed[c].append(a)
+                parent = c.split("/")[0]
+                if parent != c:
+                    self.listed[parent].append(a)
+        self.ordered = ordered
+
+    def edit(self, slug: str, **changes) -> ReplicaArticle:
+        """Change an article between two crawls (a wire story re-imported)."""
+        with self.lock:
+            new = replace(self.by_slug[slug], **changes)
+            self.articles[self.articles.index(self.by_slug[slug])] = new
+            self._index()
+        return new
+
+    def article_path(self, a: ReplicaArticle) -> str:
+        return f"/{a.slug}/" if a.slash_url else f"/{a.slug}"
+
+    # -- routing ---------------------------------------------------------------------------
+    def handle(self, path_qs: str, base: str) -> Response:
+        parts = urlsplit(path_qs)
+        path, query = parts.path, parse_qs(parts.query)
+        resp = self._route(path, query, base)
+        with self.lock:
+            self.log.append((path_qs, resp.status))
+        return resp
+
+    def requested(self, path: str) -> int:
+        """How many times ``path`` (without query) was requested."""
+        with self.lock:
+            return sum(1 for p, _ in self.log if urlsplit(p).path == path)
+
+    def _route(self, path: str, query: dict, base: str) -> Response:
+        if path == "/robots.txt":
+            return Response(200, render.robots(base).encode(), "text/plain; charset=utf-8")
+        if path == "/":
+            return self._html(self._home())
+        if path in ("/sitemap.xml", "/sitemap-news.xml") or path.startswith("/sitemaps/"):
+            return self._sitemap(path, base)
+        if path in ("/feed/", "/rss.xml"):
+            return Response(200, render.rss(base, self.ordered[:10]).encode(),
+                            "application/rss+xml; charset=utf-8")
+        if path.startswith("/category/"):
+            return self._category(path, query)
+        if path == PDF:
+            return Response(200, b"%PDF-1.4\n% replica annual report\n", "application/pdf")
+        if path == EMPTY:
+            return Response(200, b"")
+        if path == NO_BODY:
+            return self._html(render.no_body_page("Draft story without text"))
+        if path.startswith(FORBIDDEN_PREFIXES):
+            # Served (the live site serves them too) so that a crawl following them shows up.
+            return self._html(render.home_page([], []))
+        slug = path.strip("/")
+        a = self.by_slug.get(slug)
+        if a is None or "/" in slug:
+            return Response(404, b"<html><body><h1>Page not found</h1></body></html>")
+        want = self.article_path(a)
+        if path != want:
+            return Response(301, b"", headers={"Location": want})
+        if a.fail_first:
+            with self.lock:
+                self.hits[path] = self.hits.get(path, 0) + 1
+                odd = self.hits[path] % 2 == 1
+            if odd:
+                return Response(500, b"<html><body>Internal error</body></html>")
+        related = [r for r in self.listed[a.category] if r is not a][:4]
+        peers = self.listed[a.category]
+        i = peers.index(a) if a in peers else -1
+        prev = peers[i + 1] if 0 <= i < len(peers) - 1 else None
+        nxt = peers[i - 1] if i > 0 else None
+        return self._html(render.article_page(a, base, related, prev, nxt))
+
+    def _html(self, text: str) -> Response:
+        return Response(200, text.encode("utf-8"))
+
+    def _variant(self, a: ReplicaArticle, n: int) -> str:
+        """Link variants of one article: the crawler must fetch it once."""
+        p = f"/{a.slug}"
+        return [p, p + "/", p + "?utm_source=newsletter&utm_medium=email", p + "#comments",
+                p + "/?fbclid=IwAR0abc", p + "?gclid=xyz&mc_cid=42"][n % 6]
+
+    def _home(self) -> str:
+        top = self.ordered[:8]
+        cards = [render.card(a, self._variant(a, i + 1)) for i, a in enumerate(top)]
+        cards += [render.card(a, self._variant(a, i + 3)) for i, a in enumerate(top[:3])]
+        extra = [(NOT_FOUND, "A story that moved"), (PDF, "Annual report summary"),
+                 (EMPTY, "An empty page"), (NO_BODY, "A draft"), (DISALLOWED, "Preview"),
+                 ("/admin/login", "Admin"), ("/api/revalidate?secret=1", "Revalidate"),
+                 ("/tag/markets/", "Markets tag"), ("/author/ruth-holloway/", "An author"),
+                 ("/awards/banking-awards-2026/", "Awards"), ("/about-us/", "About"),
+                 ("https://staging.globalbankingandfinance.com/staging-only-story", "Staging"),
+                 ("mailto:editor@example.org", "Write to us")]
+        return render.home_page(cards, extra)
+
+    def _category(self, path: str, query: dict) -> Response:
+        segs = [s for s in path.split("/") if s][1:]
+        page_no = 1
+        if len(segs) >= 2 and segs[-2] == "page" and segs[-1].isdigit():
+            page_no = int(segs[-1])
+            segs = segs[:-2]
+        cat = "/".join(segs)
+        if cat not in CATEGORIES:
+            return Response(404, b"<html><body><h1>Page not found</h1></body></html>")
+        if "page" in query and query["page"][0].isdigit():
+            page_no = int(query["page"][0])
+        items = self.listed[cat]
+        last = max(1, -(-len(items) // PAGE_SIZE))
+        style = PAGINATION[cat]
+        if page_no > last and style != "query":
+            return Response(404, b"<html><body><h1>Page not found</h1></body></html>")
+        chunk = items[(page_no - 1) * PAGE_SIZE: page_no * PAGE_SIZE]
+        cards = [render.card(a, self._variant(a, i + page_no)) for i, a in enumerate(chunk)]
+        subs = [c for c in CATEGORIES if c.startswith(cat + "/")]
+        top = [f'<a href="/{a.slug}">{render.e(a.title)}</a>' for a in self.ordered[:3]]
+        return self._html(render.listing_page(cat, cards, page_no, last, style, subs, top))
+
+    def _sitemap(self, path: str, base: str) -> Response:
+        arts = self.ordered
+        half = (len(arts) + 1) // 2
+        if path == "/sitemap.xml":
+            body = render.sitemap_index(base, ["/sitemaps/posts-1.xml", "/sitemaps/posts-2.xml",
+                                               "/sitemaps/pages.xml"])
+        elif path == "/sitemap-news.xml":
+            body = render.urlset(base, [(f"/{a.slug}", a.published) for a in arts[:10]], news=True)
+        elif path in ("/sitemaps/posts-1.xml", "/sitemaps/posts-2.xml"):
+            chunk = arts[:half] if path.endswith("1.xml") else arts[half:]
+            body = render.urlset(base, [(self.article_path(a), a.updated or a.published) for a in chunk])
+        elif path == "/sitemaps/pages.xml":
+            body = render.urlset(base, [("/about-us/", None), ("/contact-us/", None)]
+                                 + [(f"/category/{c}/", None) for c in NAV])
+        else:
+            return Response(404, b"")
+        return Response(200, body.encode(), "application/xml; charset=utf-8")
+
+
+def expected_articles(site: ReplicaSite, base: str) -> dict[str, dict]:
+    """The fields a correct crawl yields for every replica article, keyed by URL."""
+    from datetime import timezone
+    out = {}
+    for a in site.articles:
+        url = f"{base}/{a.slug}"
+
+        def day_or_time(d: datetime | None) -> datetime | None:
+            if d is None:
+                return None
+            d = d.astimezone(timezone.utc)
+            return d.replace(hour=0, minute=0, second=0) if a.date_only else d
+
+        if a.kind == "legacy":
+            crumbs, language = [], "en-US"
+        elif a.kind == "bare":
+            crumbs, language = [], "en"
+        else:
+            crumbs = [{"name": "Home", "url": base + "/"}] + [
+                {"name": n, "url": base + p} for n, p in render.cat_crumbs(a.category)] + [
+                {"name": a.title, "url": url}]
+            language = "en-GB"
+        image = None
+        if a.image:
+            image = {"url": a.image["url"], "alt": a.image["alt"], "caption": a.image.get("caption")}
+        out[url] = {
+            "url": url, "title": a.title,
+            "category": None if a.kind == "bare" else CATEGORIES[a.category],
+            "breadcrumbs": crumbs, "tags": list(a.tags), "authors": list(a.authors),
+            "publisher": None if a.kind in ("legacy", "bare") else render.SITE_NAME,
+            "source": a.source,
+            "published_at": day_or_time(a.published),
+            "updated_at": day_or_time(a.updated) if a.kind != "legacy" else None,
+            "read_time_minutes": a.read_time, "summary": a.summary, "body": a.body,
+            "key_takeaways": list(a.takeaways),
+            "faq": [{"question": q, "answer": ans} for q, ans in a.faq],
+            "image": image, "language": language,
+        }
+    return out
