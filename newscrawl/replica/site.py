@@ -209,7 +209,8 @@ def expected_articles(site: ReplicaSite, base: str) -> dict[str, dict]:
             language = "en-GB"
         image = None
         if a.image:
-            image = {"url": a.image["url"], "alt": a.image["alt"], "caption": a.image.get("caption")}
+            image = {"url": a.image["url"], "alt": a.image["alt"],
+                     "caption": None if a.kind == "legacy" else a.image.get("caption")}
         out[url] = {
             "url": url, "title": a.title,
             "category": None if a.kind == "bare" else CATEGORIES[a.category],

@@ -1,0 +1,260 @@
+"""Walk an article's HTML as a reader sees it: blocks of text, and the labelled sections
+("Quick Summary", "Key Takeaways", ...) that are not the body.
+
+Sections are found by their visible label, whether the label heads a container
+(``<section><h2>Key Takeaways</h2><ul>..</ul></section>``) or stands flat among the body's
+paragraphs (``<h2>Key Takeaways</h2><ul>..</ul>``). No class name is used.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ..text import clean
+
+SKIP_TAGS = frozenset("""nav aside footer header figure form script style noscript button svg
+    iframe template dialog select input textarea label video audio canvas object map picture
+    source head title meta link""".split())
+SKIP_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner", "search", "dialog"})
+BLOCK_TAGS = frozenset("p h2 h3 h4 h5 h6 blockquote pre li dt dd summary".split())
+LIST_TAGS = frozenset({"ul", "ol", "dl"})
+_BLOCK_XPATH = etree.XPath(" | ".join(f".//{t}" for t in sorted(BLOCK_TAGS | LIST_TAGS)))
+
+# Visible labels of the sections around the body: name -> full-match regex (lower case).
+SECTION_LABELS = {
+    "summary": r"(quick )?summary|in brief|at a glance",
+    "takeaways": r"key takeaways?|takeaways|key points|highlights",
+    "faq": r"(frequently asked questions|faqs?)\b.*",
+    "related": r"more from .+|related( posts| articles| stories| news)?|you may (also )?like|"
+               r"read more|also read|recommended( for you)?|latest (news|posts)|popular( posts)?|top stories",
+    "newsletter": r"why waste money on news and opinion.*|take advantage of our newsletter.*|"
+                  r"(subscribe to|sign up (for|to)) (our )?newsletter.*",
+    "chrome": r"(previous|next) .*(post|article|story)|view all .*|advertisement|sponsored( content)?|"
+              r"share( this)?( article| story| post)?|follow us.*|comments?|leave a (reply|comment)",
+}
+_SECTION_RES = {k: re.compile(rf"(?:{v})\s*:?", re.I) for k, v in SECTION_LABELS.items()}
+_META_START = re.compile(r"^(posted on|published on|published by|last updated|updated:|tags\s*:|"
+                         r"related topics\s*:|\d+\s*min(ute)?s?\s+read)", re.I)
+_READ_TIME = re.compile(r"(\d+)\s*min(?:ute)?s?\s+read", re.I)
+_POSTED = re.compile(r"(?:posted|published) on\s*:?\s*(.+?)(?=\s*[·•|]|\s+\d+\s*min|\s+last updated|$)", re.I)
+_UPDATED = re.compile(r"(?:last updated|updated)\s*:?\s*(?:on\s+)?(.+?)(?=\s*[·•|]|\s+\d+\s*min|$)", re.I)
+_PUBLISHED_BY = re.compile(r"published by\s+(.+?)(?=\s*[·•|]|$)", re.I)
+_TAGS = re.compile(r"^(?:tags|related topics)\s*:\s*(.*)$", re.I)
+_LIMITS = {"summary": 1, "newsletter": 2, "chrome": 0}
+
+
+@dataclass
+class Block:
+    el: etree._Element
+    kind: str  # "heading" | "item" | "text"
+    level: int  # heading rank (2..6); 9 for text
+    text: str
+
+
+@dataclass
+class MetaLine:
+    posted: str | None = None
+    posted_attr: str | None = None
+    updated: str | None = None
+    updated_attr: str | None = None
+    read_time: int | None = None
+    published_by: str | None = None
+    tags: list[str] | None = None
+
+
+@dataclass
+class Walk:
+    body: list[Block] = field(default_factory=list)
+    sections: dict[str, list[Block]] = field(default_factory=dict)
+    section_roots: dict[str, list[etree._Element]] = field(default_factory=dict)
+    meta: MetaLine = field(default_factory=MetaLine)
+
+
+def tag_of(el) -> str:
+    return el.tag.lower() if isinstance(el.tag, str) else ""
+
+
+def skipped(el) -> bool:
+    tag = tag_of(el)
+    if not tag or tag in SKIP_TAGS:
+        return True
+    if (el.get("role") or "").lower() in SKIP_ROLES or el.get("aria-hidden") == "true":
+        return True
+    return el.get("hidden") is not None
+
+
+def text_of(el) -> str:
+    """Visible text of an element, skipping scripts, styles and hidden parts."""
+    parts: list[str] = []
+
+    def rec(node):
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str) and tag_of(child) not in ("script", "style", "noscript", "template"):
+                if tag_of(child) == "br":
+                    parts.append(" ")
+                else:
+                    rec(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    rec(el)
+    return clean("".join(parts))
+
+
+def section_label(text: str) -> str | None:
+    if not text or len(text) > 140:
+        return None
+    for name, rx in _SECTION_RES.items():
+        if rx.fullmatch(text):
+            return name
+    return None
+
+
+def _is_label_block(b: Block) -> bool:
+    """Headings, and short paragraphs that are only bold text, can be labels."""
+    if b.kind == "heading":
+        return True
+    if len(b.text) > 140:
+        return False
+    tag = tag_of(b.el)
+    if tag in ("p", "div", "span", "strong", "b", "dt"):
+        kids = [c for c in b.el if isinstance(c.tag, str)]
+        return bool(kids) and all(tag_of(c) in ("strong", "b", "span") for c in kids) and \
+            not (b.el.text or "").strip()
+    return tag in ("p", "div")
+
+
+def parse_meta_line(el, text: str, meta: MetaLine) -> bool:
+    """Read "Posted on ..", "N min read", "Last updated: ..", "Published by ..", "Tags: ..".
+    Returns True when ``text`` is such a line (it is then not body text)."""
+    if len(text) > 300 or not _META_START.match(text):
+        return False
+    for t in el.iter("time"):
+        ctx = text_of(t.getparent()).lower() if t.getparent() is not None else ""
+        attr = t.get("datetime")
+        if "updated" in ctx:
+            meta.updated_attr = meta.updated_attr or attr
+            meta.updated = meta.updated or text_of(t)
+        else:
+            meta.posted_attr = meta.posted_attr or attr
+            meta.posted = meta.posted or text_of(t)
+    m = _TAGS.match(text)
+    if m:
+        links = [text_of(a) for a in el.iter("a")]
+        meta.tags = [t for t in links if t] or [clean(x) for x in m.group(1).split(",") if clean(x)]
+        return True
+    if (m := _POSTED.search(text)) and not meta.posted:
+        meta.posted = m.group(1)
+    if (m := _UPDATED.search(text)) and not meta.updated:
+        meta.updated = m.group(1)
+    if (m := _READ_TIME.search(text)) and meta.read_time is None:
+        meta.read_time = int(m.group(1))
+    if (m := _PUBLISHED_BY.search(text)) and not meta.published_by:
+        meta.published_by = m.group(1)
+    return True
+
+
+def _has_blocks(el) -> bool:
+    return bool(_BLOCK_XPATH(el))
+
+
+def _first_text_el(el):
+    for node in el.iter():
+        if node is el or not isinstance(node.tag, str):
+            continue
+        if skipped(node):
+            return None
+        if (node.text or "").strip():
+            return node
+    return None
+
+
+class Walker:
+    """One pass over a root element; fills a :class:`Walk`."""
+
+    def __init__(self, root, start_after=None):
+        self.root = root
+        self.out = Walk()
+        self.mode: list | None = None  # [label, rank, count] while inside a flat section
+        self.started = start_after is None
+        self.start_after = start_after
+        self.h1_path = set(start_after.iterancestors()) if start_after is not None else set()
+
+    def run(self) -> Walk:
+        self._walk(self.root)
+        return self.out
+
+    def _container_label(self, el) -> str | None:
+        first = _first_text_el(el)
+        if first is None:
+            return None
+        return section_label(text_of(first))
+
+    def _walk(self, container) -> None:
+        for child in container:
+            if not isinstance(child.tag, str):
+                continue
+            if child is self.start_after:
+                self.started = True
+                continue
+            if skipped(child):
+                if child in self.h1_path:
+                    self.started = True  # the title sits in a header: the body follows it
+                continue
+            tag = tag_of(child)
+            if tag not in BLOCK_TAGS and tag not in LIST_TAGS and _has_blocks(child):
+                label = self._container_label(child)
+                if label and self.started:
+                    self.mode = None
+                    sub = Walker(child).run()
+                    blocks = sub.sections.get(label, []) + sub.body
+                    self.out.sections.setdefault(label, []).extend(blocks)
+                    self.out.section_roots.setdefault(label, []).append(child)
+                    continue
+                self._walk(child)
+                continue
+            if not self.started:
+                self.started = child in self.h1_path
+                continue
+            if tag in LIST_TAGS:
+                for li in child:
+                    if isinstance(li.tag, str) and not skipped(li):
+                        self._block(li, "item")
+                continue
+            kind = "heading" if tag in ("h2", "h3", "h4", "h5", "h6", "summary") else "text"
+            self._block(child, kind)
+
+    def _block(self, el, kind: str) -> None:
+        text = text_of(el)
+        if not text:
+            return
+        tag = tag_of(el)
+        level = int(tag[1]) if kind == "heading" and tag[0] == "h" else (4 if kind == "heading" else 9)
+        b = Block(el, kind, level, text)
+        label = section_label(text) if _is_label_block(b) else None
+        if label:
+            rank = level if kind == "heading" else 2
+            self.mode = [label, rank, 0]
+            self.out.sections.setdefault(label, [])
+            return
+        if parse_meta_line(el, text, self.out.meta):
+            return
+        if self.mode:
+            name, rank, count = self.mode
+            ends = (kind == "heading" and level <= rank) or \
+                   (name in _LIMITS and count >= _LIMITS[name]) or \
+                   (name == "takeaways" and kind != "item" and count > 0)
+            if not ends:
+                self.out.sections[name].append(b)
+                self.mode[2] += 1
+                return
+            self.mode = None
+        self.out.body.append(b)
+
+
+def walk(root, start_after=None) -> Walk:
+    return Walker(root, start_after).run()

@@ -1,0 +1,127 @@
+"""What every extraction layer shares: the page context and small value helpers."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timezone, tzinfo
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import lxml.html
+from parsel import Selector
+
+from ..dates import parse_date
+from ..text import WIRE_AGENCIES, clean
+from ..urls import SiteRules
+
+# The old WordPress ("MVP"/Zox) theme, as SITE.md records it. Settings may replace any entry.
+LEGACY_SELECTORS = {
+    "title": ["h1.mvp-post-title", ".mvp-post-title"],
+    "authors": [".mvp-author-box-name a", ".mvp-author-info-name a", ".mvp-author-box-name"],
+    "published_at": ["time.post-date::attr(datetime)", ".mvp-post-date time::attr(datetime)",
+                     "time.post-date", ".mvp-post-date"],
+    "category": [".mvp-post-cat span", ".mvp-post-cat"],
+    "tags": [".mvp-post-tags a"],
+    "body": ["#mvp-content-main"],
+    "image": ["#mvp-post-feat-img img"],
+    "related_urls": ["#mvp-related-posts a", ".mvp-related-posts a"],
+}
+
+SITE_NAMES = ("Global Banking & Finance Review", "Global Banking and Finance Review", "GBAF")
+
+
+@dataclass
+class ExtractConfig:
+    agencies: tuple[str, ...] = WIRE_AGENCIES
+    site_names: tuple[str, ...] = SITE_NAMES
+    legacy_selectors: dict = field(default_factory=lambda: dict(LEGACY_SELECTORS))
+    default_tz: tzinfo = timezone.utc
+    generic: bool = True  # trafilatura as the last layer for the body
+
+
+class Ctx:
+    """One page being parsed: its selector, URL and the site's rules."""
+
+    def __init__(self, url: str, html: str | Selector, rules: SiteRules, config: ExtractConfig):
+        self.url = url
+        self.sel = html if isinstance(html, Selector) else Selector(text=html, type="html")
+        self.html = None if isinstance(html, Selector) else html
+        self.rules = rules
+        self.config = config
+        self.warnings: list[str] = []
+
+    def date(self, value):
+        return parse_date(value, self.config.default_tz) if isinstance(value, str) else None
+
+    def abs(self, url: str | None) -> str | None:
+        if not url or not isinstance(url, str):
+            return None
+        return urljoin(self.url, url.strip())
+
+    def article_link(self, href: str | None) -> str | None:
+        url = self.abs(href)
+        if url and self.rules.is_article(url):
+            return self.rules.article_url(url)
+        return None
+
+    @staticmethod
+    def strip_number(question: str) -> str:
+        return re.sub(r"^\s*(?:Q\s*)?\d+\s*[.):-]\s*", "", question).strip()
+
+    def strip_site_name(self, title: str | None) -> str | None:
+        title = clean(title)
+        for name in self.config.site_names:
+            for sep in (" - ", " | ", " – ", " — ", " :: "):
+                if title.endswith(sep + name) or title.endswith(sep + name + "®"):
+                    title = title[: title.rindex(sep + name)].strip()
+        return title or None
+
+
+def names_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def html_to_text(value, blocks: bool = False) -> str:
+    """Plain text of a string that may hold HTML."""
+    if not isinstance(value, str):
+        return ""
+    if "<" not in value:
+        return value
+    try:
+        root = lxml.html.fragment_fromstring(value, create_parent="div")
+    except Exception:  # noqa: BLE001 (any markup error: keep the raw text)
+        return re.sub(r"<[^>]+>", " ", value)
+    if not blocks:
+        return root.text_content()
+    paras = [clean(el.text_content()) for el in root.iter("p", "h2", "h3", "h4", "li", "blockquote")]
+    return "\n\n".join(p for p in paras if p) or root.text_content()
+
+
+def unwrap_image(url: str | None) -> str | None:
+    """``/_next/image?url=<real>&w=..`` -> the real image URL."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.path.rstrip("/").endswith("/_next/image"):
+        inner = parse_qs(parts.query).get("url")
+        if inner:
+            return urljoin(url, inner[0])
+    return url
+
+
+def image_dict(ctx: Ctx, value) -> dict | None:
+    """An image from JSON-LD (URL string, ImageObject, or list of either)."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, str):
+        return {"url": unwrap_image(ctx.abs(value))}
+    if isinstance(value, dict):
+        url = value.get("url") or value.get("contentUrl") or value.get("@id")
+        if not isinstance(url, str):
+            return None
+        out = {"url": unwrap_image(ctx.abs(url))}
+        if isinstance(value.get("caption"), str) and clean(value["caption"]):
+            out["caption"] = clean(value["caption"])
+        return out
+    return None
