@@ -35,7 +35,7 @@ SECTION_LABELS = {
               r"share( this)?( article| story| post)?|follow us.*|comments?|leave a (reply|comment)",
 }
 _SECTION_RES = {k: re.compile(rf"(?:{v})\s*:?", re.I) for k, v in SECTION_LABELS.items()}
-_META_START = re.compile(r"^(posted on|published on|published by|last updated|updated:|tags\s*:|"
+META_START = re.compile(r"^(posted on|published on|published by|last updated|updated:|tags\s*:|"
                          r"related topics\s*:|\d+\s*min(ute)?s?\s+read)", re.I)
 _READ_TIME = re.compile(r"(\d+)\s*min(?:ute)?s?\s+read", re.I)
 _POSTED = re.compile(r"(?:posted|published) on\s*:?\s*(.+?)(?=\s*[·•|]|\s+\d+\s*min|\s+last updated|$)", re.I)
@@ -131,7 +131,7 @@ def _is_label_block(b: Block) -> bool:
 def parse_meta_line(el, text: str, meta: MetaLine) -> bool:
     """Read "Posted on ..", "N min read", "Last updated: ..", "Published by ..", "Tags: ..".
     Returns True when ``text`` is such a line (it is then not body text)."""
-    if len(text) > 300 or not _META_START.match(text):
+    if len(text) > 300 or not META_START.match(text):
         return False
     for t in el.iter("time"):
         ctx = text_of(t.getparent()).lower() if t.getparent() is not None else ""

@@ -1,0 +1,186 @@
+"""Discovery pages: category listings, sitemaps, feeds and robots.txt."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo, timezone
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml import etree
+from parsel import Selector
+
+from ..dates import parse_date
+from ..urls import SiteRules
+from .blocks import skipped
+
+_DATE_TEXT = re.compile(r"\b(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4}|\d{4}-\d{2}-\d{2})\b")
+
+
+@dataclass
+class Link:
+    url: str
+    date: datetime | None = None
+
+
+@dataclass
+class Listing:
+    articles: list[Link] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # category URLs linked from the page
+    next_url: str | None = None
+
+
+def _page_of(url: str) -> int:
+    parts = urlsplit(url)
+    m = re.search(r"/page/(\d+)/?$", parts.path)
+    if m:
+        return int(m.group(1))
+    q = parse_qs(parts.query).get("page")
+    return int(q[0]) if q and q[0].isdigit() else 1
+
+
+def with_page(url: str, page: int, style: str) -> str:
+    """``url`` (a category page) moved to ``page`` in the ``path`` or ``query`` style."""
+    parts = urlsplit(url)
+    path = re.sub(r"page/\d+/?$", "", parts.path)
+    query = {k: v for k, v in parse_qs(parts.query).items() if k != "page"}
+    if style == "query":
+        query["page"] = [str(page)]
+    elif page > 1:
+        path = path.rstrip("/") + f"/page/{page}/"
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query, doseq=True), ""))
+
+
+def _card_date(a, tz: tzinfo) -> datetime | None:
+    """The date shown on the listing card around link ``a``."""
+    node = a
+    for _ in range(4):
+        node = node.getparent()
+        if node is None:
+            return None
+        links = {x.get("href", "").split("#")[0].split("?")[0].rstrip("/") for x in node.iter("a")}
+        if len(links) > 1:
+            return None
+        t = node.find(".//time")
+        if t is not None:
+            return parse_date(t.get("datetime") or t.text_content(), tz)
+        m = _DATE_TEXT.search(node.text_content())
+        if m:
+            return parse_date(m.group(0), tz)
+    return None
+
+
+def parse_listing(url: str, html: str | Selector, rules: SiteRules, tz: tzinfo = timezone.utc) -> Listing:
+    sel = html if isinstance(html, Selector) else Selector(text=html, type="html")
+    doc = sel.root
+    out = Listing()
+    seen: set[str] = set()
+    main = doc.find(".//main")
+    root = main if main is not None else doc
+    for a in root.iter("a"):
+        href = a.get("href")
+        if not href:
+            continue
+        absu = urljoin(url, href)
+        if rules.category_path(absu):
+            cat_url = rules.url(f"/category/{rules.category_path(absu)}/")
+            if cat_url not in out.categories:
+                out.categories.append(cat_url)
+            continue
+        if not rules.is_article(absu) or any(skipped(x) for x in a.iterancestors()):
+            continue
+        canon = rules.article_url(absu)
+        if canon not in seen:
+            seen.add(canon)
+            out.articles.append(Link(canon, _card_date(a, tz)))
+    # Category links in the site's navigation too (discovery of sections).
+    for href in doc.xpath("//nav//a/@href | //header//a/@href"):
+        absu = urljoin(url, href)
+        path = rules.category_path(absu)
+        if path:
+            cat_url = rules.url(f"/category/{path}/")
+            if cat_url not in out.categories:
+                out.categories.append(cat_url)
+    out.next_url = _next(url, doc, rules)
+    return out
+
+
+def _next(url: str, doc, rules: SiteRules) -> str | None:
+    nxt = doc.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href')
+    if nxt:
+        return urljoin(url, nxt[0])
+    here = _page_of(url)
+    cat = rules.category_path(url)
+    for href in doc.xpath("//a/@href"):
+        absu = urljoin(url, href)
+        if rules.category_path(absu) == cat and _page_of(absu) == here + 1:
+            return absu
+    return None
+
+
+# ---- sitemaps, feeds, robots.txt -----------------------------------------------------------
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=True)
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def parse_sitemap(body: bytes, tz: tzinfo = timezone.utc) -> tuple[list[str], list[Link]]:
+    """(child sitemap URLs, page links with their dates) of a sitemap or sitemap index."""
+    root = etree.fromstring(body, _PARSER)
+    if root is None:
+        return [], []
+    children, links = [], []
+    for el in root:
+        name = _local(el.tag)
+        vals = {_local(c.tag): (c.text or "").strip() for c in el.iter() if c is not el}
+        loc = vals.get("loc")
+        if not loc:
+            continue
+        if name == "sitemap":
+            children.append(loc)
+        elif name == "url":
+            when = vals.get("publication_date") or vals.get("lastmod")
+            links.append(Link(loc, parse_date(when, tz) if when else None))
+    return children, links
+
+
+def parse_feed(body: bytes, tz: tzinfo = timezone.utc) -> list[Link]:
+    """Item links of an RSS 2.0 or Atom feed, with their dates."""
+    root = etree.fromstring(body, _PARSER)
+    if root is None:
+        return []
+    out = []
+    for el in root.iter():
+        name = _local(el.tag)
+        if name not in ("item", "entry"):
+            continue
+        link, when = None, None
+        for c in el:
+            cname = _local(c.tag)
+            if cname == "link":
+                link = c.get("href") or (c.text or "").strip() or link
+            elif cname in ("pubdate", "published", "date", "updated") and when is None:
+                when = parse_date(c.text, tz)
+        if link:
+            out.append(Link(link, when))
+    return out
+
+
+_FEED_RE = re.compile(r"(?:https?://\S+?|/\S*?)(?:/feed/?|rss\.xml|atom\.xml|\.rss)(?=[\s,;]|$)")
+
+
+def parse_robots(text: str, base_url: str) -> tuple[list[str], list[str]]:
+    """(sitemaps, feeds) named in robots.txt; feeds may be named in comments or rules."""
+    sitemaps, feeds = [], []
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "sitemap" and value.strip():
+            sitemaps.append(urljoin(base_url + "/", value.strip()))
+            continue
+        for m in _FEED_RE.finditer(line):
+            u = urljoin(base_url + "/", m.group(0))
+            if "*" not in u and u not in feeds:
+                feeds.append(u)
+    return sitemaps, feeds

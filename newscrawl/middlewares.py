@@ -1,0 +1,50 @@
+"""Downloader middleware: retries for 429/5xx with exponential backoff."""
+from __future__ import annotations
+
+import asyncio
+import random
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+
+
+def _retry_after(response) -> float | None:
+    value = response.headers.get(b"Retry-After")
+    try:
+        return float(value.decode()) if value else None
+    except ValueError:
+        return None
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's RetryMiddleware, but a retried request waits base * 2**(n-1) seconds
+    (with jitter, capped, or the server's Retry-After) before it is sent again."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.base = settings.getfloat("NEWSCRAWL_BACKOFF_BASE", 2.0)
+        self.cap = settings.getfloat("NEWSCRAWL_BACKOFF_MAX", 120.0)
+
+    def _delay(self, retries: int, hint: float | None) -> float:
+        if hint is not None:
+            return min(hint, self.cap)
+        return min(self.cap, self.base * 2 ** (retries - 1)) * random.uniform(0.8, 1.2)
+
+    def process_response(self, request, response, spider=None):
+        result = super().process_response(request, response)
+        if result is not response and hasattr(result, "meta"):
+            result.meta["newscrawl_backoff"] = self._delay(result.meta.get("retry_times", 1),
+                                                           _retry_after(response))
+        return result
+
+    def process_exception(self, request, exception, spider=None):
+        result = super().process_exception(request, exception)
+        if result is not None and hasattr(result, "meta"):
+            result.meta["newscrawl_backoff"] = self._delay(result.meta.get("retry_times", 1), None)
+        return result
+
+    async def process_request(self, request, spider=None):
+        delay = request.meta.pop("newscrawl_backoff", None)
+        if delay:
+            self.crawler.stats.inc_value("newscrawl/retry/backoff_seconds", round(delay, 3))
+            await asyncio.sleep(delay)
+        return None

@@ -1,0 +1,52 @@
+"""Scrapy settings of newscrawl. Every NEWSCRAWL_* setting is documented in the README."""
+from newscrawl import __version__
+
+BOT_NAME = "newscrawl"
+SPIDER_MODULES = ["newscrawl.spiders"]
+NEWSPIDER_MODULE = "newscrawl.spiders"
+
+# Politeness: a real bot name with a contact URL, robots.txt, AutoThrottle on the live site.
+NEWSCRAWL_CONTACT_URL = "https://github.com/newscrawl/newscrawl#contact"
+USER_AGENT = f"newscrawl/{__version__} (+{NEWSCRAWL_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+DOWNLOAD_TIMEOUT = 30
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+# A base_url on this machine (the replica, a local mirror) is crawled without delays.
+NEWSCRAWL_LOCAL_FAST = True
+
+# Retries for 429 and 5xx with exponential backoff (honouring Retry-After).
+RETRY_ENABLED = True
+RETRY_TIMES = 4
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 520, 522, 524, 408]
+NEWSCRAWL_BACKOFF_BASE = 2.0  # seconds before the first retry; doubles each time
+NEWSCRAWL_BACKOFF_MAX = 120.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newscrawl.middlewares.BackoffRetryMiddleware": 550,
+}
+
+# The site. base_url (spider argument) overrides NEWSCRAWL_BASE_URL.
+NEWSCRAWL_BASE_URL = "https://www.globalbankingandfinance.com"
+NEWSCRAWL_CATEGORIES = ["business", "finance", "banking", "technology", "investing"]
+NEWSCRAWL_SITEMAPS = ["/sitemap.xml", "/sitemap-news.xml"]
+NEWSCRAWL_FEEDS = ["/feed/"]
+NEWSCRAWL_FOLLOW_ARTICLE_LINKS = True  # related and previous/next links of article pages
+NEWSCRAWL_PAGINATION_PROBE = True  # try /page/N+1/ when a listing shows no pager link
+NEWSCRAWL_EXTRA_DENY = []  # regexes of URLs never to follow
+NEWSCRAWL_WIRE_AGENCIES = []  # added to newscrawl.text.WIRE_AGENCIES
+NEWSCRAWL_LEGACY_SELECTORS = {}  # overrides of newscrawl.extract.common.LEGACY_SELECTORS
+NEWSCRAWL_TIMEZONE = "UTC"  # zone of dates the site shows without one
+NEWSCRAWL_GENERIC_EXTRACTION = True  # trafilatura when no other layer finds the body
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+LOGSTATS_INTERVAL = 60.0
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

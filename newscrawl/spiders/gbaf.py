@@ -1,0 +1,284 @@
+"""The `gbaf` spider: discovers and parses every article of Global Banking & Finance Review.
+
+It decides what to fetch and follow; page parsers (newscrawl.extract) turn responses into
+fields; pipelines validate, normalize, dedupe and store.
+"""
+from __future__ import annotations
+
+import ipaddress
+import logging
+import re
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest, UsageError
+from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from ..dates import parse_since
+from ..extract.article import ArticleParser, DropPage
+from ..extract.common import LEGACY_SELECTORS, ExtractConfig
+from ..extract.listing import parse_feed, parse_listing, parse_robots, parse_sitemap, with_page
+from ..text import WIRE_AGENCIES
+from ..urls import SiteRules
+
+logger = logging.getLogger(__name__)
+
+ARGUMENTS = ("base_url", "categories", "max_pages", "since", "urls")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
+
+
+def _is_local(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class GbafSpider(scrapy.Spider):
+    name = "gbaf"
+
+    def __init__(self, base_url=None, categories=None, max_pages=None, since=None, urls=None,
+                 **kwargs):
+        unknown = sorted(k for k in kwargs if not k.startswith("_") and k not in ("name",))
+        if unknown:
+            raise UsageError(f"gbaf: unknown argument(s) {', '.join(unknown)}; "
+                             f"known: {', '.join(ARGUMENTS)}")
+        super().__init__(**{k: v for k, v in kwargs.items() if k.startswith("_")})
+        self.base_url_arg = base_url
+        try:
+            self.categories = self._categories(categories)
+            self.max_pages = self._positive(max_pages, "max_pages")
+            self.since = parse_since(since) if since else None
+        except ValueError as exc:
+            raise UsageError(f"gbaf: {exc}") from None
+        self.urls_arg = [u.strip() for u in (urls or "").split(",") if u.strip()]
+        self.seen_articles: set[str] = set()
+
+    @staticmethod
+    def _categories(value):
+        if value is None:
+            return None
+        cats = [c.strip().strip("/").lower() for c in value.split(",") if c.strip()]
+        bad = [c for c in cats if not _SLUG.match(c)]
+        if not cats or bad:
+            raise ValueError(f"categories must be category slugs such as finance,banking; got {value!r}")
+        return cats
+
+    @staticmethod
+    def _positive(value, name):
+        if value is None:
+            return None
+        try:
+            n = int(value)
+        except ValueError:
+            n = 0
+        if n < 1:
+            raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
+        return n
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider._configure(crawler.settings)
+        return spider
+
+    def _configure(self, settings) -> None:
+        base = self.base_url_arg or settings.get("NEWSCRAWL_BASE_URL")
+        try:
+            self.rules = SiteRules(base, extra_deny=tuple(settings.getlist("NEWSCRAWL_EXTRA_DENY")))
+        except ValueError as exc:
+            raise UsageError(f"gbaf: {exc} (set -a base_url=http://HOST[:PORT])") from None
+        for u in self.urls_arg:
+            if not self.rules.is_article(u):
+                raise UsageError(f"gbaf: urls: {u!r} is not an article URL of {self.rules.base_url}")
+        try:
+            tz = ZoneInfo(settings.get("NEWSCRAWL_TIMEZONE") or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            raise UsageError(f"NEWSCRAWL_TIMEZONE: unknown time zone "
+                             f"{settings.get('NEWSCRAWL_TIMEZONE')!r}; set e.g. Europe/London") from None
+        legacy = dict(LEGACY_SELECTORS)
+        legacy.update(settings.getdict("NEWSCRAWL_LEGACY_SELECTORS"))
+        self.tz = tz
+        self.parser = ArticleParser(self.rules, ExtractConfig(
+            agencies=WIRE_AGENCIES + tuple(settings.getlist("NEWSCRAWL_WIRE_AGENCIES")),
+            legacy_selectors=legacy, default_tz=tz,
+            generic=settings.getbool("NEWSCRAWL_GENERIC_EXTRACTION", True)))
+        self.allowed_domains = [urlsplit(self.rules.base_url).hostname]
+        self.follow_links = settings.getbool("NEWSCRAWL_FOLLOW_ARTICLE_LINKS", True) and not self.urls_arg
+        self.probe = settings.getbool("NEWSCRAWL_PAGINATION_PROBE", True)
+        self.default_categories = [c.strip("/") for c in settings.getlist("NEWSCRAWL_CATEGORIES")]
+        self.sitemaps = [self.rules.url(p) for p in settings.getlist("NEWSCRAWL_SITEMAPS")]
+        self.feeds = [self.rules.url(p) for p in settings.getlist("NEWSCRAWL_FEEDS")]
+        contact = settings.get("NEWSCRAWL_CONTACT_URL")
+        if settings.getpriority("USER_AGENT") <= settings.getpriority("NEWSCRAWL_CONTACT_URL"):
+            from newscrawl import __version__
+            settings.set("USER_AGENT", f"newscrawl/{__version__} (+{contact})", priority="spider")
+        if _is_local(self.rules.base_url) and settings.getbool("NEWSCRAWL_LOCAL_FAST", True):
+            for key, value in (("AUTOTHROTTLE_ENABLED", False), ("DOWNLOAD_DELAY", 0),
+                               ("CONCURRENT_REQUESTS_PER_DOMAIN", 16)):
+                if settings.getpriority(key) <= settings.getpriority("NEWSCRAWL_LOCAL_FAST"):
+                    settings.set(key, value, priority="spider")
+
+    # ---- discovery -------------------------------------------------------------------
+    async def start(self):
+        if self.urls_arg:
+            for u in self.urls_arg:
+                yield self._article_request(self.rules.article_url(u), dont_filter=True)
+            return
+        if self.categories is None:
+            yield scrapy.Request(self.rules.url("/"), callback=self.parse_listing,
+                                 errback=self.on_error, cb_kwargs={"category": None, "page": 1})
+            yield scrapy.Request(self.rules.url("/robots.txt"), callback=self.parse_robots,
+                                 errback=self.on_error, dont_filter=True)
+        for path in self.categories or self.default_categories:
+            yield self._listing_request(self.rules.category_url(path), path, 1)
+
+    def _listing_request(self, url, category, page):
+        return scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
+                              cb_kwargs={"category": category, "page": page})
+
+    def _article_request(self, url, dont_filter=False):
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
+                              dont_filter=dont_filter)
+
+    def _wanted_category(self, path: str) -> bool:
+        if self.categories is None:
+            return True
+        return any(path == c or path.startswith(c + "/") for c in self.categories)
+
+    def parse_robots(self, response):
+        sitemaps, feeds = parse_robots(response.text, self.rules.base_url)
+        for url in dict.fromkeys(sitemaps + self.sitemaps):
+            if self.rules.same_site(url):
+                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+        for url in dict.fromkeys(feeds + self.feeds):
+            if self.rules.same_site(url):
+                yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error)
+
+    def parse_sitemap(self, response):
+        children, links = parse_sitemap(response.body, self.tz)
+        self.crawler.stats.inc_value("newscrawl/discovery/sitemaps")
+        for url in children:
+            if self.rules.same_site(url):
+                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+        yield from self._follow_links(links, "sitemap")
+        for link in links:
+            path = self.rules.category_path(link.url)
+            if path and self._wanted_category(path):
+                yield self._listing_request(self.rules.category_url(path), path, 1)
+
+    def parse_feed(self, response):
+        self.crawler.stats.inc_value("newscrawl/discovery/feeds")
+        yield from self._follow_links(parse_feed(response.body, self.tz), "feed")
+
+    def _follow_links(self, links, via: str):
+        for link in links:
+            if not self.rules.is_article(link.url):
+                continue
+            url = self.rules.article_url(link.url)
+            if self.since and link.date and link.date < self.since:
+                self.crawler.stats.inc_value("newscrawl/skipped/before_since")
+                continue
+            if url not in self.seen_articles:
+                self.seen_articles.add(url)
+                self.crawler.stats.inc_value(f"newscrawl/discovery/{via}")
+                yield self._article_request(url)
+
+    def parse_listing(self, response, category, page):
+        if not isinstance(response, TextResponse):
+            return
+        listing = parse_listing(response.url, response.text, self.rules, self.tz)
+        new = [link for link in listing.articles if link.url not in self.seen_articles]
+        yield from self._follow_links(new, "listing")
+        if category is None or page == 1:  # sections linked from the home page or a category
+            for cat_url in listing.categories:
+                path = self.rules.category_path(cat_url)
+                if path and self._wanted_category(path) and (category is None or path.startswith(category + "/")):
+                    yield self._listing_request(cat_url, path, 1)
+        if category is None:
+            return
+        stop = None
+        if not new:
+            stop = "no_new_links"
+        elif self.max_pages and page >= self.max_pages:
+            stop = "max_pages"
+        elif self.since and all(link.date and link.date < self.since for link in listing.articles):
+            stop = "older_than_since"
+        if stop:
+            self.crawler.stats.inc_value(f"newscrawl/listing/stop/{stop}")
+            return
+        next_url = listing.next_url
+        if next_url is None and self.probe:
+            next_url = with_page(response.url, page + 1, "path")
+            self.crawler.stats.inc_value("newscrawl/listing/probe")
+        if next_url:
+            yield self._listing_request(next_url, category, page + 1)
+
+    # ---- articles --------------------------------------------------------------------
+    def parse_article(self, response):
+        if not isinstance(response, TextResponse) or b"html" not in (
+                response.headers.get(b"Content-Type") or b"text/html").lower():
+            return self._drop(response.url, "not_html")
+        if not response.body.strip():
+            return self._drop(response.url, "empty_response")
+        try:
+            article = self.parser.parse(response.url, response.text)
+        except DropPage as exc:
+            return self._drop(response.url, exc.reason)
+        except Exception:  # noqa: BLE001 (a bad page never stops the crawl)
+            logger.exception("Parser failed on %s", response.url)
+            return self._drop(response.url, "parse_error")
+        self.seen_articles.add(article.url)
+        stats = self.crawler.stats
+        for field_name, layer in article.extraction.items():
+            stats.inc_value(f"newscrawl/extraction/{field_name}/{layer}")
+        if self.since and article.published_at and article.published_at < self.since:
+            stats.inc_value("newscrawl/skipped/before_since")
+            return None
+        out = [article]
+        if self.follow_links:
+            for url in article.related_urls + self._page_links(response):
+                if url not in self.seen_articles:
+                    self.seen_articles.add(url)
+                    stats.inc_value("newscrawl/discovery/article_links")
+                    out.append(self._article_request(url))
+        return out
+
+    def _page_links(self, response) -> list[str]:
+        """Previous/next article links of an article page."""
+        out = []
+        for href in response.xpath("//a[contains(., 'Previous') or contains(., 'Next') "
+                                   "or @rel='prev' or @rel='next']/@href").getall():
+            url = response.urljoin(href)
+            if self.rules.is_article(url):
+                out.append(self.rules.article_url(url))
+        return out
+
+    def _drop(self, url: str, reason: str):
+        self.crawler.stats.inc_value(f"newscrawl/dropped/{reason}")
+        logger.warning("Dropped page %s: %s", url, reason)
+        return None
+
+    def on_error(self, failure):
+        request = failure.request
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            self.crawler.stats.inc_value("newscrawl/skipped/ignored_request")
+            logger.debug("Not fetched %s: %s", request.url, failure.value)
+            return
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            reason = f"http_{status}"
+        else:
+            reason = f"download_{type(failure.value).__name__}"
+        if request.callback == self.parse_article:
+            self._drop(request.url, reason)
+        else:
+            self.crawler.stats.inc_value(f"newscrawl/errors/{reason}")
+            level = logging.INFO if "page" in request.cb_kwargs and request.cb_kwargs["page"] > 1 else logging.WARNING
+            logger.log(level, "Could not fetch %s: %s", request.url, reason)
