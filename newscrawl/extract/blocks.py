@@ -123,9 +123,10 @@ def _is_label_block(b: Block) -> bool:
     tag = tag_of(b.el)
     if tag in ("p", "div", "span", "strong", "b", "dt"):
         kids = [c for c in b.el if isinstance(c.tag, str)]
-        return bool(kids) and all(tag_of(c) in ("strong", "b", "span") for c in kids) and \
-            not (b.el.text or "").strip()
-    return tag in ("p", "div")
+        if not kids:
+            return True
+        return all(tag_of(c) in ("strong", "b", "span") for c in kids) and not (b.el.text or "").strip()
+    return False
 
 
 def parse_meta_line(el, text: str, meta: MetaLine) -> bool:

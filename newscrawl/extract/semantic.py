@@ -136,6 +136,8 @@ def extract(ctx: Ctx) -> dict:
         out["publisher"] = clean(re.sub(r"[®™]", "", m.published_by))
     out["tags"] = m.tags or []
     authors, body_blocks = byline_and_body(w.body)
+    if not authors and root is not None:
+        authors = _header_byline(root, ctx)
     if not authors:
         for el in doc.xpath('//*[@rel="author"] | //*[@itemprop="author"]'):
             authors += split_byline(text_of(el), ctx.config.agencies)
@@ -154,6 +156,17 @@ def extract(ctx: Ctx) -> dict:
     lang = doc.get("lang") or doc.get("xml:lang")
     out["language"] = clean(lang) or None
     return {k: v for k, v in out.items() if v}
+
+
+def _header_byline(root, ctx: Ctx) -> list[str]:
+    """A "By ..." line beside the title (often in a <header> the body walk skips)."""
+    for el in root.iter("p", "div", "span", "address"):
+        if any(anc.tag in ("nav", "footer", "aside") for anc in el.iterancestors()):
+            continue
+        text = text_of(el)
+        if len(text) <= 160 and looks_like_byline(text):
+            return split_byline(text, ctx.config.agencies)
+    return []
 
 
 def _precedes(a, b) -> bool:

@@ -13,7 +13,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         host = self.headers.get("Host") or "%s:%s" % self.server.server_address[:2]
-        resp = self.site.handle(self.path, f"http://{host}")
+        resp = self.site.handle(self.path, f"http://{host}", self.headers.get("User-Agent", ""))
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)
         self.send_header("Content-Length", str(len(resp.body)))

@@ -40,6 +40,7 @@ class ReplicaSite:
         self.lock = threading.Lock()
         self.hits: dict[str, int] = {}
         self.log: list[tuple[str, int]] = []  # (path with query, status)
+        self.user_agents: set[str] = set()
         self._index()
 
     def _index(self) -> None:
@@ -68,13 +69,19 @@ class ReplicaSite:
         return f"/{a.slug}/" if a.slash_url else f"/{a.slug}"
 
     # -- routing ---------------------------------------------------------------------------
-    def handle(self, path_qs: str, base: str) -> Response:
+    def handle(self, path_qs: str, base: str, user_agent: str = "") -> Response:
         parts = urlsplit(path_qs)
         path, query = parts.path, parse_qs(parts.query)
         resp = self._route(path, query, base)
         with self.lock:
             self.log.append((path_qs, resp.status))
+            self.user_agents.add(user_agent)
         return resp
+
+    def reset_log(self) -> None:
+        with self.lock:
+            self.log.clear()
+            self.user_agents.clear()
 
     def requested(self, path: str) -> int:
         """How many times ``path`` (without query) was requested."""

@@ -110,7 +110,10 @@ class GbafSpider(scrapy.Spider):
             legacy_selectors=legacy, default_tz=tz,
             generic=settings.getbool("NEWSCRAWL_GENERIC_EXTRACTION", True)))
         self.allowed_domains = [urlsplit(self.rules.base_url).hostname]
-        self.follow_links = settings.getbool("NEWSCRAWL_FOLLOW_ARTICLE_LINKS", True) and not self.urls_arg
+        # An incremental (since) run finds new articles in listings, sitemaps and feeds;
+        # related links of articles lead only into the archive.
+        self.follow_links = (settings.getbool("NEWSCRAWL_FOLLOW_ARTICLE_LINKS", True)
+                             and not self.urls_arg and self.since is None)
         self.probe = settings.getbool("NEWSCRAWL_PAGINATION_PROBE", True)
         self.default_categories = [c.strip("/") for c in settings.getlist("NEWSCRAWL_CATEGORIES")]
         self.sitemaps = [self.rules.url(p) for p in settings.getlist("NEWSCRAWL_SITEMAPS")]

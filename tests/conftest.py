@@ -1,0 +1,70 @@
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from newscrawl.replica import ReplicaServer, ReplicaSite
+
+ROOT = Path(__file__).resolve().parent.parent
+FAST = ["-s", "NEWSCRAWL_BACKOFF_BASE=0.05", "-s", "LOG_LEVEL=INFO"]
+
+
+@pytest.fixture(scope="session")
+def replica():
+    """The replica portal, served on 127.0.0.1 for the whole session."""
+    with ReplicaServer(ReplicaSite()) as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_replica():
+    """A replica of its own, for tests that edit articles or count requests."""
+    with ReplicaServer(ReplicaSite()) as server:
+        yield server
+
+
+@dataclass
+class CrawlResult:
+    returncode: int
+    items: list[dict]
+    stats: dict
+    log: str
+
+    @property
+    def by_url(self) -> dict[str, dict]:
+        return {i["url"]: i for i in self.items}
+
+
+def run_crawl(tmp_path: Path, *args: str, env: dict | None = None, check: bool = True) -> CrawlResult:
+    """A real `gbaf` crawl in a subprocess; returns its items, stats and log."""
+    out = tmp_path / f"crawl-{len(list(tmp_path.glob('crawl-*')))}"
+    out.mkdir()
+    log_file = out / "crawl.log"
+    cmd = [sys.executable, str(ROOT / "tests" / "crawl_runner.py"), str(out), *FAST, *args,
+           "-s", f"LOG_FILE={log_file}"]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=240,
+                          env={**os.environ, **(env or {})})
+    log = (log_file.read_text() if log_file.exists() else "") + proc.stdout + proc.stderr
+    if check and proc.returncode != 0:
+        raise AssertionError(f"crawl failed ({proc.returncode}):\n{log[-4000:]}")
+    items_path = out / "items.jsonl"
+    items = [json.loads(line) for line in items_path.read_text().splitlines()] if items_path.exists() else []
+    stats_path = out / "stats.json"
+    stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
+    return CrawlResult(proc.returncode, items, stats, log)
+
+
+def as_jsonable(value):
+    """Expected values in the form a JSON feed holds them."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [as_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: as_jsonable(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,154 @@
+"""Real crawls of the served replica (the `gbaf` spider, end to end)."""
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+import pytest
+
+from newscrawl.replica import expected_articles
+from newscrawl.replica.site import DISALLOWED, EMPTY, NO_BODY, NOT_FOUND, PDF
+
+from .conftest import as_jsonable, run_crawl
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def full(replica, tmp_path_factory):
+    replica.site.reset_log()
+    result = run_crawl(tmp_path_factory.mktemp("full"), "-a", f"base_url={replica.base_url}")
+    return result, list(replica.site.log), set(replica.site.user_agents)
+
+
+def test_every_article_once_with_correct_fields(full, replica):
+    result, _, _ = full
+    expected = expected_articles(replica.site, replica.base_url)
+    urls = [i["url"] for i in result.items]
+    assert len(urls) == len(set(urls)), "an article was yielded twice"
+    assert set(urls) == set(expected)
+    for url, want in expected.items():
+        got = result.by_url[url]
+        for field, value in want.items():
+            assert got[field] == as_jsonable(value), (url, field)
+
+
+def test_kinds_of_page_read_from_their_layer(full, replica):
+    result, _, _ = full
+    kinds = {f"{replica.base_url}/{a.slug}": a.kind for a in replica.site.articles}
+    for item in result.items:
+        layers = item["extraction"]
+        kind = kinds[item["url"]]
+        if kind == "modern":
+            assert layers["title"] == "jsonld" and layers["published_at"] == "jsonld"
+        elif kind == "meta":
+            assert layers["title"] == "meta" and layers["published_at"] == "meta"
+        elif kind == "labels":
+            assert layers["published_at"] == "semantic" and layers["body"] == "semantic"
+        elif kind == "legacy":
+            assert layers["body"] == "legacy" and layers["authors"] == "legacy"
+        elif kind == "bare":
+            assert layers["body"] == "generic"
+    assert result.stats["newscrawl/extraction/body/generic"] == 1
+
+
+def test_derived_fields(full):
+    result, _, _ = full
+    for item in result.items:
+        assert item["word_count"] == len(item["body"].split()) or item["word_count"] > 0
+        assert len(item["content_hash"]) == 64
+        crawled = datetime.fromisoformat(item["crawled_at"])
+        assert crawled.utcoffset().total_seconds() == 0
+        for f in ("published_at", "updated_at"):
+            if item[f]:
+                assert item[f].endswith("+00:00")
+
+
+def test_bad_pages_dropped_with_reason(full):
+    result, _, _ = full
+    s = result.stats
+    assert s["newscrawl/dropped/not_html"] == 1
+    assert s["newscrawl/dropped/empty_response"] == 1
+    assert s["newscrawl/dropped/no_body"] == 1
+    assert s["newscrawl/dropped/http_404"] == 1
+    assert "Dropped page" in result.log and NO_BODY in result.log
+    assert s["finish_reason"] == "finished"
+    bad = {f"{u}" for u in (NOT_FOUND, PDF, EMPTY, NO_BODY)}
+    assert not [i for i in result.items if urlsplit(i["url"]).path in bad]
+
+
+def test_polite_and_fetches_each_article_once(full, replica):
+    _, log, agents = full
+    paths = [urlsplit(p).path for p, _ in log]
+    assert not [p for p in paths if p.startswith(("/admin/", "/api/", "/tag/", "/author/", "/awards",
+                                                  "/_next/", DISALLOWED))]
+    assert not [p for p, _ in log if "utm_" in p or "fbclid" in p or "gclid" in p]
+    for a in replica.site.articles:
+        path = replica.site.article_path(a)
+        assert paths.count(path) == (2 if a.fail_first else 1), path
+        if not a.slash_url:
+            assert paths.count(path + "/") == 0
+    assert [s for p, s in log if p == f"/{[a for a in replica.site.articles if a.fail_first][0].slug}"] == [500, 200]
+    assert paths.count("/robots.txt") >= 1
+    assert len(agents) == 1 and "newscrawl/" in next(iter(agents)) and "+http" in next(iter(agents))
+
+
+def test_discovery_uses_sitemaps_feeds_and_pagination(full, replica):
+    result, log, _ = full
+    paths = {p for p, _ in log}
+    for p in ("/sitemap.xml", "/sitemaps/posts-1.xml", "/sitemaps/posts-2.xml", "/sitemap-news.xml",
+              "/feed/", "/category/finance/page/2/", "/category/banking/?page=2",
+              "/category/business/page/2/", "/category/technology/?page=2",
+              "/category/investing/page/2/", "/category/finance/fintech/"):
+        assert p in paths, p
+    # an article only the sitemaps list is found
+    assert f"{replica.base_url}/archive-note-on-bond-ladders" in result.by_url
+
+
+def test_categories_and_max_pages(replica, tmp_path):
+    replica.site.reset_log()
+    result = run_crawl(tmp_path, "-a", f"base_url={replica.base_url}", "-a", "categories=finance",
+                       "-a", "max_pages=1", "-s", "NEWSCRAWL_FOLLOW_ARTICLE_LINKS=False")
+    paths = [p for p, _ in replica.site.log]
+    assert "/category/finance/" in paths and "/category/finance/fintech/" in paths
+    assert "/category/finance/page/2/" not in paths
+    assert not [p for p in paths if p.startswith(("/category/banking", "/sitemap", "/feed"))]
+    finance = replica.site.listed["finance"][:5] + replica.site.listed["finance/fintech"][:5]
+    assert {i["url"] for i in result.items} == {f"{replica.base_url}/{a.slug}" for a in finance}
+
+
+def test_since_skips_older_articles_and_stops_paging(replica, tmp_path):
+    since = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    replica.site.reset_log()
+    result = run_crawl(tmp_path, "-a", f"base_url={replica.base_url}", "-a", "since=2026-06-01")
+    want = {f"{replica.base_url}/{a.slug}" for a in replica.site.articles if a.published >= since}
+    assert want and {i["url"] for i in result.items} == want
+    assert result.stats.get("newscrawl/skipped/before_since", 0) > 0
+    paths = [p for p, _ in replica.site.log]
+    old = [a for a in replica.site.articles if a.published < since]
+    assert not [a for a in old if replica.site.article_path(a) in paths and a.in_listings
+                and a.kind != "legacy"], "old articles were fetched although listings dated them"
+
+
+def test_urls_argument_parses_just_those(replica, tmp_path):
+    a, b = replica.site.articles[0], replica.site.articles[4]
+    replica.site.reset_log()
+    urls = f"{replica.base_url}/{a.slug}/?utm_source=x,{replica.base_url}/{b.slug}"
+    result = run_crawl(tmp_path, "-a", f"base_url={replica.base_url}", "-a", f"urls={urls}")
+    assert sorted(i["url"] for i in result.items) == sorted(
+        f"{replica.base_url}/{x.slug}" for x in (a, b))
+    assert {urlsplit(p).path for p, _ in replica.site.log} <= {
+        "/robots.txt", f"/{a.slug}", f"/{b.slug}", f"/{b.slug}/"}
+
+
+@pytest.mark.parametrize("arg, message", [
+    ("since=2025-13-45", "since must be a date as YYYY-MM-DD"),
+    ("since=last week", "since must be a date as YYYY-MM-DD"),
+    ("max_pages=abc", "max_pages must be a whole number"),
+    ("categories=Fin ance", "categories must be category slugs"),
+    ("base_url=ftp://example.org", "base_url must be an http(s) URL"),
+    ("catgories=finance", "unknown argument(s) catgories"),
+])
+def test_bad_arguments_fail_at_start(tmp_path, arg, message):
+    result = run_crawl(tmp_path, "-a", arg, check=False)
+    assert result.returncode != 0
+    assert message in result.log
+    assert not result.items
