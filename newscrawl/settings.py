@@ -1,4 +1,6 @@
 """Scrapy settings of newscrawl. Every NEWSCRAWL_* setting is documented in the README."""
+import os
+
 from newscrawl import __version__
 
 BOT_NAME = "newscrawl"
@@ -50,3 +52,25 @@ LOGSTATS_INTERVAL = 60.0
 TELNETCONSOLE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Storage. MONGO_URI (setting or environment variable) selects MongoDB; without it articles
+# go to the embedded SQLite store under NEWSCRAWL_DATA_DIR.
+MONGO_URI = os.environ.get("MONGO_URI") or None
+MONGO_DATABASE = os.environ.get("MONGO_DATABASE") or "newscrawl"
+NEWSCRAWL_MONGO_TIMEOUT_MS = 5000
+NEWSCRAWL_DATA_DIR = os.environ.get("NEWSCRAWL_DATA_DIR") or "data"
+NEWSCRAWL_SPILL_DIR = None  # default: <NEWSCRAWL_DATA_DIR>/spill
+NEWSCRAWL_BATCH_SIZE = 200
+NEWSCRAWL_FLUSH_SECONDS = 5.0
+NEWSCRAWL_STORE_RETRIES = 5
+NEWSCRAWL_STORE_BACKOFF = 1.0  # seconds; doubles each retry
+NEWSCRAWL_HISTORY_MAX = 10
+NEWSCRAWL_DEFAULT_LANGUAGE = "en"
+ITEM_PIPELINES = {
+    "newscrawl.pipelines.ValidatePipeline": 100,
+    "newscrawl.pipelines.NormalizePipeline": 200,
+    "newscrawl.pipelines.DedupePipeline": 300,
+    "newscrawl.pipelines.StorePipeline": 900,
+}
+EXTENSIONS = {"newscrawl.runs.CrawlRunRecorder": 600}
+LOG_FORMATTER = "newscrawl.logformatter.LogFormatter"

@@ -343,7 +343,7 @@ def _generated(i: int, rng: random.Random, base_date: datetime) -> ReplicaArticl
             authors = []
     updated = None
     if i % 4 == 1 and kind != "labels":
-        updated = published + timedelta(days=rng.randint(1, 30), hours=2)
+        updated = min(published + timedelta(days=rng.randint(1, 30), hours=2), base_date)
     tags = rng.sample([topic.capitalize(), firm, "Markets", "Regulation", "Economy",
                        "Interest rates", "Growth"], 3)
     legacy = kind == "legacy"

@@ -50,6 +50,9 @@ class GbafSpider(scrapy.Spider):
             raise UsageError(f"gbaf: unknown argument(s) {', '.join(unknown)}; "
                              f"known: {', '.join(ARGUMENTS)}")
         super().__init__(**{k: v for k, v in kwargs.items() if k.startswith("_")})
+        self.crawl_args = {k: v for k, v in (("base_url", base_url), ("categories", categories),
+                                              ("max_pages", max_pages), ("since", since),
+                                              ("urls", urls)) if v is not None}
         self.base_url_arg = base_url
         try:
             self.categories = self._categories(categories)

@@ -1,0 +1,257 @@
+"""`newscrawl` command: demo, serve, query, export, stats, replay."""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from datetime import datetime
+
+from .dates import parse_since
+
+CSV_FIELDS = ("url", "title", "category", "published_at", "updated_at", "authors", "source", "tags",
+              "summary", "read_time_minutes", "word_count", "language", "content_hash",
+              "first_seen_at", "last_seen_at", "version", "body")
+
+
+def settings_from(args):
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
+    from scrapy.utils.project import get_project_settings
+    s = get_project_settings()
+    if getattr(args, "mongo_uri", None):
+        s.set("MONGO_URI", args.mongo_uri, priority="cmdline")
+    if getattr(args, "data_dir", None):
+        s.set("NEWSCRAWL_DATA_DIR", args.data_dir, priority="cmdline")
+    return s
+
+
+def _store(args):
+    from .store import StoreUnavailable, open_store
+    try:
+        store = open_store(settings_from(args), quiet=True)
+        store.ensure_indexes()
+        return store
+    except StoreUnavailable as exc:
+        sys.exit(f"newscrawl: {exc}")
+
+
+def _json(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def _date_arg(value: str) -> datetime:
+    try:
+        return parse_since(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _filters(args):
+    from .store import Filters
+    return Filters(category=args.category, tag=args.tag, author=args.author, since=args.since,
+                   until=args.until, search=args.search, limit=getattr(args, "limit", None))
+
+
+def _csv_row(doc: dict) -> dict:
+    row = {}
+    for f in CSV_FIELDS:
+        v = doc.get(f)
+        if isinstance(v, list):
+            v = "; ".join(x if isinstance(x, str) else json.dumps(x, default=_json) for x in v)
+        elif isinstance(v, datetime):
+            v = v.isoformat()
+        row[f] = v
+    return row
+
+
+def write_docs(docs, fmt: str, out) -> int:
+    n = 0
+    if fmt == "csv":
+        w = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
+        w.writeheader()
+        for d in docs:
+            w.writerow(_csv_row(d))
+            n += 1
+    elif fmt == "json":
+        out.write("[")
+        for d in docs:
+            out.write((",\n" if n else "\n") + json.dumps(d, default=_json, ensure_ascii=False))
+            n += 1
+        out.write("\n]\n")
+    elif fmt == "jsonl":
+        for d in docs:
+            out.write(json.dumps(d, default=_json, ensure_ascii=False) + "\n")
+            n += 1
+    else:  # table
+        for d in docs:
+            when = d["published_at"].strftime("%Y-%m-%d %H:%M") if d.get("published_at") else "-"
+            out.write(f"{when}  {(d.get('category') or '-')[:12]:<12}  {d['title'][:70]:<70}  {d['url']}\n")
+            n += 1
+    return n
+
+
+def cmd_query(args) -> int:
+    store = _store(args)
+    n = write_docs(store.find(_filters(args)), args.format, sys.stdout)
+    if args.format == "table":
+        print(f"({n} articles)", file=sys.stderr)
+    store.close()
+    return 0
+
+
+def cmd_export(args) -> int:
+    store = _store(args)
+    with open(args.out, "w", encoding="utf-8", newline="") as out:
+        n = write_docs(store.find(_filters(args)), args.format, out)
+    store.close()
+    print(f"Exported {n} articles to {args.out}")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    store = _store(args)
+    by_cat, by_day = store.counts_by(args.days)
+    print(f"Store: {store.kind} {store.where}\nArticles: {store.count()}\n\nBy category:")
+    for cat, n in by_cat.items():
+        print(f"  {cat or '(none)':<24} {n}")
+    print("\nBy day published (latest first):")
+    for day, n in by_day.items():
+        print(f"  {day}  {n}")
+    print("\nLast crawl runs:")
+    for run in store.last_runs(args.runs):
+        c = run.get("counts") or {}
+        print(f"  {run['started_at']:%Y-%m-%d %H:%M} {run.get('finish_reason') or run.get('status'):<26} "
+              f"new {c.get('new', 0)}, updated {c.get('updated', 0)}, unchanged {c.get('unchanged', 0)}, "
+              f"dropped {sum((c.get('dropped') or {}).values())}, spilled {c.get('spilled', 0)}  "
+              f"{json.dumps(run.get('arguments') or {})}")
+    store.close()
+    return 0
+
+
+def cmd_replay(args) -> int:
+    from .normalize import normalize
+    from .pipelines import now_ms
+    from .store import ArticleWriter, Counts, StoreUnavailable
+    from .store.spill import read_spill
+    from .validate import validate
+    store = _store(args)
+    writer = ArticleWriter(store, settings_from(args).getint("NEWSCRAWL_HISTORY_MAX", 10))
+    total, bad = Counts(), 0
+    try:
+        for batch in read_spill(args.file):
+            good = []
+            for item in batch:
+                if validate(item):
+                    bad += 1
+                else:
+                    good.append(normalize(item))
+            total.add(writer.write(good, now_ms()))
+    except (StoreUnavailable, ValueError, OSError) as exc:
+        sys.exit(f"newscrawl replay: {exc}")
+    finally:
+        store.close()
+    print(f"Replayed {args.file} into {store.kind} {store.where}: {total.new} new, "
+          f"{total.updated} updated, {total.unchanged} unchanged, {bad} invalid")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .replica import ReplicaServer, ReplicaSite, build_articles
+    server = ReplicaServer(ReplicaSite(build_articles(args.articles)), port=args.port)
+    print(f"Replica of the portal at {server.base_url}/ (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from scrapy.crawler import CrawlerProcess
+
+    from .replica import ReplicaServer, ReplicaSite
+    settings = settings_from(args)
+    settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
+    with ReplicaServer(ReplicaSite()) as server:
+        print(f"Serving the offline replica of the portal at {server.base_url}/")
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler("gbaf")
+        process.crawl(crawler, base_url=server.base_url)
+        process.start()
+    stats = crawler.stats.get_stats()
+    where = stats.get("newscrawl/store", "?")
+    print(f"\nCrawled {stats.get('response_received_count', 0)} pages; stored "
+          f"{stats.get('newscrawl/store/new', 0)} new, {stats.get('newscrawl/store/updated', 0)} updated, "
+          f"{stats.get('newscrawl/store/unchanged', 0)} unchanged articles in {where}.")
+    dropped = {k.split("/")[-1]: v for k, v in stats.items() if k.startswith("newscrawl/dropped/")}
+    if dropped:
+        print("Dropped on purpose (the replica has bad pages): " +
+              ", ".join(f"{k} {v}" for k, v in sorted(dropped.items())))
+    print(f"Finish reason: {stats.get('finish_reason')}\n\nLatest articles:")
+    store = _store(args)
+    from .store import Filters
+    write_docs(store.find(Filters(limit=10)), "table", sys.stdout)
+    store.close()
+    print("\nTry: newscrawl query --category finance | newscrawl stats | "
+          "newscrawl export --format csv --out articles.csv")
+    return 0 if stats.get("finish_reason") == "finished" else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="newscrawl", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def store_opts(sp):
+        sp.add_argument("--mongo-uri", help="MongoDB URI (default: MONGO_URI; none: embedded store)")
+        sp.add_argument("--data-dir", help="folder of the embedded store (default: ./data)")
+
+    def filter_opts(sp):
+        sp.add_argument("--category")
+        sp.add_argument("--tag")
+        sp.add_argument("--author", help="part of an author's name, any case")
+        sp.add_argument("--since", type=_date_arg, help="published on or after YYYY-MM-DD")
+        sp.add_argument("--until", type=_date_arg, help="published before YYYY-MM-DD")
+        sp.add_argument("--search", help="words in the title, summary or body")
+
+    d = sub.add_parser("demo", help="serve the offline replica and crawl it into the default store")
+    store_opts(d)
+    d.add_argument("--log-level", default="WARNING")
+    d.set_defaults(fn=cmd_demo)
+    s = sub.add_parser("serve", help="serve the offline replica on 127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--articles", type=int, default=34, help="generated articles beside the hand-written ones")
+    s.set_defaults(fn=cmd_serve)
+    q = sub.add_parser("query", help="articles in the store, newest first")
+    store_opts(q)
+    filter_opts(q)
+    q.add_argument("--limit", type=int, default=20)
+    q.add_argument("--format", choices=("table", "json", "jsonl", "csv"), default="table")
+    q.set_defaults(fn=cmd_query)
+    e = sub.add_parser("export", help="stream articles to a file")
+    store_opts(e)
+    filter_opts(e)
+    e.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    e.add_argument("--out", required=True)
+    e.set_defaults(fn=cmd_export, limit=None)
+    st = sub.add_parser("stats", help="counts by category and day, last crawl runs")
+    store_opts(st)
+    st.add_argument("--days", type=int, default=14)
+    st.add_argument("--runs", type=int, default=5)
+    st.set_defaults(fn=cmd_stats)
+    r = sub.add_parser("replay", help="load a spill file (JSON Lines) into the store")
+    store_opts(r)
+    r.add_argument("file")
+    r.set_defaults(fn=cmd_replay)
+    return p
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

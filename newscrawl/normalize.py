@@ -1,0 +1,113 @@
+"""Normalization of a validated article: clean text, canonical URL, UTC dates, BCP 47."""
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime, timezone
+
+from .dates import parse_date
+from .text import WIRE_AGENCIES, clean, clean_block, content_hash, nfc, split_byline, word_count
+from .urls import canonicalize
+
+_MOJIBAKE = re.compile("[ÃÂâ][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LANG_NAMES = {"english": "en", "french": "fr", "german": "de", "spanish": "es", "arabic": "ar"}
+_LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]([a-zA-Z]{4}))?(?:[-_]([a-zA-Z]{2}|\d{3}))?$")
+
+
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8 read as Windows-1252 ("donâ€™t" -> "don’t"), only when it clearly helps."""
+    if not _MOJIBAKE.search(text):
+        return text
+    for enc in ("cp1252", "latin-1"):
+        try:
+            fixed = text.encode(enc).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if len(_MOJIBAKE.findall(fixed)) < len(_MOJIBAKE.findall(text)):
+            return fixed
+    return text
+
+
+def text(value, block: bool = False) -> str:
+    """Entities decoded, mojibake repaired, NFC, control characters and extra white space gone.
+    Curly quotes are kept."""
+    if value is None:
+        return ""
+    s = html.unescape(str(value))
+    s = fix_mojibake(s)
+    s = _CONTROL.sub("", nfc(s))
+    return clean_block(s) if block else clean(s)
+
+
+def language(value) -> str | None:
+    """BCP 47 tag: 'en_GB' -> 'en-GB', 'EN' -> 'en', 'English' -> 'en'."""
+    if not value:
+        return None
+    v = str(value).strip()
+    if v.lower() in _LANG_NAMES:
+        return _LANG_NAMES[v.lower()]
+    m = _LANG.match(v)
+    if not m:
+        return None
+    lang, script, region = m.groups()
+    out = lang.lower()
+    if script:
+        out += "-" + script.title()
+    if region:
+        out += "-" + region.upper()
+    return out
+
+
+def utc(value) -> datetime | None:
+    """Aware UTC datetime at millisecond precision (what MongoDB keeps)."""
+    d = parse_date(value) if value is not None else None
+    if d is None:
+        return None
+    d = d.astimezone(timezone.utc)
+    return d.replace(microsecond=d.microsecond // 1000 * 1000)
+
+
+def tags(values) -> list[str]:
+    out, seen = [], set()
+    for v in values or []:
+        t = text(v)
+        if t and t.lower() not in seen:
+            seen.add(t.lower())
+            out.append(t)
+    return out
+
+
+def authors(values, agencies=WIRE_AGENCIES) -> list[str]:
+    out: list[str] = []
+    for v in values or []:
+        for name in split_byline(text(v), agencies):
+            if name not in out:
+                out.append(name)
+    return out
+
+
+def normalize(item: dict, default_language: str | None = "en", agencies=WIRE_AGENCIES) -> dict:
+    d = dict(item)
+    d["url"] = canonicalize(text(d["url"]), trailing_slash=False)
+    for name in ("title", "category", "publisher", "source", "summary"):
+        d[name] = text(d.get(name)) or None
+    d["body"] = text(d["body"], block=True)
+    d["tags"] = tags(d.get("tags"))
+    d["authors"] = authors(d.get("authors"), agencies)
+    d["key_takeaways"] = [t for t in (text(x) for x in d.get("key_takeaways") or []) if t]
+    d["faq"] = [{"question": text(q["question"]), "answer": text(q["answer"])}
+                for q in d.get("faq") or [] if text(q.get("question")) and text(q.get("answer"))]
+    d["breadcrumbs"] = [{"name": text(c.get("name")), "url": c.get("url")}
+                        for c in d.get("breadcrumbs") or [] if isinstance(c, dict) and text(c.get("name"))]
+    img = d.get("image")
+    d["image"] = {"url": img["url"], "caption": text(img.get("caption")) or None,
+                  "alt": text(img.get("alt")) or None} if img else None
+    d["related_urls"] = list(dict.fromkeys(canonicalize(u, trailing_slash=False)
+                                           for u in d.get("related_urls") or []))
+    for name in ("published_at", "updated_at", "crawled_at"):
+        d[name] = utc(d.get(name))
+    d["language"] = language(d.get("language")) or default_language
+    d["word_count"] = word_count(d["body"])
+    d["content_hash"] = content_hash(d["body"])
+    return d

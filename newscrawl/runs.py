@@ -1,0 +1,79 @@
+"""The `crawl_runs` record: one document per crawl, written at start and at finish."""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timezone
+
+from scrapy import signals
+
+from .store import StoreUnavailable, open_store
+
+logger = logging.getLogger(__name__)
+
+
+def summarize(stats: dict) -> tuple[dict, dict]:
+    """(counts, extraction layers per field) from a crawl's stats."""
+    def group(prefix):
+        return {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)}
+
+    counts = {
+        "scraped": stats.get("item_scraped_count", 0),
+        "pages": stats.get("response_received_count", 0),
+        "new": stats.get("newscrawl/store/new", 0),
+        "updated": stats.get("newscrawl/store/updated", 0),
+        "unchanged": stats.get("newscrawl/store/unchanged", 0),
+        "spilled": stats.get("newscrawl/store/spilled", 0),
+        "dropped": group("newscrawl/dropped/"),
+        "errors": {**group("newscrawl/errors/"), **({"store": stats["newscrawl/store/errors"]}
+                                                     if "newscrawl/store/errors" in stats else {}),
+                   **({"log_errors": stats["log_count/ERROR"]} if "log_count/ERROR" in stats else {})},
+    }
+    extraction: dict[str, dict] = {}
+    for key, n in group("newscrawl/extraction/").items():
+        field, _, layer = key.partition("/")
+        extraction.setdefault(field, {})[layer] = n
+    return counts, extraction
+
+
+class CrawlRunRecorder:
+    """Extension: records each crawl in the store's `crawl_runs` collection."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.store = None
+        self.run: dict = {}
+        crawler.newscrawl_run_id = uuid.uuid4().hex
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_opened(self, spider):
+        self.store = open_store(self.crawler.settings, quiet=True)
+        self.run = {"run_id": self.crawler.newscrawl_run_id, "spider": spider.name,
+                    "arguments": dict(getattr(spider, "crawl_args", {})),
+                    "store": f"{self.store.kind} {self.store.where}",
+                    "started_at": datetime.now(timezone.utc), "status": "running"}
+        self._save()
+
+    def spider_closed(self, spider, reason):
+        if self.store is None:
+            return
+        counts, extraction = summarize(self.crawler.stats.get_stats())
+        self.run.update(finished_at=datetime.now(timezone.utc), finish_reason=reason,
+                        status="finished", counts=counts, extraction=extraction)
+        self._save()
+        logger.info("Crawl run %s: %d new, %d updated, %d unchanged, %d dropped, stored in %s",
+                    self.run["run_id"][:8], counts["new"], counts["updated"], counts["unchanged"],
+                    sum(counts["dropped"].values()), self.run["store"])
+        self.store.close()
+        self.store = None
+
+    def _save(self):
+        try:
+            self.store.save_run(self.run)
+        except StoreUnavailable as exc:
+            logger.error("Could not record the crawl run %s: %s", self.run["run_id"], exc)

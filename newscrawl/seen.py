@@ -1,0 +1,60 @@
+"""A compact set of URLs seen in this run: 64-bit hashes in an open-addressing table.
+
+About 16 bytes per URL (1M URLs: ~16 MiB), against ~150 bytes for a set of URL strings.
+Two URLs share a 64-bit hash with a chance of about 3e-8 in a run of a million.
+"""
+from __future__ import annotations
+
+import hashlib
+from array import array
+
+
+def url_hash(url: str) -> int:
+    h = int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest(), "little")
+    return h or 1  # 0 marks an empty slot
+
+
+class SeenUrls:
+    def __init__(self, capacity: int = 1 << 16):
+        size = 1
+        while size < capacity * 2:
+            size <<= 1
+        self._table = array("Q", bytes(8 * size))
+        self._mask = size - 1
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def add(self, url: str) -> bool:
+        """Add ``url``; False if it was already there."""
+        h = url_hash(url)
+        table, mask = self._table, self._mask
+        i = h & mask
+        while True:
+            slot = table[i]
+            if slot == 0:
+                table[i] = h
+                self._count += 1
+                if self._count * 2 > len(table):
+                    self._grow()
+                return True
+            if slot == h:
+                return False
+            i = (i + 1) & mask
+
+    def _grow(self) -> None:
+        old = self._table
+        self._table = array("Q", bytes(8 * len(old) * 2))
+        self._mask = len(self._table) - 1
+        table, mask = self._table, self._mask
+        for h in old:
+            if h:
+                i = h & mask
+                while table[i]:
+                    i = (i + 1) & mask
+                table[i] = h
+
+    @property
+    def nbytes(self) -> int:
+        return self._table.itemsize * len(self._table)

@@ -1,0 +1,161 @@
+"""Store-agnostic storage logic: change detection, history, idempotent upserts.
+
+A store (MongoDB or the embedded SQLite default) only does four things: read the state
+of a batch of URLs, read old field values, apply a batch of operations, and query.
+Everything that decides *what* to write lives here, once, for both stores.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+logger = logging.getLogger(__name__)
+
+# Fields whose change makes a new version of an article (with a history entry).
+CONTENT_FIELDS = ("title", "category", "breadcrumbs", "tags", "authors", "publisher", "source",
+                  "published_at", "updated_at", "read_time_minutes", "summary", "content_hash",
+                  "key_takeaways", "faq", "image", "language")
+# Kept in history when they change: content_hash stands for the body, which is kept too.
+HISTORY_FIELDS = tuple(f for f in CONTENT_FIELDS if f != "content_hash") + ("body",)
+INTERNAL_FIELDS = ("_id", "_hashes")
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be reached now; the write may succeed later."""
+
+
+def _json_default(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def field_hashes(doc: dict) -> dict[str, str]:
+    return {f: hashlib.sha1(json.dumps(doc.get(f), sort_keys=True, default=_json_default,
+                                       ensure_ascii=False).encode()).hexdigest()[:16]
+            for f in CONTENT_FIELDS}
+
+
+@dataclass
+class Insert:
+    doc: dict  # the whole document, with first_seen_at, last_seen_at, version, history
+
+
+@dataclass
+class Touch:
+    url: str
+    seen_at: datetime
+
+
+@dataclass
+class Update:
+    url: str
+    version: int  # applies only if the stored version is still this one
+    fields: dict  # new values (content fields, body, derived fields, _hashes)
+    history_entry: dict  # {"changed_at", "version", "fields": {name: old value}}
+    seen_at: datetime
+
+
+@dataclass
+class Counts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    round_trips: int = 0
+
+    def add(self, other: "Counts") -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.round_trips += other.round_trips
+
+
+@dataclass
+class Applied:
+    """What a store reports back: which inserts and updates did not take (a race with
+    another writer); those items are classified again."""
+    inserted: set[str] = field(default_factory=set)
+    updated: set[str] = field(default_factory=set)
+
+
+class ArticleWriter:
+    """Writes batches of normalized article dicts into a store, idempotently."""
+
+    def __init__(self, store, history_max: int = 10, max_rounds: int = 3):
+        self.store = store
+        self.history_max = history_max
+        self.max_rounds = max_rounds
+
+    def write(self, items: list[dict], now: datetime) -> Counts:
+        pending = {i["url"]: i for i in items}  # last one of a URL wins within a batch
+        counts = Counts()
+        for _ in range(self.max_rounds):
+            if not pending:
+                break
+            pending = self._round(pending, now, counts)
+        if pending:
+            raise StoreUnavailable(f"{len(pending)} articles kept conflicting with other writers")
+        return counts
+
+    def _round(self, pending: dict[str, dict], now: datetime, counts: Counts) -> dict[str, dict]:
+        state = self.store.fetch_state(list(pending))
+        counts.round_trips += 1
+        inserts, touches, updates = [], [], []
+        changed_by_url: dict[str, list[str]] = {}
+        for url, item in pending.items():
+            hashes = field_hashes(item)
+            old = state.get(url)
+            if old is None:
+                doc = dict(item, _hashes=hashes, first_seen_at=now, last_seen_at=now, version=1,
+                           history=[])
+                inserts.append(Insert(doc))
+                continue
+            old_hashes = old.get("_hashes") or {}
+            changed = [f for f in CONTENT_FIELDS if old_hashes.get(f) != hashes[f]]
+            if not changed:
+                touches.append(Touch(url, now))
+            else:
+                changed_by_url[url] = changed
+        if changed_by_url:
+            wanted = sorted({f if f != "content_hash" else "body" for fs in changed_by_url.values() for f in fs})
+            old_values = self.store.fetch_fields(list(changed_by_url), wanted)
+            counts.round_trips += 1
+            for url, changed in changed_by_url.items():
+                item = pending[url]
+                names = [f if f != "content_hash" else "body" for f in changed]
+                before = old_values.get(url, {})
+                entry = {"changed_at": now, "version": state[url].get("version", 1),
+                         "fields": {n: before.get(n) for n in names if n in HISTORY_FIELDS}}
+                new_fields = {k: v for k, v in item.items() if k != "url"}
+                new_fields["_hashes"] = field_hashes(item)
+                updates.append(Update(url, state[url].get("version", 1), new_fields, entry, now))
+        applied = self.store.apply(inserts, touches, updates, self.history_max)
+        counts.round_trips += 1
+        counts.new += len(applied.inserted)
+        counts.updated += len(applied.updated)
+        counts.unchanged += len(touches)
+        retry = {i.doc["url"]: pending[i.doc["url"]] for i in inserts if i.doc["url"] not in applied.inserted}
+        retry.update({u.url: pending[u.url] for u in updates if u.url not in applied.updated})
+        if retry:
+            logger.info("Another writer changed %d articles meanwhile; classifying them again", len(retry))
+        return retry
+
+
+@dataclass
+class Filters:
+    """Filters of `newscrawl query` and `newscrawl export`."""
+    category: str | None = None
+    tag: str | None = None
+    author: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    search: str | None = None
+    limit: int | None = None
+
+
+def public(doc: dict) -> dict:
+    """A stored document without the store's internal fields."""
+    return {k: v for k, v in doc.items() if k not in INTERNAL_FIELDS}

@@ -1,0 +1,225 @@
+"""MongoDB, the production store (pymongo)."""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from urllib.parse import urlsplit, urlunsplit
+
+import pymongo
+from pymongo import ASCENDING, DESCENDING, TEXT, UpdateOne
+from pymongo import errors as mongo_errors
+
+from .base import Applied, Filters, StoreUnavailable, public
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT = (mongo_errors.ConnectionFailure, mongo_errors.ServerSelectionTimeoutError,
+             mongo_errors.NetworkTimeout, mongo_errors.AutoReconnect, mongo_errors.ExecutionTimeout,
+             mongo_errors.WTimeoutError)
+INDEXES = [
+    ([("url", ASCENDING)], {"name": "url_unique", "unique": True}),
+    ([("published_at", DESCENDING)], {"name": "published_at_desc"}),
+    ([("category", ASCENDING), ("published_at", DESCENDING)], {"name": "category_published_at"}),
+    ([("tags", ASCENDING)], {"name": "tags"}),
+    ([("title", TEXT), ("summary", TEXT), ("body", TEXT)],
+     {"name": "text", "weights": {"title": 10, "summary": 5, "body": 1}, "default_language": "english"}),
+]
+
+# One client per process and URI, shared by every user in the process.
+_clients: dict[str, list] = {}
+_clients_lock = threading.Lock()
+
+
+def mask_uri(uri: str) -> str:
+    """The URI with its password replaced by ***."""
+    parts = urlsplit(uri)
+    if parts.password:
+        netloc = parts.netloc.replace(":" + parts.password + "@", ":***@", 1)
+        return urlunsplit(parts._replace(netloc=netloc))
+    return re.sub(r"://([^:/@]+):[^@/]+@", r"://\1:***@", uri)
+
+
+def _connect(uri: str, timeout_ms: int):
+    if uri.startswith("mongomock://"):  # pymongo-compatible fake, for tests and try-outs
+        import mongomock_ng
+        return mongomock_ng.MongoClient(tz_aware=True)
+    return pymongo.MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=timeout_ms,
+                               connectTimeoutMS=timeout_ms, appname="newscrawl")
+
+
+def acquire_client(uri: str, timeout_ms: int = 5000):
+    with _clients_lock:
+        entry = _clients.get(uri)
+        if entry is None:
+            entry = _clients[uri] = [_connect(uri, timeout_ms), 0]
+        entry[1] += 1
+        return entry[0]
+
+
+def release_client(uri: str) -> None:
+    with _clients_lock:
+        entry = _clients.get(uri)
+        if entry is None:
+            return
+        entry[1] -= 1
+        if entry[1] <= 0 and not uri.startswith("mongomock://"):  # the fake keeps its data
+            entry[0].close()
+            del _clients[uri]
+
+
+class MongoStore:
+    kind = "mongodb"
+
+    def __init__(self, uri: str, database: str = "newscrawl", timeout_ms: int = 5000):
+        self.uri = uri
+        self.where = f"{mask_uri(uri)} database {database}"
+        self.client = acquire_client(uri, timeout_ms)
+        db = self.client[database]
+        self.articles = db["articles"]
+        self.runs = db["crawl_runs"]
+        try:
+            self.client.admin.command("ping")
+        except TRANSIENT as exc:
+            self.close()
+            raise StoreUnavailable(
+                f"MongoDB at {mask_uri(uri)} is unreachable ({type(exc).__name__}). Start the server "
+                f"(`docker compose up -d mongo`), or fix MONGO_URI, or unset MONGO_URI to use the "
+                f"embedded store under ./data/.") from None
+
+    def close(self) -> None:
+        if self.client is not None:
+            release_client(self.uri)
+            self.client = None
+
+    def _call(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except TRANSIENT as exc:
+            raise StoreUnavailable(f"MongoDB at {mask_uri(self.uri)}: {type(exc).__name__}") from exc
+
+    def ensure_indexes(self) -> None:
+        have = self._call(self.articles.index_information)
+        for keys, opts in INDEXES:
+            if opts["name"] not in have:
+                self._call(self.articles.create_index, keys, **opts)
+        if "started_at_desc" not in self._call(self.runs.index_information):
+            self._call(self.runs.create_index, [("started_at", DESCENDING)], name="started_at_desc")
+
+    # ---- writes ----------------------------------------------------------------------
+    def fetch_state(self, urls: list[str]) -> dict[str, dict]:
+        cur = self._call(self.articles.find, {"url": {"$in": urls}},
+                         {"_id": 0, "url": 1, "version": 1, "_hashes": 1})
+        return {d["url"]: d for d in self._call(list, cur)}
+
+    def fetch_fields(self, urls: list[str], fields: list[str]) -> dict[str, dict]:
+        proj = {"_id": 0, "url": 1, **{f: 1 for f in fields}}
+        cur = self._call(self.articles.find, {"url": {"$in": urls}}, proj)
+        return {d["url"]: d for d in self._call(list, cur)}
+
+    def apply(self, inserts, touches, updates, history_max: int) -> Applied:
+        ops, kinds = [], []
+        for ins in inserts:
+            doc = dict(ins.doc)
+            seen = doc.pop("last_seen_at")
+            ops.append(UpdateOne({"url": doc["url"]},
+                                 {"$setOnInsert": doc, "$max": {"last_seen_at": seen}}, upsert=True))
+            kinds.append(("insert", doc["url"]))
+        for t in touches:
+            ops.append(UpdateOne({"url": t.url}, {"$max": {"last_seen_at": t.seen_at}}))
+            kinds.append(("touch", t.url))
+        for u in updates:
+            ops.append(UpdateOne(
+                {"url": u.url, "version": u.version},
+                {"$set": u.fields, "$inc": {"version": 1}, "$max": {"last_seen_at": u.seen_at},
+                 "$push": {"history": {"$each": [u.history_entry], "$slice": -history_max}}}))
+            kinds.append(("update", u.url))
+        if not ops:
+            return Applied()
+        try:
+            result = self._call(self.articles.bulk_write, ops, ordered=False)
+            upserted = set(result.upserted_ids or {})
+            failed: set[int] = set()
+        except mongo_errors.BulkWriteError as exc:
+            details = exc.details or {}
+            upserted = {u["index"] for u in details.get("upserted", [])}
+            failed = {e["index"] for e in details.get("writeErrors", [])}
+            other = [e for e in details.get("writeErrors", []) if e.get("code") != 11000]
+            if other:  # not a race on the unique url: the store refuses these documents
+                raise StoreUnavailable(f"MongoDB refused {len(other)} writes: {other[0].get('errmsg')}") from exc
+            result = None
+        applied = Applied(inserted={url for i, (k, url) in enumerate(kinds) if k == "insert" and i in upserted})
+        update_urls = [url for i, (k, url) in enumerate(kinds) if k == "update" and i not in failed]
+        if result is not None and len(upserted) == len(inserts) and \
+                result.matched_count == len(touches) + len(updates):
+            applied.updated = set(update_urls)  # every op matched: no race, no extra read
+        elif update_urls:
+            # Which updates matched their expected version? Those whose version moved on.
+            want = {u.url: (u.version + 1, u.fields["_hashes"]) for u in updates}
+            state = self.fetch_state(update_urls)
+            applied.updated = {url for url in update_urls
+                               if (state.get(url, {}).get("version"), state.get(url, {}).get("_hashes")) == want[url]}
+        return applied
+
+    # ---- runs ------------------------------------------------------------------------
+    def save_run(self, run: dict) -> None:
+        self._call(self.runs.replace_one, {"run_id": run["run_id"]}, run, upsert=True)
+
+    def last_runs(self, n: int = 5) -> list[dict]:
+        cur = self.runs.find({}, {"_id": 0}).sort("started_at", DESCENDING).limit(n)
+        return self._call(list, cur)
+
+    # ---- queries ---------------------------------------------------------------------
+    def _resolve(self, field: str, value: str) -> str:
+        """The stored spelling of a category or tag typed in any case (exact, indexed match)."""
+        for v in self._call(self.articles.distinct, field):
+            if isinstance(v, str) and v.lower() == value.lower():
+                return v
+        return value
+
+    def _filter(self, f: Filters) -> dict:
+        q: dict = {}
+        if f.category:
+            q["category"] = self._resolve("category", f.category)
+        if f.tag:
+            q["tags"] = self._resolve("tags", f.tag)
+        if f.author:
+            q["authors"] = {"$regex": re.escape(f.author), "$options": "i"}
+        if f.since or f.until:
+            q["published_at"] = {k: v for k, v in (("$gte", f.since), ("$lt", f.until)) if v}
+        return q
+
+    def find(self, f: Filters):
+        q = self._filter(f)
+        if f.search:
+            q_text = dict(q, **{"$text": {"$search": f.search}})
+            try:
+                cur = self.articles.find(q_text, {"_id": 0, "_hashes": 0})
+                cur = cur.sort("published_at", DESCENDING)
+                if f.limit:
+                    cur = cur.limit(f.limit)
+                for doc in cur:
+                    yield public(doc)
+                return
+            except NotImplementedError:  # mongomock has no $text: match the words instead
+                words = [re.escape(w) for w in f.search.split()]
+                q["$and"] = [{"$or": [{k: {"$regex": w, "$options": "i"}} for k in ("title", "summary", "body")]}
+                             for w in words]
+        cur = self.articles.find(q, {"_id": 0, "_hashes": 0}).sort("published_at", DESCENDING)
+        if f.limit:
+            cur = cur.limit(f.limit)
+        for doc in cur:
+            yield public(doc)
+
+    def count(self) -> int:
+        return self._call(self.articles.count_documents, {})
+
+    def counts_by(self, days: int = 14) -> tuple[dict, dict]:
+        by_cat = {d["_id"]: d["n"] for d in self._call(self.articles.aggregate, [
+            {"$group": {"_id": "$category", "n": {"$sum": 1}}}, {"$sort": {"n": -1}}])}
+        by_day: dict = {}
+        for d in self._call(self.articles.find, {}, {"_id": 0, "published_at": 1}):
+            if d.get("published_at"):
+                key = d["published_at"].date().isoformat()
+                by_day[key] = by_day.get(key, 0) + 1
+        return by_cat, dict(sorted(by_day.items(), reverse=True)[:days])

@@ -1,0 +1,45 @@
+"""Spill files: articles that could not be written, as JSON Lines, for `newscrawl replay`."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from .sqlite import _dates
+
+
+def _default(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+class SpillFile:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.count = 0
+
+    def write(self, items: list[dict]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as f:
+            for item in items:
+                f.write(json.dumps(item, ensure_ascii=False, default=_default) + "\n")
+        self.count += len(items)
+
+
+def read_spill(path: Path, batch: int = 500):
+    """Batches of article dicts from a spill (or any JSON Lines export) file."""
+    out = []
+    with Path(path).open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                out.append(_dates(json.loads(line)))
+            except ValueError as exc:
+                raise ValueError(f"{path}:{n}: not a JSON line ({exc})") from None
+            if len(out) >= batch:
+                yield out
+                out = []
+    if out:
+        yield out

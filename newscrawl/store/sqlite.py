@@ -1,0 +1,238 @@
+"""The embedded default store: one SQLite file (JSON documents, FTS5 full-text search).
+
+SQLite ships with Python, is a maintained, real embedded database, and gives what the
+storage logic needs: transactions (a batch is written at once), a unique key on `url`,
+indexes, and full-text search. montydb and mongita were tried and lack bulk writes or
+unique indexes.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from datetime import datetime
+from pathlib import Path
+
+from .base import Applied, Filters, StoreUnavailable
+
+DATE_FIELDS = ("published_at", "updated_at", "crawled_at", "first_seen_at", "last_seen_at",
+               "changed_at", "started_at", "finished_at")
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    url TEXT PRIMARY KEY,
+    doc TEXT NOT NULL,
+    published_at TEXT,
+    category TEXT COLLATE NOCASE,
+    version INTEGER NOT NULL,
+    first_seen_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    history TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS articles_published_at ON articles (published_at DESC);
+CREATE INDEX IF NOT EXISTS articles_category_published_at ON articles (category, published_at DESC);
+CREATE TABLE IF NOT EXISTS article_tags (
+    url TEXT NOT NULL, tag TEXT NOT NULL COLLATE NOCASE, PRIMARY KEY (url, tag)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_tags_tag ON article_tags (tag);
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (title, summary, body);
+CREATE TABLE IF NOT EXISTS crawl_runs (run_id TEXT PRIMARY KEY, started_at TEXT, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS crawl_runs_started_at ON crawl_runs (started_at DESC);
+"""
+
+
+def _enc(value) -> str:
+    return json.dumps(value, ensure_ascii=False,
+                      default=lambda v: v.isoformat() if isinstance(v, datetime) else str(v))
+
+
+def _dates(obj):
+    """Turn the ISO strings of known date fields back into datetimes (recursively)."""
+    if isinstance(obj, list):
+        return [_dates(x) for x in obj]
+    if isinstance(obj, dict):
+        out = {}
+        for k, v in obj.items():
+            if k in DATE_FIELDS and isinstance(v, str):
+                try:
+                    v = datetime.fromisoformat(v)
+                except ValueError:
+                    pass
+            out[k] = _dates(v) if isinstance(v, (dict, list)) else v
+        return out
+    return obj
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+class SQLiteStore:
+    kind = "sqlite"
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.where = str(self.path.resolve())
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None,
+                                      check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreUnavailable(f"cannot open the embedded store {self.where}: {exc}; "
+                                   f"set NEWSCRAWL_DATA_DIR to a writable folder") from None
+        self.lock = threading.Lock()
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def _tx(self, fn):
+        with self.lock:
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    out = fn(self.db)
+                except BaseException:
+                    self.db.execute("ROLLBACK")
+                    raise
+                self.db.execute("COMMIT")
+                return out
+            except sqlite3.OperationalError as exc:
+                raise StoreUnavailable(f"embedded store {self.where}: {exc}") from exc
+
+    def ensure_indexes(self) -> None:
+        with self.lock:
+            self.db.executescript(SCHEMA)
+
+    # ---- writes ----------------------------------------------------------------------
+    def fetch_state(self, urls: list[str]) -> dict[str, dict]:
+        out = {}
+        with self.lock:
+            for i in range(0, len(urls), 500):
+                chunk = urls[i:i + 500]
+                rows = self.db.execute(
+                    f"SELECT url, version, json_extract(doc, '$._hashes') FROM articles "
+                    f"WHERE url IN ({','.join('?' * len(chunk))})", chunk)
+                for url, version, hashes in rows:
+                    out[url] = {"url": url, "version": version, "_hashes": json.loads(hashes or "{}")}
+        return out
+
+    def fetch_fields(self, urls: list[str], fields: list[str]) -> dict[str, dict]:
+        out = {}
+        with self.lock:
+            for url in urls:
+                row = self.db.execute("SELECT doc FROM articles WHERE url = ?", (url,)).fetchone()
+                if row:
+                    doc = _dates(json.loads(row[0]))
+                    out[url] = {f: doc.get(f) for f in fields}
+        return out
+
+    def _index_text(self, db, rowid: int, doc: dict, replace: bool) -> None:
+        if replace:
+            db.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
+            db.execute("DELETE FROM article_tags WHERE url = ?", (doc["url"],))
+        db.execute("INSERT INTO articles_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
+                   (rowid, doc.get("title"), doc.get("summary"), doc.get("body")))
+        db.executemany("INSERT OR IGNORE INTO article_tags (url, tag) VALUES (?, ?)",
+                       [(doc["url"], t) for t in doc.get("tags") or []])
+
+    def apply(self, inserts, touches, updates, history_max: int) -> Applied:
+        def run(db):
+            applied = Applied()
+            for ins in inserts:
+                d = dict(ins.doc)
+                meta = {k: d.pop(k) for k in ("first_seen_at", "last_seen_at", "version", "history")}
+                cur = db.execute(
+                    "INSERT INTO articles (url, doc, published_at, category, version, first_seen_at,"
+                    " last_seen_at, history) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
+                    (d["url"], _enc(d), _iso(d.get("published_at")), d.get("category"), meta["version"],
+                     _iso(meta["first_seen_at"]), _iso(meta["last_seen_at"]), _enc(meta["history"])))
+                if cur.rowcount == 1:
+                    applied.inserted.add(d["url"])
+                    self._index_text(db, cur.lastrowid, d, replace=False)
+            db.executemany("UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE url = ?",
+                           [(_iso(t.seen_at), t.url) for t in touches])
+            for u in updates:
+                row = db.execute("SELECT rowid, doc, history FROM articles WHERE url = ? AND version = ?",
+                                 (u.url, u.version)).fetchone()
+                if row is None:
+                    continue  # another writer got there first
+                rowid, doc_json, history_json = row
+                doc = json.loads(doc_json)
+                doc.update(json.loads(_enc(u.fields)))
+                history = (json.loads(history_json) + [json.loads(_enc(u.history_entry))])[-history_max:]
+                db.execute(
+                    "UPDATE articles SET doc = ?, published_at = ?, category = ?, version = version + 1,"
+                    " last_seen_at = max(last_seen_at, ?), history = ? WHERE rowid = ?",
+                    (_enc(doc), doc.get("published_at"), doc.get("category"), _iso(u.seen_at),
+                     _enc(history), rowid))
+                self._index_text(db, rowid, doc, replace=True)
+                applied.updated.add(u.url)
+            return applied
+        return self._tx(run)
+
+    # ---- runs ------------------------------------------------------------------------
+    def save_run(self, run: dict) -> None:
+        self._tx(lambda db: db.execute(
+            "INSERT INTO crawl_runs (run_id, started_at, doc) VALUES (?, ?, ?) "
+            "ON CONFLICT (run_id) DO UPDATE SET doc = excluded.doc",
+            (run["run_id"], _iso(run.get("started_at")), _enc(run))))
+
+    def last_runs(self, n: int = 5) -> list[dict]:
+        with self.lock:
+            rows = self.db.execute("SELECT doc FROM crawl_runs ORDER BY started_at DESC LIMIT ?", (n,))
+            return [_dates(json.loads(r[0])) for r in rows]
+
+    # ---- queries ---------------------------------------------------------------------
+    def find(self, f: Filters):
+        where, args = [], []
+        if f.category:
+            where.append("category = ?")
+            args.append(f.category)
+        if f.tag:
+            where.append("url IN (SELECT url FROM article_tags WHERE tag = ?)")
+            args.append(f.tag)
+        if f.author:
+            where.append("EXISTS (SELECT 1 FROM json_each(articles.doc, '$.authors') WHERE value LIKE ?)")
+            args.append(f"%{f.author}%")
+        if f.since:
+            where.append("published_at >= ?")
+            args.append(_iso(f.since))
+        if f.until:
+            where.append("published_at < ?")
+            args.append(_iso(f.until))
+        if f.search:
+            terms = " ".join('"' + w.replace('"', '""') + '"' for w in f.search.split())
+            where.append("rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            args.append(terms)
+        sql = ("SELECT doc, first_seen_at, last_seen_at, version, history FROM articles"
+               + (" WHERE " + " AND ".join(where) if where else "")
+               + " ORDER BY published_at DESC" + (" LIMIT ?" if f.limit else ""))
+        if f.limit:
+            args.append(f.limit)
+        cur = self.db.cursor()  # streams rows: flat memory on large exports
+        cur.execute(sql, args)
+        while True:
+            rows = cur.fetchmany(500)
+            if not rows:
+                break
+            for doc, first, last, version, history in rows:
+                d = json.loads(doc)
+                d.pop("_hashes", None)
+                d.update(first_seen_at=first, last_seen_at=last, version=version,
+                         history=json.loads(history))
+                yield _dates(d)
+
+    def count(self) -> int:
+        with self.lock:
+            return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def counts_by(self, days: int = 14) -> tuple[dict, dict]:
+        with self.lock:
+            by_cat = dict(self.db.execute(
+                "SELECT category, count(*) FROM articles GROUP BY category ORDER BY count(*) DESC"))
+            by_day = dict(self.db.execute(
+                "SELECT substr(published_at, 1, 10) d, count(*) FROM articles WHERE published_at IS NOT NULL "
+                "GROUP BY d ORDER BY d DESC LIMIT ?", (days,)))
+        return by_cat, by_day
