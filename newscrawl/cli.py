@@ -21,6 +21,8 @@ def settings_from(args):
     s = get_project_settings()
     if getattr(args, "mongo_uri", None):
         s.set("MONGO_URI", args.mongo_uri, priority="cmdline")
+    if getattr(args, "mongo_database", None):
+        s.set("MONGO_DATABASE", args.mongo_database, priority="cmdline")
     if getattr(args, "data_dir", None):
         s.set("NEWSCRAWL_DATA_DIR", args.data_dir, priority="cmdline")
     return s
@@ -206,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def store_opts(sp):
         sp.add_argument("--mongo-uri", help="MongoDB URI (default: MONGO_URI; none: embedded store)")
+        sp.add_argument("--mongo-database", help="MongoDB database (default: MONGO_DATABASE or newscrawl)")
         sp.add_argument("--data-dir", help="folder of the embedded store (default: ./data)")
 
     def filter_opts(sp):

@@ -9,24 +9,23 @@ from .dates import parse_date
 from .text import WIRE_AGENCIES, clean, clean_block, content_hash, nfc, split_byline, word_count
 from .urls import canonicalize
 
-_MOJIBAKE = re.compile("[ÃÂâ][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e]")
+# A UTF-8 lead byte read as Windows-1252, then its continuation bytes.
+_CONT = "\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
+_MOJIBAKE = re.compile(f"[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}|[\u00f0-\u00f4][{_CONT}]{{3}}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LANG_NAMES = {"english": "en", "french": "fr", "german": "de", "spanish": "es", "arabic": "ar"}
 _LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]([a-zA-Z]{4}))?(?:[-_]([a-zA-Z]{2}|\d{3}))?$")
 
 
 def fix_mojibake(text: str) -> str:
-    """Undo UTF-8 read as Windows-1252 ("donâ€™t" -> "don’t"), only when it clearly helps."""
-    if not _MOJIBAKE.search(text):
-        return text
-    for enc in ("cp1252", "latin-1"):
+    """Undo UTF-8 read as Windows-1252 ("donâ€™t" -> "don’t"), run by run, only where the
+    bytes decode as UTF-8; correct accents elsewhere in the text are left alone."""
+    def repair(m: re.Match) -> str:
         try:
-            fixed = text.encode(enc).decode("utf-8")
+            return m.group(0).encode("cp1252").decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-        if len(_MOJIBAKE.findall(fixed)) < len(_MOJIBAKE.findall(text)):
-            return fixed
-    return text
+            return m.group(0)
+    return _MOJIBAKE.sub(repair, text)
 
 
 def text(value, block: bool = False) -> str:
