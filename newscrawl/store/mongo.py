@@ -99,10 +99,15 @@ class MongoStore:
             raise StoreUnavailable(f"MongoDB at {mask_uri(self.uri)}: {type(exc).__name__}") from exc
 
     def ensure_indexes(self) -> None:
+        """Create the missing indexes; an index with the same keys (any name) is kept."""
         have = self._call(self.articles.index_information)
+        keys_have = {tuple(tuple(k) for k in info["key"]) for info in have.values()}
+        has_text = any(k[0][0] == "_fts" or k[0][1] == "text" for k in keys_have)
         for keys, opts in INDEXES:
-            if opts["name"] not in have:
-                self._call(self.articles.create_index, keys, **opts)
+            is_text = keys[0][1] == TEXT
+            if opts["name"] in have or (is_text and has_text) or tuple(keys) in keys_have:
+                continue
+            self._call(self.articles.create_index, keys, **opts)
         if "started_at_desc" not in self._call(self.runs.index_information):
             self._call(self.runs.create_index, [("started_at", DESCENDING)], name="started_at_desc")
 

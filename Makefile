@@ -1,0 +1,31 @@
+# The two set-up commands of the README: `make demo` (a crawl into the default store) and
+# `make test`. Both create .venv and install the project into it first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: install demo crawl test bench clean
+
+$(BIN)/newscrawl: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(BIN)/newscrawl
+
+demo: install  ## serve the offline replica and crawl it into ./data (no internet needed)
+	$(BIN)/newscrawl demo
+
+crawl: install  ## crawl the live site into the default store (MONGO_URI, else ./data)
+	$(BIN)/scrapy crawl gbaf
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/crawl_bench.py
+	$(BIN)/python bench/store_bench.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache
