@@ -177,7 +177,12 @@ def cmd_demo(args) -> int:
     from .replica import ReplicaServer, ReplicaSite
     settings = settings_from(args)
     settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
-    with ReplicaServer(ReplicaSite()) as server:
+    try:  # a fixed port keeps the replica's URLs, so a second demo finds them unchanged
+        server = ReplicaServer(ReplicaSite(), port=args.port)
+    except OSError as exc:
+        sys.exit(f"newscrawl demo: cannot serve the replica on 127.0.0.1:{args.port} ({exc}); "
+                 f"pass another --port")
+    with server:
         print(f"Serving the offline replica of the portal at {server.base_url}/")
         process = CrawlerProcess(settings)
         crawler = process.create_crawler("gbaf")
@@ -222,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="serve the offline replica and crawl it into the default store")
     store_opts(d)
     d.add_argument("--log-level", default="WARNING")
+    d.add_argument("--port", type=int, default=8642, help="port of the replica on 127.0.0.1")
     d.set_defaults(fn=cmd_demo)
     s = sub.add_parser("serve", help="serve the offline replica on 127.0.0.1")
     s.add_argument("--port", type=int, default=8000)

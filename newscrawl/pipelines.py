@@ -166,6 +166,9 @@ class StorePipeline(_Pipeline):
                     stats.inc_value(f"newscrawl/store/{key}", getattr(counts, key))
                 stats.inc_value("newscrawl/store/batches")
                 stats.inc_value("newscrawl/store/written", len(batch))
+                logger.info("Stored %d articles (%d new, %d updated, %d unchanged); %d so far",
+                            len(batch), counts.new, counts.updated, counts.unchanged,
+                            stats.get_value("newscrawl/store/written"))
                 return
 
     def _spill(self, batch: list[dict], exc: Exception) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from . import inprocess  # noqa: F401 (installs the asyncio reactor before anything imports one)
 from newscrawl.replica import ReplicaServer, ReplicaSite
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +46,9 @@ def run_crawl(tmp_path: Path, *args: str, env: dict | None = None, check: bool =
     out = tmp_path / f"crawl-{len(list(tmp_path.glob('crawl-*')))}"
     out.mkdir()
     log_file = out / "crawl.log"
-    cmd = [sys.executable, str(ROOT / "tests" / "crawl_runner.py"), str(out), *FAST, *args,
+    # Its own store, never the project's ./data nor a MongoDB named in the environment.
+    cmd = [sys.executable, str(ROOT / "tests" / "crawl_runner.py"), str(out), *FAST,
+           "-s", f"NEWSCRAWL_DATA_DIR={out / 'data'}", "-s", "MONGO_URI=", *args,
            "-s", f"LOG_FILE={log_file}"]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=240,
                           env={**os.environ, **(env or {})})

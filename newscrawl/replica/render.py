@@ -49,7 +49,7 @@ def header() -> str:
         'placeholder="Search"><button>Search</button></form>'
         f'<a class="lg_3" href="/"><img src="/logo.svg" alt="{e(SITE_NAME)}"></a>'
         '<nav class="nv_9d" aria-label="Main"><ul>'
-        '<li><a href="/category/top-stories/">Top Stories</a></li>'
+        '<li><a href="/">Top Stories</a></li>'
         '<li><a href="/interviews/">Interviews</a></li>' + links +
         '<li><a href="/awards/">Awards</a></li><li><a href="/magazines/">Magazines</a></li>'
         '</ul></nav></header>')
