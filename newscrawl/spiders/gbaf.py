@@ -62,6 +62,7 @@ class GbafSpider(scrapy.Spider):
             raise UsageError(f"gbaf: {exc}") from None
         self.urls_arg = [u.strip() for u in (urls or "").split(",") if u.strip()]
         self.seen_articles: set[str] = set()
+        self.listing_seen: dict[str, set[str]] = {}
 
     @staticmethod
     def _categories(value):
@@ -200,8 +201,7 @@ class GbafSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         listing = parse_listing(response.url, response.text, self.rules, self.tz)
-        new = [link for link in listing.articles if link.url not in self.seen_articles]
-        yield from self._follow_links(new, "listing")
+        yield from self._follow_links(listing.articles, "listing")
         if category is None or page == 1:  # sections linked from the home page or a category
             for cat_url in listing.categories:
                 path = self.rules.category_path(cat_url)
@@ -209,6 +209,11 @@ class GbafSpider(scrapy.Spider):
                     yield self._listing_request(cat_url, path, 1)
         if category is None:
             return
+        # "New" means new to this category's pages: links already found through a sitemap
+        # must not stop the paging, a page that repeats earlier pages must.
+        on_pages = self.listing_seen.setdefault(category, set())
+        new = [link for link in listing.articles if link.url not in on_pages]
+        on_pages.update(link.url for link in listing.articles)
         stop = None
         if not new:
             stop = "no_new_links"
