@@ -26,6 +26,8 @@ test: install
 bench: install
 	$(BIN)/python bench/crawl_bench.py
 	$(BIN)/python bench/store_bench.py
+	$(BIN)/python bench/export_bench.py
+	$(BIN)/python bench/extraction_bench.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
