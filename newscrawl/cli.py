@@ -258,8 +258,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    from .store import StoreUnavailable
     args = build_parser().parse_args(argv)
-    return args.fn(args)
+    try:
+        return args.fn(args)
+    except StoreUnavailable as exc:
+        sys.exit(f"newscrawl {args.command}: {exc}")
 
 
 if __name__ == "__main__":

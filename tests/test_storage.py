@@ -23,7 +23,8 @@ REAL_MONGO = os.environ.get("MONGO_URI")
 
 @pytest.fixture(params=["embedded", "mongodb"])
 def store_cfg(request, tmp_path):
-    cfg = {"NEWSCRAWL_DATA_DIR": str(tmp_path / "data"), "MONGO_URI": None}
+    # Batches by size only (no timed flush), so that counts are deterministic.
+    cfg = {"NEWSCRAWL_DATA_DIR": str(tmp_path / "data"), "MONGO_URI": None, "NEWSCRAWL_FLUSH_SECONDS": 600}
     if request.param == "mongodb":
         cfg["MONGO_URI"] = REAL_MONGO or f"mongomock://test-{uuid.uuid4().hex}"
         cfg["MONGO_DATABASE"] = f"newscrawl_test_{uuid.uuid4().hex[:8]}"
@@ -152,6 +153,14 @@ def test_store_outage_mid_crawl_spills_then_replay_loses_nothing(fresh_replica, 
     assert cli.main(["replay", spill_file, *cli_args(store_cfg)]) == 0
     assert "0 new, 0 updated" in capsys.readouterr().out
     assert len(docs(store_cfg)) == len(expected)
+
+
+def test_timed_flush_writes_batches_during_a_slow_crawl(replica, store_cfg):
+    settings = dict(store_cfg, NEWSCRAWL_BATCH_SIZE=1000, NEWSCRAWL_FLUSH_SECONDS=0.2,
+                    DOWNLOAD_DELAY=0.02, CONCURRENT_REQUESTS=1)
+    c = crawl(settings, base_url=replica.base_url)
+    assert c.stats.get_value("newscrawl/store/batches") > 1  # not all at the end
+    assert len(docs(store_cfg)) == len(expected_articles(replica.site, replica.base_url))
 
 
 def test_concurrent_writer_race_is_resolved(store_cfg):

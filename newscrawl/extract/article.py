@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from parsel import Selector
 
 from ..items import Article
-from ..text import clean, content_hash, word_count
+from ..text import clean, content_hash, dateline_source, word_count
 from ..urls import SiteRules
 from . import generic, jsonld, legacy, meta, semantic
 from .common import Ctx, ExtractConfig
@@ -103,7 +103,6 @@ class ArticleParser:
         if values.get("source") is None:
             # A wire story's agency also shows in its dateline, whichever layer gave the body.
             first = next((p for p in (values.get("body") or "").split("\n\n") if p), "")
-            from ..text import dateline_source
             src = dateline_source(first)
             if src:
                 values["source"], layers["source"] = src, layers.get("body", "semantic")

@@ -29,7 +29,8 @@ def extract(ctx: Ctx) -> dict:
         names += split_byline(raw, ctx.config.agencies)
     out["authors"] = list(dict.fromkeys(names))
     for d in _texts(ctx, cfg.get("published_at", [])):
-        if (out.setdefault("published_at", ctx.date(d))):
+        if when := ctx.date(d):
+            out["published_at"] = when
             break
     cat = _texts(ctx, cfg.get("category", []))
     out["category"] = cat[0] if cat else None

@@ -86,12 +86,14 @@ def _related(ctx: Ctx, w: Walk) -> list[str]:
     return urls
 
 
-def extract_body_walk(ctx: Ctx) -> tuple[Walk | None, bool]:
+def walk_page(ctx: Ctx):
+    """(walk, article root or None): the walk covers the whole <body> when no <article> or
+    <main> holds the article; its labels count then, its body text does not."""
     root, h1 = find_root(ctx)
     if root is None:
-        return walk(ctx.sel.root.find(".//body") if ctx.sel.root.find(".//body") is not None
-                    else ctx.sel.root, h1), False
-    return walk(root, h1), True
+        body = ctx.sel.root.find(".//body")
+        return walk(body if body is not None else ctx.sel.root, h1), None
+    return walk(root, h1), root
 
 
 def byline_and_body(blocks) -> tuple[list[str], list]:
@@ -112,8 +114,7 @@ def extract(ctx: Ctx) -> dict:
     h1 = doc.find(".//h1")
     if h1 is not None:
         out["title"] = text_of(h1) or None
-    w, semantic_root = extract_body_walk(ctx)
-    root = find_root(ctx)[0]
+    w, root = walk_page(ctx)
     crumbs = breadcrumbs(ctx)
     out["breadcrumbs"] = crumbs
     if len(crumbs) >= 2:
@@ -142,7 +143,7 @@ def extract(ctx: Ctx) -> dict:
         for el in doc.xpath('//*[@rel="author"] | //*[@itemprop="author"]'):
             authors += split_byline(text_of(el), ctx.config.agencies)
     out["authors"] = list(dict.fromkeys(authors))
-    if semantic_root:
+    if root is not None:
         out["body"] = "\n\n".join(b.text for b in body_blocks) or None
     first = next((b.text for b in body_blocks if b.kind != "heading"), "")
     out["source"] = dateline_source(first)

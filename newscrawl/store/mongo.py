@@ -197,24 +197,23 @@ class MongoStore:
     def find(self, f: Filters):
         q = self._filter(f)
         if f.search:
-            q_text = dict(q, **{"$text": {"$search": f.search}})
-            try:
-                cur = self.articles.find(q_text, {"_id": 0, "_hashes": 0})
-                cur = cur.sort("published_at", DESCENDING)
-                if f.limit:
-                    cur = cur.limit(f.limit)
-                for doc in cur:
-                    yield public(doc)
+            try:  # $text needs the text index (a real server); mongomock has no $text
+                yield from self._cursor(dict(q, **{"$text": {"$search": f.search}}), f.limit)
                 return
-            except NotImplementedError:  # mongomock has no $text: match the words instead
-                words = [re.escape(w) for w in f.search.split()]
-                q["$and"] = [{"$or": [{k: {"$regex": w, "$options": "i"}} for k in ("title", "summary", "body")]}
-                             for w in words]
+            except NotImplementedError:
+                q["$and"] = [{"$or": [{k: {"$regex": re.escape(w), "$options": "i"}}
+                                      for k in ("title", "summary", "body")]} for w in f.search.split()]
+        yield from self._cursor(q, f.limit)
+
+    def _cursor(self, q: dict, limit: int | None):
         cur = self.articles.find(q, {"_id": 0, "_hashes": 0}).sort("published_at", DESCENDING)
-        if f.limit:
-            cur = cur.limit(f.limit)
-        for doc in cur:
-            yield public(doc)
+        if limit:
+            cur = cur.limit(limit)
+        try:
+            for doc in cur:
+                yield public(doc)
+        except TRANSIENT as exc:
+            raise StoreUnavailable(f"MongoDB at {mask_uri(self.uri)}: {type(exc).__name__}") from exc
 
     def count(self) -> int:
         return self._call(self.articles.count_documents, {})
