@@ -6,6 +6,7 @@ from newscrawl import __version__
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
+COMMANDS_MODULE = "newscrawl.commands"
 
 # Politeness: a real bot name with a contact URL, robots.txt, AutoThrottle on the live site.
 NEWSCRAWL_CONTACT_URL = "https://github.com/newscrawl/newscrawl#contact"

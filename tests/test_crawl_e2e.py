@@ -1,4 +1,6 @@
 """Real crawls of the served replica (the `gbaf` spider, end to end)."""
+import subprocess
+import sys
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -7,7 +9,7 @@ import pytest
 from newscrawl.replica import expected_articles
 from newscrawl.replica.site import DISALLOWED, EMPTY, NO_BODY, NOT_FOUND, PDF
 
-from .conftest import as_jsonable, run_crawl
+from .conftest import ROOT, as_jsonable, run_crawl
 
 pytestmark = pytest.mark.e2e
 
@@ -148,7 +150,12 @@ def test_urls_argument_parses_just_those(replica, tmp_path):
     ("catgories=finance", "unknown argument(s) catgories"),
 ])
 def test_bad_arguments_fail_at_start(tmp_path, arg, message):
-    result = run_crawl(tmp_path, "-a", arg, check=False)
-    assert result.returncode != 0
-    assert message in result.log
-    assert not result.items
+    # The command a user types; it must stop before any request, with Scrapy's usage error.
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "gbaf", "-a", arg,
+                           "-s", f"NEWSCRAWL_DATA_DIR={tmp_path / 'data'}", "-s", "MONGO_URI=",
+                           "-O", str(tmp_path / "out.jsonl")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert f"error: gbaf: {message}" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "out.jsonl").exists() and not (tmp_path / "data").exists()

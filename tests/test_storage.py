@@ -244,6 +244,14 @@ def test_unreachable_mongodb_fails_at_start_with_masked_uri(tmp_path):
                SCRAPY_SETTINGS_MODULE="newscrawl.settings")
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
     out = proc.stdout + proc.stderr
-    assert proc.returncode != 0
-    assert "mongodb://crawler:***@127.0.0.1:9/ is unreachable" in out
+    assert proc.returncode == 1
+    assert "error: MongoDB at mongodb://crawler:***@127.0.0.1:9/ is unreachable" in out
+    assert "Traceback" not in out
     assert "MONGO_URI" in out and "hunter2secret" not in out
+
+
+def test_store_pipeline_refuses_to_open_on_unreachable_mongodb(tmp_path):
+    # Runners that skip `scrapy crawl` (scripts, CrawlerProcess) get the same error.
+    with pytest.raises(StoreUnavailable, match=r"mongodb://crawler:\*\*\*@127.0.0.1:9/ is unreachable"):
+        crawl({"MONGO_URI": "mongodb://crawler:pw@127.0.0.1:9/", "NEWSCRAWL_MONGO_TIMEOUT_MS": 300,
+               "NEWSCRAWL_DATA_DIR": str(tmp_path / "data")}, base_url="http://127.0.0.1:1")

@@ -87,6 +87,11 @@ class GbafSpider(scrapy.Spider):
         return n
 
     @classmethod
+    def check_arguments(cls, settings, **spargs) -> None:
+        """Raise UsageError for bad arguments, without starting anything."""
+        cls(**spargs)._configure(settings.copy())
+
+    @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider._configure(crawler.settings)
