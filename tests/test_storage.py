@@ -163,6 +163,51 @@ def test_timed_flush_writes_batches_during_a_slow_crawl(replica, store_cfg):
     assert len(docs(store_cfg)) == len(expected_articles(replica.site, replica.base_url))
 
 
+def test_mongodb_indexes_are_created_once_and_enforced(store_cfg):
+    if not store_cfg["MONGO_URI"]:
+        pytest.skip("MongoDB indexes; the embedded store's are SQL indexes")
+    import pymongo.errors
+    store = store_of(store_cfg)
+    try:
+        store.ensure_indexes()
+        store.ensure_indexes()  # a second start changes nothing
+        info = store.articles.index_information()
+        assert set(info) == {"_id_", "url_unique", "published_at_desc", "category_published_at",
+                             "tags", "text"}
+        assert info["url_unique"]["unique"] is True
+        if REAL_MONGO:  # the fake does not keep text-index options
+            assert info["text"]["language_override"] == "text_language"
+        t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        # A BCP 47 `language` would be refused by a text index reading it as its language.
+        ArticleWriter(store).write([{"url": "https://x.test/a", "title": "T", "body": "b",
+                                     "content_hash": "h", "published_at": t0,
+                                     "language": "en-GB"}], t0)
+        with pytest.raises(pymongo.errors.DuplicateKeyError):
+            store.articles.insert_one({"url": "https://x.test/a"})
+    finally:
+        store.close()
+
+
+def test_text_index_reading_language_is_rebuilt(store_cfg, monkeypatch, caplog):
+    if not store_cfg["MONGO_URI"]:
+        pytest.skip("MongoDB text index")
+    store = store_of(store_cfg)
+    try:
+        store.articles.create_index([("title", "text")], name="old_text")  # server default: `language`
+        if not REAL_MONGO:  # the fake does not report text-index options; report the server's default
+            real_info = store.articles.index_information
+            monkeypatch.setattr(store.articles, "index_information", lambda: {
+                k: dict(v, language_override="language") if k == "old_text" else v
+                for k, v in real_info().items()})
+        store.ensure_indexes()
+        monkeypatch.undo()
+        info = store.articles.index_information()
+        assert "old_text" not in info and "text" in info
+        assert "Rebuilding text index 'old_text'" in caplog.text
+    finally:
+        store.close()
+
+
 def test_concurrent_writer_race_is_resolved(store_cfg):
     """Another crawler changes an article between our read and our write."""
     store = store_of(store_cfg)

@@ -23,7 +23,10 @@ INDEXES = [
     ([("category", ASCENDING), ("published_at", DESCENDING)], {"name": "category_published_at"}),
     ([("tags", ASCENDING)], {"name": "tags"}),
     ([("title", TEXT), ("summary", TEXT), ("body", TEXT)],
-     {"name": "text", "weights": {"title": 10, "summary": 5, "body": 1}, "default_language": "english"}),
+     # A text index reads each document's `language` field as its stemming language and
+     # refuses writes whose value it does not know ("en-GB"): point it at a field we never set.
+     {"name": "text", "weights": {"title": 10, "summary": 5, "body": 1}, "default_language": "english",
+      "language_override": "text_language"}),
 ]
 
 # One client per process and URI, shared by every user in the process.
@@ -38,6 +41,10 @@ def mask_uri(uri: str) -> str:
         netloc = parts.netloc.replace(":" + parts.password + "@", ":***@", 1)
         return urlunsplit(parts._replace(netloc=netloc))
     return re.sub(r"://([^:/@]+):[^@/]+@", r"://\1:***@", uri)
+
+
+def _is_text(index_info: dict) -> bool:
+    return any(k == "_fts" or v == "text" for k, v in index_info["key"])
 
 
 def _connect(uri: str, timeout_ms: int):
@@ -101,8 +108,15 @@ class MongoStore:
     def ensure_indexes(self) -> None:
         """Create the missing indexes; an index with the same keys (any name) is kept."""
         have = self._call(self.articles.index_information)
+        for name, info in list(have.items()):
+            # One text index per collection; one that reads `language` refuses our writes.
+            if _is_text(info) and info.get("language_override", "text_language") != "text_language":
+                logger.warning("Rebuilding text index %r of %s: it reads each article's `language` "
+                               "as its stemming language", name, self.where)
+                self._call(self.articles.drop_index, name)
+                del have[name]
         keys_have = {tuple(tuple(k) for k in info["key"]) for info in have.values()}
-        has_text = any(k[0][0] == "_fts" or k[0][1] == "text" for k in keys_have)
+        has_text = any(_is_text(info) for info in have.values())
         for keys, opts in INDEXES:
             is_text = keys[0][1] == TEXT
             if opts["name"] in have or (is_text and has_text) or tuple(keys) in keys_have:
