@@ -29,13 +29,10 @@ def settings_from(args):
 
 
 def _store(args):
-    from .store import StoreUnavailable, open_store
-    try:
-        store = open_store(settings_from(args), quiet=True)
-        store.ensure_indexes()
-        return store
-    except StoreUnavailable as exc:
-        sys.exit(f"newscrawl: {exc}")
+    from .store import open_store
+    store = open_store(settings_from(args), quiet=True)  # StoreUnavailable: see main()
+    store.ensure_indexes()
+    return store
 
 
 def _json(value):
@@ -136,7 +133,7 @@ def cmd_stats(args) -> int:
 def cmd_replay(args) -> int:
     from .normalize import normalize
     from .pipelines import now_ms
-    from .store import ArticleWriter, Counts, StoreUnavailable
+    from .store import ArticleWriter, Counts
     from .store.spill import read_spill
     from .validate import validate
     store = _store(args)
@@ -151,7 +148,7 @@ def cmd_replay(args) -> int:
                 else:
                     good.append(normalize(item))
             total.add(writer.write(good, now_ms()))
-    except (StoreUnavailable, ValueError, OSError) as exc:
+    except (ValueError, OSError) as exc:  # a spill file that cannot be read
         sys.exit(f"newscrawl replay: {exc}")
     finally:
         store.close()

@@ -22,6 +22,11 @@ def to_utc(value: datetime, default_tz: tzinfo = timezone.utc) -> datetime:
     return value.astimezone(timezone.utc)
 
 
+def to_ms(value: datetime) -> datetime:
+    """The same time at millisecond precision (what MongoDB keeps)."""
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
 def parse_date(value: object, default_tz: tzinfo = timezone.utc) -> datetime | None:
     """Parse ``value`` into an aware UTC datetime, or None when it holds no date.
 

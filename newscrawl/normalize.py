@@ -5,7 +5,7 @@ import html
 import re
 from datetime import datetime, timezone
 
-from .dates import parse_date
+from .dates import parse_date, to_ms
 from .text import WIRE_AGENCIES, clean, clean_block, content_hash, nfc, split_byline, word_count
 from .urls import canonicalize
 
@@ -63,8 +63,7 @@ def utc(value) -> datetime | None:
     d = parse_date(value) if value is not None else None
     if d is None:
         return None
-    d = d.astimezone(timezone.utc)
-    return d.replace(microsecond=d.microsecond // 1000 * 1000)
+    return to_ms(d.astimezone(timezone.utc))
 
 
 def tags(values) -> list[str]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,6 +14,7 @@ from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task, threads
 
+from .dates import to_ms
 from .normalize import normalize
 from .seen import SeenUrls
 from .store import ArticleWriter, StoreUnavailable, open_store
@@ -26,8 +28,7 @@ SPILLED_REASON = "store_unavailable_spilled"
 
 def now_ms() -> datetime:
     """Now, in UTC, at the millisecond precision MongoDB keeps."""
-    now = datetime.now(timezone.utc)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+    return to_ms(datetime.now(timezone.utc))
 
 
 def drop(crawler, reason: str) -> DropItem:
@@ -103,7 +104,6 @@ class StorePipeline(_Pipeline):
         self.spill_dir = Path(s.get("NEWSCRAWL_SPILL_DIR") or data_dir / "spill")
         self.buffer: list[dict] = []
         self.write_lock = threading.Lock()
-        self.stopping = threading.Event()
         self.store = None
         self.loop = None
         self.spill = None
@@ -117,29 +117,23 @@ class StorePipeline(_Pipeline):
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         self.spill = SpillFile(self.spill_dir / f"{self.crawler.spider.name}-{stamp}-{run_id[:8]}.jsonl")
         self.crawler.stats.set_value("newscrawl/store", f"{self.store.kind} {self.store.where}")
-        self.loop = task.LoopingCall(self._timed_flush)
+        self.loop = task.LoopingCall(self._flush)
         self.loop.start(self.flush_seconds, now=False)
 
     async def process_item(self, item):
         self.buffer.append(ItemAdapter(item).asdict())
         if len(self.buffer) >= self.batch_size:
-            await self._flush_in_thread()
+            await maybe_deferred_to_future(self._flush())
         return item
 
     def _take(self) -> list[dict]:
         batch, self.buffer = self.buffer, []
         return batch
 
-    async def _flush_in_thread(self) -> None:
+    def _flush(self):
+        """Write the buffer from a worker thread; a Deferred, or None when it is empty."""
         batch = self._take()
-        if batch:
-            await maybe_deferred_to_future(threads.deferToThread(self._write, batch))
-
-    def _timed_flush(self):
-        batch = self._take()
-        if batch:
-            return threads.deferToThread(self._write, batch)
-        return None
+        return threads.deferToThread(self._write, batch) if batch else None
 
     def _write(self, batch: list[dict]) -> None:
         """Write one batch (in a worker thread, or at idle/close), retrying with backoff."""
@@ -154,13 +148,13 @@ class StorePipeline(_Pipeline):
                         self._spill(batch, exc)
                         return
                     stats.inc_value("newscrawl/store/errors")
-                    if attempt == self.retries or self.stopping.is_set():
+                    if attempt == self.retries:
                         self._spill(batch, exc)
                         return
                     delay = min(60.0, self.backoff * 2 ** attempt)
                     logger.warning("Store write failed (%s); retry %d/%d in %.1fs",
                                    exc, attempt + 1, self.retries, delay)
-                    self.stopping.wait(delay)
+                    time.sleep(delay)
                     continue
                 for key in ("new", "updated", "unchanged", "round_trips"):
                     stats.inc_value(f"newscrawl/store/{key}", getattr(counts, key))

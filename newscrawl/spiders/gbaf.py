@@ -244,7 +244,8 @@ class GbafSpider(scrapy.Spider):
         if not response.body.strip():
             return self._drop(response.url, "empty_response")
         try:
-            article = self.parser.parse(response.url, response.text)
+            # The response's own tree: _page_links below reads the same parse.
+            article = self.parser.parse(response.url, response.selector)
         except DropPage as exc:
             return self._drop(response.url, exc.reason)
         except Exception:  # noqa: BLE001 (a bad page never stops the crawl)

@@ -104,7 +104,7 @@ class ArticleWriter:
         state = self.store.fetch_state(list(pending))
         counts.round_trips += 1
         inserts, touches, updates = [], [], []
-        changed_by_url: dict[str, list[str]] = {}
+        changed_by_url: dict[str, tuple[list[str], dict]] = {}  # url -> (changed fields, hashes)
         for url, item in pending.items():
             hashes = field_hashes(item)
             old = state.get(url)
@@ -118,19 +118,20 @@ class ArticleWriter:
             if not changed:
                 touches.append(Touch(url, now))
             else:
-                changed_by_url[url] = changed
+                changed_by_url[url] = (changed, hashes)
         if changed_by_url:
-            wanted = sorted({f if f != "content_hash" else "body" for fs in changed_by_url.values() for f in fs})
+            wanted = sorted({f if f != "content_hash" else "body"
+                             for fs, _ in changed_by_url.values() for f in fs})
             old_values = self.store.fetch_fields(list(changed_by_url), wanted)
             counts.round_trips += 1
-            for url, changed in changed_by_url.items():
+            for url, (changed, hashes) in changed_by_url.items():
                 item = pending[url]
                 names = [f if f != "content_hash" else "body" for f in changed]
                 before = old_values.get(url, {})
                 entry = {"changed_at": now, "version": state[url].get("version", 1),
                          "fields": {n: before.get(n) for n in names if n in HISTORY_FIELDS}}
                 new_fields = {k: v for k, v in item.items() if k != "url"}
-                new_fields["_hashes"] = field_hashes(item)
+                new_fields["_hashes"] = hashes
                 updates.append(Update(url, state[url].get("version", 1), new_fields, entry, now))
         applied = self.store.apply(inserts, touches, updates, self.history_max)
         counts.round_trips += 1

@@ -106,26 +106,24 @@ class SQLiteStore:
             self.db.executescript(SCHEMA)
 
     # ---- writes ----------------------------------------------------------------------
-    def fetch_state(self, urls: list[str]) -> dict[str, dict]:
-        out = {}
+    def _rows(self, columns: str, urls: list[str]):
+        """Rows of these articles, in chunks of 500 URLs (one query a chunk)."""
         with self.lock:
             for i in range(0, len(urls), 500):
                 chunk = urls[i:i + 500]
-                rows = self.db.execute(
-                    f"SELECT url, version, json_extract(doc, '$._hashes') FROM articles "
-                    f"WHERE url IN ({','.join('?' * len(chunk))})", chunk)
-                for url, version, hashes in rows:
-                    out[url] = {"url": url, "version": version, "_hashes": json.loads(hashes or "{}")}
-        return out
+                yield from self.db.execute(
+                    f"SELECT {columns} FROM articles WHERE url IN ({','.join('?' * len(chunk))})",
+                    chunk).fetchall()
+
+    def fetch_state(self, urls: list[str]) -> dict[str, dict]:
+        return {url: {"url": url, "version": version, "_hashes": json.loads(hashes or "{}")}
+                for url, version, hashes in self._rows("url, version, json_extract(doc, '$._hashes')", urls)}
 
     def fetch_fields(self, urls: list[str], fields: list[str]) -> dict[str, dict]:
         out = {}
-        with self.lock:
-            for url in urls:
-                row = self.db.execute("SELECT doc FROM articles WHERE url = ?", (url,)).fetchone()
-                if row:
-                    doc = _dates(json.loads(row[0]))
-                    out[url] = {f: doc.get(f) for f in fields}
+        for url, doc_json in self._rows("url, doc", urls):
+            doc = _dates(json.loads(doc_json))
+            out[url] = {f: doc.get(f) for f in fields}
         return out
 
     def _index_text(self, db, rowid: int, doc: dict, replace: bool) -> None:
