@@ -8,7 +8,6 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
-from datetime import datetime, timezone
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
