@@ -20,6 +20,7 @@ from ..dates import parse_since
 from ..extract.article import ArticleParser, DropPage
 from ..extract.common import LEGACY_SELECTORS, ExtractConfig
 from ..extract.listing import parse_feed, parse_listing, parse_robots, parse_sitemap, with_page
+from ..seen import SeenUrls
 from ..text import WIRE_AGENCIES
 from ..urls import SiteRules
 
@@ -60,8 +61,8 @@ class GbafSpider(scrapy.Spider):
         except ValueError as exc:
             raise UsageError(f"gbaf: {exc}") from None
         self.urls_arg = [u.strip() for u in (urls or "").split(",") if u.strip()]
-        self.seen_articles: set[str] = set()
-        self.listing_seen: dict[str, set[str]] = {}
+        self.seen_articles = SeenUrls()  # compact: a million URLs in ~16 MiB
+        self.listing_seen: dict[str, SeenUrls] = {}
 
     @staticmethod
     def _categories(value):
@@ -196,8 +197,7 @@ class GbafSpider(scrapy.Spider):
             if self.since and link.date and link.date < self.since:
                 self.crawler.stats.inc_value("newscrawl/skipped/before_since")
                 continue
-            if url not in self.seen_articles:
-                self.seen_articles.add(url)
+            if self.seen_articles.add(url):
                 self.crawler.stats.inc_value(f"newscrawl/discovery/{via}")
                 yield self._article_request(url)
 
@@ -215,9 +215,10 @@ class GbafSpider(scrapy.Spider):
             return
         # "New" means new to this category's pages: links already found through a sitemap
         # must not stop the paging, a page that repeats earlier pages must.
-        on_pages = self.listing_seen.setdefault(category, set())
-        new = [link for link in listing.articles if link.url not in on_pages]
-        on_pages.update(link.url for link in listing.articles)
+        on_pages = self.listing_seen.get(category)
+        if on_pages is None:
+            on_pages = self.listing_seen[category] = SeenUrls(capacity=1024)
+        new = [link for link in listing.articles if on_pages.add(link.url)]
         stop = None
         if not new:
             stop = "no_new_links"
@@ -260,8 +261,7 @@ class GbafSpider(scrapy.Spider):
         out = [article]
         if self.follow_links:
             for url in article.related_urls + self._page_links(response):
-                if url not in self.seen_articles:
-                    self.seen_articles.add(url)
+                if self.seen_articles.add(url):
                     stats.inc_value("newscrawl/discovery/article_links")
                     out.append(self._article_request(url))
         return out
