@@ -106,6 +106,7 @@ class StorePipeline(_Pipeline):
         self.write_lock = threading.Lock()
         self.store = None
         self.loop = None
+        self.in_flight: set = set()  # Deferreds of writes running in worker threads
         self.spill = None
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
 
@@ -133,7 +134,12 @@ class StorePipeline(_Pipeline):
     def _flush(self):
         """Write the buffer from a worker thread; a Deferred, or None when it is empty."""
         batch = self._take()
-        return threads.deferToThread(self._write, batch) if batch else None
+        if not batch:
+            return None
+        d = threads.deferToThread(self._write, batch)
+        self.in_flight.add(d)
+        d.addBoth(lambda result: (self.in_flight.discard(d), result)[1])
+        return d
 
     def _write(self, batch: list[dict]) -> None:
         """Write one batch (in a worker thread, or at idle/close), retrying with backoff."""
@@ -181,13 +187,14 @@ class StorePipeline(_Pipeline):
         if self.spill is not None and self.spill.count:
             raise CloseSpider(SPILLED_REASON)
 
-    def close_spider(self):
+    async def close_spider(self):
         if self.loop is not None and self.loop.running:
             self.loop.stop()
         if self.store is None:
             return
-        batch = self._take()
-        if batch:
-            self._write(batch)
-        self.store.close()
-        self.store = None
+        self._flush()
+        while self.in_flight:  # timed writes still running, and the last batch
+            await maybe_deferred_to_future(next(iter(self.in_flight)))
+        with self.write_lock:
+            self.store.close()
+            self.store = None

@@ -6,6 +6,7 @@ real server named by MONGO_URI when it is set.
 import os
 import subprocess
 import sys
+import time
 import uuid
 from datetime import datetime, timezone
 
@@ -13,6 +14,7 @@ import pytest
 from scrapy.settings import Settings
 
 from newscrawl import cli
+from newscrawl.pipelines import StorePipeline
 from newscrawl.replica import expected_articles
 from newscrawl.store import ArticleWriter, Filters, StoreUnavailable, open_store
 
@@ -160,6 +162,27 @@ def test_timed_flush_writes_batches_during_a_slow_crawl(replica, store_cfg):
                     DOWNLOAD_DELAY=0.02, CONCURRENT_REQUESTS=1)
     c = crawl(settings, base_url=replica.base_url)
     assert c.stats.get_value("newscrawl/store/batches") > 1  # not all at the end
+    assert len(docs(store_cfg)) == len(expected_articles(replica.site, replica.base_url))
+
+
+def test_close_waits_for_a_timed_write_in_flight(replica, store_cfg, monkeypatch):
+    # The flush timer fires just before the crawl goes idle and its write is slow: the
+    # store must not be closed under it.
+    real_write, real_idle = ArticleWriter.write, StorePipeline.spider_idle
+
+    def slow_write(self, items, now):
+        time.sleep(0.3)
+        return real_write(self, items, now)
+
+    def idle_during_timed_flush(self):
+        self._flush()
+        return real_idle(self)
+
+    monkeypatch.setattr(ArticleWriter, "write", slow_write)
+    monkeypatch.setattr(StorePipeline, "spider_idle", idle_during_timed_flush)
+    c = crawl(dict(store_cfg, NEWSCRAWL_BATCH_SIZE=1000), base_url=replica.base_url)
+    assert not c.stats.get_value("newscrawl/store/spilled")
+    assert c.stats.get_value("finish_reason") == "finished"
     assert len(docs(store_cfg)) == len(expected_articles(replica.site, replica.base_url))
 
 
