@@ -10,7 +10,7 @@ from pathlib import Path
 
 from itemadapter import ItemAdapter
 from scrapy import signals
-from scrapy.exceptions import CloseSpider, DropItem
+from scrapy.exceptions import CloseSpider, DontCloseSpider, DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task, threads
 
@@ -181,6 +181,9 @@ class StorePipeline(_Pipeline):
     def spider_idle(self):
         if self.store is None:
             return
+        if self.in_flight:  # a timed write is running; its outcome decides the finish reason
+            # (the engine asks again at its next heartbeat, within 5 s)
+            raise DontCloseSpider
         batch = self._take()
         if batch:  # the crawl is idle: write what is left now, before the close reason is set
             self._write(batch)

@@ -165,13 +165,16 @@ def test_timed_flush_writes_batches_during_a_slow_crawl(replica, store_cfg):
     assert len(docs(store_cfg)) == len(expected_articles(replica.site, replica.base_url))
 
 
-def test_close_waits_for_a_timed_write_in_flight(replica, store_cfg, monkeypatch):
+@pytest.mark.parametrize("store_down", [False, True])
+def test_crawl_end_waits_for_a_timed_write_in_flight(replica, store_cfg, monkeypatch, store_down):
     # The flush timer fires just before the crawl goes idle and its write is slow: the
-    # store must not be closed under it.
+    # store is not closed under it, and if it fails the finish reason says so.
     real_write, real_idle = ArticleWriter.write, StorePipeline.spider_idle
 
     def slow_write(self, items, now):
         time.sleep(0.3)
+        if store_down:
+            raise StoreUnavailable("connection lost (injected)")
         return real_write(self, items, now)
 
     def idle_during_timed_flush(self):
@@ -180,10 +183,16 @@ def test_close_waits_for_a_timed_write_in_flight(replica, store_cfg, monkeypatch
 
     monkeypatch.setattr(ArticleWriter, "write", slow_write)
     monkeypatch.setattr(StorePipeline, "spider_idle", idle_during_timed_flush)
-    c = crawl(dict(store_cfg, NEWSCRAWL_BATCH_SIZE=1000), base_url=replica.base_url)
-    assert not c.stats.get_value("newscrawl/store/spilled")
-    assert c.stats.get_value("finish_reason") == "finished"
-    assert len(docs(store_cfg)) == len(expected_articles(replica.site, replica.base_url))
+    c = crawl(dict(store_cfg, NEWSCRAWL_BATCH_SIZE=1000, NEWSCRAWL_STORE_RETRIES=0),
+              base_url=replica.base_url)
+    n = len(expected_articles(replica.site, replica.base_url))
+    if store_down:
+        assert c.stats.get_value("finish_reason") == "store_unavailable_spilled"
+        assert c.stats.get_value("newscrawl/store/spilled") == n
+    else:
+        assert c.stats.get_value("finish_reason") == "finished"
+        assert not c.stats.get_value("newscrawl/store/spilled")
+        assert len(docs(store_cfg)) == n
 
 
 def test_mongodb_indexes_are_created_once_and_enforced(store_cfg):
