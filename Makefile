@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo crawl test bench clean
+.PHONY: install demo crawl test lint bench clean
 
 $(BIN)/newscrawl: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ crawl: install  ## crawl the live site into the default store (MONGO_URI, else .
 
 test: install
 	$(BIN)/python -m pytest -q
+
+lint: install  ## ruff (settings in pyproject.toml)
+	$(BIN)/ruff check newscrawl tests bench
 
 bench: install
 	$(BIN)/python bench/crawl_bench.py

@@ -29,7 +29,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     store = SQLiteStore(tmp / "newscrawl.sqlite3")
     store.ensure_indexes()
-    writer = ArticleWriter(store)
+    writer = ArticleWriter(store, 10)
     t0, now = time.perf_counter(), datetime.now(timezone.utc)
     body = "\n\n".join(["A paragraph of about twenty words on rates, lenders and the outlook "
                         "for savers in the coming quarter, said analysts."] * 8)

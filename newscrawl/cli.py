@@ -8,6 +8,7 @@ import os
 import sys
 from datetime import datetime
 
+from .codec import dumps
 from .dates import parse_since
 
 CSV_FIELDS = ("url", "title", "category", "published_at", "updated_at", "authors", "source", "tags",
@@ -35,12 +36,6 @@ def _store(args):
     return store
 
 
-def _json(value):
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
 def _date_arg(value: str) -> datetime:
     try:
         return parse_since(value)
@@ -59,7 +54,7 @@ def _csv_row(doc: dict) -> dict:
     for f in CSV_FIELDS:
         v = doc.get(f)
         if isinstance(v, list):
-            v = "; ".join(x if isinstance(x, str) else json.dumps(x, default=_json) for x in v)
+            v = "; ".join(x if isinstance(x, str) else dumps(x) for x in v)
         elif isinstance(v, datetime):
             v = v.isoformat()
         row[f] = v
@@ -77,12 +72,12 @@ def write_docs(docs, fmt: str, out) -> int:
     elif fmt == "json":
         out.write("[")
         for d in docs:
-            out.write((",\n" if n else "\n") + json.dumps(d, default=_json, ensure_ascii=False))
+            out.write((",\n" if n else "\n") + dumps(d))
             n += 1
         out.write("\n]\n")
     elif fmt == "jsonl":
         for d in docs:
-            out.write(json.dumps(d, default=_json, ensure_ascii=False) + "\n")
+            out.write(dumps(d) + "\n")
             n += 1
     else:  # table
         for d in docs:
@@ -131,22 +126,23 @@ def cmd_stats(args) -> int:
 
 
 def cmd_replay(args) -> int:
-    from .normalize import normalize
     from .pipelines import now_ms
+    from .prepare import Prepare, Rejected
     from .store import ArticleWriter, Counts
     from .store.spill import read_spill
-    from .validate import validate
+    settings = settings_from(args)
+    prepare = Prepare.from_settings(settings)  # the crawl's own validate + normalize
     store = _store(args)
-    writer = ArticleWriter(store, settings_from(args).getint("NEWSCRAWL_HISTORY_MAX", 10))
+    writer = ArticleWriter(store, settings.getint("NEWSCRAWL_HISTORY_MAX"))
     total, bad = Counts(), 0
     try:
         for batch in read_spill(args.file):
             good = []
             for item in batch:
-                if validate(item):
+                try:
+                    good.append(prepare(item))
+                except Rejected:
                     bad += 1
-                else:
-                    good.append(normalize(item))
             total.add(writer.write(good, now_ms()))
     except (ValueError, OSError) as exc:  # a spill file that cannot be read
         sys.exit(f"newscrawl replay: {exc}")
@@ -261,6 +257,12 @@ def main(argv=None) -> int:
         return args.fn(args)
     except StoreUnavailable as exc:
         sys.exit(f"newscrawl {args.command}: {exc}")
+    except BrokenPipeError:
+        # The reader went away (`newscrawl stats | head`): stop quietly, as Unix tools do.
+        # Python would report the flush of stdout at exit too: point it at /dev/null.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

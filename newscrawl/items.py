@@ -1,7 +1,7 @@
 """The Article item: one schema for the spider, the pipelines, the stores and the exports."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
@@ -30,5 +30,3 @@ class Article:
     crawled_at: datetime | None = None  # aware, UTC
     extraction: dict[str, str] = field(default_factory=dict)  # field -> layer that gave it
 
-
-ARTICLE_FIELDS = tuple(f.name for f in fields(Article))

@@ -21,8 +21,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings):
         super().__init__(settings)
-        self.base = settings.getfloat("NEWSCRAWL_BACKOFF_BASE", 2.0)
-        self.cap = settings.getfloat("NEWSCRAWL_BACKOFF_MAX", 120.0)
+        self.base = settings.getfloat("NEWSCRAWL_BACKOFF_BASE")
+        self.cap = settings.getfloat("NEWSCRAWL_BACKOFF_MAX")
 
     def _delay(self, retries: int, hint: float | None) -> float:
         if hint is not None:

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import logging
-import threading
-import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,12 +14,11 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task, threads
 
 from .dates import to_ms
-from .normalize import normalize
+from .prepare import Prepare, Rejected
 from .seen import SeenUrls
-from .store import ArticleWriter, StoreUnavailable, open_store
+from .store import ArticleWriter, Store, open_store, spill_dir
+from .store.saver import BatchSaver
 from .store.spill import SpillFile
-from .text import WIRE_AGENCIES
-from .validate import validate
 
 logger = logging.getLogger(__name__)
 SPILLED_REASON = "store_unavailable_spilled"
@@ -31,93 +29,108 @@ def now_ms() -> datetime:
     return to_ms(datetime.now(timezone.utc))
 
 
-def drop(crawler, reason: str) -> DropItem:
-    crawler.stats.inc_value(f"newscrawl/dropped/{reason}")
+def drop(stats, reason: str) -> DropItem:
+    stats.inc_value(f"newscrawl/dropped/{reason}")
     return DropItem(reason)
 
 
-class _Pipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
+class ValidatePipeline:
+    """Required fields present and well formed; anything else is dropped with a reason."""
+
+    def __init__(self, stats, prepare: Prepare):
+        self.stats = stats
+        self.prepare = prepare
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
-
-
-class ValidatePipeline(_Pipeline):
-    """Required fields present and well formed; anything else is dropped with a reason."""
+        return cls(crawler.stats, Prepare.from_settings(crawler.settings))
 
     def process_item(self, item):
-        reason = validate(ItemAdapter(item).asdict())
-        if reason:
-            raise drop(self.crawler, reason)
+        try:
+            self.prepare.check(ItemAdapter(item).asdict())
+        except Rejected as exc:
+            raise drop(self.stats, exc.reason) from None
         return item
 
 
-class NormalizePipeline(_Pipeline):
-    def __init__(self, crawler):
-        super().__init__(crawler)
-        s = crawler.settings
-        self.language = s.get("NEWSCRAWL_DEFAULT_LANGUAGE", "en")
-        self.agencies = WIRE_AGENCIES + tuple(s.getlist("NEWSCRAWL_WIRE_AGENCIES"))
+class NormalizePipeline(ValidatePipeline):
+    """Clean text, canonical URL, UTC dates, BCP 47 language (newscrawl.normalize)."""
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
-        for key, value in normalize(adapter.asdict(), self.language, self.agencies).items():
+        try:
+            values = self.prepare.normalize(adapter.asdict())
+        except Rejected as exc:
+            raise drop(self.stats, exc.reason) from None
+        for key, value in values.items():
             adapter[key] = value
-        if not adapter["body"]:
-            raise drop(self.crawler, "missing_body")
         return item
 
 
-class DedupePipeline(_Pipeline):
+class DedupePipeline:
     """A URL already seen in this run is dropped (compact: ~16 bytes a URL)."""
 
-    def __init__(self, crawler):
-        super().__init__(crawler)
+    def __init__(self, stats):
+        self.stats = stats
         self.seen = SeenUrls()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
 
     def process_item(self, item):
         if not self.seen.add(ItemAdapter(item)["url"]):
-            raise drop(self.crawler, "duplicate_url")
+            raise drop(self.stats, "duplicate_url")
         return item
 
 
-class StorePipeline(_Pipeline):
+class StorePipeline:
     """Buffered, batched, idempotent writes to MongoDB or the embedded store.
 
-    Batches go out every NEWSCRAWL_BATCH_SIZE items or NEWSCRAWL_FLUSH_SECONDS, from a
-    worker thread (the reactor never waits on the database). A store outage is retried with
-    backoff; what still cannot be written goes to a spill file and the run finishes with
-    reason "store_unavailable_spilled"."""
+    Batches go out every ``batch_size`` items or ``flush_seconds``, from a worker thread
+    (the reactor never waits on the database). A store outage is retried with backoff
+    (BatchSaver); what still cannot be written goes to a spill file and the run finishes
+    with reason "store_unavailable_spilled"."""
 
-    def __init__(self, crawler):
-        super().__init__(crawler)
-        s = crawler.settings
-        self.batch_size = s.getint("NEWSCRAWL_BATCH_SIZE", 200)
-        self.flush_seconds = s.getfloat("NEWSCRAWL_FLUSH_SECONDS", 5.0)
-        self.retries = s.getint("NEWSCRAWL_STORE_RETRIES", 5)
-        self.backoff = s.getfloat("NEWSCRAWL_STORE_BACKOFF", 1.0)
-        self.history_max = s.getint("NEWSCRAWL_HISTORY_MAX", 10)
-        data_dir = Path(s.get("NEWSCRAWL_DATA_DIR") or "data")
-        self.spill_dir = Path(s.get("NEWSCRAWL_SPILL_DIR") or data_dir / "spill")
+    def __init__(self, crawler, store_factory: Callable[[], Store], spill_dir: Path,
+                 batch_size: int, flush_seconds: float, retries: int, backoff: float,
+                 history_max: int):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.store_factory = store_factory
+        self.spill_dir = spill_dir
+        self.batch_size = batch_size
+        self.flush_seconds = flush_seconds
+        self.retries = retries
+        self.backoff = backoff
+        self.history_max = history_max
         self.buffer: list[dict] = []
-        self.write_lock = threading.Lock()
-        self.store = None
+        self.store: Store | None = None
+        self.saver: BatchSaver | None = None
         self.loop = None
         self.in_flight: set = set()  # Deferreds of writes running in worker threads
-        self.spill = None
+        self.spill: SpillFile | None = None
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
 
+    @classmethod
+    def from_crawler(cls, crawler):
+        s = crawler.settings
+        return cls(crawler, lambda: open_store(s), spill_dir(s),
+                   batch_size=s.getint("NEWSCRAWL_BATCH_SIZE"),
+                   flush_seconds=s.getfloat("NEWSCRAWL_FLUSH_SECONDS"),
+                   retries=s.getint("NEWSCRAWL_STORE_RETRIES"),
+                   backoff=s.getfloat("NEWSCRAWL_STORE_BACKOFF"),
+                   history_max=s.getint("NEWSCRAWL_HISTORY_MAX"))
+
     def open_spider(self):
-        self.store = open_store(self.crawler.settings)  # StoreUnavailable says what to do
+        self.store = self.store_factory()  # StoreUnavailable says what to do
         self.store.ensure_indexes()
-        self.writer = ArticleWriter(self.store, self.history_max)
         run_id = getattr(self.crawler, "newscrawl_run_id", None) or uuid.uuid4().hex
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         self.spill = SpillFile(self.spill_dir / f"{self.crawler.spider.name}-{stamp}-{run_id[:8]}.jsonl")
-        self.crawler.stats.set_value("newscrawl/store", f"{self.store.kind} {self.store.where}")
+        self.saver = BatchSaver(ArticleWriter(self.store, self.history_max), self.spill,
+                                self.retries, self.backoff, now=now_ms)
+        self.stats.set_value("newscrawl/store", f"{self.store.kind} {self.store.where}")
         self.loop = task.LoopingCall(self._flush)
         self.loop.start(self.flush_seconds, now=False)
 
@@ -142,41 +155,23 @@ class StorePipeline(_Pipeline):
         return d
 
     def _write(self, batch: list[dict]) -> None:
-        """Write one batch (in a worker thread, or at idle/close), retrying with backoff."""
-        stats = self.crawler.stats
-        with self.write_lock:
-            for attempt in range(self.retries + 1):
-                try:
-                    counts = self.writer.write(batch, now_ms())
-                except Exception as exc:  # noqa: BLE001 (nothing is lost: spill it)
-                    if not isinstance(exc, StoreUnavailable):
-                        logger.exception("Unexpected error while storing a batch")
-                        self._spill(batch, exc)
-                        return
-                    stats.inc_value("newscrawl/store/errors")
-                    if attempt == self.retries:
-                        self._spill(batch, exc)
-                        return
-                    delay = min(60.0, self.backoff * 2 ** attempt)
-                    logger.warning("Store write failed (%s); retry %d/%d in %.1fs",
-                                   exc, attempt + 1, self.retries, delay)
-                    time.sleep(delay)
-                    continue
-                for key in ("new", "updated", "unchanged", "round_trips"):
-                    stats.inc_value(f"newscrawl/store/{key}", getattr(counts, key))
-                stats.inc_value("newscrawl/store/batches")
-                stats.inc_value("newscrawl/store/written", len(batch))
-                logger.info("Stored %d articles (%d new, %d updated, %d unchanged); %d so far",
-                            len(batch), counts.new, counts.updated, counts.unchanged,
-                            stats.get_value("newscrawl/store/written"))
-                return
-
-    def _spill(self, batch: list[dict], exc: Exception) -> None:
-        self.spill.write(batch)
-        self.crawler.stats.inc_value("newscrawl/store/spilled", len(batch))
-        self.crawler.stats.set_value("newscrawl/store/spill_file", str(self.spill.path))
-        logger.error("Could not store %d articles (%s); saved them to %s. Load them later with: "
-                     "newscrawl replay %s", len(batch), exc, self.spill.path, self.spill.path)
+        """Write one batch (in a worker thread, or at idle/close) and count what became of it."""
+        saved = self.saver.save(batch)
+        stats = self.stats
+        if saved.errors:
+            stats.inc_value("newscrawl/store/errors", saved.errors)
+        if saved.spilled:
+            stats.inc_value("newscrawl/store/spilled", saved.spilled)
+            stats.set_value("newscrawl/store/spill_file", str(self.spill.path))
+            return
+        counts = saved.counts
+        for key in ("new", "updated", "unchanged", "round_trips"):
+            stats.inc_value(f"newscrawl/store/{key}", getattr(counts, key))
+        stats.inc_value("newscrawl/store/batches")
+        stats.inc_value("newscrawl/store/written", len(batch))
+        logger.info("Stored %d articles (%d new, %d updated, %d unchanged); %d so far",
+                    len(batch), counts.new, counts.updated, counts.unchanged,
+                    stats.get_value("newscrawl/store/written"))
 
     def spider_idle(self):
         if self.store is None:
@@ -198,6 +193,6 @@ class StorePipeline(_Pipeline):
         self._flush()
         while self.in_flight:  # timed writes still running, and the last batch
             await maybe_deferred_to_future(next(iter(self.in_flight)))
-        with self.write_lock:
+        with self.saver.lock:
             self.store.close()
             self.store = None

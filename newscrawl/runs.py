@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 from scrapy import signals
 
-from .store import StoreUnavailable, open_store
+from .store import Store, StoreUnavailable, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +40,10 @@ def summarize(stats: dict) -> tuple[dict, dict]:
 class CrawlRunRecorder:
     """Extension: records each crawl in the store's `crawl_runs` collection."""
 
-    def __init__(self, crawler):
+    def __init__(self, crawler, store_factory: Callable[[], Store]):
         self.crawler = crawler
-        self.store = None
+        self.store_factory = store_factory
+        self.store: Store | None = None
         self.run: dict = {}
         crawler.newscrawl_run_id = uuid.uuid4().hex
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -49,10 +51,10 @@ class CrawlRunRecorder:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        return cls(crawler, lambda: open_store(crawler.settings, quiet=True))
 
     def spider_opened(self, spider):
-        self.store = open_store(self.crawler.settings, quiet=True)
+        self.store = self.store_factory()
         self.run = {"run_id": self.crawler.newscrawl_run_id, "spider": spider.name,
                     "arguments": dict(getattr(spider, "crawl_args", {})),
                     "store": f"{self.store.kind} {self.store.where}",

@@ -28,7 +28,24 @@ class SeenUrls:
 
     def add(self, url: str) -> bool:
         """Add ``url``; False if it was already there."""
-        h = url_hash(url)
+        return self.add_hash(url_hash(url))
+
+    def __contains__(self, url: str) -> bool:
+        return self.has_hash(url_hash(url))
+
+    def has_hash(self, h: int) -> bool:
+        table, mask = self._table, self._mask
+        i = h & mask
+        while True:
+            slot = table[i]
+            if slot == 0:
+                return False
+            if slot == h:
+                return True
+            i = (i + 1) & mask
+
+    def add_hash(self, h: int) -> bool:
+        """Add a non-zero 64-bit hash; False if it was already there."""
         table, mask = self._table, self._mask
         i = h & mask
         while True:

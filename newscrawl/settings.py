@@ -2,6 +2,7 @@
 import os
 
 from newscrawl import __version__
+from newscrawl.urls import LIVE_BASE_URL
 
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
@@ -10,7 +11,14 @@ COMMANDS_MODULE = "newscrawl.commands"
 
 # Politeness: a real bot name with a contact URL, robots.txt, AutoThrottle on the live site.
 NEWSCRAWL_CONTACT_URL = "https://github.com/newscrawl/newscrawl#contact"
-USER_AGENT = f"newscrawl/{__version__} (+{NEWSCRAWL_CONTACT_URL})"
+
+
+def user_agent(contact_url: str) -> str:
+    """The bot's User-Agent; the spider rebuilds it when NEWSCRAWL_CONTACT_URL is set."""
+    return f"newscrawl/{__version__} (+{contact_url})"
+
+
+USER_AGENT = user_agent(NEWSCRAWL_CONTACT_URL)
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
@@ -35,7 +43,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 # The site. base_url (spider argument) overrides NEWSCRAWL_BASE_URL.
-NEWSCRAWL_BASE_URL = "https://www.globalbankingandfinance.com"
+NEWSCRAWL_BASE_URL = LIVE_BASE_URL
 NEWSCRAWL_CATEGORIES = ["business", "finance", "banking", "technology", "investing"]
 NEWSCRAWL_SITEMAPS = ["/sitemap.xml", "/sitemap-news.xml"]
 NEWSCRAWL_FEEDS = ["/feed/"]
@@ -47,6 +55,8 @@ NEWSCRAWL_LEGACY_SELECTORS = {}  # overrides of newscrawl.extract.common.LEGACY_
 NEWSCRAWL_TIMEZONE = "UTC"  # zone of dates the site shows without one
 NEWSCRAWL_GENERIC_EXTRACTION = True  # trafilatura when no other layer finds the body
 
+# Scrapy's dupefilter, 8 bytes of fingerprint a request (newscrawl/dupefilter.py).
+DUPEFILTER_CLASS = "newscrawl.dupefilter.CompactDupeFilter"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 60.0

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from . import inprocess  # noqa: F401 (installs the asyncio reactor before anything imports one)
 from newscrawl.replica import ReplicaServer, ReplicaSite
+
+from . import inprocess  # noqa: F401 (installs the asyncio reactor before anything imports one)
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = ["-s", "NEWSCRAWL_BACKOFF_BASE=0.05", "-s", "LOG_LEVEL=INFO"]

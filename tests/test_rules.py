@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.dates import parse_date, parse_since
-from newscrawl.extract.listing import parse_feed, parse_listing, parse_robots, parse_sitemap, with_page
+from newscrawl.extract.listing import read_feed, read_listing, read_robots, read_sitemap, with_page
 from newscrawl.text import dateline_source, split_byline
 from newscrawl.urls import SiteRules, canonicalize
 
@@ -98,32 +98,32 @@ def test_datelines():
 
 def test_listing_cards_dates_and_next_links():
     rules = SiteRules(BASE)
-    page = parse_listing(BASE + "/category/finance/", (HTML / "listing_finance.html").read_text(), rules)
+    page = read_listing(BASE + "/category/finance/", (HTML / "listing_finance.html").read_text(), rules)
     assert len(page.articles) == 5 and all(link.date for link in page.articles)
     assert all("?" not in link.url and not link.url.endswith("/") for link in page.articles)
     assert page.next_url == BASE + "/category/finance/page/2/"
     assert BASE + "/category/finance/fintech/" in page.categories
-    business = parse_listing(BASE + "/category/business/", (HTML / "listing_business.html").read_text(), rules)
+    business = read_listing(BASE + "/category/business/", (HTML / "listing_business.html").read_text(), rules)
     assert business.next_url == BASE + "/category/business/page/2/"  # <link rel=next>
-    banking = parse_listing(BASE + "/category/banking/?page=2", (HTML / "listing_banking_p2.html").read_text(), rules)
+    banking = read_listing(BASE + "/category/banking/?page=2", (HTML / "listing_banking_p2.html").read_text(), rules)
     assert banking.next_url is None or "page=3" in banking.next_url
 
 
 def test_home_links_exclude_non_articles():
     rules = SiteRules(BASE)
-    page = parse_listing(BASE + "/", (HTML / "home.html").read_text(), rules)
+    page = read_listing(BASE + "/", (HTML / "home.html").read_text(), rules)
     paths = {u.removeprefix(BASE) for u in (link.url for link in page.articles)}
     assert not [p for p in paths if p.startswith(("/admin", "/api", "/tag", "/author", "/awards", "/about"))]
     assert "/private-preview" in paths  # robots.txt, not the link rules, keeps it out
 
 
 def test_sitemaps_feed_and_robots():
-    children, links = parse_sitemap((HTML / "sitemap_index.xml").read_bytes())
+    children, links = read_sitemap((HTML / "sitemap_index.xml").read_bytes())
     assert children == [BASE + "/sitemaps/posts-1.xml", BASE + "/sitemaps/posts-2.xml", BASE + "/sitemaps/pages.xml"]
-    _, news = parse_sitemap((HTML / "sitemap_news.xml").read_bytes())
+    _, news = read_sitemap((HTML / "sitemap_news.xml").read_bytes())
     assert len(news) == 10 and all(link.date and link.date.tzinfo for link in news)
-    feed = parse_feed((HTML / "feed.xml").read_bytes())
+    feed = read_feed((HTML / "feed.xml").read_bytes())
     assert len(feed) == 10 and "utm_source=rss" in feed[0].url and feed[0].date
-    sitemaps, feeds = parse_robots((HTML / "robots.txt").read_text(), BASE)
+    sitemaps, feeds = read_robots((HTML / "robots.txt").read_text(), BASE)
     assert sitemaps == [BASE + "/sitemap.xml", BASE + "/sitemap-news.xml"]
     assert feeds == [BASE + "/feed/", BASE + "/rss.xml"]

@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime, timezone
 
 import pytest
-from scrapy.settings import Settings
+from scrapy.utils.project import get_project_settings
 
 from newscrawl import cli
 from newscrawl.pipelines import StorePipeline
@@ -37,7 +37,9 @@ def store_cfg(request, tmp_path):
 
 
 def store_of(cfg):
-    return open_store(Settings(cfg), quiet=True)
+    settings = get_project_settings()
+    settings.setdict(cfg, priority="cmdline")
+    return open_store(settings, quiet=True)
 
 
 def docs(cfg) -> dict[str, dict]:
@@ -211,7 +213,7 @@ def test_mongodb_indexes_are_created_once_and_enforced(store_cfg):
             assert info["text"]["language_override"] == "text_language"
         t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
         # A BCP 47 `language` would be refused by a text index reading it as its language.
-        ArticleWriter(store).write([{"url": "https://x.test/a", "title": "T", "body": "b",
+        ArticleWriter(store, 10).write([{"url": "https://x.test/a", "title": "T", "body": "b",
                                      "content_hash": "h", "published_at": t0,
                                      "language": "en-GB"}], t0)
         with pytest.raises(pymongo.errors.DuplicateKeyError):
@@ -244,7 +246,7 @@ def test_concurrent_writer_race_is_resolved(store_cfg):
     """Another crawler changes an article between our read and our write."""
     store = store_of(store_cfg)
     store.ensure_indexes()
-    ours, theirs = ArticleWriter(store), ArticleWriter(store)
+    ours, theirs = ArticleWriter(store, 10), ArticleWriter(store, 10)
     t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
     base = {"url": "https://x.test/a", "title": "T", "body": "one", "content_hash": "h1",
             "published_at": t0}

@@ -9,7 +9,7 @@ from ..items import Article
 from ..text import clean, content_hash, dateline_source, word_count
 from ..urls import SiteRules
 from . import generic, jsonld, legacy, meta, semantic
-from .common import Ctx, ExtractConfig
+from .common import ExtractConfig, Page
 
 LAYERS = {"jsonld": jsonld.extract, "meta": meta.extract, "semantic": semantic.extract,
           "legacy": legacy.extract}
@@ -44,8 +44,10 @@ class ArticleParser:
         self.rules = rules or SiteRules()
         self.config = config or ExtractConfig()
 
-    def parse(self, url: str, html: str | Selector, crawled_at: datetime | None = None) -> Article:
-        ctx = Ctx(url, html, self.rules, self.config)
+    def parse(self, url: str, html: str | Selector, crawled_at: datetime | None = None,
+              report=None) -> Article:
+        """``report(problem)`` hears of page problems that cost no field (``invalid_jsonld``)."""
+        ctx = Page(url, html, self.rules, self.config, report)
         found = {name: fn(ctx) for name, fn in LAYERS.items()}
         if not any(found[n].get("body") for n in found) and self.config.generic:
             found["generic"] = generic.extract(ctx)
@@ -82,7 +84,7 @@ class ArticleParser:
                     img[key] = other[key]
         values["image"] = img
 
-    def _finish(self, ctx: Ctx, values: dict, layers: dict) -> None:
+    def _finish(self, ctx: Page, values: dict, layers: dict) -> None:
         rules = self.rules
         url = values.get("url")
         if not (url and rules.same_site(url) and rules.is_article(url)):

@@ -1,4 +1,4 @@
-"""Walk an article's HTML as a reader sees it: blocks of text, and the labelled sections
+"""Reading an article's HTML as a reader sees it: blocks of text, and the labelled sections
 ("Quick Summary", "Key Takeaways", ...) that are not the body.
 
 Sections are found by their visible label, whether the label heads a container
@@ -65,7 +65,7 @@ class MetaLine:
 
 
 @dataclass
-class Walk:
+class Reading:
     body: list[Block] = field(default_factory=list)
     sections: dict[str, list[Block]] = field(default_factory=dict)
     section_roots: dict[str, list[etree._Element]] = field(default_factory=dict)
@@ -174,18 +174,26 @@ def _first_text_el(el):
     return None
 
 
-class Walker:
-    """One pass over a root element; fills a :class:`Walk`."""
+@dataclass
+class _OpenSection:
+    """A flat section being read: its label, the rank of its heading, blocks taken so far."""
+    label: str
+    rank: int
+    count: int = 0
+
+
+class BlockReader:
+    """Reads a root element in one pass, as a reader would; fills a :class:`Reading`."""
 
     def __init__(self, root, start_after=None):
         self.root = root
-        self.out = Walk()
-        self.mode: list | None = None  # [label, rank, count] while inside a flat section
+        self.out = Reading()
+        self.open: _OpenSection | None = None  # while inside a flat (not contained) section
         self.started = start_after is None
         self.start_after = start_after
         self.h1_path = set(start_after.iterancestors()) if start_after is not None else set()
 
-    def run(self) -> Walk:
+    def run(self) -> Reading:
         self._walk(self.root)
         return self.out
 
@@ -210,8 +218,8 @@ class Walker:
             if tag not in BLOCK_TAGS and tag not in LIST_TAGS and _has_blocks(child):
                 label = self._container_label(child)
                 if label and self.started:
-                    self.mode = None
-                    sub = Walker(child).run()
+                    self.open = None
+                    sub = BlockReader(child).run()
                     blocks = sub.sections.get(label, []) + sub.body
                     self.out.sections.setdefault(label, []).extend(blocks)
                     self.out.section_roots.setdefault(label, []).append(child)
@@ -239,23 +247,23 @@ class Walker:
         label = section_label(text) if _is_label_block(b) else None
         if label:
             rank = level if kind == "heading" else 2
-            self.mode = [label, rank, 0]
+            self.open = _OpenSection(label, rank)
             self.out.sections.setdefault(label, [])
             return
         if parse_meta_line(el, text, self.out.meta):
             return
-        if self.mode:
-            name, rank, count = self.mode
-            ends = (kind == "heading" and level <= rank) or \
-                   (name in _LIMITS and count >= _LIMITS[name]) or \
-                   (name == "takeaways" and kind != "item" and count > 0)
+        if self.open:
+            sec = self.open
+            ends = (kind == "heading" and level <= sec.rank) or \
+                   (sec.label in _LIMITS and sec.count >= _LIMITS[sec.label]) or \
+                   (sec.label == "takeaways" and kind != "item" and sec.count > 0)
             if not ends:
-                self.out.sections[name].append(b)
-                self.mode[2] += 1
+                self.out.sections[sec.label].append(b)
+                sec.count += 1
                 return
-            self.mode = None
+            self.open = None
         self.out.body.append(b)
 
 
-def walk(root, start_after=None) -> Walk:
-    return Walker(root, start_after).run()
+def read_blocks(root, start_after=None) -> Reading:
+    return BlockReader(root, start_after).run()

@@ -1,7 +1,9 @@
 """What every extraction layer shares: the page context and small value helpers."""
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timezone, tzinfo
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -13,7 +15,9 @@ from ..dates import parse_date
 from ..text import WIRE_AGENCIES, clean
 from ..urls import SiteRules
 
-# The old WordPress ("MVP"/Zox) theme, as SITE.md records it. Settings may replace any entry.
+logger = logging.getLogger(__name__)
+
+# The old WordPress ("MVP"/Zox) theme of the portal. Settings may replace any entry.
 LEGACY_SELECTORS = {
     "title": ["h1.mvp-post-title", ".mvp-post-title"],
     "authors": [".mvp-author-box-name a", ".mvp-author-info-name a", ".mvp-author-box-name"],
@@ -38,16 +42,28 @@ class ExtractConfig:
     generic: bool = True  # trafilatura as the last layer for the body
 
 
-class Ctx:
+class Page:
     """One page being parsed: its selector, URL and the site's rules."""
 
-    def __init__(self, url: str, html: str | Selector, rules: SiteRules, config: ExtractConfig):
+    def __init__(self, url: str, html: str | Selector, rules: SiteRules, config: ExtractConfig,
+                 report: Callable[[str], None] | None = None):
         self.url = url
         self.sel = html if isinstance(html, Selector) else Selector(text=html, type="html")
         self.html = None if isinstance(html, Selector) else html
         self.rules = rules
         self.config = config
-        self.warnings: list[str] = []
+        self._report = report
+        self._reported: set[str] = set()
+
+    def problem(self, name: str, detail: str) -> None:
+        """Something wrong with the page that costs no field by itself (``invalid_jsonld``):
+        logged once a page with its URL, and passed to the caller's ``report``."""
+        if name in self._reported:
+            return
+        self._reported.add(name)
+        logger.warning("%s on %s: %s", name, self.url, detail)
+        if self._report is not None:
+            self._report(name)
 
     def date(self, value):
         return parse_date(value, self.config.default_tz) if isinstance(value, str) else None
@@ -110,7 +126,7 @@ def unwrap_image(url: str | None) -> str | None:
     return url
 
 
-def image_dict(ctx: Ctx, value) -> dict | None:
+def image_dict(ctx: Page, value) -> dict | None:
     """An image from JSON-LD (URL string, ImageObject, or list of either)."""
     if isinstance(value, list):
         value = value[0] if value else None

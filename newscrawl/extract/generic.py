@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from ..text import clean, clean_block, word_count
 from .blocks import META_START
-from .common import Ctx
+from .common import Page
 
 MIN_WORDS = 15  # less than this is a page's chrome, not an article
 
 
-def extract(ctx: Ctx) -> dict:
+def extract(ctx: Page) -> dict:
     import trafilatura  # imported lazily: slow to import, rarely needed
 
     html = ctx.html if ctx.html is not None else ctx.sel.get()

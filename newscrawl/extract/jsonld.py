@@ -6,7 +6,7 @@ import re
 
 from ..dates import duration_minutes
 from ..text import clean, clean_block, is_agency, split_byline
-from .common import Ctx, html_to_text, image_dict, names_list
+from .common import Page, html_to_text, image_dict, names_list
 
 _ARTICLE_TYPES = re.compile(r"(News)?Article$|BlogPosting$|Report$", re.I)
 
@@ -16,7 +16,7 @@ def _types(node: dict) -> list[str]:
     return [t] if isinstance(t, str) else [x for x in t if isinstance(x, str)]
 
 
-def nodes(ctx: Ctx) -> list[dict]:
+def nodes(ctx: Page) -> list[dict]:
     """Every JSON-LD object of the page, flattened out of lists and @graph."""
     out: list[dict] = []
 
@@ -35,8 +35,8 @@ def nodes(ctx: Ctx) -> list[dict]:
         raw = re.sub(r"^\s*//\s*<!\[CDATA\[|//\s*\]\]>\s*$", "", raw)
         try:
             add(json.loads(raw, strict=False))
-        except ValueError:
-            ctx.warnings.append("jsonld_invalid")
+        except ValueError as exc:
+            ctx.problem("invalid_jsonld", str(exc))
     return out
 
 
@@ -52,7 +52,7 @@ def _url(v) -> str | None:
     return v if isinstance(v, str) and v.strip() else None
 
 
-def extract(ctx: Ctx) -> dict:
+def extract(ctx: Page) -> dict:
     found = nodes(ctx)
     out: dict = {}
     art = next((n for n in found if any(_ARTICLE_TYPES.search(t) for t in _types(n))), None)

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from ..text import clean, split_byline
-from .blocks import walk
-from .common import Ctx, unwrap_image
+from .blocks import read_blocks
+from .common import Page, unwrap_image
 from .semantic import byline_and_body
 
 
-def _texts(ctx: Ctx, selectors: list[str]) -> list[str]:
+def _texts(ctx: Page, selectors: list[str]) -> list[str]:
     for css in selectors:
         if "::" in css:
             vals = [clean(v) for v in ctx.sel.css(css).getall()]
@@ -19,7 +19,7 @@ def _texts(ctx: Ctx, selectors: list[str]) -> list[str]:
     return []
 
 
-def extract(ctx: Ctx) -> dict:
+def extract(ctx: Page) -> dict:
     cfg = ctx.config.legacy_selectors
     out: dict = {}
     title = _texts(ctx, cfg.get("title", []))
@@ -38,7 +38,7 @@ def extract(ctx: Ctx) -> dict:
     for css in cfg.get("body", []):
         found = ctx.sel.css(css)
         if found:
-            _, blocks = byline_and_body(walk(found[0].root).body)
+            _, blocks = byline_and_body(read_blocks(found[0].root).body)
             out["body"] = "\n\n".join(b.text for b in blocks) or None
             break
     for css in cfg.get("image", []):

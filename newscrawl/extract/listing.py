@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo, timezone
+from datetime import datetime, timezone, tzinfo
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
@@ -69,7 +69,7 @@ def _card_date(a, tz: tzinfo) -> datetime | None:
     return None
 
 
-def parse_listing(url: str, html: str | Selector, rules: SiteRules, tz: tzinfo = timezone.utc) -> Listing:
+def read_listing(url: str, html: str | Selector, rules: SiteRules, tz: tzinfo = timezone.utc) -> Listing:
     sel = html if isinstance(html, Selector) else Selector(text=html, type="html")
     doc = sel.root
     out = Listing()
@@ -126,7 +126,7 @@ def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
-def parse_sitemap(body: bytes, tz: tzinfo = timezone.utc) -> tuple[list[str], list[Link]]:
+def read_sitemap(body: bytes, tz: tzinfo = timezone.utc) -> tuple[list[str], list[Link]]:
     """(child sitemap URLs, page links with their dates) of a sitemap or sitemap index."""
     root = etree.fromstring(body, _PARSER)
     if root is None:
@@ -146,7 +146,7 @@ def parse_sitemap(body: bytes, tz: tzinfo = timezone.utc) -> tuple[list[str], li
     return children, links
 
 
-def parse_feed(body: bytes, tz: tzinfo = timezone.utc) -> list[Link]:
+def read_feed(body: bytes, tz: tzinfo = timezone.utc) -> list[Link]:
     """Item links of an RSS 2.0 or Atom feed, with their dates."""
     root = etree.fromstring(body, _PARSER)
     if root is None:
@@ -171,7 +171,7 @@ def parse_feed(body: bytes, tz: tzinfo = timezone.utc) -> list[Link]:
 _FEED_RE = re.compile(r"(?:https?://\S+?|/\S*?)(?:/feed/?|rss\.xml|atom\.xml|\.rss)(?=[\s,;]|$)")
 
 
-def parse_robots(text: str, base_url: str) -> tuple[list[str], list[str]]:
+def read_robots(text: str, base_url: str) -> tuple[list[str], list[str]]:
     """(sitemaps, feeds) named in robots.txt; feeds may be named in comments or rules."""
     sitemaps, feeds = [], []
     for line in text.splitlines():

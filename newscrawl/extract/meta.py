@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from ..text import clean, is_agency, split_byline
-from .common import Ctx, unwrap_image
+from .common import Page, unwrap_image
 
 
-def _meta(ctx: Ctx, *names: str) -> list[str]:
+def _meta(ctx: Page, *names: str) -> list[str]:
     out = []
     for name in names:
         xp = (f'//meta[translate(@property,"ABCDEFGHIJKLMNOPQRSTUVWXYZ","abcdefghijklmnopqrstuvwxyz")="{name}" or '
@@ -15,12 +15,12 @@ def _meta(ctx: Ctx, *names: str) -> list[str]:
     return out
 
 
-def _first(ctx: Ctx, *names: str) -> str | None:
+def _first(ctx: Page, *names: str) -> str | None:
     vals = _meta(ctx, *names)
     return vals[0] if vals else None
 
 
-def extract(ctx: Ctx) -> dict:
+def extract(ctx: Page) -> dict:
     out: dict = {}
     canonical = ctx.sel.xpath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href').get()
     out["url"] = ctx.abs(canonical) or ctx.abs(_first(ctx, "og:url"))

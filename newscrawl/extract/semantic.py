@@ -6,15 +6,15 @@ from __future__ import annotations
 import re
 
 from ..text import clean, dateline_source, looks_like_byline, split_byline
-from .blocks import Walk, text_of, walk
-from .common import Ctx, unwrap_image
+from .blocks import Reading, read_blocks, text_of
+from .common import Page, unwrap_image
 
 _BREADCRUMB_XP = ('//nav[contains(translate(@aria-label,"BREADCRUMB","breadcrumb"),"breadcrumb")]'
                   ' | //*[contains(@itemtype,"BreadcrumbList")]'
                   ' | //ol[contains(translate(@aria-label,"BREADCRUMB","breadcrumb"),"breadcrumb")]')
 
 
-def find_root(ctx: Ctx):
+def find_root(ctx: Page):
     """The element that holds the article: <article> around the h1, else <main>, else None."""
     doc = ctx.sel.root
     body = doc.find(".//*[@itemprop='articleBody']")
@@ -32,7 +32,7 @@ def find_root(ctx: Ctx):
     return None, h1
 
 
-def breadcrumbs(ctx: Ctx) -> list[dict]:
+def breadcrumbs(ctx: Page) -> list[dict]:
     for nav in ctx.sel.xpath(_BREADCRUMB_XP):
         items = nav.xpath(".//li") or nav.xpath(".//a | .//span[not(ancestor::a)]")
         crumbs = []
@@ -46,7 +46,7 @@ def breadcrumbs(ctx: Ctx) -> list[dict]:
     return []
 
 
-def _figure(ctx: Ctx, root) -> dict | None:
+def _figure(ctx: Page, root) -> dict | None:
     fig = root.find(".//figure") if root is not None else None
     img = fig.find(".//img") if fig is not None else None
     if img is None:
@@ -63,7 +63,7 @@ def _figure(ctx: Ctx, root) -> dict | None:
     return out
 
 
-def _faq(ctx: Ctx, blocks) -> list[dict]:
+def _faq(ctx: Page, blocks) -> list[dict]:
     pairs: list[dict] = []
     for b in blocks:
         is_q = b.kind == "heading" or b.el.tag in ("dt", "summary") or (
@@ -75,7 +75,7 @@ def _faq(ctx: Ctx, blocks) -> list[dict]:
     return [p for p in pairs if p["question"] and p["answer"]]
 
 
-def _related(ctx: Ctx, w: Walk) -> list[str]:
+def _related(ctx: Page, w: Reading) -> list[str]:
     urls: list[str] = []
     els = [b.el for b in w.sections.get("related", [])] + w.section_roots.get("related", [])
     for el in els:
@@ -86,14 +86,14 @@ def _related(ctx: Ctx, w: Walk) -> list[str]:
     return urls
 
 
-def walk_page(ctx: Ctx):
-    """(walk, article root or None): the walk covers the whole <body> when no <article> or
+def read_article_blocks(ctx: Page):
+    """(reading, article root or None): the reading covers the whole <body> when no <article> or
     <main> holds the article; its labels count then, its body text does not."""
     root, h1 = find_root(ctx)
     if root is None:
         body = ctx.sel.root.find(".//body")
-        return walk(body if body is not None else ctx.sel.root, h1), None
-    return walk(root, h1), root
+        return read_blocks(body if body is not None else ctx.sel.root, h1), None
+    return read_blocks(root, h1), root
 
 
 def byline_and_body(blocks) -> tuple[list[str], list]:
@@ -108,13 +108,13 @@ def byline_and_body(blocks) -> tuple[list[str], list]:
     return authors, rest
 
 
-def extract(ctx: Ctx) -> dict:
+def extract(ctx: Page) -> dict:
     out: dict = {}
     doc = ctx.sel.root
     h1 = doc.find(".//h1")
     if h1 is not None:
         out["title"] = text_of(h1) or None
-    w, root = walk_page(ctx)
+    w, root = read_article_blocks(ctx)
     crumbs = breadcrumbs(ctx)
     out["breadcrumbs"] = crumbs
     if len(crumbs) >= 2:
@@ -159,7 +159,7 @@ def extract(ctx: Ctx) -> dict:
     return {k: v for k, v in out.items() if v}
 
 
-def _header_byline(root, ctx: Ctx) -> list[str]:
+def _header_byline(root, ctx: Page) -> list[str]:
     """A "By ..." line beside the title (often in a <header> the body walk skips)."""
     for el in root.iter("p", "div", "span", "address"):
         if any(anc.tag in ("nav", "footer", "aside") for anc in el.iterancestors()):

@@ -24,11 +24,10 @@ CATEGORIES = {  # path -> name shown
 }
 NAV = ["business", "finance", "banking", "technology", "investing"]
 
-# Page kinds: which layers of markup a page carries.
+# Page kinds (ReplicaArticle.kind): which layers of markup a page carries.
 #   modern: JSON-LD + meta tags + visible labels      meta: meta tags + labels, no JSON-LD
 #   labels: visible labels and semantic HTML only     legacy: the old WordPress theme
 #   bare: no labels, no semantic containers (generic extraction)
-KINDS = ("modern", "meta", "labels", "legacy", "bare")
 
 
 @dataclass

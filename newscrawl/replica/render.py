@@ -1,4 +1,4 @@
-"""HTML, XML and text of the replica's pages, in the shapes SITE.md describes.
+"""HTML, XML and text of the replica's pages, in the shapes the live portal shows.
 
 Class names are deliberately random-looking (like a Next.js build's); the parsers must not
 need them. Legacy pages use the old WordPress theme's ids and classes, as the live archive
@@ -18,7 +18,7 @@ NEWSLETTER = ("Why waste money on news and opinion when you can access them for 
               "Take advantage of our newsletter subscription and stay informed on the go!")
 
 
-def e(text) -> str:
+def esc(text) -> str:
     return escape(str(text), quote=True)
 
 
@@ -42,12 +42,12 @@ def cat_crumbs(path: str) -> list[tuple[str, str]]:
 
 
 def header() -> str:
-    links = "".join(f'<li><a class="n_{i}x" href="/category/{c}/">{e(CATEGORIES[c])}</a></li>'
+    links = "".join(f'<li><a class="n_{i}x" href="/category/{c}/">{esc(CATEGORIES[c])}</a></li>'
                     for i, c in enumerate(NAV))
     return (
         '<header class="h_8fk2"><form class="s_1a" action="/search"><input name="q" '
         'placeholder="Search"><button>Search</button></form>'
-        f'<a class="lg_3" href="/"><img src="/logo.svg" alt="{e(SITE_NAME)}"></a>'
+        f'<a class="lg_3" href="/"><img src="/logo.svg" alt="{esc(SITE_NAME)}"></a>'
         '<nav class="nv_9d" aria-label="Main"><ul>'
         '<li><a href="/">Top Stories</a></li>'
         '<li><a href="/interviews/">Interviews</a></li>' + links +
@@ -58,7 +58,7 @@ def header() -> str:
 def footer() -> str:
     company = ["About Us", "Profile", "Privacy & Cookie Policy", "Terms of Use", "Contact Us",
                "Advertising", "Submit Post", "Latest News", "Research Reports", "Press Release"]
-    links = "".join(f'<li><a href="/{tag_slug(c.replace("&", "").replace("  ", " "))}/">{e(c)}</a></li>'
+    links = "".join(f'<li><a href="/{tag_slug(c.replace("&", "").replace("  ", " "))}/">{esc(c)}</a></li>'
                     for c in company)
     return (
         '<footer class="f_2kq"><div><h4>Company</h4><ul>' + links + '</ul></div>'
@@ -74,7 +74,7 @@ def footer() -> str:
 def page(title: str, head: str, body: str, lang: str = "en-GB") -> str:
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{e(title)}</title>{head}</head><body>{body}</body></html>')
+            f'<title>{esc(title)}</title>{head}</head><body>{body}</body></html>')
 
 
 # ---- article pages ------------------------------------------------------------------
@@ -114,7 +114,7 @@ def jsonld(a: ReplicaArticle, base: str, related: list[ReplicaArticle]) -> str:
         for i, (n, u) in enumerate(crumbs)]}]
     if a.faq:
         graph.append({"@type": "FAQPage", "mainEntity": [
-            {"@type": "Question", "name": q, "acceptedAnswer": {"@type": "Answer", "text": f"<p>{e(ans)}</p>"}}
+            {"@type": "Question", "name": q, "acceptedAnswer": {"@type": "Answer", "text": f"<p>{esc(ans)}</p>"}}
             for q, ans in a.faq]})
     data = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False)
     data = data.replace("</", "<\\/")
@@ -124,44 +124,44 @@ def jsonld(a: ReplicaArticle, base: str, related: list[ReplicaArticle]) -> str:
 def meta_tags(a: ReplicaArticle, base: str) -> str:
     url = f"{base}/{a.slug}"
     tags = [
-        f'<link rel="canonical" href="{e(url)}">',
+        f'<link rel="canonical" href="{esc(url)}">',
         '<meta property="og:type" content="article">',
-        f'<meta property="og:site_name" content="{e(SITE_NAME)}">',
-        f'<meta property="og:title" content="{e(a.title)} - {e(SITE_NAME)}">',
-        f'<meta property="og:url" content="{e(url)}">',
+        f'<meta property="og:site_name" content="{esc(SITE_NAME)}">',
+        f'<meta property="og:title" content="{esc(a.title)} - {esc(SITE_NAME)}">',
+        f'<meta property="og:url" content="{esc(url)}">',
         '<meta property="og:locale" content="en_GB">',
         f'<meta property="article:published_time" content="{a.published.isoformat()}">',
-        f'<meta property="article:section" content="{e(CATEGORIES[a.category])}">',
+        f'<meta property="article:section" content="{esc(CATEGORIES[a.category])}">',
     ]
     if a.updated:
         tags.append(f'<meta property="article:modified_time" content="{a.updated.isoformat()}">')
     if a.summary:
-        tags.append(f'<meta name="description" content="{e(a.summary)}">')
-        tags.append(f'<meta property="og:description" content="{e(a.summary)}">')
-    tags += [f'<meta property="article:tag" content="{e(t)}">' for t in a.tags]
+        tags.append(f'<meta name="description" content="{esc(a.summary)}">')
+        tags.append(f'<meta property="og:description" content="{esc(a.summary)}">')
+    tags += [f'<meta property="article:tag" content="{esc(t)}">' for t in a.tags]
     if a.wire:
-        tags.append(f'<meta name="author" content="{e(a.source)}">')
+        tags.append(f'<meta name="author" content="{esc(a.source)}">')
     elif a.authors:
-        tags.append(f'<meta name="author" content="{e(", ".join(a.authors))}">')
+        tags.append(f'<meta name="author" content="{esc(", ".join(a.authors))}">')
     if a.image:
-        tags.append(f'<meta property="og:image" content="{e(base + image_src(a) if a.next_image else a.image["url"])}">')
-        tags.append(f'<meta property="og:image:alt" content="{e(a.image["alt"])}">')
+        tags.append(f'<meta property="og:image" content="{esc(base + image_src(a) if a.next_image else a.image["url"])}">')
+        tags.append(f'<meta property="og:image:alt" content="{esc(a.image["alt"])}">')
     return "".join(tags)
 
 
 def _body_blocks(a: ReplicaArticle) -> str:
     out = []
     byline_done = a.byline is None
-    for i, (kind, text) in enumerate(a.blocks):
+    for _i, (kind, text) in enumerate(a.blocks):
         if not byline_done and kind != "h2":
-            out.append(f'<p class="by_2v">{e(a.byline)}</p>')
+            out.append(f'<p class="by_2v">{esc(a.byline)}</p>')
             byline_done = True
         if kind == "h2":
-            out.append(f"<h2>{e(text)}</h2>")
+            out.append(f"<h2>{esc(text)}</h2>")
         elif kind == "quote":
-            out.append(f"<blockquote><p>{e(text)}</p></blockquote>")
+            out.append(f"<blockquote><p>{esc(text)}</p></blockquote>")
         else:
-            out.append(f"<p>{e(text)}</p>")
+            out.append(f"<p>{esc(text)}</p>")
     return "".join(out)
 
 
@@ -182,11 +182,11 @@ def article_page(a: ReplicaArticle, base: str, related: list[ReplicaArticle],
     def section(label_html: str, inner: str, tag: str = "section") -> str:
         return label_html + inner if flat else f'<{tag} class="s_{len(inner) % 97}">{label_html}{inner}</{tag}>'
 
-    crumbs = "".join(f'<li><a href="{p}">{e(n)}</a></li>' for n, p in [("Home", "/")] + cat_crumbs(a.category))
-    parts = [f'<nav class="bc_2a" aria-label="Breadcrumb"><ol>{crumbs}<li><span>{e(a.title)}</span></li></ol></nav>',
-             f'<a class="ct_7q" href="/category/{a.category}/">{e(cat_name)}</a>',
-             f'<h1 class="t_1x">{e(a.title)}</h1>',
-             f'<div class="pb_4r">Published by {e(SITE_NAME)}®</div>']
+    crumbs = "".join(f'<li><a href="{p}">{esc(n)}</a></li>' for n, p in [("Home", "/")] + cat_crumbs(a.category))
+    parts = [f'<nav class="bc_2a" aria-label="Breadcrumb"><ol>{crumbs}<li><span>{esc(a.title)}</span></li></ol></nav>',
+             f'<a class="ct_7q" href="/category/{a.category}/">{esc(cat_name)}</a>',
+             f'<h1 class="t_1x">{esc(a.title)}</h1>',
+             f'<div class="pb_4r">Published by {esc(SITE_NAME)}®</div>']
     when = [f"Posted on {day(a.published)}" if flat else
             f'Posted on <time datetime="{a.published.isoformat()}">{day(a.published)}</time>']
     if a.read_time:
@@ -196,35 +196,35 @@ def article_page(a: ReplicaArticle, base: str, related: list[ReplicaArticle],
     parts.append('<div class="dt_5s">' + '<span class="sp_1"> · </span>'.join(
         f"<span>{w}</span>" for w in when) + "</div>")
     if a.image:
-        cap = f'<figcaption>{e(a.image["caption"])}</figcaption>' if a.image.get("caption") else ""
-        parts.append(f'<figure class="hf_3"><img src="{e(image_src(a))}" alt="{e(a.image["alt"])}" '
+        cap = f'<figcaption>{esc(a.image["caption"])}</figcaption>' if a.image.get("caption") else ""
+        parts.append(f'<figure class="hf_3"><img src="{esc(image_src(a))}" alt="{esc(a.image["alt"])}" '
                      f'width="1200" height="800">{cap}</figure>')
     parts.append(f'<div class="nl_8p"><p>{NEWSLETTER[0]}</p><p>{NEWSLETTER[1]}</p>'
                  '<form><input type="email" placeholder="Email"><button>Subscribe</button></form></div>')
     if a.tags:
         parts.append('<div class="tg_3d"><span>Tags:</span> ' + ", ".join(
-            f'<a href="/tag/{tag_slug(t)}/">{e(t)}</a>' for t in a.tags) + "</div>")
+            f'<a href="/tag/{tag_slug(t)}/">{esc(t)}</a>' for t in a.tags) + "</div>")
     if a.summary:
-        parts.append(section("<h2>Quick Summary</h2>", f"<p>{e(a.summary)}</p>"))
+        parts.append(section("<h2>Quick Summary</h2>", f"<p>{esc(a.summary)}</p>"))
     body = _body_blocks(a)
     parts.append(body if flat else f'<div class="bd_6h">{body}</div>')
     if a.takeaways:
         label = "<p><strong>Key Takeaways</strong></p>" if flat else "<h2>Key Takeaways</h2>"
-        parts.append(section(label, "<ul>" + "".join(f"<li>{e(t)}</li>" for t in a.takeaways) + "</ul>"))
+        parts.append(section(label, "<ul>" + "".join(f"<li>{esc(t)}</li>" for t in a.takeaways) + "</ul>"))
     if a.faq:
-        qa = "".join(f"<h3>{i}. {e(q)}</h3><p>{e(ans)}</p>" for i, (q, ans) in enumerate(a.faq, 1))
-        parts.append(section(f"<h2>Frequently Asked Questions about {e(a.title)}</h2>", qa))
+        qa = "".join(f"<h3>{i}. {esc(q)}</h3><p>{esc(ans)}</p>" for i, (q, ans) in enumerate(a.faq, 1))
+        parts.append(section(f"<h2>Frequently Asked Questions about {esc(a.title)}</h2>", qa))
     if related:
         items = "".join(
-            f'<li><a href="/{r.slug}/"><img src="{e(r.image["url"]) if r.image else "/placeholder.png"}" alt="">'
-            f'<span>{e(r.title)}</span></a></li>' for r in related)
-        parts.append(section(f"<h2>More from {e(cat_name)}</h2>",
-                             f'<ul>{items}</ul><a href="/category/{a.category}/">View All {e(cat_name)} Posts</a>'))
+            f'<li><a href="/{r.slug}/"><img src="{esc(r.image["url"]) if r.image else "/placeholder.png"}" alt="">'
+            f'<span>{esc(r.title)}</span></a></li>' for r in related)
+        parts.append(section(f"<h2>More from {esc(cat_name)}</h2>",
+                             f'<ul>{items}</ul><a href="/category/{a.category}/">View All {esc(cat_name)} Posts</a>'))
     pn = []
     if prev:
-        pn.append(f'<a href="/{prev.slug}?utm_source=prevnext">Previous {e(cat_name)} Post</a>')
+        pn.append(f'<a href="/{prev.slug}?utm_source=prevnext">Previous {esc(cat_name)} Post</a>')
     if nxt:
-        pn.append(f'<a href="/{nxt.slug}#top">Next {e(cat_name)} Post</a>')
+        pn.append(f'<a href="/{nxt.slug}#top">Next {esc(cat_name)} Post</a>')
     if pn:
         parts.append('<nav class="pn_2">' + "".join(pn) + "</nav>")
     main = f'<main class="m_3k"><article class="a_9f">{"".join(parts)}</article></main>'
@@ -233,20 +233,20 @@ def article_page(a: ReplicaArticle, base: str, related: list[ReplicaArticle],
 
 def legacy_page(a: ReplicaArticle, base: str, related: list[ReplicaArticle]) -> str:
     cat_name = CATEGORIES[a.category]
-    paras = "".join(f"<h2>{e(t)}</h2>" if k == "h2" else f"<p>{e(t)}</p>" for k, t in a.blocks)
-    tags = "".join(f'<a href="/tag/{tag_slug(t)}/" rel="tag">{e(t)}</a>' for t in a.tags)
-    img = (f'<div id="mvp-post-feat-img"><img src="{e(a.image["url"])}" alt="{e(a.image["alt"])}"></div>'
+    paras = "".join(f"<h2>{esc(t)}</h2>" if k == "h2" else f"<p>{esc(t)}</p>" for k, t in a.blocks)
+    tags = "".join(f'<a href="/tag/{tag_slug(t)}/" rel="tag">{esc(t)}</a>' for t in a.tags)
+    img = (f'<div id="mvp-post-feat-img"><img src="{esc(a.image["url"])}" alt="{esc(a.image["alt"])}"></div>'
            if a.image else "")
-    rel = "".join(f'<li><a href="/{r.slug}/">{e(r.title)}</a></li>' for r in related)
+    rel = "".join(f'<li><a href="/{r.slug}/">{esc(r.title)}</a></li>' for r in related)
     author = a.authors[0] if a.authors else ""
     body = (
         '<div id="mvp-site"><div id="mvp-main-head-wrap">' + header() + '</div>'
         '<div id="mvp-article-wrap"><div id="mvp-article-cont">'
         f'<div id="mvp-post-head"><h3 class="mvp-post-cat"><a href="/category/{a.category}/">'
-        f'<span class="mvp-post-cat">{e(cat_name)}</span></a></h3>'
-        f'<h1 class="mvp-post-title entry-title">{e(a.title)}</h1>'
+        f'<span class="mvp-post-cat">{esc(cat_name)}</span></a></h3>'
+        f'<h1 class="mvp-post-title entry-title">{esc(a.title)}</h1>'
         '<div class="mvp-author-info-wrap"><span class="mvp-author-box-name author-name vcard fn">'
-        f'<a href="/author/{tag_slug(author)}/">{e(author)}</a></span> '
+        f'<a href="/author/{tag_slug(author)}/">{esc(author)}</a></span> '
         f'<time class="post-date updated" datetime="{a.published.isoformat()}">{day(a.published)}</time>'
         '</div></div>' + img +
         f'<div id="mvp-content-main">{paras}</div>'
@@ -259,10 +259,10 @@ def legacy_page(a: ReplicaArticle, base: str, related: list[ReplicaArticle]) -> 
 
 
 def bare_page(a: ReplicaArticle) -> str:
-    paras = "".join(f'<div class="r_{i}q"><p>{e(t)}</p></div>' for i, (_, t) in enumerate(a.blocks))
+    paras = "".join(f'<div class="r_{i}q"><p>{esc(t)}</p></div>' for i, (_, t) in enumerate(a.blocks))
     body = ('<div class="w_1"><div class="k_4">' + "".join(
-        f'<a href="/category/{c}/">{e(CATEGORIES[c])}</a> ' for c in NAV) + '</div>'
-        f'<div class="z_9"><h1>{e(a.title)}</h1><div class="q_2">Posted on {day(a.published)}</div>'
+        f'<a href="/category/{c}/">{esc(CATEGORIES[c])}</a> ' for c in NAV) + '</div>'
+        f'<div class="z_9"><h1>{esc(a.title)}</h1><div class="q_2">Posted on {day(a.published)}</div>'
         f'<div class="y_5">{paras}</div></div>'
         '<div class="k_7"><a href="/about-us/">About Us</a> <a href="/contact-us/">Contact Us</a> '
         '© 2010-2026 GBAF Publications Ltd</div></div>')
@@ -270,7 +270,7 @@ def bare_page(a: ReplicaArticle) -> str:
 
 
 def no_body_page(title: str) -> str:
-    main = (f'<main><article><h1>{e(title)}</h1><div>Posted on January 2, 2026</div>'
+    main = (f'<main><article><h1>{esc(title)}</h1><div>Posted on January 2, 2026</div>'
             '<div></div></article></main>')
     return page(title, "", header() + main + footer())
 
@@ -278,8 +278,8 @@ def no_body_page(title: str) -> str:
 # ---- listings, home, feeds, sitemaps ----------------------------------------------------
 
 def card(a: ReplicaArticle, href: str) -> str:
-    img = f'<img src="{e(a.image["url"])}" alt="{e(a.image["alt"])}">' if a.image else ""
-    return (f'<article class="cd_{len(a.slug) % 13}"><a href="{e(href)}">{img}<h3>{e(a.title)}</h3></a>'
+    img = f'<img src="{esc(a.image["url"])}" alt="{esc(a.image["alt"])}">' if a.image else ""
+    return (f'<article class="cd_{len(a.slug) % 13}"><a href="{esc(href)}">{img}<h3>{esc(a.title)}</h3></a>'
             f'<time datetime="{a.published.isoformat()}">{day(a.published)}</time></article>')
 
 
@@ -305,8 +305,8 @@ def listing_page(path: str, cards: list[str], page_no: int, last: int, style: st
             pager = f'<a class="pg_9" rel="next" href="{base}?page={page_no + 1}">Older posts</a>'
     elif style == "loadmore":
         pager = '<button class="lm_1" type="button">Load more</button>'
-    subs = "".join(f'<a href="/category/{s}/">{e(CATEGORIES[s])}</a>' for s in subcats)
-    main = (f'<main class="m_5"><h1>{e(name)}</h1>'
+    subs = "".join(f'<a href="/category/{s}/">{esc(CATEGORIES[s])}</a>' for s in subcats)
+    main = (f'<main class="m_5"><h1>{esc(name)}</h1>'
             + (f'<div class="sc_2">{subs}</div>' if subs else "")
             + f'<div class="gr_8">{"".join(cards)}</div>{pager}</main>'
             + '<aside class="ts_3"><h2>Top Stories</h2>' + "".join(top) + "</aside>")
@@ -314,7 +314,7 @@ def listing_page(path: str, cards: list[str], page_no: int, last: int, style: st
 
 
 def home_page(cards: list[str], extra_links: list[tuple[str, str]]) -> str:
-    extra = "".join(f'<li><a href="{e(h)}">{e(t)}</a></li>' for h, t in extra_links)
+    extra = "".join(f'<li><a href="{esc(h)}">{esc(t)}</a></li>' for h, t in extra_links)
     main = (f'<main class="m_1"><h2>Top Stories</h2><div class="gr_2">{"".join(cards)}</div>'
             f'<h2>Also on the site</h2><ul>{extra}</ul></main>')
     return page(SITE_NAME, "", header() + main + footer())
@@ -329,7 +329,7 @@ def robots(base: str) -> str:
 
 
 def sitemap_index(base: str, children: list[str]) -> str:
-    items = "".join(f"<sitemap><loc>{e(base + c)}</loc></sitemap>" for c in children)
+    items = "".join(f"<sitemap><loc>{esc(base + c)}</loc></sitemap>" for c in children)
     return ('<?xml version="1.0" encoding="UTF-8"?>'
             f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</sitemapindex>')
 
@@ -340,12 +340,12 @@ def urlset(base: str, entries: list[tuple[str, datetime | None]], news: bool = F
     for path, when in entries:
         extra = ""
         if when is not None and news:
-            extra = (f"<news:news><news:publication><news:name>{e(SITE_NAME)}</news:name>"
+            extra = (f"<news:news><news:publication><news:name>{esc(SITE_NAME)}</news:name>"
                      f"<news:language>en</news:language></news:publication>"
                      f"<news:publication_date>{when.isoformat()}</news:publication_date></news:news>")
         elif when is not None:
             extra = f"<lastmod>{when.isoformat()}</lastmod>"
-        rows.append(f"<url><loc>{e(base + path)}</loc>{extra}</url>")
+        rows.append(f"<url><loc>{esc(base + path)}</loc>{extra}</url>")
     return ('<?xml version="1.0" encoding="UTF-8"?>'
             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{ns}>{"".join(rows)}</urlset>')
 
@@ -353,8 +353,8 @@ def urlset(base: str, entries: list[tuple[str, datetime | None]], news: bool = F
 def rss(base: str, arts: list[ReplicaArticle]) -> str:
     from email.utils import format_datetime
     items = "".join(
-        f"<item><title>{e(a.title)}</title><link>{e(base)}/{a.slug}?utm_source=rss&amp;utm_medium=feed</link>"
-        f"<guid isPermaLink=\"false\">{e(a.slug)}</guid><pubDate>{format_datetime(a.published)}</pubDate>"
-        f"<category>{e(CATEGORIES[a.category])}</category></item>" for a in arts)
+        f"<item><title>{esc(a.title)}</title><link>{esc(base)}/{a.slug}?utm_source=rss&amp;utm_medium=feed</link>"
+        f"<guid isPermaLink=\"false\">{esc(a.slug)}</guid><pubDate>{format_datetime(a.published)}</pubDate>"
+        f"<category>{esc(CATEGORIES[a.category])}</category></item>" for a in arts)
     return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-            f"<title>{e(SITE_NAME)}</title><link>{e(base)}/</link>{items}</channel></rss>")
+            f"<title>{esc(SITE_NAME)}</title><link>{esc(base)}/</link>{items}</channel></rss>")

@@ -12,7 +12,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        host = self.headers.get("Host") or "%s:%s" % self.server.server_address[:2]
+        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
         resp = self.site.handle(self.path, f"http://{host}", self.headers.get("User-Agent", ""))
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)
@@ -41,7 +41,7 @@ class ReplicaServer:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "ReplicaServer":
+    def start(self) -> ReplicaServer:
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
         return self
@@ -53,7 +53,7 @@ class ReplicaServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def __enter__(self) -> "ReplicaServer":
+    def __enter__(self) -> ReplicaServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -10,7 +10,7 @@ from . import render
 from .content import CATEGORIES, NAV, ReplicaArticle, build_articles
 
 PAGE_SIZE = 5
-# How each category pages through its listing (SITE.md: the live scheme is unknown).
+# How each category pages through its listing (the live scheme is unknown: all of them).
 PAGINATION = {"finance": "path", "banking": "query", "business": "relnext",
               "technology": "anext", "investing": "loadmore", "finance/fintech": "path"}
 
@@ -170,7 +170,7 @@ class ReplicaSite:
         chunk = items[(page_no - 1) * PAGE_SIZE: page_no * PAGE_SIZE]
         cards = [render.card(a, self._variant(a, i + page_no)) for i, a in enumerate(chunk)]
         subs = [c for c in CATEGORIES if c.startswith(cat + "/")]
-        top = [f'<a href="/{a.slug}">{render.e(a.title)}</a>' for a in self.ordered[:3]]
+        top = [f'<a href="/{a.slug}">{render.esc(a.title)}</a>' for a in self.ordered[:3]]
         return self._html(render.listing_page(cat, cards, page_no, last, style, subs, top))
 
     def _sitemap(self, path: str, base: str) -> Response:
@@ -199,11 +199,11 @@ def expected_articles(site: ReplicaSite, base: str) -> dict[str, dict]:
     for a in site.articles:
         url = f"{base}/{a.slug}"
 
-        def day_or_time(d: datetime | None) -> datetime | None:
+        def day_or_time(d: datetime | None, date_only: bool = a.date_only) -> datetime | None:
             if d is None:
                 return None
             d = d.astimezone(timezone.utc)
-            return d.replace(hour=0, minute=0, second=0) if a.date_only else d
+            return d.replace(hour=0, minute=0, second=0) if date_only else d
 
         if a.kind == "legacy":
             crumbs, language = [], "en-US"

@@ -19,8 +19,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from ..dates import parse_since
 from ..extract.article import ArticleParser, DropPage
 from ..extract.common import LEGACY_SELECTORS, ExtractConfig
-from ..extract.listing import parse_feed, parse_listing, parse_robots, parse_sitemap, with_page
+from ..extract.listing import read_feed, read_listing, read_robots, read_sitemap, with_page
 from ..seen import SeenUrls
+from ..settings import user_agent
 from ..text import WIRE_AGENCIES
 from ..urls import SiteRules
 
@@ -61,7 +62,6 @@ class GbafSpider(scrapy.Spider):
         except ValueError as exc:
             raise UsageError(f"gbaf: {exc}") from None
         self.urls_arg = [u.strip() for u in (urls or "").split(",") if u.strip()]
-        self.seen_articles = SeenUrls()  # compact: a million URLs in ~16 MiB
         self.listing_seen: dict[str, SeenUrls] = {}
 
     @staticmethod
@@ -107,7 +107,7 @@ class GbafSpider(scrapy.Spider):
             if not self.rules.is_article(u):
                 raise UsageError(f"gbaf: urls: {u!r} is not an article URL of {self.rules.base_url}")
         try:
-            tz = ZoneInfo(settings.get("NEWSCRAWL_TIMEZONE") or "UTC")
+            tz = ZoneInfo(settings.get("NEWSCRAWL_TIMEZONE"))
         except (ZoneInfoNotFoundError, ValueError):
             raise UsageError(f"NEWSCRAWL_TIMEZONE: unknown time zone "
                              f"{settings.get('NEWSCRAWL_TIMEZONE')!r}; set e.g. Europe/London") from None
@@ -117,21 +117,19 @@ class GbafSpider(scrapy.Spider):
         self.parser = ArticleParser(self.rules, ExtractConfig(
             agencies=WIRE_AGENCIES + tuple(settings.getlist("NEWSCRAWL_WIRE_AGENCIES")),
             legacy_selectors=legacy, default_tz=tz,
-            generic=settings.getbool("NEWSCRAWL_GENERIC_EXTRACTION", True)))
+            generic=settings.getbool("NEWSCRAWL_GENERIC_EXTRACTION")))
         self.allowed_domains = [urlsplit(self.rules.base_url).hostname]
         # An incremental (since) run finds new articles in listings, sitemaps and feeds;
         # related links of articles lead only into the archive.
-        self.follow_links = (settings.getbool("NEWSCRAWL_FOLLOW_ARTICLE_LINKS", True)
+        self.follow_links = (settings.getbool("NEWSCRAWL_FOLLOW_ARTICLE_LINKS")
                              and not self.urls_arg and self.since is None)
-        self.probe = settings.getbool("NEWSCRAWL_PAGINATION_PROBE", True)
+        self.probe = settings.getbool("NEWSCRAWL_PAGINATION_PROBE")
         self.default_categories = [c.strip("/") for c in settings.getlist("NEWSCRAWL_CATEGORIES")]
         self.sitemaps = [self.rules.url(p) for p in settings.getlist("NEWSCRAWL_SITEMAPS")]
         self.feeds = [self.rules.url(p) for p in settings.getlist("NEWSCRAWL_FEEDS")]
-        contact = settings.get("NEWSCRAWL_CONTACT_URL")
         if settings.getpriority("USER_AGENT") <= settings.getpriority("NEWSCRAWL_CONTACT_URL"):
-            from newscrawl import __version__
-            settings.set("USER_AGENT", f"newscrawl/{__version__} (+{contact})", priority="spider")
-        if _is_local(self.rules.base_url) and settings.getbool("NEWSCRAWL_LOCAL_FAST", True):
+            settings.set("USER_AGENT", user_agent(settings.get("NEWSCRAWL_CONTACT_URL")), priority="spider")
+        if _is_local(self.rules.base_url) and settings.getbool("NEWSCRAWL_LOCAL_FAST"):
             for key, value in (("AUTOTHROTTLE_ENABLED", False), ("DOWNLOAD_DELAY", 0),
                                ("CONCURRENT_REQUESTS_PER_DOMAIN", 16)):
                 if settings.getpriority(key) <= settings.getpriority("NEWSCRAWL_LOCAL_FAST"):
@@ -165,7 +163,7 @@ class GbafSpider(scrapy.Spider):
         return any(path == c or path.startswith(c + "/") for c in self.categories)
 
     def parse_robots(self, response):
-        sitemaps, feeds = parse_robots(response.text, self.rules.base_url)
+        sitemaps, feeds = read_robots(response.text, self.rules.base_url)
         for url in dict.fromkeys(sitemaps + self.sitemaps):
             if self.rules.same_site(url):
                 yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
@@ -174,7 +172,7 @@ class GbafSpider(scrapy.Spider):
                 yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error)
 
     def parse_sitemap(self, response):
-        children, links = parse_sitemap(response.body, self.tz)
+        children, links = read_sitemap(response.body, self.tz)
         self.crawler.stats.inc_value("newscrawl/discovery/sitemaps")
         for url in children:
             if self.rules.same_site(url):
@@ -187,7 +185,7 @@ class GbafSpider(scrapy.Spider):
 
     def parse_feed(self, response):
         self.crawler.stats.inc_value("newscrawl/discovery/feeds")
-        yield from self._follow_links(parse_feed(response.body, self.tz), "feed")
+        yield from self._follow_links(read_feed(response.body, self.tz), "feed")
 
     def _follow_links(self, links, via: str):
         for link in links:
@@ -197,14 +195,14 @@ class GbafSpider(scrapy.Spider):
             if self.since and link.date and link.date < self.since:
                 self.crawler.stats.inc_value("newscrawl/skipped/before_since")
                 continue
-            if self.seen_articles.add(url):
-                self.crawler.stats.inc_value(f"newscrawl/discovery/{via}")
-                yield self._article_request(url)
+            # Scrapy's dupefilter (DUPEFILTER_CLASS) drops links already requested.
+            self.crawler.stats.inc_value(f"newscrawl/discovery/{via}")
+            yield self._article_request(url)
 
     def parse_listing(self, response, category, page):
         if not isinstance(response, TextResponse):
             return
-        listing = parse_listing(response.url, response.text, self.rules, self.tz)
+        listing = read_listing(response.url, response.text, self.rules, self.tz)
         yield from self._follow_links(listing.articles, "listing")
         if category is None or page == 1:  # sections linked from the home page or a category
             for cat_url in listing.categories:
@@ -245,14 +243,15 @@ class GbafSpider(scrapy.Spider):
             return self._drop(response.url, "empty_response")
         try:
             # The response's own tree: _page_links below reads the same parse.
-            article = self.parser.parse(response.url, response.selector)
+            article = self.parser.parse(response.url, response.selector, report=self._page_problem)
         except DropPage as exc:
             return self._drop(response.url, exc.reason)
         except Exception:  # noqa: BLE001 (a bad page never stops the crawl)
             logger.exception("Parser failed on %s", response.url)
             return self._drop(response.url, "parse_error")
-        self.seen_articles.add(article.url)
         stats = self.crawler.stats
+        if article.url != response.url:  # its canonical URL: links to it are not new
+            self._mark_requested(article.url)
         for field_name, layer in article.extraction.items():
             stats.inc_value(f"newscrawl/extraction/{field_name}/{layer}")
         if self.since and article.published_at and article.published_at < self.since:
@@ -261,9 +260,8 @@ class GbafSpider(scrapy.Spider):
         out = [article]
         if self.follow_links:
             for url in article.related_urls + self._page_links(response):
-                if self.seen_articles.add(url):
-                    stats.inc_value("newscrawl/discovery/article_links")
-                    out.append(self._article_request(url))
+                stats.inc_value("newscrawl/discovery/article_links")
+                out.append(self._article_request(url))
         return out
 
     def _page_links(self, response) -> list[str]:
@@ -275,6 +273,15 @@ class GbafSpider(scrapy.Spider):
             if self.rules.is_article(url):
                 out.append(self.rules.article_url(url))
         return out
+
+    def _mark_requested(self, url: str) -> None:
+        scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
+        df = getattr(scheduler, "df", None)
+        if df is not None:
+            df.request_seen(self._article_request(url))
+
+    def _page_problem(self, name: str) -> None:
+        self.crawler.stats.inc_value(f"newscrawl/{name}")
 
     def _drop(self, url: str, reason: str):
         self.crawler.stats.inc_value(f"newscrawl/dropped/{reason}")

@@ -1,16 +1,19 @@
 """Store-agnostic storage logic: change detection, history, idempotent upserts.
 
-A store (MongoDB or the embedded SQLite default) only does four things: read the state
-of a batch of URLs, read old field values, apply a batch of operations, and query.
-Everything that decides *what* to write lives here, once, for both stores.
+A store (MongoDB or the embedded SQLite default) implements the :class:`Store` protocol:
+batch reads and one batched write for the writer, crawl-run records, and the queries of
+the CLI. Everything that decides *what* to write lives here, once, for both stores.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
+
+from ..codec import dumps
 
 logger = logging.getLogger(__name__)
 
@@ -27,15 +30,8 @@ class StoreUnavailable(Exception):
     """The store cannot be reached now; the write may succeed later."""
 
 
-def _json_default(value):
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
 def field_hashes(doc: dict) -> dict[str, str]:
-    return {f: hashlib.sha1(json.dumps(doc.get(f), sort_keys=True, default=_json_default,
-                                       ensure_ascii=False).encode()).hexdigest()[:16]
+    return {f: hashlib.sha1(dumps(doc.get(f), sort_keys=True).encode()).hexdigest()[:16]
             for f in CONTENT_FIELDS}
 
 
@@ -60,13 +56,62 @@ class Update:
 
 
 @dataclass
+class Filters:
+    """Filters of `newscrawl query` and `newscrawl export`."""
+    category: str | None = None
+    tag: str | None = None
+    author: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    search: str | None = None
+    limit: int | None = None
+
+
+class Store(Protocol):
+    """What MongoStore and SQLiteStore both implement (and all the rest of the code uses)."""
+
+    kind: str  # "mongodb" | "sqlite"
+    where: str  # for people: the URI (password masked) or the file
+
+    def close(self) -> None: ...
+
+    def ensure_indexes(self) -> None:
+        """Create what is missing (idempotent); an existing index is kept."""
+
+    # writes (ArticleWriter)
+    def fetch_state(self, urls: list[str]) -> dict[str, dict]:
+        """{url: {"url", "version", "_hashes"}} of the stored ones among ``urls``."""
+
+    def fetch_fields(self, urls: list[str], fields: list[str]) -> dict[str, dict]:
+        """{url: {field: stored value}}, for the history of changed articles."""
+
+    def apply(self, inserts: list[Insert], touches: list[Touch], updates: list[Update],
+              history_max: int) -> Applied:
+        """One batched write; says which inserts and updates took (the rest lost a race)."""
+
+    # crawl runs
+    def save_run(self, run: dict) -> None: ...
+
+    def last_runs(self, n: int) -> list[dict]: ...
+
+    # queries (CLI)
+    def find(self, filters: Filters) -> Iterator[dict]:
+        """Articles without internal fields, newest first, streamed."""
+
+    def count(self) -> int: ...
+
+    def counts_by(self, days: int) -> tuple[dict, dict]:
+        """({category: n}, {YYYY-MM-DD: n}) for the last ``days`` days with articles."""
+
+
+@dataclass
 class Counts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
     round_trips: int = 0
 
-    def add(self, other: "Counts") -> None:
+    def add(self, other: Counts) -> None:
         self.new += other.new
         self.updated += other.updated
         self.unchanged += other.unchanged
@@ -84,7 +129,7 @@ class Applied:
 class ArticleWriter:
     """Writes batches of normalized article dicts into a store, idempotently."""
 
-    def __init__(self, store, history_max: int = 10, max_rounds: int = 3):
+    def __init__(self, store: Store, history_max: int, max_rounds: int = 3):
         self.store = store
         self.history_max = history_max
         self.max_rounds = max_rounds
@@ -143,18 +188,6 @@ class ArticleWriter:
         if retry:
             logger.info("Another writer changed %d articles meanwhile; classifying them again", len(retry))
         return retry
-
-
-@dataclass
-class Filters:
-    """Filters of `newscrawl query` and `newscrawl export`."""
-    category: str | None = None
-    tag: str | None = None
-    author: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    search: str | None = None
-    limit: int | None = None
 
 
 def public(doc: dict) -> dict:

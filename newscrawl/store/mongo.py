@@ -55,7 +55,7 @@ def _connect(uri: str, timeout_ms: int):
                                connectTimeoutMS=timeout_ms, appname="newscrawl")
 
 
-def acquire_client(uri: str, timeout_ms: int = 5000):
+def acquire_client(uri: str, timeout_ms: int):
     with _clients_lock:
         entry = _clients.get(uri)
         if entry is None:
@@ -78,7 +78,7 @@ def release_client(uri: str) -> None:
 class MongoStore:
     kind = "mongodb"
 
-    def __init__(self, uri: str, database: str = "newscrawl", timeout_ms: int = 5000):
+    def __init__(self, uri: str, database: str, timeout_ms: int):
         self.uri = uri
         self.where = f"{mask_uri(uri)} database {database}"
         self.client = acquire_client(uri, timeout_ms)

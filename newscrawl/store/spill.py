@@ -1,17 +1,9 @@
 """Spill files: articles that could not be written, as JSON Lines, for `newscrawl replay`."""
 from __future__ import annotations
 
-import json
-from datetime import datetime
 from pathlib import Path
 
-from .sqlite import _dates
-
-
-def _default(value):
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
+from ..codec import dumps, loads
 
 
 class SpillFile:
@@ -23,7 +15,7 @@ class SpillFile:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as f:
             for item in items:
-                f.write(json.dumps(item, ensure_ascii=False, default=_default) + "\n")
+                f.write(dumps(item) + "\n")
         self.count += len(items)
 
 
@@ -35,7 +27,7 @@ def read_spill(path: Path, batch: int = 500):
             if not line.strip():
                 continue
             try:
-                out.append(_dates(json.loads(line)))
+                out.append(loads(line))
             except ValueError as exc:
                 raise ValueError(f"{path}:{n}: not a JSON line ({exc})") from None
             if len(out) >= batch:

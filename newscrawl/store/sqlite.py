@@ -10,13 +10,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from datetime import datetime
 from pathlib import Path
 
+from ..codec import dumps, iso, loads, revive
 from .base import Applied, Filters, StoreUnavailable
 
-DATE_FIELDS = ("published_at", "updated_at", "crawled_at", "first_seen_at", "last_seen_at",
-               "changed_at", "started_at", "finished_at")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     url TEXT PRIMARY KEY,
@@ -37,32 +35,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (title, summary, body
 CREATE TABLE IF NOT EXISTS crawl_runs (run_id TEXT PRIMARY KEY, started_at TEXT, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS crawl_runs_started_at ON crawl_runs (started_at DESC);
 """
-
-
-def _enc(value) -> str:
-    return json.dumps(value, ensure_ascii=False,
-                      default=lambda v: v.isoformat() if isinstance(v, datetime) else str(v))
-
-
-def _dates(obj):
-    """Turn the ISO strings of known date fields back into datetimes (recursively)."""
-    if isinstance(obj, list):
-        return [_dates(x) for x in obj]
-    if isinstance(obj, dict):
-        out = {}
-        for k, v in obj.items():
-            if k in DATE_FIELDS and isinstance(v, str):
-                try:
-                    v = datetime.fromisoformat(v)
-                except ValueError:
-                    pass
-            out[k] = _dates(v) if isinstance(v, (dict, list)) else v
-        return out
-    return obj
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if isinstance(value, datetime) else value
 
 
 class SQLiteStore:
@@ -122,7 +94,7 @@ class SQLiteStore:
     def fetch_fields(self, urls: list[str], fields: list[str]) -> dict[str, dict]:
         out = {}
         for url, doc_json in self._rows("url, doc", urls):
-            doc = _dates(json.loads(doc_json))
+            doc = loads(doc_json)
             out[url] = {f: doc.get(f) for f in fields}
         return out
 
@@ -144,13 +116,13 @@ class SQLiteStore:
                 cur = db.execute(
                     "INSERT INTO articles (url, doc, published_at, category, version, first_seen_at,"
                     " last_seen_at, history) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
-                    (d["url"], _enc(d), _iso(d.get("published_at")), d.get("category"), meta["version"],
-                     _iso(meta["first_seen_at"]), _iso(meta["last_seen_at"]), _enc(meta["history"])))
+                    (d["url"], dumps(d), iso(d.get("published_at")), d.get("category"), meta["version"],
+                     iso(meta["first_seen_at"]), iso(meta["last_seen_at"]), dumps(meta["history"])))
                 if cur.rowcount == 1:
                     applied.inserted.add(d["url"])
                     self._index_text(db, cur.lastrowid, d, replace=False)
             db.executemany("UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE url = ?",
-                           [(_iso(t.seen_at), t.url) for t in touches])
+                           [(iso(t.seen_at), t.url) for t in touches])
             for u in updates:
                 row = db.execute("SELECT rowid, doc, history FROM articles WHERE url = ? AND version = ?",
                                  (u.url, u.version)).fetchone()
@@ -158,13 +130,13 @@ class SQLiteStore:
                     continue  # another writer got there first
                 rowid, doc_json, history_json = row
                 doc = json.loads(doc_json)
-                doc.update(json.loads(_enc(u.fields)))
-                history = (json.loads(history_json) + [json.loads(_enc(u.history_entry))])[-history_max:]
+                doc.update(json.loads(dumps(u.fields)))
+                history = (json.loads(history_json) + [json.loads(dumps(u.history_entry))])[-history_max:]
                 db.execute(
                     "UPDATE articles SET doc = ?, published_at = ?, category = ?, version = version + 1,"
                     " last_seen_at = max(last_seen_at, ?), history = ? WHERE rowid = ?",
-                    (_enc(doc), doc.get("published_at"), doc.get("category"), _iso(u.seen_at),
-                     _enc(history), rowid))
+                    (dumps(doc), doc.get("published_at"), doc.get("category"), iso(u.seen_at),
+                     dumps(history), rowid))
                 self._index_text(db, rowid, doc, replace=True)
                 applied.updated.add(u.url)
             return applied
@@ -175,12 +147,12 @@ class SQLiteStore:
         self._tx(lambda db: db.execute(
             "INSERT INTO crawl_runs (run_id, started_at, doc) VALUES (?, ?, ?) "
             "ON CONFLICT (run_id) DO UPDATE SET doc = excluded.doc",
-            (run["run_id"], _iso(run.get("started_at")), _enc(run))))
+            (run["run_id"], iso(run.get("started_at")), dumps(run))))
 
     def last_runs(self, n: int = 5) -> list[dict]:
         with self.lock:
             rows = self.db.execute("SELECT doc FROM crawl_runs ORDER BY started_at DESC LIMIT ?", (n,))
-            return [_dates(json.loads(r[0])) for r in rows]
+            return [loads(r[0]) for r in rows]
 
     # ---- queries ---------------------------------------------------------------------
     def find(self, f: Filters):
@@ -196,10 +168,10 @@ class SQLiteStore:
             args.append(f"%{f.author}%")
         if f.since:
             where.append("published_at >= ?")
-            args.append(_iso(f.since))
+            args.append(iso(f.since))
         if f.until:
             where.append("published_at < ?")
-            args.append(_iso(f.until))
+            args.append(iso(f.until))
         if f.search:
             terms = " ".join('"' + w.replace('"', '""') + '"' for w in f.search.split())
             where.append("rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
@@ -220,7 +192,7 @@ class SQLiteStore:
                 d.pop("_hashes", None)
                 d.update(first_seen_at=first, last_seen_at=last, version=version,
                          history=json.loads(history))
-                yield _dates(d)
+                yield revive(d)
 
     def count(self) -> int:
         with self.lock:

@@ -1,0 +1,64 @@
+"""Writing batches through an outage: retries with backoff, then a spill file. No Scrapy here."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from .base import ArticleWriter, Counts, StoreUnavailable
+from .spill import SpillFile
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Saved:
+    """What became of one batch: written (``counts``) or spilled (``spilled`` items)."""
+    counts: Counts | None = None
+    spilled: int = 0
+    errors: int = 0  # failed attempts (each retried or, the last one, spilled)
+    error: Exception | None = None
+
+
+class BatchSaver:
+    """Writes a batch with ``retries`` retries (``backoff`` seconds, doubling, at most 60);
+    what still cannot be written is appended to ``spill``. One batch at a time."""
+
+    def __init__(self, writer: ArticleWriter, spill: SpillFile, retries: int, backoff: float,
+                 now: Callable[[], datetime], sleep: Callable[[float], None] = time.sleep):
+        self.writer = writer
+        self.spill = spill
+        self.retries = retries
+        self.backoff = backoff
+        self.now = now
+        self.sleep = sleep
+        self.lock = threading.Lock()
+
+    def save(self, batch: list[dict]) -> Saved:
+        out = Saved()
+        with self.lock:
+            for attempt in range(self.retries + 1):
+                try:
+                    out.counts = self.writer.write(batch, self.now())
+                    return out
+                except StoreUnavailable as exc:
+                    out.errors += 1
+                    out.error = exc
+                    if attempt == self.retries:
+                        break
+                    delay = min(60.0, self.backoff * 2 ** attempt)
+                    logger.warning("Store write failed (%s); retry %d/%d in %.1fs",
+                                   exc, attempt + 1, self.retries, delay)
+                    self.sleep(delay)
+                except Exception as exc:  # noqa: BLE001 (not an outage, but nothing is lost: spill it)
+                    logger.exception("Unexpected error while storing a batch")
+                    out.error = exc
+                    break
+            self.spill.write(batch)
+            out.spilled = len(batch)
+            logger.error("Could not store %d articles (%s); saved them to %s. Load them later with: "
+                         "newscrawl replay %s", len(batch), out.error, self.spill.path, self.spill.path)
+            return out
