@@ -26,6 +26,11 @@ def settings_from(args):
         s.set("MONGO_DATABASE", args.mongo_database, priority="cmdline")
     if getattr(args, "data_dir", None):
         s.set("NEWSCRAWL_DATA_DIR", args.data_dir, priority="cmdline")
+    for pair in getattr(args, "set", None) or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise SystemExit(f"newscrawl {args.command}: -s takes NAME=VALUE, got {pair!r}")
+        s.set(name, value, priority="cmdline")
     return s
 
 
@@ -208,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--mongo-uri", help="MongoDB URI (default: MONGO_URI; none: embedded store)")
         sp.add_argument("--mongo-database", help="MongoDB database (default: MONGO_DATABASE or newscrawl)")
         sp.add_argument("--data-dir", help="folder of the embedded store (default: ./data)")
+        sp.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
+                        help="a Scrapy setting, as for scrapy crawl (repeatable)")
 
     def filter_opts(sp):
         sp.add_argument("--category")

@@ -33,32 +33,27 @@ class SeenUrls:
     def __contains__(self, url: str) -> bool:
         return self.has_hash(url_hash(url))
 
-    def has_hash(self, h: int) -> bool:
+    def _slot(self, h: int) -> int:
+        """Index of ``h`` in the table, or of the empty slot where it would go."""
         table, mask = self._table, self._mask
         i = h & mask
-        while True:
-            slot = table[i]
-            if slot == 0:
-                return False
-            if slot == h:
-                return True
+        while table[i] and table[i] != h:
             i = (i + 1) & mask
+        return i
+
+    def has_hash(self, h: int) -> bool:
+        return self._table[self._slot(h)] == h
 
     def add_hash(self, h: int) -> bool:
         """Add a non-zero 64-bit hash; False if it was already there."""
-        table, mask = self._table, self._mask
-        i = h & mask
-        while True:
-            slot = table[i]
-            if slot == 0:
-                table[i] = h
-                self._count += 1
-                if self._count * 2 > len(table):
-                    self._grow()
-                return True
-            if slot == h:
-                return False
-            i = (i + 1) & mask
+        i = self._slot(h)
+        if self._table[i] == h:
+            return False
+        self._table[i] = h
+        self._count += 1
+        if self._count * 2 > len(self._table):
+            self._grow()
+        return True
 
     def _grow(self) -> None:
         old = self._table
