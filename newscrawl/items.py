@@ -29,4 +29,6 @@ class Article:
     content_hash: str | None = None
     crawled_at: datetime | None = None  # aware, UTC
     extraction: dict[str, str] = field(default_factory=dict)  # field -> layer that gave it
+    # HTTP validators of the fetch ({"etag", "last_modified"}), for conditional re-fetches
+    http_cache: dict | None = None
 

@@ -25,6 +25,8 @@ def summarize(stats: dict) -> tuple[dict, dict]:
         "updated": stats.get("newscrawl/store/updated", 0),
         "unchanged": stats.get("newscrawl/store/unchanged", 0),
         "spilled": stats.get("newscrawl/store/spilled", 0),
+        "requests": group("newscrawl/requests/"),
+        "not_modified": stats.get("newscrawl/http/not_modified", 0),
         "dropped": group("newscrawl/dropped/"),
         "errors": {**group("newscrawl/errors/"), **({"store": stats["newscrawl/store/errors"]}
                                                      if "newscrawl/store/errors" in stats else {}),
@@ -57,6 +59,7 @@ class CrawlRunRecorder:
         self.store = self.store_factory()
         self.run = {"run_id": self.crawler.newscrawl_run_id, "spider": spider.name,
                     "arguments": dict(getattr(spider, "crawl_args", {})),
+                    "site": getattr(getattr(spider, "rules", None), "base_url", None),
                     "store": f"{self.store.kind} {self.store.where}",
                     "started_at": datetime.now(timezone.utc), "status": "running"}
         self._save()
@@ -66,6 +69,7 @@ class CrawlRunRecorder:
             return
         counts, extraction = summarize(self.crawler.stats.get_stats())
         self.run.update(finished_at=datetime.now(timezone.utc), finish_reason=reason,
+                        mode=self.crawler.stats.get_value("newscrawl/mode", "full"),
                         status="finished", counts=counts, extraction=extraction)
         self._save()
         logger.info("Crawl run %s: %d new, %d updated, %d unchanged, %d dropped, stored in %s",

@@ -40,6 +40,7 @@ NEWSCRAWL_BACKOFF_MAX = 120.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.middlewares.BackoffRetryMiddleware": 550,
+    "newscrawl.incremental.ConditionalRequests": 580,
 }
 
 # The site. base_url (spider argument) overrides NEWSCRAWL_BASE_URL.
@@ -54,6 +55,14 @@ NEWSCRAWL_WIRE_AGENCIES = []  # added to newscrawl.text.WIRE_AGENCIES
 NEWSCRAWL_LEGACY_SELECTORS = {}  # overrides of newscrawl.extract.common.LEGACY_SELECTORS
 NEWSCRAWL_TIMEZONE = "UTC"  # zone of dates the site shows without one
 NEWSCRAWL_GENERIC_EXTRACTION = True  # trafilatura when no other layer finds the body
+
+# Incremental re-runs (-a refresh=auto, the default, with a store that holds the site):
+# articles published in the last NEWSCRAWL_REVISIT_HOURS are fetched again (conditionally)
+# when last fetched more than NEWSCRAWL_REVISIT_EVERY hours ago; a category stops paging at
+# its first page whose article links are all stored, after NEWSCRAWL_KNOWN_PAGES more.
+NEWSCRAWL_REVISIT_HOURS = 48.0
+NEWSCRAWL_REVISIT_EVERY = 2.0
+NEWSCRAWL_KNOWN_PAGES = 0
 
 # Scrapy's dupefilter, 8 bytes of fingerprint a request (newscrawl/dupefilter.py).
 DUPEFILTER_CLASS = "newscrawl.dupefilter.CompactDupeFilter"

@@ -84,7 +84,7 @@ def test_crawl_stores_every_article_once_and_reruns_change_nothing(fresh_replica
     assert run1["extraction"]["body"]["generic"] == 1 and sum(run1["extraction"]["title"].values()) == len(expected)
     assert c1.stats.get_value("newscrawl/store/round_trips") <= 4  # one batch: read + write
 
-    crawl(store_cfg, base_url=base)
+    crawl(store_cfg, base_url=base, refresh="all")  # every page again (incremental: see test_incremental)
     second = docs(store_cfg)
     assert len(second) == len(first)
     for url, before in first.items():
@@ -106,7 +106,7 @@ def test_edited_article_is_updated_with_history(fresh_replica, store_cfg):
     art = site.by_slug[slug]
     new_blocks = art.blocks[:-1] + [("p", "Lenders added that arrears were still falling."), art.blocks[-1]]
     site.edit(slug, blocks=new_blocks, updated=datetime(2026, 2, 1, 8, 0, tzinfo=timezone.utc))
-    crawl(store_cfg, base_url=base)
+    crawl(store_cfg, base_url=base, refresh="all")
     now = docs(store_cfg)
     doc = now[url]
     assert "arrears were still falling" in doc["body"]

@@ -19,7 +19,8 @@ _DATE_TEXT = re.compile(r"\b(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a
 @dataclass
 class Link:
     url: str
-    date: datetime | None = None
+    date: datetime | None = None  # published (or, without one, last modified)
+    lastmod: datetime | None = None  # sitemap <lastmod>, feed <updated>
 
 
 @dataclass
@@ -126,8 +127,8 @@ def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
-def read_sitemap(body: bytes, tz: tzinfo = timezone.utc) -> tuple[list[str], list[Link]]:
-    """(child sitemap URLs, page links with their dates) of a sitemap or sitemap index."""
+def read_sitemap(body: bytes, tz: tzinfo = timezone.utc) -> tuple[list[Link], list[Link]]:
+    """(child sitemaps, page links), each with its dates, of a sitemap or sitemap index."""
     root = etree.fromstring(body, _PARSER)
     if root is None:
         return [], []
@@ -138,11 +139,12 @@ def read_sitemap(body: bytes, tz: tzinfo = timezone.utc) -> tuple[list[str], lis
         loc = vals.get("loc")
         if not loc:
             continue
+        lastmod = parse_date(vals["lastmod"], tz) if vals.get("lastmod") else None
         if name == "sitemap":
-            children.append(loc)
+            children.append(Link(loc, lastmod, lastmod))
         elif name == "url":
-            when = vals.get("publication_date") or vals.get("lastmod")
-            links.append(Link(loc, parse_date(when, tz) if when else None))
+            when = vals.get("publication_date")
+            links.append(Link(loc, parse_date(when, tz) if when else lastmod, lastmod))
     return children, links
 
 
@@ -156,15 +158,17 @@ def read_feed(body: bytes, tz: tzinfo = timezone.utc) -> list[Link]:
         name = _local(el.tag)
         if name not in ("item", "entry"):
             continue
-        link, when = None, None
+        link, when, updated = None, None, None
         for c in el:
             cname = _local(c.tag)
             if cname == "link":
                 link = c.get("href") or (c.text or "").strip() or link
             elif cname in ("pubdate", "published", "date", "updated") and when is None:
                 when = parse_date(c.text, tz)
+            if cname == "updated":
+                updated = parse_date(c.text, tz)
         if link:
-            out.append(Link(link, when))
+            out.append(Link(link, when, updated))
     return out
 
 

@@ -328,8 +328,10 @@ def robots(base: str) -> str:
         f"# Feeds: {base}/feed/ {base}/rss.xml\n# LLMs: {base}/llms.txt\n")
 
 
-def sitemap_index(base: str, children: list[str]) -> str:
-    items = "".join(f"<sitemap><loc>{esc(base + c)}</loc></sitemap>" for c in children)
+def sitemap_index(base: str, children: list[tuple[str, datetime | None]]) -> str:
+    items = "".join(f"<sitemap><loc>{esc(base + c)}</loc>"
+                    + (f"<lastmod>{when.isoformat()}</lastmod>" if when else "") + "</sitemap>"
+                    for c, when in children)
     return ('<?xml version="1.0" encoding="UTF-8"?>'
             f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</sitemapindex>')
 

@@ -13,7 +13,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
-        resp = self.site.handle(self.path, f"http://{host}", self.headers.get("User-Agent", ""))
+        resp = self.site.handle(self.path, f"http://{host}", self.headers.get("User-Agent", ""),
+                                self.headers)
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)
         self.send_header("Content-Length", str(len(resp.body)))

@@ -1,15 +1,18 @@
 """The replica portal: routes, faults, and the truth the crawl is compared against."""
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import parse_qs, urlsplit
 
 from . import render
 from .content import CATEGORIES, NAV, ReplicaArticle, build_articles
 
 PAGE_SIZE = 5
+SITEMAP_SIZE = 25  # URLs a sitemap file (small, so that the replica has several)
 # How each category pages through its listing (the live scheme is unknown: all of them).
 PAGINATION = {"finance": "path", "banking": "query", "business": "relnext",
               "technology": "anext", "investing": "loadmore", "finance/fintech": "path"}
@@ -22,6 +25,13 @@ NO_BODY = "/draft-story-without-text"
 DISALLOWED = "/private-preview"
 FORBIDDEN_PREFIXES = ("/admin/", "/api/", "/tag/", "/author/", "/_next/", "/awards", "/magazine",
                       DISALLOWED)
+
+
+@dataclass
+class Request:
+    path: str  # with query
+    status: int
+    conditional: bool  # sent If-None-Match or If-Modified-Since
 
 
 @dataclass
@@ -40,6 +50,7 @@ class ReplicaSite:
         self.lock = threading.Lock()
         self.hits: dict[str, int] = {}
         self.log: list[tuple[str, int]] = []  # (path with query, status)
+        self.requests: list[Request] = []  # the same, with whether it was conditional
         self.user_agents: set[str] = set()
         self._index()
 
@@ -65,22 +76,57 @@ class ReplicaSite:
             self._index()
         return new
 
+    def publish(self, articles: list[ReplicaArticle]) -> None:
+        """New articles between two crawls: at the top of their category's page 1, in the
+        sitemaps (with lastmod), the news sitemap and the feed."""
+        with self.lock:
+            self.articles.extend(articles)
+            self._index()
+
     def article_path(self, a: ReplicaArticle) -> str:
         return f"/{a.slug}/" if a.slash_url else f"/{a.slug}"
 
     # -- routing ---------------------------------------------------------------------------
-    def handle(self, path_qs: str, base: str, user_agent: str = "") -> Response:
+    def handle(self, path_qs: str, base: str, user_agent: str = "", headers=None) -> Response:
+        """Answer one GET. ``headers``: the request's (If-None-Match, If-Modified-Since)."""
         parts = urlsplit(path_qs)
         path, query = parts.path, parse_qs(parts.query)
         resp = self._route(path, query, base)
+        conditional = bool(headers and (headers.get("If-None-Match") or headers.get("If-Modified-Since")))
+        if resp.status == 200 and resp.body:
+            resp = self._validated(resp, headers or {})
         with self.lock:
             self.log.append((path_qs, resp.status))
+            self.requests.append(Request(path_qs, resp.status, conditional))
             self.user_agents.add(user_agent)
+        return resp
+
+    @staticmethod
+    def _validated(resp: Response, headers) -> Response:
+        """ETag (a hash of the body) and, for articles, Last-Modified; 304 when they match."""
+        etag = '"' + hashlib.sha1(resp.body).hexdigest()[:20] + '"'
+        resp.headers.setdefault("ETag", etag)
+        inm = headers.get("If-None-Match")
+        ims = headers.get("If-Modified-Since")
+        lm = resp.headers.get("Last-Modified")
+        if inm:  # If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2)
+            fresh = etag in [t.strip() for t in inm.split(",")] or inm.strip() == "*"
+        elif ims and lm:
+            try:
+                fresh = parsedate_to_datetime(lm) <= parsedate_to_datetime(ims)
+            except (TypeError, ValueError):
+                fresh = False
+        else:
+            fresh = False
+        if fresh:
+            return Response(304, b"", resp.content_type, {k: v for k, v in resp.headers.items()
+                                                          if k in ("ETag", "Last-Modified")})
         return resp
 
     def reset_log(self) -> None:
         with self.lock:
             self.log.clear()
+            self.requests.clear()
             self.user_agents.clear()
 
     def requested(self, path: str) -> int:
@@ -127,7 +173,10 @@ class ReplicaSite:
         i = peers.index(a) if a in peers else -1
         prev = peers[i + 1] if 0 <= i < len(peers) - 1 else None
         nxt = peers[i - 1] if i > 0 else None
-        return self._html(render.article_page(a, base, related, prev, nxt))
+        resp = self._html(render.article_page(a, base, related, prev, nxt))
+        resp.headers["Last-Modified"] = format_datetime((a.updated or a.published).astimezone(timezone.utc),
+                                                        usegmt=True)
+        return resp
 
     def _html(self, text: str) -> Response:
         return Response(200, text.encode("utf-8"))
@@ -173,16 +222,24 @@ class ReplicaSite:
         top = [f'<a href="/{a.slug}">{render.esc(a.title)}</a>' for a in self.ordered[:3]]
         return self._html(render.listing_page(cat, cards, page_no, last, style, subs, top))
 
+    def _sitemap_chunks(self) -> list[list[ReplicaArticle]]:
+        """Oldest first, SITEMAP_SIZE a file: new articles change the last file only, as on
+        a WordPress/Yoast site."""
+        oldest = self.ordered[::-1]
+        return [oldest[i:i + SITEMAP_SIZE] for i in range(0, len(oldest), SITEMAP_SIZE)]
+
     def _sitemap(self, path: str, base: str) -> Response:
         arts = self.ordered
-        half = (len(arts) + 1) // 2
+        chunks = self._sitemap_chunks()
         if path == "/sitemap.xml":
-            body = render.sitemap_index(base, ["/sitemaps/posts-1.xml", "/sitemaps/posts-2.xml",
-                                               "/sitemaps/pages.xml"])
+            children = [(f"/sitemaps/posts-{i}.xml", max(a.updated or a.published for a in chunk))
+                        for i, chunk in enumerate(chunks, 1)]
+            body = render.sitemap_index(base, children + [("/sitemaps/pages.xml", None)])
         elif path == "/sitemap-news.xml":
             body = render.urlset(base, [(f"/{a.slug}", a.published) for a in arts[:10]], news=True)
-        elif path in ("/sitemaps/posts-1.xml", "/sitemaps/posts-2.xml"):
-            chunk = arts[:half] if path.endswith("1.xml") else arts[half:]
+        elif path.startswith("/sitemaps/posts-") and path.endswith(".xml") and \
+                path[len("/sitemaps/posts-"):-4].isdigit() and 1 <= int(path[len("/sitemaps/posts-"):-4]) <= len(chunks):
+            chunk = chunks[int(path[len("/sitemaps/posts-"):-4]) - 1]
             body = render.urlset(base, [(self.article_path(a), a.updated or a.published) for a in chunk])
         elif path == "/sitemaps/pages.xml":
             body = render.urlset(base, [("/about-us/", None), ("/contact-us/", None)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
+from dataclasses import replace
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -20,14 +21,18 @@ from ..dates import parse_since
 from ..extract.article import ArticleParser, DropPage
 from ..extract.common import LEGACY_SELECTORS, ExtractConfig
 from ..extract.listing import read_feed, read_listing, read_robots, read_sitemap, with_page
+from ..incremental import KIND, VALIDATORS, CrawlHistory, Policy, utcnow, validators_of
 from ..seen import SeenUrls
 from ..settings import user_agent
+from ..store import open_store
 from ..text import WIRE_AGENCIES
 from ..urls import SiteRules
 
 logger = logging.getLogger(__name__)
 
-ARGUMENTS = ("base_url", "categories", "max_pages", "since", "urls")
+ARGUMENTS = ("base_url", "categories", "max_pages", "since", "urls", "refresh")
+REFRESH = ("auto", "all")
+STORE_PIPELINE = "newscrawl.pipelines.StorePipeline"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
 
 
@@ -45,7 +50,7 @@ class GbafSpider(scrapy.Spider):
     name = "gbaf"
 
     def __init__(self, base_url=None, categories=None, max_pages=None, since=None, urls=None,
-                 **kwargs):
+                 refresh=None, **kwargs):
         unknown = sorted(k for k in kwargs if not k.startswith("_") and k not in ("name",))
         if unknown:
             raise UsageError(f"gbaf: unknown argument(s) {', '.join(unknown)}; "
@@ -53,16 +58,23 @@ class GbafSpider(scrapy.Spider):
         super().__init__(**{k: v for k, v in kwargs.items() if k.startswith("_")})
         self.crawl_args = {k: v for k, v in (("base_url", base_url), ("categories", categories),
                                               ("max_pages", max_pages), ("since", since),
-                                              ("urls", urls)) if v is not None}
+                                              ("urls", urls), ("refresh", refresh)) if v is not None}
         self.base_url_arg = base_url
         try:
             self.categories = self._categories(categories)
             self.max_pages = self._positive(max_pages, "max_pages")
             self.since = parse_since(since) if since else None
+            self.refresh = (refresh or "auto").strip().lower()
+            if self.refresh not in REFRESH:
+                raise ValueError(f"refresh must be auto (fetch what is new or changed) or all "
+                                 f"(fetch everything again), got {refresh!r}")
         except ValueError as exc:
             raise UsageError(f"gbaf: {exc}") from None
         self.urls_arg = [u.strip() for u in (urls or "").split(",") if u.strip()]
         self.listing_seen: dict[str, SeenUrls] = {}
+        self.known_pages_read: dict[str, int] = {}
+        self.history: CrawlHistory | None = None
+        self.incremental = False
 
     @staticmethod
     def _categories(value):
@@ -127,6 +139,12 @@ class GbafSpider(scrapy.Spider):
         self.default_categories = [c.strip("/") for c in settings.getlist("NEWSCRAWL_CATEGORIES")]
         self.sitemaps = [self.rules.url(p) for p in settings.getlist("NEWSCRAWL_SITEMAPS")]
         self.feeds = [self.rules.url(p) for p in settings.getlist("NEWSCRAWL_FEEDS")]
+        self.policy = Policy(revisit_hours=settings.getfloat("NEWSCRAWL_REVISIT_HOURS"),
+                             revisit_every=settings.getfloat("NEWSCRAWL_REVISIT_EVERY"),
+                             known_pages=settings.getint("NEWSCRAWL_KNOWN_PAGES"))
+        # Runs that store articles remember them (and the validators of what they fetched).
+        self.remembers = settings.getwithbase("ITEM_PIPELINES").get(STORE_PIPELINE) is not None
+        self.settings_for_store = settings
         if settings.getpriority("USER_AGENT") <= settings.getpriority("NEWSCRAWL_CONTACT_URL"):
             settings.set("USER_AGENT", user_agent(settings.get("NEWSCRAWL_CONTACT_URL")), priority="spider")
         if _is_local(self.rules.base_url) and settings.getbool("NEWSCRAWL_LOCAL_FAST"):
@@ -141,42 +159,100 @@ class GbafSpider(scrapy.Spider):
             for u in self.urls_arg:
                 yield self._article_request(self.rules.article_url(u), dont_filter=True)
             return
+        self._open_history()
+        if self.incremental:
+            for url, validators in self.history.revisits_due():
+                yield self._article_request(url, kind="article_revisit", validators=validators)
         if self.categories is None:
-            yield scrapy.Request(self.rules.url("/"), callback=self.parse_listing,
-                                 errback=self.on_error, cb_kwargs={"category": None, "page": 1})
-            yield scrapy.Request(self.rules.url("/robots.txt"), callback=self.parse_robots,
-                                 errback=self.on_error, dont_filter=True)
-        for path in self.categories or self.default_categories:
-            yield self._listing_request(self.rules.category_url(path), path, 1)
+            yield self._request(self.rules.url("/"), self.parse_listing, "listing",
+                                cb_kwargs={"category": None, "page": 1})
+            yield self._request(self.rules.url("/robots.txt"), self.parse_robots, "robots", dont_filter=True)
+        starts = [self.rules.category_url(p) for p in self.categories or self.default_categories]
+        if self.incremental:  # sub-categories found by earlier runs, whatever page 1 says now
+            starts += self.history.remembered("listing")
+        for url in dict.fromkeys(starts):
+            path = self.rules.category_path(url)
+            if path and self._wanted_category(path):
+                yield self._listing_request(url, path, 1)
+
+    def _open_history(self) -> None:
+        """Incremental mode when the store already holds articles of this site."""
+        if not self.remembers:
+            return
+        store = open_store(self.settings_for_store, quiet=True)
+        try:
+            self.history = CrawlHistory(store, self.rules.base_url, self.name, self.policy, utcnow())
+        except BaseException:
+            store.close()
+            raise
+        self.incremental = self.refresh == "auto" and len(self.history) > 0
+        mode = "incremental" if self.incremental else "full"
+        self.crawler.stats.set_value("newscrawl/mode", mode)
+        logger.info("%s crawl: %d articles of %s stored; last successful run started %s", mode.title(),
+                    len(self.history), self.rules.base_url, self.history.last_success or "never")
+
+    def closed(self, reason):
+        if self.history is not None:
+            self.history.save(utcnow())
+            self.history.store.close()
+            self.history = None
+
+    def _request(self, url, callback, kind, validators=None, cb_kwargs=None, dont_filter=False, meta=None):
+        meta = {KIND: kind, **(meta or {})}
+        if validators and self.incremental:
+            meta[VALIDATORS] = validators
+        return scrapy.Request(url, callback=callback, errback=self.on_error, cb_kwargs=cb_kwargs or {},
+                              dont_filter=dont_filter, meta=meta)
+
+    def _page_validators(self, url):
+        return self.history.page_validators(url) if self.incremental else None
 
     def _listing_request(self, url, category, page):
-        return scrapy.Request(url, callback=self.parse_listing, errback=self.on_error,
-                              cb_kwargs={"category": category, "page": page})
+        return self._request(url, self.parse_listing, "listing", self._page_validators(url) if page == 1 else None,
+                             cb_kwargs={"category": category, "page": page})
 
-    def _article_request(self, url, dont_filter=False):
-        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
-                              dont_filter=dont_filter)
+    def _article_request(self, url, dont_filter=False, kind="article_new", validators=None):
+        return self._request(url, self.parse_article, kind, validators, dont_filter=dont_filter,
+                             meta={"newscrawl_url": url})
 
     def _wanted_category(self, path: str) -> bool:
         if self.categories is None:
             return True
         return any(path == c or path.startswith(c + "/") for c in self.categories)
 
+    def _learn(self, response, kind: str) -> bool:
+        """Remember the page's validators; False for a 304 (nothing new there)."""
+        if response.status == 304:
+            return False
+        if self.history is not None:
+            self.history.learn(response.url, kind, response)
+        return True
+
     def parse_robots(self, response):
-        sitemaps, feeds = read_robots(response.text, self.rules.base_url)
+        if self._learn(response, "robots"):
+            sitemaps, feeds = read_robots(response.text, self.rules.base_url)
+        else:  # unchanged: the sitemaps and feeds it named last time
+            sitemaps, feeds = self.history.remembered("sitemap_root"), self.history.remembered("feed")
         for url in dict.fromkeys(sitemaps + self.sitemaps):
             if self.rules.same_site(url):
-                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+                yield self._request(url, self.parse_sitemap, "sitemap", self._page_validators(url),
+                                    cb_kwargs={"kind": "sitemap_root"})
         for url in dict.fromkeys(feeds + self.feeds):
             if self.rules.same_site(url):
-                yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error)
+                yield self._request(url, self.parse_feed, "feed", self._page_validators(url))
 
-    def parse_sitemap(self, response):
+    def parse_sitemap(self, response, kind="sitemap"):
+        if not self._learn(response, kind):
+            return
         children, links = read_sitemap(response.body, self.tz)
         self.crawler.stats.inc_value("newscrawl/discovery/sitemaps")
-        for url in children:
-            if self.rules.same_site(url):
-                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+        for child in children:
+            if not self.rules.same_site(child.url):
+                continue
+            if self.incremental and not self.history.sitemap_child_changed(child.lastmod):
+                self.crawler.stats.inc_value("newscrawl/incremental/sitemap_unchanged")
+                continue
+            yield self._request(child.url, self.parse_sitemap, "sitemap", self._page_validators(child.url))
         yield from self._follow_links(links, "sitemap")
         for link in links:
             path = self.rules.category_path(link.url)
@@ -184,10 +260,13 @@ class GbafSpider(scrapy.Spider):
                 yield self._listing_request(self.rules.category_url(path), path, 1)
 
     def parse_feed(self, response):
+        if not self._learn(response, "feed"):
+            return
         self.crawler.stats.inc_value("newscrawl/discovery/feeds")
         yield from self._follow_links(read_feed(response.body, self.tz), "feed")
 
     def _follow_links(self, links, via: str):
+        known = []
         for link in links:
             if not self.rules.is_article(link.url):
                 continue
@@ -195,13 +274,25 @@ class GbafSpider(scrapy.Spider):
             if self.since and link.date and link.date < self.since:
                 self.crawler.stats.inc_value("newscrawl/skipped/before_since")
                 continue
+            if self.incremental and self.history.is_known(url):
+                known.append(replace(link, url=url))
+                continue
             # Scrapy's dupefilter (DUPEFILTER_CLASS) drops links already requested.
             self.crawler.stats.inc_value(f"newscrawl/discovery/{via}")
             yield self._article_request(url)
+        if known:
+            self.crawler.stats.inc_value("newscrawl/incremental/known_links", len(known))
+            for url, validators in self.history.changed_since_fetched(known):
+                yield self._article_request(url, kind="article_revisit", validators=validators)
 
     def parse_listing(self, response, category, page):
+        if response.status == 304:  # page 1 unchanged since the last run: nothing new here
+            self.crawler.stats.inc_value("newscrawl/listing/stop/not_modified")
+            return
         if not isinstance(response, TextResponse):
             return
+        if page == 1 and category is not None:
+            self._learn(response, "listing")
         listing = read_listing(response.url, response.text, self.rules, self.tz)
         yield from self._follow_links(listing.articles, "listing")
         if category is None or page == 1:  # sections linked from the home page or a category
@@ -220,6 +311,11 @@ class GbafSpider(scrapy.Spider):
         stop = None
         if not new:
             stop = "no_new_links"
+        elif self.incremental and all(self.history.is_known(self.rules.article_url(link.url))
+                                      for link in listing.articles):
+            read = self.known_pages_read[category] = self.known_pages_read.get(category, 0) + 1
+            if read > self.policy.known_pages:
+                stop = "all_known"
         elif self.max_pages and page >= self.max_pages:
             stop = "max_pages"
         elif self.since and all(link.date and link.date < self.since for link in listing.articles):
@@ -236,6 +332,9 @@ class GbafSpider(scrapy.Spider):
 
     # ---- articles --------------------------------------------------------------------
     def parse_article(self, response):
+        if response.status == 304:
+            self.history.not_modified(response.meta.get("newscrawl_url", response.url))
+            return None
         if not isinstance(response, TextResponse) or b"html" not in (
                 response.headers.get(b"Content-Type") or b"text/html").lower():
             return self._drop(response.url, "not_html")
@@ -249,6 +348,7 @@ class GbafSpider(scrapy.Spider):
         except Exception:  # noqa: BLE001 (a bad page never stops the crawl)
             logger.exception("Parser failed on %s", response.url)
             return self._drop(response.url, "parse_error")
+        article.http_cache = validators_of(response)
         stats = self.crawler.stats
         if article.url != response.url:  # its canonical URL: links to it are not new
             self._mark_requested(article.url)
@@ -260,6 +360,8 @@ class GbafSpider(scrapy.Spider):
         out = [article]
         if self.follow_links:
             for url in article.related_urls + self._page_links(response):
+                if self.incremental and self.history.is_known(url):
+                    continue
                 stats.inc_value("newscrawl/discovery/article_links")
                 out.append(self._article_request(url))
         return out

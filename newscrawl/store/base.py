@@ -23,7 +23,9 @@ CONTENT_FIELDS = ("title", "category", "breadcrumbs", "tags", "authors", "publis
                   "key_takeaways", "faq", "image", "language")
 # Kept in history when they change: content_hash stands for the body, which is kept too.
 HISTORY_FIELDS = tuple(f for f in CONTENT_FIELDS if f != "content_hash") + ("body",)
-INTERNAL_FIELDS = ("_id", "_hashes")
+INTERNAL_FIELDS = ("_id", "_hashes", "http_cache")
+# Set on an unchanged article too: the HTTP validators of its last fetch.
+TOUCH_FIELDS = ("http_cache",)
 
 
 class StoreUnavailable(Exception):
@@ -44,6 +46,7 @@ class Insert:
 class Touch:
     url: str
     seen_at: datetime
+    fields: dict = field(default_factory=dict)  # fields outside change detection (http_cache)
 
 
 @dataclass
@@ -88,6 +91,24 @@ class Store(Protocol):
     def apply(self, inserts: list[Insert], touches: list[Touch], updates: list[Update],
               history_max: int) -> Applied:
         """One batched write; says which inserts and updates took (the rest lost a race)."""
+
+    # incremental crawls (newscrawl.incremental)
+    def iter_urls(self, prefix: str) -> Iterator[str]:
+        """Every stored article URL that starts with ``prefix``, streamed."""
+
+    def visit_states(self, urls: list[str] | None = None, published_since: datetime | None = None,
+                     prefix: str = "") -> dict[str, dict]:
+        """{url: {"published_at", "last_seen_at", "http_cache"}} of these URLs, or of the
+        articles under ``prefix`` published since a time."""
+
+    def touch(self, urls: list[str], seen_at: datetime) -> None:
+        """A 304: these articles were seen unchanged (``last_seen_at`` only)."""
+
+    def load_validators(self, prefix: str) -> dict[str, dict]:
+        """{url: {"kind", "etag", "last_modified"}} of listing, sitemap and feed URLs."""
+
+    def save_validators(self, entries: list[dict]) -> None:
+        """Upsert {"url", "kind", "etag", "last_modified", "fetched_at"} entries."""
 
     # crawl runs
     def save_run(self, run: dict) -> None: ...
@@ -161,7 +182,7 @@ class ArticleWriter:
             old_hashes = old.get("_hashes") or {}
             changed = [f for f in CONTENT_FIELDS if old_hashes.get(f) != hashes[f]]
             if not changed:
-                touches.append(Touch(url, now))
+                touches.append(Touch(url, now, {k: item[k] for k in TOUCH_FIELDS if item.get(k)}))
             else:
                 changed_by_url[url] = (changed, hashes)
         if changed_by_url:

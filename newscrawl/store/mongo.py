@@ -85,6 +85,7 @@ class MongoStore:
         db = self.client[database]
         self.articles = db["articles"]
         self.runs = db["crawl_runs"]
+        self.validators = db["http_validators"]
         try:
             self.client.admin.command("ping")
         except TRANSIENT as exc:
@@ -122,6 +123,8 @@ class MongoStore:
             if opts["name"] in have or (is_text and has_text) or tuple(keys) in keys_have:
                 continue
             self._call(self.articles.create_index, keys, **opts)
+        if "url_unique" not in self._call(self.validators.index_information):
+            self._call(self.validators.create_index, [("url", ASCENDING)], name="url_unique", unique=True)
         if "started_at_desc" not in self._call(self.runs.index_information):
             self._call(self.runs.create_index, [("started_at", DESCENDING)], name="started_at_desc")
 
@@ -145,7 +148,10 @@ class MongoStore:
                                  {"$setOnInsert": doc, "$max": {"last_seen_at": seen}}, upsert=True))
             kinds.append(("insert", doc["url"]))
         for t in touches:
-            ops.append(UpdateOne({"url": t.url}, {"$max": {"last_seen_at": t.seen_at}}))
+            op = {"$max": {"last_seen_at": t.seen_at}}
+            if t.fields:
+                op["$set"] = t.fields
+            ops.append(UpdateOne({"url": t.url}, op))
             kinds.append(("touch", t.url))
         for u in updates:
             ops.append(UpdateOne(
@@ -179,6 +185,39 @@ class MongoStore:
             applied.updated = {url for url in update_urls
                                if (state.get(url, {}).get("version"), state.get(url, {}).get("_hashes")) == want[url]}
         return applied
+
+    # ---- incremental crawls ------------------------------------------------------------
+    @staticmethod
+    def _prefix(prefix: str) -> dict:
+        return {"$regex": "^" + re.escape(prefix)} if prefix else {"$exists": True}
+
+    def iter_urls(self, prefix: str):
+        cur = self.articles.find({"url": self._prefix(prefix)}, {"_id": 0, "url": 1}, batch_size=10_000)
+        try:
+            for d in cur:
+                yield d["url"]
+        except TRANSIENT as exc:
+            raise StoreUnavailable(f"MongoDB at {mask_uri(self.uri)}: {type(exc).__name__}") from exc
+
+    def visit_states(self, urls=None, published_since=None, prefix: str = "") -> dict[str, dict]:
+        q: dict = {"url": {"$in": list(urls)}} if urls is not None else {"url": self._prefix(prefix)}
+        if published_since is not None:
+            q["published_at"] = {"$gte": published_since}
+        proj = {"_id": 0, "url": 1, "published_at": 1, "last_seen_at": 1, "http_cache": 1}
+        return {d["url"]: d for d in self._call(list, self._call(self.articles.find, q, proj))}
+
+    def touch(self, urls: list[str], seen_at) -> None:
+        if urls:
+            self._call(self.articles.update_many, {"url": {"$in": urls}}, {"$max": {"last_seen_at": seen_at}})
+
+    def load_validators(self, prefix: str) -> dict[str, dict]:
+        cur = self._call(self.validators.find, {"url": self._prefix(prefix)}, {"_id": 0})
+        return {d["url"]: d for d in self._call(list, cur)}
+
+    def save_validators(self, entries: list[dict]) -> None:
+        if entries:
+            self._call(self.validators.bulk_write,
+                       [UpdateOne({"url": e["url"]}, {"$set": e}, upsert=True) for e in entries], ordered=False)
 
     # ---- runs ------------------------------------------------------------------------
     def save_run(self, run: dict) -> None:
@@ -220,7 +259,7 @@ class MongoStore:
         yield from self._cursor(q, f.limit)
 
     def _cursor(self, q: dict, limit: int | None):
-        cur = self.articles.find(q, {"_id": 0, "_hashes": 0}).sort("published_at", DESCENDING)
+        cur = self.articles.find(q, {"_id": 0, "_hashes": 0, "http_cache": 0}).sort("published_at", DESCENDING)
         if limit:
             cur = cur.limit(limit)
         try:

@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS article_tags (
     url TEXT NOT NULL, tag TEXT NOT NULL COLLATE NOCASE, PRIMARY KEY (url, tag)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS article_tags_tag ON article_tags (tag);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (title, summary, body);
+CREATE TABLE IF NOT EXISTS http_validators (
+    url TEXT PRIMARY KEY, kind TEXT, etag TEXT, last_modified TEXT, fetched_at TEXT);
 CREATE TABLE IF NOT EXISTS crawl_runs (run_id TEXT PRIMARY KEY, started_at TEXT, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS crawl_runs_started_at ON crawl_runs (started_at DESC);
 """
@@ -122,7 +124,10 @@ class SQLiteStore:
                     applied.inserted.add(d["url"])
                     self._index_text(db, cur.lastrowid, d, replace=False)
             db.executemany("UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE url = ?",
-                           [(iso(t.seen_at), t.url) for t in touches])
+                           [(iso(t.seen_at), t.url) for t in touches if not t.fields])
+            db.executemany("UPDATE articles SET last_seen_at = max(last_seen_at, ?),"
+                           " doc = json_patch(doc, ?) WHERE url = ?",
+                           [(iso(t.seen_at), dumps(t.fields), t.url) for t in touches if t.fields])
             for u in updates:
                 row = db.execute("SELECT rowid, doc, history FROM articles WHERE url = ? AND version = ?",
                                  (u.url, u.version)).fetchone()
@@ -141,6 +146,53 @@ class SQLiteStore:
                 applied.updated.add(u.url)
             return applied
         return self._tx(run)
+
+    # ---- incremental crawls ------------------------------------------------------------
+    @staticmethod
+    def _prefix_range(prefix: str) -> tuple[str, str]:
+        return prefix, prefix + "\U0010ffff"
+
+    def iter_urls(self, prefix: str):
+        cur = self.db.cursor()
+        cur.execute("SELECT url FROM articles WHERE url >= ? AND url < ?", self._prefix_range(prefix))
+        while rows := cur.fetchmany(10_000):
+            for (url,) in rows:
+                yield url
+
+    def visit_states(self, urls=None, published_since=None, prefix: str = "") -> dict[str, dict]:
+        cols = "url, published_at, last_seen_at, json_extract(doc, '$.http_cache')"
+        if urls is not None:
+            rows = list(self._rows(cols, list(urls)))
+        else:
+            with self.lock:
+                rows = self.db.execute(
+                    f"SELECT {cols} FROM articles WHERE url >= ? AND url < ? AND published_at >= ?",
+                    (*self._prefix_range(prefix), iso(published_since))).fetchall()
+        out = {}
+        for url, published, seen, cache in rows:
+            out[url] = revive({"url": url, "published_at": published, "last_seen_at": seen,
+                               "http_cache": json.loads(cache) if cache else None})
+        if urls is not None and published_since is not None:
+            out = {u: d for u, d in out.items() if d["published_at"] and d["published_at"] >= published_since}
+        return out
+
+    def touch(self, urls: list[str], seen_at) -> None:
+        self._tx(lambda db: db.executemany("UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE url = ?",
+                                           [(iso(seen_at), u) for u in urls]))
+
+    def load_validators(self, prefix: str) -> dict[str, dict]:
+        with self.lock:
+            rows = self.db.execute("SELECT url, kind, etag, last_modified, fetched_at FROM http_validators"
+                                   " WHERE url >= ? AND url < ?", self._prefix_range(prefix)).fetchall()
+        return {r[0]: revive(dict(zip(("url", "kind", "etag", "last_modified", "fetched_at"), r))) for r in rows}
+
+    def save_validators(self, entries: list[dict]) -> None:
+        self._tx(lambda db: db.executemany(
+            "INSERT INTO http_validators (url, kind, etag, last_modified, fetched_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (url) DO UPDATE SET kind = excluded.kind, etag = excluded.etag,"
+            " last_modified = excluded.last_modified, fetched_at = excluded.fetched_at",
+            [(e["url"], e.get("kind"), e.get("etag"), e.get("last_modified"), iso(e.get("fetched_at")))
+             for e in entries]))
 
     # ---- runs ------------------------------------------------------------------------
     def save_run(self, run: dict) -> None:
@@ -190,6 +242,7 @@ class SQLiteStore:
             for doc, first, last, version, history in rows:
                 d = json.loads(doc)
                 d.pop("_hashes", None)
+                d.pop("http_cache", None)
                 d.update(first_seen_at=first, last_seen_at=last, version=version,
                          history=json.loads(history))
                 yield revive(d)
