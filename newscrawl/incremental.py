@@ -53,6 +53,9 @@ class CrawlHistory:
         self.recent = store.visit_states(published_since=now - timedelta(hours=policy.revisit_hours),
                                          prefix=self.site + "/")
         self.validators = store.load_validators(self.site + "/")
+        for url, v in self.validators.items():  # pages dropped for good count as known too
+            if v.get("kind") == "dropped":
+                self.known.add(url)
         self.last_success = self._last_success(spider)
         self._touched: list[str] = []
         self._learned: dict[str, dict] = {}
@@ -102,6 +105,12 @@ class CrawlHistory:
         if v:
             self._learned[url] = {"url": url, "kind": kind, **v, "fetched_at": self.now}
 
+    def dropped(self, url: str) -> None:
+        """A page that is not an article (404, not HTML, no body): not fetched again while
+        the site lists it unchanged."""
+        self._learned[url] = {"url": url, "kind": "dropped", "etag": None, "last_modified": None,
+                              "fetched_at": self.now}
+
     def not_modified(self, url: str) -> None:
         self._touched.append(url)
 
@@ -127,7 +136,8 @@ class ConditionalRequests:
 
     def process_request(self, request, spider=None):
         kind = request.meta.get(KIND)
-        if kind:
+        first = not (request.meta.get("retry_times") or request.meta.get("redirect_times"))
+        if kind and first:  # retries and redirects have their own Scrapy stats
             self.stats.inc_value(f"newscrawl/requests/{kind}")
         v = request.meta.get(VALIDATORS)
         if v:
@@ -135,8 +145,10 @@ class ConditionalRequests:
                 request.headers[b"If-None-Match"] = v["etag"]
             if v.get("last_modified"):
                 request.headers[b"If-Modified-Since"] = v["last_modified"]
-            self.stats.inc_value("newscrawl/requests/conditional")
-            request.meta.setdefault("handle_httpstatus_list", []).append(304)
+            if first:
+                self.stats.inc_value("newscrawl/requests/conditional")
+            if 304 not in request.meta.setdefault("handle_httpstatus_list", []):
+                request.meta["handle_httpstatus_list"].append(304)
         return None
 
     def process_response(self, request, response, spider=None):

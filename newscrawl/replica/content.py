@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 UTC = timezone.utc
@@ -375,3 +375,14 @@ def build_articles(n_generated: int = 34, seed: int = 2025,
         seen.add(a.slug)
         arts.append(a)
     return arts
+
+
+def fresh_articles(n: int, when: datetime, seed: int = 7) -> list[ReplicaArticle]:
+    """``n`` new articles published in the minutes before ``when`` (a site that moved on)."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        a = _generated(i, rng, when)
+        out.append(replace(a, slug=f"{a.slug}-n{seed}-{i}", published=when - timedelta(minutes=i + 1),
+                           updated=None, fail_first=False, slash_url=False))
+    return out

@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 ARGUMENTS = ("base_url", "categories", "max_pages", "since", "urls", "refresh")
 REFRESH = ("auto", "all")
+# Drops that a re-fetch would repeat: remembered, and not fetched again by incremental runs.
+PERMANENT_DROPS = frozenset({"http_404", "http_410", "not_html", "empty_response", "no_body", "no_title"})
 STORE_PIPELINE = "newscrawl.pipelines.StorePipeline"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
 
@@ -337,14 +339,14 @@ class GbafSpider(scrapy.Spider):
             return None
         if not isinstance(response, TextResponse) or b"html" not in (
                 response.headers.get(b"Content-Type") or b"text/html").lower():
-            return self._drop(response.url, "not_html")
+            return self._drop(response.meta.get("newscrawl_url", response.url), "not_html")
         if not response.body.strip():
-            return self._drop(response.url, "empty_response")
+            return self._drop(response.meta.get("newscrawl_url", response.url), "empty_response")
         try:
             # The response's own tree: _page_links below reads the same parse.
             article = self.parser.parse(response.url, response.selector, report=self._page_problem)
         except DropPage as exc:
-            return self._drop(response.url, exc.reason)
+            return self._drop(response.meta.get("newscrawl_url", response.url), exc.reason)
         except Exception:  # noqa: BLE001 (a bad page never stops the crawl)
             logger.exception("Parser failed on %s", response.url)
             return self._drop(response.url, "parse_error")
@@ -386,6 +388,8 @@ class GbafSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"newscrawl/{name}")
 
     def _drop(self, url: str, reason: str):
+        if reason in PERMANENT_DROPS and self.history is not None:
+            self.history.dropped(url)
         self.crawler.stats.inc_value(f"newscrawl/dropped/{reason}")
         logger.warning("Dropped page %s: %s", url, reason)
         return None

@@ -1,0 +1,104 @@
+"""Incremental re-runs, end to end on the served replica, into each store: a full crawl,
+then a site that moved on (20 new articles, 5 recent ones edited), then an unchanged site."""
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
+
+import pytest
+
+from newscrawl.replica import fresh_articles
+
+from .inprocess import crawl
+from .test_storage import docs, runs, store_cfg  # noqa: F401 (the fixture)
+
+
+def article_requests(site):
+    """(path, conditional) of every request the replica answered for an article page."""
+    slugs = set(site.by_slug)
+    return [(r.path, r.conditional) for r in site.requests
+            if urlsplit(r.path).path.strip("/") in slugs]
+
+
+def test_incremental_reruns_fetch_only_new_and_changed(fresh_replica, store_cfg):  # noqa: F811
+    base, site = fresh_replica.base_url, fresh_replica.site
+    crawl(store_cfg, base_url=base)
+    first = docs(store_cfg)
+    assert runs(store_cfg)[0]["mode"] == "full"
+
+    # edited after the first crawl fetched them (sitemaps give lastmod to the second)
+    now = (datetime.now(timezone.utc) + timedelta(seconds=1)).replace(microsecond=0)
+    recent = [a for a in site.ordered if not a.fail_first][:4]
+    wire = next(a for a in site.ordered if a.wire and a not in recent)
+    edited = recent + [wire]
+    for a in edited:  # a wire story re-imported: new body, same URL
+        site.edit(a.slug, blocks=a.blocks + [("p", f"Update: {a.title} was revised at {now:%H:%M}.")],
+                  updated=now)
+    new = fresh_articles(20, now)
+    site.publish(new)
+    site.reset_log()
+
+    c2 = crawl(store_cfg, base_url=base)
+    second = docs(store_cfg)
+    new_urls = {f"{base}/{a.slug}" for a in new}
+    assert new_urls <= set(second) and len(second) == len(first) + 20
+    for a in edited:
+        doc = second[f"{base}/{a.slug}"]
+        assert doc["version"] == 2 and "was revised at" in doc["body"], a.slug
+        assert doc["history"][0]["fields"]["body"] == first[f"{base}/{a.slug}"]["body"]
+    unconditional = {p.split("?")[0].strip("/") for p, cond in article_requests(site) if not cond}
+    assert unconditional == {a.slug for a in new}  # no other article page without a validator
+    run2 = runs(store_cfg)[0]
+    assert run2["mode"] == "incremental"
+    assert (run2["counts"]["new"], run2["counts"]["updated"]) == (20, 5)
+    assert run2["counts"]["requests"]["article_new"] == 20
+    assert run2["counts"]["requests"]["article_revisit"] == 5
+    assert c2.stats.get_value("newscrawl/listing/stop/all_known") or \
+        c2.stats.get_value("newscrawl/listing/stop/not_modified")
+
+    site.reset_log()
+    c3 = crawl(store_cfg, base_url=base)
+    assert not [p for p, cond in article_requests(site) if not cond]
+    run3 = runs(store_cfg)[0]
+    assert (run3["counts"]["new"], run3["counts"]["updated"]) == (0, 0)
+    assert len(docs(store_cfg)) == len(second)
+    assert c3.stats.get_value("newscrawl/http/not_modified", 0) >= 1  # listing pages, feeds, sitemaps
+    paths = [r.path for r in site.requests]
+    assert len(paths) < 25, paths  # discovery only
+
+
+def test_refresh_all_fetches_everything_again(fresh_replica, store_cfg):  # noqa: F811
+    base, site = fresh_replica.base_url, fresh_replica.site
+    crawl(store_cfg, base_url=base)
+    site.reset_log()
+    crawl(store_cfg, base_url=base, refresh="all")
+    fetched = {p.split("?")[0].strip("/") for p, _ in article_requests(site)}
+    assert fetched == {a.slug for a in site.articles}
+    assert runs(store_cfg)[0]["mode"] == "full"
+    assert not [r for r in site.requests if r.conditional]
+
+
+def test_conditional_get_304_touches_last_seen(fresh_replica, store_cfg):  # noqa: F811
+    base, site = fresh_replica.base_url, fresh_replica.site
+    crawl(store_cfg, base_url=base)
+    before = docs(store_cfg)
+    # everything counts as recent and due: every article is revisited, conditionally
+    c = crawl(dict(store_cfg, NEWSCRAWL_REVISIT_HOURS=24 * 365 * 30, NEWSCRAWL_REVISIT_EVERY=0), base_url=base)
+    after = docs(store_cfg)
+    assert c.stats.get_value("newscrawl/requests/article_revisit") == len(before)
+    assert c.stats.get_value("newscrawl/http/not_modified") >= len(before)
+    assert all(after[u]["last_seen_at"] > before[u]["last_seen_at"] for u in before)
+    assert all(after[u]["version"] == 1 for u in before)
+
+
+@pytest.mark.parametrize("value", ["sometimes", "ALL!"])
+def test_bad_refresh_is_a_usage_error(value, tmp_path, replica):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+    replica.site.reset_log()
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "gbaf", "-a", f"refresh={value}",
+                           "-a", f"base_url={replica.base_url}", "-s", f"NEWSCRAWL_DATA_DIR={tmp_path}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "refresh" in proc.stderr and "Traceback" not in proc.stderr
+    assert replica.site.log == []
