@@ -77,7 +77,7 @@ def test_refresh_all_fetches_everything_again(fresh_replica, store_cfg):  # noqa
 
 
 def test_conditional_get_304_touches_last_seen(fresh_replica, store_cfg):  # noqa: F811
-    base, site = fresh_replica.base_url, fresh_replica.site
+    base = fresh_replica.base_url
     crawl(store_cfg, base_url=base)
     before = docs(store_cfg)
     # everything counts as recent and due: every article is revisited, conditionally
