@@ -31,6 +31,7 @@ bench: install
 	$(BIN)/python bench/store_bench.py
 	$(BIN)/python bench/export_bench.py
 	$(BIN)/python bench/extraction_bench.py
+	$(BIN)/python bench/incremental_bench.py
 	$(BIN)/python bench/dupefilter_bench.py
 
 clean:

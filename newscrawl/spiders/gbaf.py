@@ -166,9 +166,11 @@ class GbafSpider(scrapy.Spider):
             for url, validators in self.history.revisits_due():
                 yield self._article_request(url, kind="article_revisit", validators=validators)
         if self.categories is None:
-            yield self._request(self.rules.url("/"), self.parse_listing, "listing",
+            home, robots = self.rules.url("/"), self.rules.url("/robots.txt")
+            yield self._request(home, self.parse_listing, "listing", self._page_validators(home),
                                 cb_kwargs={"category": None, "page": 1})
-            yield self._request(self.rules.url("/robots.txt"), self.parse_robots, "robots", dont_filter=True)
+            yield self._request(robots, self.parse_robots, "robots", self._page_validators(robots),
+                                dont_filter=True)
         starts = [self.rules.category_url(p) for p in self.categories or self.default_categories]
         if self.incremental:  # sub-categories found by earlier runs, whatever page 1 says now
             starts += self.history.remembered("listing")
@@ -293,8 +295,8 @@ class GbafSpider(scrapy.Spider):
             return
         if not isinstance(response, TextResponse):
             return
-        if page == 1 and category is not None:
-            self._learn(response, "listing")
+        if page == 1:
+            self._learn(response, "listing" if category is not None else "home")
         listing = read_listing(response.url, response.text, self.rules, self.tz)
         yield from self._follow_links(listing.articles, "listing")
         if category is None or page == 1:  # sections linked from the home page or a category
