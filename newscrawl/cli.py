@@ -122,7 +122,8 @@ def cmd_stats(args) -> int:
     print("\nLast crawl runs:")
     for run in store.last_runs(args.runs):
         c = run.get("counts") or {}
-        print(f"  {run['started_at']:%Y-%m-%d %H:%M} {run.get('finish_reason') or run.get('status'):<26} "
+        print(f"  {run['started_at']:%Y-%m-%d %H:%M} {run.get('mode', 'full'):<11} "
+              f"{run.get('finish_reason') or run.get('status'):<26} "
               f"new {c.get('new', 0)}, updated {c.get('updated', 0)}, unchanged {c.get('unchanged', 0)}, "
               f"dropped {sum((c.get('dropped') or {}).values())}, spilled {c.get('spilled', 0)}  "
               f"{json.dumps(run.get('arguments') or {})}")
@@ -188,6 +189,11 @@ def cmd_demo(args) -> int:
         process.start()
     stats = crawler.stats.get_stats()
     where = stats.get("newscrawl/store", "?")
+    mode = stats.get("newscrawl/mode", "full")
+    if mode == "incremental":
+        print(f"\nIncremental re-run: the store already held this site; "
+              f"{stats.get('newscrawl/http/not_modified', 0)} pages answered 304 Not Modified "
+              f"(-a refresh=all, or a fresh --data-dir, crawls everything).")
     print(f"\nCrawled {stats.get('response_received_count', 0)} pages; stored "
           f"{stats.get('newscrawl/store/new', 0)} new, {stats.get('newscrawl/store/updated', 0)} updated, "
           f"{stats.get('newscrawl/store/unchanged', 0)} unchanged articles in {where}.")
