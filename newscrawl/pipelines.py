@@ -11,8 +11,9 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider, DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import task, threads
+from twisted.internet import defer, task, threads
 
+from .cluster.keys import redis_url
 from .dates import to_ms
 from .prepare import Prepare, Rejected
 from .seen import SeenUrls
@@ -94,8 +95,13 @@ class StorePipeline:
 
     def __init__(self, crawler, store_factory: Callable[[], Store], spill_dir: Path,
                  batch_size: int, flush_seconds: float, retries: int, backoff: float,
-                 history_max: int):
+                 history_max: int, ack_stored: bool = False):
         self.crawler = crawler
+        # ack_stored: an item leaves process_item only once its batch is written (or
+        # spilled), so that "scraped" means "stored" (the cluster releases a request's
+        # lease then: a worker killed with SIGKILL loses no parsed article).
+        self.ack_stored = ack_stored
+        self._waiter = None  # Deferred fired when the current buffer is written
         self.stats = crawler.stats
         self.store_factory = store_factory
         self.spill_dir = spill_dir
@@ -120,7 +126,8 @@ class StorePipeline:
                    flush_seconds=s.getfloat("NEWSCRAWL_FLUSH_SECONDS"),
                    retries=s.getint("NEWSCRAWL_STORE_RETRIES"),
                    backoff=s.getfloat("NEWSCRAWL_STORE_BACKOFF"),
-                   history_max=s.getint("NEWSCRAWL_HISTORY_MAX"))
+                   history_max=s.getint("NEWSCRAWL_HISTORY_MAX"),
+                   ack_stored=bool(redis_url(s)))
 
     def open_spider(self):
         self.store = self.store_factory()  # StoreUnavailable says what to do
@@ -136,8 +143,15 @@ class StorePipeline:
 
     async def process_item(self, item):
         self.buffer.append(ItemAdapter(item).asdict())
+        waiter = None
+        if self.ack_stored:
+            if self._waiter is None:
+                self._waiter = defer.Deferred()
+            waiter = self._waiter
         if len(self.buffer) >= self.batch_size:
             await maybe_deferred_to_future(self._flush())
+        elif waiter is not None:
+            await maybe_deferred_to_future(waiter)
         return item
 
     def _take(self) -> list[dict]:
@@ -147,11 +161,20 @@ class StorePipeline:
     def _flush(self):
         """Write the buffer from a worker thread; a Deferred, or None when it is empty."""
         batch = self._take()
+        waiter, self._waiter = self._waiter, None
         if not batch:
+            if waiter is not None:
+                waiter.callback(None)
             return None
         d = threads.deferToThread(self._write, batch)
         self.in_flight.add(d)
-        d.addBoth(lambda result: (self.in_flight.discard(d), result)[1])
+
+        def done(result):
+            self.in_flight.discard(d)
+            if waiter is not None:
+                waiter.callback(None)
+            return result
+        d.addBoth(done)
         return d
 
     def _write(self, batch: list[dict]) -> None:

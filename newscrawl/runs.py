@@ -67,7 +67,11 @@ class CrawlRunRecorder:
     def spider_closed(self, spider, reason):
         if self.store is None:
             return
-        counts, extraction = summarize(self.crawler.stats.get_stats())
+        stats = self.crawler.stats.get_stats()
+        counts, extraction = summarize(stats)
+        cluster = {k[len("newscrawl/cluster/"):]: v for k, v in stats.items() if k.startswith("newscrawl/cluster/")}
+        if cluster:  # one run per worker of a shared crawl
+            self.run.update(crawl_id=cluster.get("crawl_id"), cluster=cluster)
         self.run.update(finished_at=datetime.now(timezone.utc), finish_reason=reason,
                         mode=self.crawler.stats.get_value("newscrawl/mode", "full"),
                         status="finished", counts=counts, extraction=extraction)

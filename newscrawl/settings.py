@@ -66,6 +66,15 @@ NEWSCRAWL_KNOWN_PAGES = 0
 
 # Scrapy's dupefilter, 8 bytes of fingerprint a request (newscrawl/dupefilter.py).
 DUPEFILTER_CLASS = "newscrawl.dupefilter.CompactDupeFilter"
+# Distributed crawling (newscrawl/cluster): with REDIS_URL set, every `scrapy crawl` is a
+# worker of a shared crawl on scrapy-redis; without it, nothing changes.
+REDIS_URL = os.environ.get("REDIS_URL") or None
+ADDONS = {"newscrawl.cluster.ClusterAddon": 0}
+NEWSCRAWL_LEASE_SECONDS = 120.0  # a request taken by a dead worker returns to the queue after this
+NEWSCRAWL_DRAIN_SECONDS = 30.0  # queue empty and nothing leased this long: the crawl is over
+NEWSCRAWL_REDIS_RETRIES = 3  # then the worker stops with reason redis_unavailable
+NEWSCRAWL_REDIS_BACKOFF = 0.5  # seconds before the first retry; doubles
+NEWSCRAWL_REDIS_TIMEOUT = 5.0  # connect and socket timeout, seconds
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 60.0

@@ -4,6 +4,7 @@
   reported the way Scrapy reports bad options (usage line, message, exit code 2).
 - When the store pipeline is on and MONGO_URI is set, MongoDB must answer a ping; if not,
   the command prints what to do and exits 1 instead of a traceback from the engine.
+- With REDIS_URL set (a worker of a shared crawl), Redis must answer a ping, likewise.
 The pipeline checks both again when it opens; this only makes the failure readable.
 """
 from __future__ import annotations
@@ -23,10 +24,22 @@ class Command(ScrapyCrawl):
             check = getattr(spidercls, "check_arguments", None)
             if check is not None:
                 check(self.settings, **opts.spargs)
-            if not self._store_reachable():
+            if not self._store_reachable() or not self._redis_reachable():
                 self.exitcode = 1
                 return
         super().run(args, opts)
+
+    def _redis_reachable(self) -> bool:
+        from newscrawl.cluster.keys import redis_url
+        from newscrawl.cluster.scheduler import RedisUnavailable, connect
+        if not redis_url(self.settings):
+            return True
+        try:
+            connect(self.settings).close()
+        except RedisUnavailable as exc:
+            print(f"scrapy crawl: error: {exc}", file=sys.stderr)
+            return False
+        return True
 
     def _store_reachable(self) -> bool:
         from newscrawl.store import StoreUnavailable, open_store

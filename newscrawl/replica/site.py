@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
@@ -52,6 +53,9 @@ class ReplicaSite:
         self.log: list[tuple[str, int]] = []  # (path with query, status)
         self.requests: list[Request] = []  # the same, with whether it was conditional
         self.user_agents: set[str] = set()
+        self.delay = 0.0  # seconds each answer takes (a slow site, for concurrency tests)
+        self.in_flight = 0  # requests being answered now ...
+        self.max_in_flight = 0  # ... and the most at once since reset_log()
         self._index()
 
     def _index(self) -> None:
@@ -91,7 +95,16 @@ class ReplicaSite:
         """Answer one GET. ``headers``: the request's (If-None-Match, If-Modified-Since)."""
         parts = urlsplit(path_qs)
         path, query = parts.path, parse_qs(parts.query)
-        resp = self._route(path, query, base)
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.delay:
+                time.sleep(self.delay)
+            resp = self._route(path, query, base)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
         conditional = bool(headers and (headers.get("If-None-Match") or headers.get("If-Modified-Since")))
         if resp.status == 200 and resp.body:
             resp = self._validated(resp, headers or {})
@@ -128,6 +141,7 @@ class ReplicaSite:
             self.log.clear()
             self.requests.clear()
             self.user_agents.clear()
+            self.max_in_flight = self.in_flight
 
     def requested(self, path: str) -> int:
         """How many times ``path`` (without query) was requested."""

@@ -30,7 +30,7 @@ from ..urls import SiteRules
 
 logger = logging.getLogger(__name__)
 
-ARGUMENTS = ("base_url", "categories", "max_pages", "since", "urls", "refresh")
+ARGUMENTS = ("base_url", "categories", "max_pages", "since", "urls", "refresh", "crawl_id")
 REFRESH = ("auto", "all")
 # Drops that a re-fetch would repeat: remembered, and not fetched again by incremental runs.
 PERMANENT_DROPS = frozenset({"http_404", "http_410", "not_html", "empty_response", "no_body", "no_title"})
@@ -52,7 +52,7 @@ class GbafSpider(scrapy.Spider):
     name = "gbaf"
 
     def __init__(self, base_url=None, categories=None, max_pages=None, since=None, urls=None,
-                 refresh=None, **kwargs):
+                 refresh=None, crawl_id=None, **kwargs):
         unknown = sorted(k for k in kwargs if not k.startswith("_") and k not in ("name",))
         if unknown:
             raise UsageError(f"gbaf: unknown argument(s) {', '.join(unknown)}; "
@@ -60,7 +60,8 @@ class GbafSpider(scrapy.Spider):
         super().__init__(**{k: v for k, v in kwargs.items() if k.startswith("_")})
         self.crawl_args = {k: v for k, v in (("base_url", base_url), ("categories", categories),
                                               ("max_pages", max_pages), ("since", since),
-                                              ("urls", urls), ("refresh", refresh)) if v is not None}
+                                              ("urls", urls), ("refresh", refresh),
+                                              ("crawl_id", crawl_id)) if v is not None}
         self.base_url_arg = base_url
         try:
             self.categories = self._categories(categories)

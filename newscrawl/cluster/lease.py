@@ -1,0 +1,90 @@
+"""When a leased request is done, its lease is released (ClusterScheduler.release).
+
+Done means: its callback's output has been handled (new requests are in the shared queue),
+or its download failed for good. Until then a worker killed with SIGKILL loses nothing: the
+lease expires and another worker takes the request.
+"""
+from __future__ import annotations
+
+from itemadapter import is_item
+from scrapy import signals
+
+
+def _release(crawler, request) -> None:
+    release = getattr(crawler.engine.scheduler if crawler.engine else None, "release", None)
+    if release is not None:
+        release(request)
+
+
+class ReleaseAfterCallback:
+    """Spider middleware (outermost): release once the callback's output is handled: its
+    requests queued, its items through the pipelines (stored: StorePipeline acknowledges
+    items only once written when REDIS_URL is set)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.pending: dict[str, list] = {}  # lease -> [items not yet done, output finished, request]
+        for sig in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(self.item_done, signal=sig)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _state(self, response):
+        lease = response.request.meta.get("newscrawl_lease") if response is not None else None
+        if lease is None:
+            return None, None
+        return lease, self.pending.setdefault(lease, [0, False, response.request])
+
+    def _count(self, state, x) -> None:
+        if state is not None and is_item(x):
+            state[0] += 1
+
+    def _finish(self, lease, state) -> None:
+        if state is not None:
+            state[1] = True
+            self._maybe_release(lease, state)
+
+    def _maybe_release(self, lease, state) -> None:
+        if state[1] and state[0] <= 0:
+            self.pending.pop(lease, None)
+            _release(self.crawler, state[2])
+
+    async def process_spider_output_async(self, response, result, spider=None):
+        lease, state = self._state(response)
+        async for x in result:
+            self._count(state, x)
+            yield x
+        self._finish(lease, state)
+
+    def process_spider_output(self, response, result, spider=None):
+        lease, state = self._state(response)
+        for x in result:
+            self._count(state, x)
+            yield x
+        self._finish(lease, state)
+
+    def item_done(self, item=None, response=None, **kwargs):
+        lease = response.request.meta.get("newscrawl_lease") if response is not None else None
+        state = self.pending.get(lease) if lease else None
+        if state is not None:
+            state[0] -= 1
+            self._maybe_release(lease, state)
+
+
+class ReleaseOnFailure:
+    """Downloader middleware (innermost of the exception chain: order 50): a download that
+    failed for good (no retry took it over) is done too; so is a request refused by a
+    downloader middleware (robots.txt, offsite)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_exception(self, request, exception, spider=None):
+        _release(self.crawler, request)
+        return None

@@ -1,0 +1,228 @@
+"""SCHEDULER with REDIS_URL: scrapy-redis's scheduler with crawl generations and leases.
+
+- Workers of one crawl (same spider arguments, or the same ``-a crawl_id=``) share a
+  generation: the first to start creates it (``SET NX``: two workers starting at once seed
+  once) and only that one schedules the spider's start requests; the others join.
+- Requests are leased, not popped (:class:`.queue.LeasedPriorityQueue`).
+- When the queue is empty and no request is leased for ``drain_seconds``, the generation is
+  over: one worker deletes its keys (atomically, only if still drained) and every worker
+  closes with reason ``finished``. The next crawl with the same arguments starts afresh.
+- Redis lost mid-crawl: retried with backoff, then the worker closes with reason
+  ``redis_unavailable``; the frontier stays in Redis for a restart.
+"""
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+import redis
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
+from scrapy_redis import connection, picklecompat
+from twisted.internet import task
+
+from .dupefilter import RedisDupeFilter
+from .keys import crawl_id, mask_redis_url, prefix, redis_url
+from .queue import LeasedPriorityQueue
+
+logger = logging.getLogger(__name__)
+REDIS_UNAVAILABLE = "redis_unavailable"
+
+# KEYS: gen, queue, leases, payloads, dupefilter, drained. ARGV: generation.
+_FINISH = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call('ZCARD', KEYS[2]) > 0 or redis.call('ZCARD', KEYS[3]) > 0 then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+return 1
+"""
+
+
+class RedisUnavailable(Exception):
+    """Redis cannot be reached; the message says where and what to do."""
+
+
+def connect(settings):
+    """A Redis client from REDIS_URL (scrapy-redis's connection settings), pinged."""
+    url = redis_url(settings)
+    server = connection.get_redis(url=url, **{k: v for k, v in settings.getdict("REDIS_PARAMS").items()},
+                                  socket_connect_timeout=settings.getfloat("NEWSCRAWL_REDIS_TIMEOUT"),
+                                  socket_timeout=settings.getfloat("NEWSCRAWL_REDIS_TIMEOUT"))
+    try:
+        server.ping()
+    except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+        raise RedisUnavailable(
+            f"Redis at {mask_redis_url(url)} is unreachable ({type(exc).__name__}). Start it "
+            f"(`make redis`, or `docker compose up -d redis`), fix REDIS_URL, or unset REDIS_URL "
+            f"to crawl in one process.") from None
+    except redis.AuthenticationError as exc:
+        raise RedisUnavailable(f"Redis at {mask_redis_url(url)} refused the password ({exc}); "
+                               f"fix the password in REDIS_URL.") from None
+    return server
+
+
+class ClusterScheduler:
+    def __init__(self, crawler, server, cid: str, lease_seconds: float, drain_seconds: float,
+                 retries: int, backoff: float, clock=time.time):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.server = server
+        self.crawl_id = cid
+        self.prefix = prefix(cid)
+        self.lease_seconds = lease_seconds
+        self.drain_seconds = drain_seconds
+        self.retries = retries
+        self.backoff = backoff
+        self.clock = clock
+        self.generation: str | None = None
+        self.seeder = False
+        self.queue: LeasedPriorityQueue | None = None
+        self.df: RedisDupeFilter | None = None
+        self.finished = False
+        self.lost = False
+        self._extender = None
+        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        s = crawler.settings
+        if not redis_url(s):
+            raise NotConfigured("REDIS_URL is not set")
+        spider = crawler.spider
+        args = dict(getattr(spider, "crawl_args", {}) or {})
+        return cls(crawler, connect(s), crawl_id(spider.name, args),
+                   lease_seconds=s.getfloat("NEWSCRAWL_LEASE_SECONDS"),
+                   drain_seconds=s.getfloat("NEWSCRAWL_DRAIN_SECONDS"),
+                   retries=s.getint("NEWSCRAWL_REDIS_RETRIES"),
+                   backoff=s.getfloat("NEWSCRAWL_REDIS_BACKOFF"))
+
+    # ---- keys ------------------------------------------------------------------------
+    def key(self, name: str) -> str:
+        return f"{self.prefix}{self.generation}:{name}"
+
+    @property
+    def gen_key(self) -> str:
+        return self.prefix + "gen"
+
+    # ---- Scrapy's scheduler interface ------------------------------------------------
+    def open(self, spider):
+        self.spider = spider
+        candidate = uuid.uuid4().hex[:10]
+        self.seeder = bool(self.server.set(self.gen_key, candidate, nx=True))
+        self.generation = candidate if self.seeder else self.server.get(self.gen_key).decode()
+        self.queue = LeasedPriorityQueue(self.server, spider, self.key("requests"), picklecompat,
+                                         lease_seconds=self.lease_seconds, clock=self.clock)
+        self.df = RedisDupeFilter(self.server, self.key("dupefilter"),
+                                  debug=self.crawler.settings.getbool("DUPEFILTER_DEBUG"),
+                                  fingerprinter=self.crawler.request_fingerprinter)
+        self._finish = self.server.register_script(_FINISH)
+        self.stats.set_value("newscrawl/cluster/crawl_id", self.crawl_id)
+        self.stats.set_value("newscrawl/cluster/generation", self.generation)
+        self.stats.set_value("newscrawl/cluster/worker", self.queue.worker)
+        self.stats.set_value("newscrawl/cluster/seeder", self.seeder)
+        logger.info("Cluster crawl %s, generation %s: this worker (%s) %s", self.crawl_id, self.generation,
+                    self.queue.worker, "seeds the frontier" if self.seeder else
+                    f"joins ({len(self.queue)} requests queued)")
+        self._extender = task.LoopingCall(self._extend)
+        self._extender.start(max(0.5, self.lease_seconds / 3), now=False)
+
+    def close(self, reason):
+        if self._extender is not None and self._extender.running:
+            self._extender.stop()
+        if self.queue is not None and not self.lost:
+            try:
+                n = self.queue.give_back()  # requests this worker took and did not finish
+                if n:
+                    logger.info("Gave %d unfinished requests back to the shared queue", n)
+            except redis.RedisError as exc:
+                logger.warning("Could not give requests back (they return when their lease "
+                               "expires): %s", exc)
+        self.stats.set_value("newscrawl/cluster/requeued_expired", self.queue.requeued if self.queue is not None else 0)
+
+    def __len__(self):
+        return self._safely(len, self.queue, default=0)
+
+    def has_pending_requests(self) -> bool:
+        return not self.finished and not self.lost and len(self) > 0
+
+    def enqueue_request(self, request) -> bool:
+        if request.meta.get("is_start_request") and not self.seeder:
+            self.stats.inc_value("newscrawl/cluster/start_requests_left_to_seeder")
+            return False
+        if not request.dont_filter and self._safely(self.df.request_seen, request, default=True):
+            self.df.log(request, self.spider)
+            return False
+        old_lease = request.meta.pop("newscrawl_lease", None)
+        if self._safely(self.queue.push, request, default=False) is False:
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        if old_lease:  # a retry or redirect of a leased request: the copy is queued now
+            self._safely(self.queue.release, old_lease)
+        return True
+
+    def next_request(self):
+        if self.finished or self.lost:
+            return None
+        request = self._safely(self.queue.pop, default=None)
+        if request is not None:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    # ---- leases ------------------------------------------------------------------------
+    def release(self, request) -> None:
+        lease = request.meta.get("newscrawl_lease")
+        if lease and self.queue is not None:
+            self._safely(self.queue.release, lease)
+
+    def _extend(self):
+        self._safely(self.queue.extend)
+
+    # ---- generations ---------------------------------------------------------------------
+    def spider_idle(self):
+        """The worker has nothing to do: is the whole crawl drained?"""
+        if self.lost:
+            return
+        try:
+            if (self.server.get(self.gen_key) or b"").decode() != self.generation:
+                self.finished = True  # another worker closed the generation
+                return
+            queued, leased = len(self.queue), self.queue.leased()
+            drained = self.key("drained_since")
+            if queued or leased:
+                self.server.delete(drained)
+                raise DontCloseSpider
+            now = self.clock()
+            self.server.set(drained, now, nx=True)
+            since = float(self.server.get(drained) or now)
+            if now - since < self.drain_seconds:
+                raise DontCloseSpider
+            keys = [self.gen_key, self.key("requests"), self.queue.leases_key, self.queue.payloads_key,
+                    self.key("dupefilter"), drained]
+            if self._finish(keys=keys, args=[self.generation]):
+                logger.info("Cluster crawl %s generation %s drained for %.0f s: keys deleted",
+                            self.crawl_id, self.generation, self.drain_seconds)
+            self.finished = True
+        except redis.RedisError as exc:
+            self._lose(exc)
+
+    # ---- Redis faults ----------------------------------------------------------------------
+    def _safely(self, fn, *args, default=None):
+        for attempt in range(self.retries + 1):
+            try:
+                return fn(*args)
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                if attempt == self.retries:
+                    self._lose(exc)
+                    return default
+                delay = self.backoff * 2 ** attempt
+                logger.warning("Redis error (%s); retry %d/%d in %.1fs", exc, attempt + 1, self.retries, delay)
+                time.sleep(delay)
+        return default
+
+    def _lose(self, exc) -> None:
+        if self.lost:
+            return
+        self.lost = True
+        logger.error("Redis lost (%s): this worker stops; the frontier stays in Redis for a restart", exc)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=REDIS_UNAVAILABLE))

@@ -1,0 +1,88 @@
+"""A per-site limiter shared through Redis: N workers put the load of one crawler on a site.
+
+Before a request is downloaded it takes a slot (at most CONCURRENT_REQUESTS_PER_DOMAIN at
+once, cluster-wide) and waits for its turn (at least DOWNLOAD_DELAY seconds between two
+request starts, cluster-wide); the slot is freed when the response or the error comes back.
+Slots of a worker killed mid-request expire after DOWNLOAD_TIMEOUT + 10 s. AutoThrottle, when
+on, adjusts each worker's own delay on top of this (per worker).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from urllib.parse import urlsplit
+
+from scrapy.exceptions import NotConfigured
+
+from .keys import redis_url
+
+logger = logging.getLogger(__name__)
+
+# KEYS: slots (zset token -> expiry), next (earliest start). ARGV: now, token, limit, expiry, delay.
+# Returns 0 when the request may start now, else seconds to wait (as a string).
+_ACQUIRE = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return '0.02' end
+local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
+local now = tonumber(ARGV[1])
+if nxt > now then return tostring(nxt - now) end
+redis.call('ZADD', KEYS[1], ARGV[4], ARGV[2])
+redis.call('SET', KEYS[2], tostring(now + tonumber(ARGV[5])), 'PX', math.max(1, math.ceil(tonumber(ARGV[5]) * 1000)) + 1000)
+return 0
+"""
+
+
+class ClusterThrottle:
+    def __init__(self, server, limit: int, delay: float, hold_seconds: float, stats, clock=time.time):
+        self.server = server
+        self.limit = limit
+        self.delay = delay
+        self.hold_seconds = hold_seconds
+        self.stats = stats
+        self.clock = clock
+        self._acquire = server.register_script(_ACQUIRE)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        s = crawler.settings
+        if not redis_url(s):
+            raise NotConfigured("REDIS_URL is not set")
+        from .scheduler import connect
+        return cls(connect(s), s.getint("CONCURRENT_REQUESTS_PER_DOMAIN"), s.getfloat("DOWNLOAD_DELAY"),
+                   s.getfloat("DOWNLOAD_TIMEOUT") + 10, crawler.stats)
+
+    @staticmethod
+    def _keys(request) -> list[str]:
+        host = urlsplit(request.url).netloc.lower()
+        return [f"newscrawl:site:{host}:slots", f"newscrawl:site:{host}:next"]
+
+    async def process_request(self, request, spider=None):
+        keys, token = self._keys(request), uuid.uuid4().hex
+        waited = 0.0
+        while True:
+            now = self.clock()
+            wait = float(self._acquire(keys=keys, args=[now, token, self.limit, now + self.hold_seconds,
+                                                         self.delay]))
+            if not wait:
+                break
+            waited += wait
+            await asyncio.sleep(min(wait, 1.0))
+        request.meta["newscrawl_slot"] = token
+        if waited:
+            self.stats.inc_value("newscrawl/cluster/throttle_wait_seconds", round(waited, 3))
+        return None
+
+    def _free(self, request) -> None:
+        token = request.meta.pop("newscrawl_slot", None)
+        if token:
+            self.server.zrem(self._keys(request)[0], token)
+
+    def process_response(self, request, response, spider=None):
+        self._free(request)
+        return response
+
+    def process_exception(self, request, exception, spider=None):
+        self._free(request)
+        return None

@@ -1,0 +1,127 @@
+"""Distributed crawling with a real redis-server: workers in their own processes, one shared
+frontier, the replica's request log as the truth."""
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from urllib.parse import urlsplit
+
+import pytest
+
+from newscrawl.replica import ReplicaServer, ReplicaSite, expected_articles
+
+from .conftest import ROOT
+from .redis_server import RedisServer
+from .test_storage import docs, runs
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    server = RedisServer(tmp_path)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def site_server():
+    with ReplicaServer(ReplicaSite()) as server:
+        yield server
+
+
+def worker(tmp_path, redis_url, base, name, *extra):
+    """One `scrapy crawl gbaf` worker process (the project's crawl command)."""
+    log = tmp_path / f"{name}.log"
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "gbaf", "-a", f"base_url={base}",
+           "-s", f"REDIS_URL={redis_url}", "-s", f"NEWSCRAWL_DATA_DIR={tmp_path / 'data'}",
+           "-s", "MONGO_URI=", "-s", "NEWSCRAWL_DRAIN_SECONDS=1", "-s", "NEWSCRAWL_FLUSH_SECONDS=0.5",
+           "-s", "NEWSCRAWL_BACKOFF_BASE=0.05", "-s", f"LOG_FILE={log}", *extra]
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish(procs, timeout=120):
+    out = []
+    for p in procs:
+        _, err = p.communicate(timeout=timeout)
+        out.append((p.returncode, err))
+    return out
+
+
+def ok_article_fetches(site) -> Counter:
+    """How many times each article was answered 200."""
+    slugs = set(site.by_slug)
+    return Counter(urlsplit(r.path).path.strip("/") for r in site.requests
+                   if r.status == 200 and urlsplit(r.path).path.strip("/") in slugs)
+
+
+def cfg(tmp_path):
+    return {"NEWSCRAWL_DATA_DIR": str(tmp_path / "data"), "MONGO_URI": None}
+
+
+def test_three_workers_share_one_frontier_and_finish_by_themselves(tmp_path, redis_server, site_server):
+    site, base = site_server.site, site_server.base_url
+    procs = [worker(tmp_path, redis_server.url, base, f"w{i}") for i in range(3)]
+    results = finish(procs)
+    assert [rc for rc, _ in results] == [0, 0, 0], results
+    expected = expected_articles(site, base)
+    stored = docs(cfg(tmp_path))
+    assert set(stored) == set(expected)
+    fetched = ok_article_fetches(site)
+    assert set(fetched) == set(site.by_slug) and max(fetched.values()) == 1  # each exactly once
+    worker_runs = runs(cfg(tmp_path))
+    assert len(worker_runs) == 3 and {r["finish_reason"] for r in worker_runs} == {"finished"}
+    assert len({r["crawl_id"] for r in worker_runs}) == 1
+    assert sum(r["counts"]["new"] for r in worker_runs) == len(expected)  # stored once each
+    assert sum(1 for r in worker_runs if r["cluster"]["seeder"]) == 1
+    assert not redis_server.client.keys("newscrawl:gbaf-*")  # the generation's keys are gone
+
+    # the same crawl again starts afresh (no old dupefilter): everything is fetched again
+    site.reset_log()
+    results = finish([worker(tmp_path, redis_server.url, base, "again", "-a", "refresh=all")])
+    assert results[0][0] == 0, results
+    assert set(ok_article_fetches(site)) == set(site.by_slug)
+    assert not redis_server.client.keys("newscrawl:gbaf-*")
+
+
+def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path, redis_server, site_server):
+    site, base = site_server.site, site_server.base_url
+    site.delay = 0.1  # a slow site: the crawl takes a while
+    slow = ["-s", "CONCURRENT_REQUESTS=2", "-s", "NEWSCRAWL_LEASE_SECONDS=2", "-s", "NEWSCRAWL_BATCH_SIZE=1000"]
+    victim = worker(tmp_path, redis_server.url, base, "victim", *slow)
+    survivor = worker(tmp_path, redis_server.url, base, "survivor", *slow)
+    deadline = time.time() + 60
+    while sum(ok_article_fetches(site).values()) < 12 and time.time() < deadline:
+        time.sleep(0.05)
+    victim.send_signal(signal.SIGKILL)  # mid-crawl: requests leased, articles parsed, not stored
+    victim.wait()
+    (rc, err), = finish([survivor])
+    assert rc == 0, err
+    expected = expected_articles(site, base)
+    assert set(docs(cfg(tmp_path))) == set(expected)  # every article stored, none missing
+    assert set(ok_article_fetches(site)) == set(site.by_slug)
+    survivor_run = [r for r in runs(cfg(tmp_path)) if r.get("finish_reason")]
+    assert len(survivor_run) == 1 and survivor_run[0]["finish_reason"] == "finished"
+    assert survivor_run[0]["cluster"]["requeued_expired"] >= 1  # the victim's leases came back
+
+
+def test_two_workers_keep_the_site_limit_together(tmp_path, redis_server, site_server):
+    site, base = site_server.site, site_server.base_url
+    site.delay = 0.03
+    limit = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "NEWSCRAWL_LOCAL_FAST=False",
+             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]
+    results = finish([worker(tmp_path, redis_server.url, base, f"w{i}", *limit) for i in range(2)])
+    assert [rc for rc, _ in results] == [0, 0], results
+    assert set(docs(cfg(tmp_path))) == set(expected_articles(site, base))
+    assert site.max_in_flight <= 2  # each worker alone would allow 2: 4 together without the limiter
+    assert site.max_in_flight == 2
+
+
+def test_redis_unreachable_at_start_is_one_line_and_no_request(tmp_path, site_server):
+    site = site_server.site
+    site.reset_log()
+    proc = worker(tmp_path, "redis://:secret@127.0.0.1:1/0", site_server.base_url, "nowhere")
+    rc, err = finish([proc], timeout=60)[0]
+    assert rc == 1
+    assert "Redis at redis://:***@127.0.0.1:1/0 is unreachable" in err and "secret" not in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert site.log == []
