@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo crawl test lint bench clean
+.PHONY: install demo crawl test lint bench redis clean
 
 $(BIN)/newscrawl: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ test: install
 lint: install  ## ruff (settings in pyproject.toml)
 	$(BIN)/ruff check newscrawl tests bench
 
+redis:  ## a local Redis for cluster crawls (Debian: apt-get install redis-server); REDIS_URL=redis://127.0.0.1:6379/0
+	mkdir -p data/redis
+	redis-server --port 6379 --bind 127.0.0.1 --dir data/redis --appendonly yes --daemonize yes
+	@echo "Redis on redis://127.0.0.1:6379/0 (stop: redis-cli shutdown)"
+
 bench: install
 	$(BIN)/python bench/crawl_bench.py
 	$(BIN)/python bench/store_bench.py
@@ -33,6 +38,7 @@ bench: install
 	$(BIN)/python bench/extraction_bench.py
 	$(BIN)/python bench/incremental_bench.py
 	$(BIN)/python bench/dupefilter_bench.py
+	$(BIN)/python bench/distributed_bench.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -120,13 +120,26 @@ def cmd_stats(args) -> int:
     for day, n in by_day.items():
         print(f"  {day}  {n}")
     print("\nLast crawl runs:")
-    for run in store.last_runs(args.runs):
+    last = store.last_runs(args.runs)
+    for run in last:
         c = run.get("counts") or {}
+        worker = f" worker {run['cluster'].get('worker')} of {run['crawl_id']}" if run.get("crawl_id") else ""
         print(f"  {run['started_at']:%Y-%m-%d %H:%M} {run.get('mode', 'full'):<11} "
               f"{run.get('finish_reason') or run.get('status'):<26} "
               f"new {c.get('new', 0)}, updated {c.get('updated', 0)}, unchanged {c.get('unchanged', 0)}, "
               f"dropped {sum((c.get('dropped') or {}).values())}, spilled {c.get('spilled', 0)}  "
-              f"{json.dumps(run.get('arguments') or {})}")
+              f"{json.dumps(run.get('arguments') or {})}{worker}")
+    crawls: dict[tuple, list[dict]] = {}
+    for run in last:
+        if run.get("crawl_id"):
+            crawls.setdefault((run["crawl_id"], run["cluster"].get("generation")), []).append(run)
+    if crawls:
+        print("\nShared crawls (REDIS_URL), among these runs:")
+    for (cid, gen), workers in crawls.items():
+        total = {k: sum((w.get("counts") or {}).get(k, 0) for w in workers) for k in ("new", "updated", "unchanged")}
+        reasons = sorted({w.get("finish_reason") or w.get("status") for w in workers})
+        print(f"  {cid} generation {gen}: {len(workers)} workers ({', '.join(reasons)}); new {total['new']}, "
+              f"updated {total['updated']}, unchanged {total['unchanged']}")
     store.close()
     return 0
 

@@ -125,3 +125,23 @@ def test_redis_unreachable_at_start_is_one_line_and_no_request(tmp_path, site_se
     assert "Redis at redis://:***@127.0.0.1:1/0 is unreachable" in err and "secret" not in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert site.log == []
+
+
+def test_redis_lost_mid_crawl_stops_the_worker_and_keeps_what_it_parsed(tmp_path, redis_server, site_server):
+    site, base = site_server.site, site_server.base_url
+    site.delay = 0.1
+    proc = worker(tmp_path, redis_server.url, base, "w", "-s", "CONCURRENT_REQUESTS=2",
+                  "-s", "NEWSCRAWL_REDIS_RETRIES=2", "-s", "NEWSCRAWL_REDIS_BACKOFF=0.1",
+                  "-s", "NEWSCRAWL_REDIS_TIMEOUT=1")
+    deadline = time.time() + 60
+    while sum(ok_article_fetches(site).values()) < 8 and time.time() < deadline:
+        time.sleep(0.05)
+    redis_server.stop()
+    rc, err = finish([proc])[0]
+    assert "Traceback" not in err
+    (run,) = runs(cfg(tmp_path))
+    assert run["finish_reason"] == "redis_unavailable"
+    stored = docs(cfg(tmp_path))
+    assert len(stored) >= 8 and len(stored) < len(site.by_slug)
+    assert run["counts"]["new"] == len(stored)  # what it parsed is stored
+    assert "Redis lost" in (tmp_path / "w.log").read_text()
