@@ -72,9 +72,13 @@ class CrawlRunRecorder:
         cluster = {k[len("newscrawl/cluster/"):]: v for k, v in stats.items() if k.startswith("newscrawl/cluster/")}
         if cluster:  # one run per worker of a shared crawl
             self.run.update(crawl_id=cluster.get("crawl_id"), cluster=cluster)
+        verdict = stats.get("newscrawl/monitor/status")  # set by the run checks (monitors.py)
+        if verdict:
+            self.run["monitor"] = {"status": verdict, "reasons": stats.get("newscrawl/monitor/reasons", [])}
         self.run.update(finished_at=datetime.now(timezone.utc), finish_reason=reason,
                         mode=self.crawler.stats.get_value("newscrawl/mode", "full"),
-                        status="finished", counts=counts, extraction=extraction)
+                        status="degraded" if verdict == "degraded" else "finished", counts=counts,
+                        extraction=extraction)
         self._save()
         logger.info("Crawl run %s: %d new, %d updated, %d unchanged, %d dropped, stored in %s",
                     self.run["run_id"][:8], counts["new"], counts["updated"], counts["unchanged"],

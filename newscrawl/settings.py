@@ -101,5 +101,20 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.DedupePipeline": 300,
     "newscrawl.pipelines.StorePipeline": 900,
 }
-EXTENSIONS = {"newscrawl.runs.CrawlRunRecorder": 600}
+EXTENSIONS = {
+    "spidermon.contrib.scrapy.extensions.Spidermon": 500,  # before the recorder: it reads the verdict
+    "newscrawl.runs.CrawlRunRecorder": 600,
+}
+# Run checks at the end of every crawl (newscrawl/monitors.py). A failed check marks the run
+# degraded in crawl_runs and posts to NEWSCRAWL_ALERT_WEBHOOK when set.
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.monitors.RunChecks"]
+NEWSCRAWL_ALERT_WEBHOOK = os.environ.get("NEWSCRAWL_ALERT_WEBHOOK") or None
+NEWSCRAWL_MONITOR_MAX_ERROR_RATE = 0.05  # ERROR log lines per page fetched
+NEWSCRAWL_MONITOR_MAX_DROP_RATE = 0.25  # pages dropped per article page parsed
+# Share of parsed articles that must have the field (title, body, published_at: always 100%).
+NEWSCRAWL_MONITOR_COVERAGE = {"authors": 0.5, "category": 0.9, "tags": 0.5, "summary": 0.3}
+NEWSCRAWL_MONITOR_MIN_ITEMS = 10  # below this many articles only a field found nowhere fails
+NEWSCRAWL_MONITOR_HISTORY_RUNS = 3  # earlier finished runs of the job needed for the item-count check
+NEWSCRAWL_MONITOR_MIN_ITEMS_RATIO = 0.5  # items at least this share of their median
 LOG_FORMATTER = "newscrawl.logformatter.LogFormatter"

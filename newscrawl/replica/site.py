@@ -53,6 +53,7 @@ class ReplicaSite:
         self.log: list[tuple[str, int]] = []  # (path with query, status)
         self.requests: list[Request] = []  # the same, with whether it was conditional
         self.user_agents: set[str] = set()
+        self.redesign = False  # True: article pages lose their bylines (a site redesign)
         self.delay = 0.0  # seconds each answer takes (a slow site, for concurrency tests)
         self.in_flight = 0  # requests being answered now ...
         self.max_in_flight = 0  # ... and the most at once since reset_log()
@@ -182,6 +183,8 @@ class ReplicaSite:
                 odd = self.hits[path] % 2 == 1
             if odd:
                 return Response(500, b"<html><body>Internal error</body></html>")
+        if self.redesign:  # the new theme shows no byline, nor authors in its markup
+            a = replace(a, byline=None, authors=[])
         related = [r for r in self.listed[a.category] if r is not a][:4]
         peers = self.listed[a.category]
         i = peers.index(a) if a in peers else -1

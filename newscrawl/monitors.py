@@ -1,0 +1,158 @@
+"""Run checks at the end of every crawl, with Spidermon (SPIDERMON_SPIDER_CLOSE_MONITORS).
+
+A failed check marks the crawl run ``degraded`` with its reasons (``crawl_runs.status``,
+``crawl_runs.monitor``), logs them, and posts them to ``NEWSCRAWL_ALERT_WEBHOOK`` when set.
+The checks: the finish reason; the item count against the median of the last runs of the
+same job (same spider, arguments, site and mode); error and drop rates; and the coverage of
+each field among the parsed articles (title, body and published_at always; the others above
+``NEWSCRAWL_MONITOR_COVERAGE``), so that a parser that stops finding a field after a
+redesign shows on the first run.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import statistics
+import urllib.request
+import warnings
+
+from scrapy.exceptions import ScrapyDeprecationWarning
+from spidermon import Monitor, MonitorSuite, monitors
+from spidermon.core.actions import Action
+
+from .store import StoreUnavailable, open_store
+
+logger = logging.getLogger(__name__)
+# Spidermon's text report still calls the deprecated Spider.log().
+warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", category=ScrapyDeprecationWarning)
+REQUIRED_FIELDS = ("title", "body", "published_at")
+
+
+def field_coverage(stats: dict) -> tuple[int, dict[str, float]]:
+    """(articles parsed, {field: share of them where some layer found it})."""
+    found: dict[str, int] = {}
+    for key, n in stats.items():
+        if key.startswith("newscrawl/extraction/"):
+            field = key.split("/")[2]
+            found[field] = found.get(field, 0) + n
+    parsed = found.get("url", 0) or found.get("title", 0)
+    return parsed, {f: n / parsed for f, n in found.items()} if parsed else {}
+
+
+@monitors.name("newscrawl run")
+class RunMonitor(Monitor):
+    @property
+    def stats(self) -> dict:
+        return self.data.stats
+
+    @property
+    def settings(self):
+        return self.data.crawler.settings
+
+    @monitors.name("finish reason")
+    def test_finish_reason(self):
+        reason = self.stats.get("finish_reason")
+        self.assertEqual(reason, "finished", f"finish reason {reason!r}")
+
+    @monitors.name("error rate")
+    def test_error_rate(self):
+        pages = max(1, self.stats.get("response_received_count", 0))
+        errors = self.stats.get("log_count/ERROR", 0)
+        limit = self.settings.getfloat("NEWSCRAWL_MONITOR_MAX_ERROR_RATE")
+        self.assertLessEqual(errors / pages, limit, f"error rate {errors}/{pages} pages above {limit:.0%}")
+
+    @monitors.name("drop rate")
+    def test_drop_rate(self):
+        dropped = sum(v for k, v in self.stats.items() if k.startswith("newscrawl/dropped/"))
+        parsed = dropped + self.stats.get("item_scraped_count", 0)
+        limit = self.settings.getfloat("NEWSCRAWL_MONITOR_MAX_DROP_RATE")
+        if parsed:
+            self.assertLessEqual(dropped / parsed, limit, f"drop rate {dropped}/{parsed} pages above {limit:.0%}")
+
+    @monitors.name("field coverage")
+    def test_field_coverage(self):
+        parsed, coverage = field_coverage(self.stats)
+        if not parsed:
+            self.skipTest("no article parsed")
+        low = [f"{f} {coverage.get(f, 0):.0%} (needs 100%)" for f in REQUIRED_FIELDS if coverage.get(f, 0) < 1]
+        floors = self.settings.getdict("NEWSCRAWL_MONITOR_COVERAGE")
+        min_items = self.settings.getint("NEWSCRAWL_MONITOR_MIN_ITEMS")
+        for field, floor in floors.items():
+            share = coverage.get(field, 0)
+            # a field found nowhere fails at once; a thin one once the run is large enough
+            if share == 0 or (parsed >= min_items and share < floor):
+                low.append(f"{field} {share:.0%} (needs {float(floor):.0%})")
+        self.assertFalse(low, f"field coverage of {parsed} articles: " + ", ".join(low))
+
+    @monitors.name("item count")
+    def test_item_count(self):
+        previous = self._previous_counts()
+        runs_needed = self.settings.getint("NEWSCRAWL_MONITOR_HISTORY_RUNS")
+        if len(previous) < runs_needed:
+            self.skipTest(f"{len(previous)} earlier runs of this job (needs {runs_needed})")
+        median = statistics.median(previous)
+        items = self.stats.get("item_scraped_count", 0)
+        ratio = self.settings.getfloat("NEWSCRAWL_MONITOR_MIN_ITEMS_RATIO")
+        self.assertGreaterEqual(items, ratio * median,
+                                f"{items} items, below {ratio:.0%} of the median {median:g} of the last "
+                                f"{len(previous)} runs of this job")
+
+    def _previous_counts(self) -> list[int]:
+        spider = self.data.spider
+        job = (spider.name, json.dumps(getattr(spider, "crawl_args", {}), sort_keys=True),
+               getattr(getattr(spider, "rules", None), "base_url", None), self.stats.get("newscrawl/mode", "full"))
+        try:
+            store = open_store(self.settings, quiet=True)
+        except StoreUnavailable:
+            return []
+        try:
+            runs = store.last_runs(50)
+        finally:
+            store.close()
+        return [r["counts"]["scraped"] for r in runs
+                if r.get("finish_reason") == "finished" and r.get("counts")
+                and (r.get("spider"), json.dumps(r.get("arguments") or {}, sort_keys=True), r.get("site"),
+                     r.get("mode", "full")) == job][: self.settings.getint("NEWSCRAWL_MONITOR_HISTORY_RUNS") * 2]
+
+
+class MarkDegraded(Action):
+    """On failure: the run becomes ``degraded`` (CrawlRunRecorder reads the stats), the
+    reasons are logged and posted to NEWSCRAWL_ALERT_WEBHOOK."""
+
+    def __init__(self, crawler=None):
+        super().__init__()
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def run_action(self):
+        reasons = [f"{r.monitor.method_name}: {r.reason}"
+                   for r in self.result.monitors_failed_results]
+        stats = self.data.crawler.stats
+        stats.set_value("newscrawl/monitor/status", "degraded")
+        stats.set_value("newscrawl/monitor/reasons", reasons)
+        for reason in reasons:
+            logger.error("Run check failed: %s", reason)
+        url = self.data.crawler.settings.get("NEWSCRAWL_ALERT_WEBHOOK")
+        if url:
+            body = json.dumps({"spider": self.data.spider.name, "status": "degraded", "reasons": reasons,
+                               "stats": {k: v for k, v in self.data.stats.items() if isinstance(v, (int, float, str))}},
+                              default=str).encode()
+            req = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+            try:
+                urllib.request.urlopen(req, timeout=10).close()
+            except OSError as exc:
+                logger.warning("Could not post the run checks to the webhook: %s", exc)
+
+
+class MarkPassed(Action):
+    def run_action(self):
+        self.data.crawler.stats.set_value("newscrawl/monitor/status", "passed")
+
+
+class RunChecks(MonitorSuite):
+    monitors = [RunMonitor]
+    monitors_passed_actions = [MarkPassed]
+    monitors_failed_actions = [MarkDegraded]

@@ -1,0 +1,48 @@
+"""Run checks (Spidermon) at the end of real crawls of the replica, into each store."""
+from newscrawl.monitors import field_coverage
+
+from .inprocess import crawl
+from .test_storage import runs, store_cfg  # noqa: F401 (the fixture)
+
+
+def test_a_normal_run_passes_its_checks(fresh_replica, store_cfg):  # noqa: F811
+    c = crawl(store_cfg, base_url=fresh_replica.base_url)
+    run = runs(store_cfg)[0]
+    assert run["status"] == "finished" and run["monitor"] == {"status": "passed", "reasons": []}
+    parsed, coverage = field_coverage(c.stats.get_stats())
+    assert parsed == 44 and coverage["authors"] >= 0.5
+
+
+def test_a_redesign_that_loses_bylines_marks_the_run_degraded(fresh_replica, store_cfg):  # noqa: F811
+    fresh_replica.site.redesign = True
+    crawl(store_cfg, base_url=fresh_replica.base_url)
+    run = runs(store_cfg)[0]
+    assert run["finish_reason"] == "finished"  # the crawl itself went fine ...
+    assert run["status"] == "degraded"  # ... but the articles lost a field
+    (reason,) = run["monitor"]["reasons"]
+    assert reason.startswith("field coverage:") and "authors 0%" in reason
+
+
+def test_the_webhook_hears_of_a_degraded_run(fresh_replica, store_cfg):  # noqa: F811
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+    posts = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            posts.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+    server = HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        fresh_replica.site.redesign = True
+        crawl(dict(store_cfg, NEWSCRAWL_ALERT_WEBHOOK=f"http://127.0.0.1:{server.server_port}/hook"),
+              base_url=fresh_replica.base_url)
+    finally:
+        server.shutdown()
+    assert len(posts) == 1 and posts[0]["status"] == "degraded" and "authors" in posts[0]["reasons"][0]
