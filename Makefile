@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo crawl test lint bench redis clean
+.PHONY: install demo crawl test lint bench redis scrapyd clean
 
 $(BIN)/newscrawl: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ test: install
 
 lint: install  ## ruff (settings in pyproject.toml)
 	$(BIN)/ruff check newscrawl tests bench
+
+scrapyd: install  ## a local scrapyd (deploy/scrapyd.conf: 127.0.0.1:6800, SQLite job history, auth from SCRAPYD_USERNAME/PASSWORD)
+	mkdir -p data/scrapyd
+	cp deploy/scrapyd.conf data/scrapyd/scrapyd.conf
+	cd data/scrapyd && ../../$(BIN)/scrapyd -c scrapyd.conf
 
 redis:  ## a local Redis for cluster crawls (Debian: apt-get install redis-server); REDIS_URL=redis://127.0.0.1:6379/0
 	mkdir -p data/redis

@@ -172,6 +172,35 @@ def cmd_replay(args) -> int:
     return 0
 
 
+def cmd_schedule(args) -> int:
+    import logging
+    from datetime import datetime, timezone
+
+    from .schedule import ScheduleFileError, Scheduler, load_jobs
+    from .scrapyd import Scrapyd, ScrapydError
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    try:
+        jobs = load_jobs(args.file)
+    except ScheduleFileError as exc:
+        print(f"newscrawl schedule: {exc}", file=sys.stderr)
+        return 2
+    try:
+        scrapyd = Scrapyd(args.scrapyd, args.project)
+        scrapyd.check()
+        scheduler = Scheduler(jobs, scrapyd)
+        if args.once:
+            for job, jobid in scheduler.run(jobs, datetime.now(timezone.utc)):
+                print(f"{job.name}\t{jobid or 'skipped: a run is still pending or running'}")
+            return 0
+        scheduler.forever()
+    except ScrapydError as exc:
+        print(f"newscrawl schedule: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
 def cmd_serve(args) -> int:
     from .replica import ReplicaServer, ReplicaSite, build_articles
     server = ReplicaServer(ReplicaSite(build_articles(args.articles)), port=args.port)
@@ -248,6 +277,14 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--log-level", default="WARNING")
     d.add_argument("--port", type=int, default=8642, help="port of the replica on 127.0.0.1")
     d.set_defaults(fn=cmd_demo)
+    sc = sub.add_parser("schedule", help="keep scheduling crawls on scrapyd from a TOML file of cron jobs")
+    sc.add_argument("--scrapyd", required=True, metavar="URL",
+                    help="scrapyd's URL, e.g. http://127.0.0.1:6800 (credentials: http://USER:PASSWORD@host "
+                         "or SCRAPYD_USERNAME/SCRAPYD_PASSWORD)")
+    sc.add_argument("--project", default="newscrawl", help="the scrapyd project (default: newscrawl)")
+    sc.add_argument("--once", action="store_true", help="schedule every job now, print the job ids, exit")
+    sc.add_argument("file", help="the schedule file (TOML, [[job]] tables)")
+    sc.set_defaults(fn=cmd_schedule)
     s = sub.add_parser("serve", help="serve the offline replica on 127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--articles", type=int, default=34, help="generated articles beside the hand-written ones")

@@ -1,0 +1,129 @@
+"""Scheduled deployments: a real scrapyd (free port, temp folder, basic auth), the project
+deployed with scrapyd-deploy, crawls scheduled by `newscrawl schedule --once`."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from base64 import b64encode
+from pathlib import Path
+
+import pytest
+
+from newscrawl.replica import ReplicaServer, ReplicaSite
+
+from .conftest import ROOT
+from .redis_server import free_port
+from .test_storage import docs
+
+BIN = Path(sys.executable).parent
+AUTH = {"SCRAPYD_USERNAME": "ops", "SCRAPYD_PASSWORD": "s3cret"}
+
+
+class Scrapyd:
+    def __init__(self, folder: Path, env: dict):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        conf = (ROOT / "deploy" / "scrapyd.conf").read_text().replace("http_port         = 6800",
+                                                                       f"http_port         = {self.port}")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "scrapyd.conf").write_text(conf)
+        self.log = open(folder / "scrapyd.log", "w")
+        self.proc = subprocess.Popen([str(BIN / "scrapyd")], cwd=folder, env=env, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        for _ in range(200):
+            try:
+                self.get("daemonstatus.json")
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("scrapyd did not start")
+
+    def get(self, endpoint: str) -> dict:
+        req = urllib.request.Request(f"{self.url}/{endpoint}")
+        req.add_header("Authorization", "Basic " + b64encode(b"ops:s3cret").decode())
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return json.loads(r.read())
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(20)
+        self.log.close()
+
+
+@pytest.fixture
+def replica_slow():
+    site = ReplicaSite()
+    site.delay = 0.02  # long enough that a second --once finds the first job running
+    with ReplicaServer(site) as server:
+        yield server
+
+
+def test_deploy_schedule_run_and_no_overlap(tmp_path, replica_slow):
+    if shutil.which("scrapyd", path=str(BIN)) is None:
+        pytest.fail("scrapyd is not installed: pip install -e '.[deploy]' (the test extra has it)")
+    store = tmp_path / "store"
+    env = {**os.environ, **AUTH, "NEWSCRAWL_DATA_DIR": str(store), "MONGO_URI": "", "PATH": f"{BIN}:{os.environ['PATH']}"}
+    env.pop("REDIS_URL", None)
+    scrapyd = Scrapyd(tmp_path / "scrapyd", env)
+    try:
+        # deploy: scrapyd-deploy builds the egg from scrapy.cfg's "remote" target
+        build = tmp_path / "src"
+        shutil.copytree(ROOT, build, ignore=shutil.ignore_patterns(".venv", ".git", "data", "build", "*.egg-info",
+                                                                   "__pycache__", ".pytest_cache"))
+        deploy = subprocess.run([str(BIN / "scrapyd-deploy"), "remote"], cwd=build, capture_output=True, text=True,
+                                env={**env, "SCRAPYD_URL": scrapyd.url}, timeout=180)
+        assert deploy.returncode == 0 and '"status": "ok"' in deploy.stdout, deploy.stdout + deploy.stderr
+        assert scrapyd.get("listspiders.json?project=newscrawl")["spiders"] == ["gbaf"]
+        egg = next((tmp_path / "scrapyd" / "eggs" / "newscrawl").glob("*.egg"))
+        import zipfile
+        names = zipfile.ZipFile(egg).namelist()
+        assert "newscrawl/settings.py" in names and "newscrawl/extract/article.py" in names
+        assert not [n for n in names if n.startswith("tests/")]
+
+        schedule = tmp_path / "schedule.toml"
+        schedule.write_text(f'[[job]]\nname = "replica"\nspider = "gbaf"\ncron = "*/30 * * * *"\n'
+                            f'args = {{ base_url = "{replica_slow.base_url}" }}\n'
+                            f'settings = {{ LOG_LEVEL = "INFO", CONCURRENT_REQUESTS = "2" }}\n')
+        url = f"http://ops:s3cret@127.0.0.1:{scrapyd.port}"
+        cmd = [sys.executable, "-m", "newscrawl.cli", "schedule", "--scrapyd", url, str(schedule), "--once"]
+        first = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
+        assert first.returncode == 0, first.stderr
+        name, jobid = first.stdout.strip().split("\t")
+        assert name == "replica" and jobid.startswith("replica.")
+        second = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
+        assert second.returncode == 0 and "skipped" in second.stdout, second.stdout + second.stderr
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            jobs = scrapyd.get("listjobs.json?project=newscrawl")
+            if [j for j in jobs["finished"] if j["id"] == jobid]:
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail(f"the job did not finish: {jobs}")
+        assert len(jobs["finished"]) == 1 and not jobs["pending"] and not jobs["running"]  # no overlap
+        assert len(docs({"NEWSCRAWL_DATA_DIR": str(store), "MONGO_URI": None})) == 44
+    finally:
+        scrapyd.stop()
+
+
+def test_schedule_errors_are_one_line_and_schedule_nothing(tmp_path):
+    bad = tmp_path / "bad.toml"
+    cases = [('[[job]]\nname = "a"\nspider = "gbaf"\ncron = "*/70 * *"\n', "job 'a': cron '*/70 * *'"),
+             ('[[job]]\nname = "a"\nspider = "gbaf"\ncron = "* * * * *"\ncolour = "red"\n', "job 'a': unknown key(s) colour"),
+             ('[[job]]\nspider = "gbaf"\ncron = "* * * * *"\n', "job #1: name is required"),
+             ('[[job]]\nname = "a"\nspider = "gbaf"\ncron = "* * * * *"\n[[job]]\nname = "a"\nspider = "gbaf"\n'
+              'cron = "0 * * * *"\n', "job 'a': name is used by another job"),
+             ("[[job]\n", "not valid TOML")]
+    for text, message in cases:
+        bad.write_text(text)
+        p = subprocess.run([sys.executable, "-m", "newscrawl.cli", "schedule", "--scrapyd", "http://127.0.0.1:1",
+                            str(bad), "--once"], capture_output=True, text=True, timeout=60)
+        assert p.returncode == 2 and message in p.stderr and len(p.stderr.strip().splitlines()) == 1, (text, p.stderr)
+    good = tmp_path / "good.toml"
+    good.write_text('[[job]]\nname = "a"\nspider = "gbaf"\ncron = "* * * * *"\n')
+    p = subprocess.run([sys.executable, "-m", "newscrawl.cli", "schedule", "--scrapyd", "http://127.0.0.1:1",
+                        str(good), "--once"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 1 and "unreachable" in p.stderr and "Traceback" not in p.stderr
