@@ -92,7 +92,7 @@ class MongoStore:
             self.close()
             raise StoreUnavailable(
                 f"MongoDB at {mask_uri(uri)} is unreachable ({type(exc).__name__}). Start the server "
-                f"(`docker compose up -d mongo`), or fix MONGO_URI, or unset MONGO_URI to use the "
+                f"(e.g. `docker run -d -p 127.0.0.1:27017:27017 mongo:7`), or fix MONGO_URI, or unset MONGO_URI to use the "
                 f"embedded store under ./data/.") from None
 
     def close(self) -> None:
