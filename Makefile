@@ -44,6 +44,7 @@ bench: install
 	$(BIN)/python bench/incremental_bench.py
 	$(BIN)/python bench/dupefilter_bench.py
 	$(BIN)/python bench/distributed_bench.py
+	$(BIN)/python bench/render_bench.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -66,6 +66,17 @@ NEWSCRAWL_KNOWN_PAGES = 0
 
 # Scrapy's dupefilter, 8 bytes of fingerprint a request (newscrawl/dupefilter.py).
 DUPEFILTER_CLASS = "newscrawl.dupefilter.CompactDupeFilter"
+# JavaScript pages (newscrawl/render.py): scrapy-playwright renders only the requests that ask
+# for it: URLs matching NEWSCRAWL_RENDER_URLS, a category whose "load more" control is the only
+# way on, an article page that is an empty app shell. Others use Scrapy's HTTP handler.
+DOWNLOAD_HANDLERS = {"http": "newscrawl.render.RenderingHandler", "https": "newscrawl.render.RenderingHandler"}
+NEWSCRAWL_RENDER_URLS = []  # regexes of URLs always rendered
+NEWSCRAWL_RENDER_MAX_CLICKS = 20  # "load more" clicks per rendered listing
+NEWSCRAWL_BROWSER = None  # a Chromium executable; default: Playwright's own, else chromium on the PATH
+PLAYWRIGHT_MAX_CONTEXTS = 2
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+
 # Distributed crawling (newscrawl/cluster): with REDIS_URL set, every `scrapy crawl` is a
 # worker of a shared crawl on scrapy-redis; without it, nothing changes.
 REDIS_URL = os.environ.get("REDIS_URL") or None

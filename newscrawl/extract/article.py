@@ -8,18 +8,18 @@ from parsel import Selector
 from ..items import Article
 from ..text import clean, content_hash, dateline_source, word_count
 from ..urls import SiteRules
-from . import generic, jsonld, legacy, meta, semantic
+from . import generic, jsonld, legacy, meta, nextdata, semantic
 from .common import ExtractConfig, Page
 
-LAYERS = {"jsonld": jsonld.extract, "meta": meta.extract, "semantic": semantic.extract,
-          "legacy": legacy.extract}
-DEFAULT_ORDER = ("jsonld", "meta", "semantic", "legacy", "generic")
+LAYERS = {"jsonld": jsonld.extract, "nextdata": nextdata.extract, "meta": meta.extract,
+          "semantic": semantic.extract, "legacy": legacy.extract}
+DEFAULT_ORDER = ("jsonld", "nextdata", "meta", "semantic", "legacy", "generic")
 # Where a field's meaning asks for another order than the default.
 FIELD_ORDER = {
     # "summary" is the page's "Quick Summary"; descriptions are the fallback.
-    "summary": ("semantic", "jsonld", "meta", "legacy"),
+    "summary": ("semantic", "jsonld", "nextdata", "meta", "legacy"),
     # The section shown above the title is the reader's category.
-    "category": ("jsonld", "meta", "semantic", "legacy"),
+    "category": ("jsonld", "nextdata", "meta", "semantic", "legacy"),
 }
 FIELDS = ("url", "title", "category", "breadcrumbs", "tags", "authors", "publisher", "source",
           "published_at", "updated_at", "read_time_minutes", "summary", "body", "key_takeaways",

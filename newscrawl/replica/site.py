@@ -46,8 +46,10 @@ class Response:
 class ReplicaSite:
     """Serves the replica's paths. ``articles`` is the truth; tests may edit it."""
 
-    def __init__(self, articles: list[ReplicaArticle] | None = None):
+    def __init__(self, articles: list[ReplicaArticle] | None = None, js: bool = False):
         self.articles = articles if articles is not None else build_articles()
+        from .js import JsPages
+        self.js = JsPages() if js else None  # pages that need a browser or Next.js data
         self.lock = threading.Lock()
         self.hits: dict[str, int] = {}
         self.log: list[tuple[str, int]] = []  # (path with query, status)
@@ -150,6 +152,10 @@ class ReplicaSite:
             return sum(1 for p, _ in self.log if urlsplit(p).path == path)
 
     def _route(self, path: str, query: dict, base: str) -> Response:
+        if self.js is not None:
+            found = self.js.route(path, query, base)
+            if found is not None:
+                return Response(found[0], found[1], found[2])
         if path == "/robots.txt":
             return Response(200, render.robots(base).encode(), "text/plain; charset=utf-8")
         if path == "/":
@@ -215,6 +221,8 @@ class ReplicaSite:
                  ("/awards/banking-awards-2026/", "Awards"), ("/about-us/", "About"),
                  ("https://staging.globalbankingandfinance.com/staging-only-story", "Staging"),
                  ("mailto:editor@example.org", "Write to us")]
+        if self.js is not None:
+            extra += self.js.home_links()
         return render.home_page(cards, extra)
 
     def _category(self, path: str, query: dict) -> Response:

@@ -13,15 +13,19 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import scrapy
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+from protego import Protego
 from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy_playwright.page import PageMethod
 
 from ..dates import parse_since
 from ..extract.article import ArticleParser, DropPage
 from ..extract.common import LEGACY_SELECTORS, ExtractConfig
 from ..extract.listing import read_feed, read_listing, read_robots, read_sitemap, with_page
 from ..incremental import KIND, VALIDATORS, CrawlHistory, Policy, utcnow, validators_of
+from ..render import NoBrowser, SubrequestPolicy
 from ..seen import SeenUrls
 from ..settings import user_agent
 from ..store import open_store
@@ -35,6 +39,7 @@ REFRESH = ("auto", "all")
 # Drops that a re-fetch would repeat: remembered, and not fetched again by incremental runs.
 PERMANENT_DROPS = frozenset({"http_404", "http_410", "not_html", "empty_response", "no_body", "no_title"})
 STORE_PIPELINE = "newscrawl.pipelines.StorePipeline"
+LOAD_MORE = re.compile(r"\b(load|show|see|view) more\b|\bmore (stories|articles|news)\b", re.I)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
 
 
@@ -142,6 +147,10 @@ class GbafSpider(scrapy.Spider):
         self.default_categories = [c.strip("/") for c in settings.getlist("NEWSCRAWL_CATEGORIES")]
         self.sitemaps = [self.rules.url(p) for p in settings.getlist("NEWSCRAWL_SITEMAPS")]
         self.feeds = [self.rules.url(p) for p in settings.getlist("NEWSCRAWL_FEEDS")]
+        self.render_res = [re.compile(p) for p in settings.getlist("NEWSCRAWL_RENDER_URLS")]
+        self.render_max_clicks = settings.getint("NEWSCRAWL_RENDER_MAX_CLICKS")
+        self.render_policy = SubrequestPolicy(self.rules, None, settings.get("USER_AGENT") or "*",
+                                              tuple(settings.getlist("NEWSCRAWL_EXTRA_DENY")))
         self.policy = Policy(revisit_hours=settings.getfloat("NEWSCRAWL_REVISIT_HOURS"),
                              revisit_every=settings.getfloat("NEWSCRAWL_REVISIT_EVERY"),
                              known_pages=settings.getint("NEWSCRAWL_KNOWN_PAGES"))
@@ -213,12 +222,74 @@ class GbafSpider(scrapy.Spider):
         return self.history.page_validators(url) if self.incremental else None
 
     def _listing_request(self, url, category, page):
+        if category is not None and self._render_wanted(url):
+            return self._rendered_listing_request(url, category, "configured")
         return self._request(url, self.parse_listing, "listing", self._page_validators(url) if page == 1 else None,
                              cb_kwargs={"category": category, "page": page})
 
     def _article_request(self, url, dont_filter=False, kind="article_new", validators=None):
-        return self._request(url, self.parse_article, kind, validators, dont_filter=dont_filter,
-                             meta={"newscrawl_url": url})
+        meta = {"newscrawl_url": url}
+        if self._render_wanted(url):
+            meta.update(playwright=True, newscrawl_render="configured",
+                        playwright_page_methods=[PageMethod("wait_for_load_state", "networkidle")])
+        return self._request(url, self.parse_article, kind, validators, dont_filter=dont_filter, meta=meta)
+
+    # ---- rendering (newscrawl/render.py) ---------------------------------------------
+    def _render_wanted(self, url: str) -> bool:
+        return any(r.search(url) for r in self.render_res)
+
+    def _rendered_listing_request(self, url, category, reason: str):
+        self.crawler.stats.inc_value(f"newscrawl/render/{reason}")
+        return scrapy.Request(url, callback=self.parse_rendered_listing, errback=self.on_render_error,
+                              cb_kwargs={"category": category}, dont_filter=True,
+                              meta={KIND: "listing", "playwright": True, "playwright_include_page": True,
+                                    "newscrawl_render": reason})
+
+    async def parse_rendered_listing(self, response, category):
+        """A listing in the browser: click its "load more" control until no new article link
+        shows (or NEWSCRAWL_RENDER_MAX_CLICKS), collecting links after each click."""
+        page = response.meta["playwright_page"]
+        links: dict[str, object] = {}
+        try:
+            for click in range(self.render_max_clicks + 1):
+                listing = read_listing(response.url, await page.content(), self.rules, self.tz)
+                new = [link for link in listing.articles if link.url not in links]
+                for link in new:
+                    links[link.url] = link
+                if click and not new:
+                    break
+                button = page.locator("button, a[role=button], a[href='#']").filter(has_text=LOAD_MORE)
+                if click == self.render_max_clicks or not await button.count():
+                    break
+                links_before = await page.locator("a[href]").count()
+                await button.first.click(timeout=10_000)
+                self.crawler.stats.inc_value("newscrawl/render/clicks")
+                try:  # the new cards, or nothing new within the timeout
+                    await page.wait_for_function("n => document.querySelectorAll('a[href]').length > n",
+                                                 arg=links_before, timeout=10_000)
+                except PlaywrightTimeout:
+                    break
+        finally:
+            await page.close()
+        for request in self._follow_links(list(links.values()), "rendered_listing"):
+            yield request
+
+    async def on_render_error(self, failure):
+        page = failure.request.meta.get("playwright_page")
+        if page is not None:
+            await page.close()
+        self.on_error(failure)
+
+    @staticmethod
+    def _is_app_shell(response) -> bool:
+        """An empty root element (#__next, #root, #app) and scripts: the content comes later."""
+        if not response.xpath("//script[@src]"):
+            return False
+        roots = response.xpath('//body//*[@id="__next" or @id="root" or @id="app"]')
+        if not roots or any(r.xpath("string(.)").get().strip() for r in roots):
+            return False
+        text = " ".join(t.strip() for t in response.xpath("//body//text()[not(ancestor::script)]").getall())
+        return len(text.strip()) < 200
 
     def _wanted_category(self, path: str) -> bool:
         if self.categories is None:
@@ -236,6 +307,7 @@ class GbafSpider(scrapy.Spider):
     def parse_robots(self, response):
         if self._learn(response, "robots"):
             sitemaps, feeds = read_robots(response.text, self.rules.base_url)
+            self.render_policy.robots = Protego.parse(response.text)
         else:  # unchanged: the sitemaps and feeds it named last time
             sitemaps, feeds = self.history.remembered("sitemap_root"), self.history.remembered("feed")
         for url in dict.fromkeys(sitemaps + self.sitemaps):
@@ -327,13 +399,21 @@ class GbafSpider(scrapy.Spider):
             stop = "older_than_since"
         if stop:
             self.crawler.stats.inc_value(f"newscrawl/listing/stop/{stop}")
+            if stop == "no_new_links" and response.meta.get("newscrawl_load_more"):
+                yield self._rendered_listing_request(response.meta["newscrawl_load_more"], category, "load_more")
             return
         next_url = listing.next_url
+        load_more = None  # set only on the first probe: if page 2 exists, paging works
         if next_url is None and self.probe:
             next_url = with_page(response.url, page + 1, "path")
             self.crawler.stats.inc_value("newscrawl/listing/probe")
+            if page == 1 and response.xpath("//button | //a[@role='button']").re_first(LOAD_MORE):
+                load_more = response.url  # if the probe finds nothing, the browser will click
         if next_url:
-            yield self._listing_request(next_url, category, page + 1)
+            request = self._listing_request(next_url, category, page + 1)
+            if load_more:
+                request.meta["newscrawl_load_more"] = load_more
+            yield request
 
     # ---- articles --------------------------------------------------------------------
     def parse_article(self, response):
@@ -349,7 +429,16 @@ class GbafSpider(scrapy.Spider):
             # The response's own tree: _page_links below reads the same parse.
             article = self.parser.parse(response.url, response.selector, report=self._page_problem)
         except DropPage as exc:
-            return self._drop(response.meta.get("newscrawl_url", response.url), exc.reason)
+            url = response.meta.get("newscrawl_url", response.url)
+            if exc.reason in ("no_title", "no_body") and not response.meta.get("playwright") \
+                    and self._is_app_shell(response):
+                self.crawler.stats.inc_value("newscrawl/render/app_shell")
+                return self._request(url, self.parse_article, "article_render", dont_filter=True,
+                                     meta={"newscrawl_url": url, "playwright": True, "newscrawl_render": "app_shell",
+                                           # the content arrives after "load": wait until the network rests
+                                           "playwright_page_methods": [PageMethod("wait_for_load_state",
+                                                                                  "networkidle")]})
+            return self._drop(url, exc.reason)
         except Exception:  # noqa: BLE001 (a bad page never stops the crawl)
             logger.exception("Parser failed on %s", response.url)
             return self._drop(response.url, "parse_error")
@@ -399,6 +488,15 @@ class GbafSpider(scrapy.Spider):
 
     def on_error(self, failure):
         request = failure.request
+        if failure.check(NoBrowser):
+            if request.callback == self.parse_article:
+                return self._drop(request.meta.get("newscrawl_url", request.url), "no_browser")
+            self.crawler.stats.inc_value("newscrawl/dropped/no_browser")
+            return None
+        if failure.check(HttpError) and request.meta.get("newscrawl_load_more"):
+            # the category has a "load more" control and no page N+1: the browser clicks it
+            return [self._rendered_listing_request(request.meta["newscrawl_load_more"],
+                                                   request.cb_kwargs.get("category"), "load_more")]
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             self.crawler.stats.inc_value("newscrawl/skipped/ignored_request")
             logger.debug("Not fetched %s: %s", request.url, failure.value)

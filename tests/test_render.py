@@ -1,0 +1,59 @@
+"""JavaScript pages with a real browser (Debian's chromium) on the replica's JS pages, and
+the same crawl with no browser installed."""
+from urllib.parse import urlsplit
+
+import pytest
+
+from newscrawl.render import find_browser
+from newscrawl.replica import ReplicaServer, ReplicaSite
+from newscrawl.replica.js import APP_SHELL, NEXT_ONLY, TRACK
+
+from .conftest import run_crawl
+
+
+@pytest.fixture
+def js_replica():
+    with ReplicaServer(ReplicaSite(js=True)) as server:
+        yield server
+
+
+def test_js_pages_are_rendered_only_where_needed(js_replica, tmp_path):
+    if find_browser() is None:
+        pytest.fail("no Chromium: apt-get install -y chromium (.ci/run does it)")
+    site, base = js_replica.site, js_replica.base_url
+    result = run_crawl(tmp_path, "-a", f"base_url={base}")
+    urls = set(result.by_url)
+    markets = {f"{base}/{a.slug}" for a in site.js.markets}
+    assert markets <= urls, sorted(markets - urls)  # all of them, 5 shown + 8 behind "load more"
+    shell = result.by_url[f"{base}{APP_SHELL}"]
+    assert shell["title"] == "Markets wrap built in the browser" and len(shell["body"]) > 200
+    data = result.by_url[f"{base}{NEXT_ONLY}"]
+    assert data["extraction"]["body"] == "nextdata" and data["title"] == "A story only in the Next.js data"
+    stats = result.stats
+    assert stats["newscrawl/render/load_more"] == 1 and stats["newscrawl/render/app_shell"] == 1
+    assert stats["newscrawl/render/pages"] == 2  # the markets listing and the app shell; not the data page
+    assert stats["newscrawl/render/clicks"] >= 2
+    paths = [urlsplit(p).path for p, _ in site.log]
+    assert TRACK not in paths and not [p for p in paths if p.startswith("/api/")]  # blocked in the browser
+    assert stats["newscrawl/render/blocked/denied"] >= 1
+    assert "/category/markets/more.json" in paths  # the allowed fetch went through
+    assert len(site.user_agents) == 1 and next(iter(site.user_agents)).startswith("newscrawl/")
+    assert set(site.by_slug) | {a.slug for a in site.js.articles()} >= {urlsplit(u).path.strip("/") for u in urls}
+
+
+def test_the_normal_replica_renders_nothing(replica, tmp_path):
+    result = run_crawl(tmp_path, "-a", f"base_url={replica.base_url}")
+    assert not [k for k in result.stats if k.startswith(("newscrawl/render/", "playwright/"))]
+    assert "Starting download handler" not in result.log  # Playwright's driver never started
+
+
+def test_without_a_browser_pages_that_need_one_are_dropped(js_replica, tmp_path):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    env = {"PATH": str(empty), "PLAYWRIGHT_BROWSERS_PATH": str(tmp_path / "no-browsers")}
+    result = run_crawl(tmp_path, "-a", f"base_url={js_replica.base_url}", env=env)
+    assert result.returncode == 0 and result.stats["finish_reason"] == "finished"
+    assert result.stats["newscrawl/dropped/no_browser"] == 2  # the app shell and the markets listing
+    assert result.log.count("needs a browser to render and none is installed") == 1
+    assert f"{js_replica.base_url}{NEXT_ONLY}" in result.by_url  # no browser needed
+    assert len(result.items) >= 44
