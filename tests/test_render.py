@@ -57,3 +57,22 @@ def test_without_a_browser_pages_that_need_one_are_dropped(js_replica, tmp_path)
     assert result.log.count("needs a browser to render and none is installed") == 1
     assert f"{js_replica.base_url}{NEXT_ONLY}" in result.by_url  # no browser needed
     assert len(result.items) >= 44
+
+
+def test_a_data_only_page_needs_no_browser(js_replica, tmp_path):
+    result = run_crawl(tmp_path, "-a", f"base_url={js_replica.base_url}", "-a", f"urls={js_replica.base_url}{NEXT_ONLY}")
+    assert [i["extraction"]["body"] for i in result.items] == ["nextdata"]
+    assert not [k for k in result.stats if k.startswith(("newscrawl/render/", "playwright/"))]
+
+
+def test_rendered_requests_go_through_the_redis_queue(js_replica, tmp_path):
+    from .redis_server import RedisServer
+    redis = RedisServer(tmp_path)
+    try:
+        result = run_crawl(tmp_path, "-a", f"base_url={js_replica.base_url}", "-s", f"REDIS_URL={redis.url}",
+                           "-s", "NEWSCRAWL_DRAIN_SECONDS=1")
+    finally:
+        redis.stop()
+    assert result.stats["scheduler/dequeued/redis"] > 0 and result.stats["newscrawl/render/pages"] == 2
+    assert {f"{js_replica.base_url}/{a.slug}" for a in js_replica.site.js.markets} <= set(result.by_url)
+    assert f"{js_replica.base_url}{APP_SHELL}" in result.by_url
