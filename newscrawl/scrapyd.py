@@ -9,16 +9,11 @@ import urllib.parse
 import urllib.request
 from datetime import datetime, timezone
 
+from .urls import mask_password
+
 
 class ScrapydError(Exception):
     """scrapyd cannot be reached, refuses us, or answers an error: the message says which."""
-
-
-def _masked(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    if parts.password:
-        return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.replace(":" + parts.password + "@", ":***@")))
-    return url
 
 
 class Scrapyd:
@@ -30,7 +25,7 @@ class Scrapyd:
         password = urllib.parse.unquote(parts.password or "") or os.environ.get("SCRAPYD_PASSWORD", "")
         netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
         self.base = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
-        self.shown = _masked(url)
+        self.shown = mask_password(url)
         self.project = project
         self.timeout = timeout
         self.auth = ("Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()) if user else None

@@ -136,3 +136,12 @@ class SiteRules:
     def article_url(self, url: str) -> str:
         """Canonical URL of an article: article paths carry no trailing slash."""
         return canonicalize(url, trailing_slash=False)
+
+
+def mask_password(url: str) -> str:
+    """A connection URL (MongoDB, Redis, scrapyd) with its password replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(":" + parts.password + "@", ":***@", 1)
+        return urlunsplit(parts._replace(netloc=netloc))
+    return re.sub(r"://([^:/@]*):[^@/]+@", r"://\1:***@", url)

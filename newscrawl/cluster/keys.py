@@ -4,8 +4,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
-from urllib.parse import urlsplit, urlunsplit
+
+from ..urls import mask_password
 
 
 def redis_url(settings) -> str | None:
@@ -13,12 +13,7 @@ def redis_url(settings) -> str | None:
     return settings.get("REDIS_URL") or os.environ.get("REDIS_URL") or None
 
 
-def mask_redis_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password:
-        netloc = parts.netloc.replace(":" + parts.password + "@", ":***@", 1)
-        return urlunsplit(parts._replace(netloc=netloc))
-    return re.sub(r"://([^:/@]*):[^@/]+@", r"://\1:***@", url)
+mask_redis_url = mask_password
 
 
 def crawl_id(spider_name: str, arguments: dict) -> str:

@@ -18,19 +18,28 @@ from scrapy_redis.queue import PriorityQueue
 
 logger = logging.getLogger(__name__)
 
-# KEYS: queue, leases, payloads. ARGV: now, lease expiry, lease id.
-# Returns {requeued expired leases, request or false}.
-_POP = """
-local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, 100)
-for _, id in ipairs(expired) do
-  local v = redis.call('HGET', KEYS[3], id)
-  if v then
-    local sep = string.find(v, '|', 1, true)
-    redis.call('ZADD', KEYS[1], tonumber(string.sub(v, 1, sep - 1)), string.sub(v, sep + 1))
-    redis.call('HDEL', KEYS[3], id)
+# Lua: put leased requests (lease ids in `ids`) back in the queue. KEYS: queue, leases, payloads.
+_REQUEUE = """
+local function requeue(ids)
+  local n = 0
+  for _, id in ipairs(ids) do
+    local v = redis.call('HGET', KEYS[3], id)
+    if v then
+      local sep = string.find(v, '|', 1, true)
+      redis.call('ZADD', KEYS[1], tonumber(string.sub(v, 1, sep - 1)), string.sub(v, sep + 1))
+      redis.call('HDEL', KEYS[3], id)
+      n = n + 1
+    end
+    redis.call('ZREM', KEYS[2], id)
   end
-  redis.call('ZREM', KEYS[2], id)
+  return n
 end
+"""
+
+# ARGV: now, lease expiry, lease id. Returns {requeued expired leases, request or false}.
+_POP = _REQUEUE + """
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, 100)
+requeue(expired)
 local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #r == 0 then return {#expired, false} end
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
@@ -39,21 +48,8 @@ redis.call('HSET', KEYS[3], ARGV[3], r[2] .. '|' .. r[1])
 return {#expired, r[1]}
 """
 
-# KEYS: queue, leases, payloads. ARGV: lease ids. Puts leased requests back in the queue.
-_GIVE_BACK = """
-local n = 0
-for _, id in ipairs(ARGV) do
-  local v = redis.call('HGET', KEYS[3], id)
-  if v then
-    local sep = string.find(v, '|', 1, true)
-    redis.call('ZADD', KEYS[1], tonumber(string.sub(v, 1, sep - 1)), string.sub(v, sep + 1))
-    redis.call('HDEL', KEYS[3], id)
-    n = n + 1
-  end
-  redis.call('ZREM', KEYS[2], id)
-end
-return n
-"""
+# ARGV: lease ids (this worker's). Puts them back in the queue.
+_GIVE_BACK = _REQUEUE + "return requeue(ARGV)\n"
 
 
 class LeasedPriorityQueue(PriorityQueue):

@@ -29,26 +29,22 @@ class Command(ScrapyCrawl):
                 return
         super().run(args, opts)
 
-    def _redis_reachable(self) -> bool:
-        from newscrawl.cluster.keys import redis_url
-        from newscrawl.cluster.scheduler import RedisUnavailable, connect
-        if not redis_url(self.settings):
-            return True
+    def _reachable(self, connect, unavailable) -> bool:
         try:
             connect(self.settings).close()
-        except RedisUnavailable as exc:
+        except unavailable as exc:
             print(f"scrapy crawl: error: {exc}", file=sys.stderr)
             return False
         return True
+
+    def _redis_reachable(self) -> bool:
+        from newscrawl.cluster.keys import redis_url
+        from newscrawl.cluster.scheduler import RedisUnavailable, connect
+        return not redis_url(self.settings) or self._reachable(connect, RedisUnavailable)
 
     def _store_reachable(self) -> bool:
         from newscrawl.store import StoreUnavailable, open_store
         pipelines = self.settings.getwithbase("ITEM_PIPELINES")
         if not self.settings.get("MONGO_URI") or pipelines.get(STORE_PIPELINE) is None:
             return True
-        try:
-            open_store(self.settings).close()
-        except StoreUnavailable as exc:
-            print(f"scrapy crawl: error: {exc}", file=sys.stderr)
-            return False
-        return True
+        return self._reachable(open_store, StoreUnavailable)
