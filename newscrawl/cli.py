@@ -124,11 +124,15 @@ def cmd_stats(args) -> int:
     for run in last:
         c = run.get("counts") or {}
         worker = f" worker {run['cluster'].get('worker')} of {run['crawl_id']}" if run.get("crawl_id") else ""
-        print(f"  {run['started_at']:%Y-%m-%d %H:%M} {run.get('mode', 'full'):<11} "
-              f"{run.get('finish_reason') or run.get('status'):<26} "
+        outcome = run.get("finish_reason") or run.get("status")
+        if run.get("status") == "degraded":  # the run checks failed (newscrawl.monitors)
+            outcome = f"DEGRADED ({outcome})"
+        print(f"  {run['started_at']:%Y-%m-%d %H:%M} {run.get('mode', 'full'):<11} {outcome:<26} "
               f"new {c.get('new', 0)}, updated {c.get('updated', 0)}, unchanged {c.get('unchanged', 0)}, "
               f"dropped {sum((c.get('dropped') or {}).values())}, spilled {c.get('spilled', 0)}  "
               f"{json.dumps(run.get('arguments') or {})}{worker}")
+        for reason in (run.get("monitor") or {}).get("reasons", []):
+            print(f"      check failed: {reason}")
     crawls: dict[tuple, list[dict]] = {}
     for run in last:
         if run.get("crawl_id"):

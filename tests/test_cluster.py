@@ -75,6 +75,9 @@ def test_three_workers_share_one_frontier_and_finish_by_themselves(tmp_path, red
     assert sum(r["counts"]["new"] for r in worker_runs) == len(expected)  # stored once each
     assert sum(1 for r in worker_runs if r["cluster"]["seeder"]) == 1
     assert not redis_server.client.keys("newscrawl:gbaf-*")  # the generation's keys are gone
+    stats = subprocess.run([sys.executable, "-m", "newscrawl.cli", "stats", "--data-dir", str(tmp_path / "data"),
+                            "--mongo-uri", ""], capture_output=True, text=True, timeout=60).stdout
+    assert f"3 workers (finished); new {len(expected)}, updated 0" in stats, stats
 
     # the same crawl again starts afresh (no old dupefilter): everything is fetched again
     site.reset_log()

@@ -1,8 +1,9 @@
 """Run checks (Spidermon) at the end of real crawls of the replica, into each store."""
+from newscrawl import cli
 from newscrawl.monitors import field_coverage
 
 from .inprocess import crawl
-from .test_storage import runs, store_cfg  # noqa: F401 (the fixture)
+from .test_storage import cli_args, runs, store_cfg  # noqa: F401 (the fixture)
 
 
 def test_a_normal_run_passes_its_checks(fresh_replica, store_cfg):  # noqa: F811
@@ -13,7 +14,7 @@ def test_a_normal_run_passes_its_checks(fresh_replica, store_cfg):  # noqa: F811
     assert parsed == 44 and coverage["authors"] >= 0.5
 
 
-def test_a_redesign_that_loses_bylines_marks_the_run_degraded(fresh_replica, store_cfg):  # noqa: F811
+def test_a_redesign_that_loses_bylines_marks_the_run_degraded(fresh_replica, store_cfg, capsys):  # noqa: F811
     fresh_replica.site.redesign = True
     crawl(store_cfg, base_url=fresh_replica.base_url)
     run = runs(store_cfg)[0]
@@ -21,6 +22,11 @@ def test_a_redesign_that_loses_bylines_marks_the_run_degraded(fresh_replica, sto
     assert run["status"] == "degraded"  # ... but the articles lost a field
     (reason,) = run["monitor"]["reasons"]
     assert reason.startswith("field coverage:") and "authors 0%" in reason
+    out = capsys.readouterr()  # and `newscrawl stats` says so
+    assert cli.main(["stats", *cli_args(store_cfg)]) == 0
+    shown = capsys.readouterr().out
+    assert "DEGRADED (finished)" in shown and "check failed: field coverage" in shown and "authors 0%" in shown
+    del out
 
 
 def test_the_webhook_hears_of_a_degraded_run(fresh_replica, store_cfg):  # noqa: F811
