@@ -54,6 +54,19 @@ def _filters(args):
                    until=args.until, search=args.search, limit=getattr(args, "limit", None))
 
 
+_UNPRINTABLE = None
+
+
+def printable(value: str) -> str:
+    """Text safe for a terminal or a CSV cell: no control characters or escape sequences."""
+    global _UNPRINTABLE
+    if _UNPRINTABLE is None:
+        import re
+        _UNPRINTABLE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|"
+                                  r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+    return _UNPRINTABLE.sub("", value)
+
+
 def _csv_row(doc: dict) -> dict:
     row = {}
     for f in CSV_FIELDS:
@@ -62,7 +75,7 @@ def _csv_row(doc: dict) -> dict:
             v = "; ".join(x if isinstance(x, str) else dumps(x) for x in v)
         elif isinstance(v, datetime):
             v = v.isoformat()
-        row[f] = v
+        row[f] = printable(v) if isinstance(v, str) else v
     return row
 
 
@@ -87,7 +100,8 @@ def write_docs(docs, fmt: str, out) -> int:
     else:  # table
         for d in docs:
             when = d["published_at"].strftime("%Y-%m-%d %H:%M") if d.get("published_at") else "-"
-            out.write(f"{when}  {(d.get('category') or '-')[:12]:<12}  {d['title'][:70]:<70}  {d['url']}\n")
+            out.write(f"{when}  {printable(d.get('category') or '-')[:12]:<12}  {printable(d['title'])[:70]:<70}  "
+                      f"{printable(d['url'])}\n")
             n += 1
     return n
 

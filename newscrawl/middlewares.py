@@ -5,6 +5,7 @@ import asyncio
 import random
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import TextResponse
 
 
 def _retry_after(response) -> float | None:
@@ -48,3 +49,32 @@ class BackoffRetryMiddleware(RetryMiddleware):
             self.crawler.stats.inc_value("newscrawl/retry/backoff_seconds", round(delay, 3))
             await asyncio.sleep(delay)
         return None
+
+
+class CharsetRepair:
+    """A page that declares UTF-8 but is not (windows-1252 bytes such as 0x92 for ’) is read
+    as windows-1252 instead of with replacement characters (``newscrawl/repaired/charset``)."""
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_response(self, request, response, spider=None):
+        if not isinstance(response, TextResponse) or response.encoding.lower().replace("-", "") != "utf8":
+            return response
+        body = response.body
+        if body.startswith(b"\xef\xbb\xbf") or body.isascii():
+            return response
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                body.decode("cp1252")
+            except UnicodeDecodeError:
+                return response
+            self.stats.inc_value("newscrawl/repaired/charset")
+            return response.replace(encoding="cp1252")
+        return response

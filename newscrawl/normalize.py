@@ -12,7 +12,9 @@ from .urls import canonicalize
 # A UTF-8 lead byte read as Windows-1252, then its continuation bytes.
 _CONT = "\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
 _MOJIBAKE = re.compile(f"[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}|[\u00f0-\u00f4][{_CONT}]{{3}}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Terminal escape sequences (CSI "ESC [ ... m", OSC "ESC ] ... BEL"): removed whole.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
 _LANG_NAMES = {"english": "en", "french": "fr", "german": "de", "spanish": "es", "arabic": "ar"}
 _LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]([a-zA-Z]{4}))?(?:[-_]([a-zA-Z]{2}|\d{3}))?$")
 
@@ -35,7 +37,7 @@ def text(value, block: bool = False) -> str:
         return ""
     s = html.unescape(str(value))
     s = fix_mojibake(s)
-    s = _CONTROL.sub("", nfc(s))
+    s = _CONTROL.sub("", _ESCAPES.sub("", nfc(s)))
     return clean_block(s) if block else clean(s)
 
 

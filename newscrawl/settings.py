@@ -24,6 +24,10 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
 DOWNLOAD_TIMEOUT = 30
+# A news page is a few hundred KB: a bigger answer (or a gzip bomb) is dropped as too_large.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5  # then the page is dropped as redirect_loop
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -41,6 +45,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.middlewares.BackoffRetryMiddleware": 550,
     "newscrawl.incremental.ConditionalRequests": 580,
+    "newscrawl.middlewares.CharsetRepair": 590,
 }
 
 # The site. base_url (spider argument) overrides NEWSCRAWL_BASE_URL.

@@ -120,7 +120,17 @@ def _next(url: str, doc, rules: SiteRules) -> str | None:
 
 # ---- sitemaps, feeds, robots.txt -----------------------------------------------------------
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=True)
+# No entity is expanded (external ones, billion laughs), nothing is fetched, no huge trees.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False,
+                          load_dtd=False)
+MAX_SITEMAP_URLS = 50_000
+
+
+def _xml(body: bytes):
+    try:
+        return etree.fromstring(body, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"not XML ({exc})") from None  # the sitemaps.org limit: a bigger file is read that far
 
 
 def _local(tag) -> str:
@@ -128,8 +138,9 @@ def _local(tag) -> str:
 
 
 def read_sitemap(body: bytes, tz: tzinfo = timezone.utc) -> tuple[list[Link], list[Link]]:
-    """(child sitemaps, page links), each with its dates, of a sitemap or sitemap index."""
-    root = etree.fromstring(body, _PARSER)
+    """(child sitemaps, page links), each with its dates, of a sitemap or sitemap index.
+    ValueError when the body is not XML."""
+    root = _xml(body)
     if root is None:
         return [], []
     children, links = [], []
@@ -140,6 +151,8 @@ def read_sitemap(body: bytes, tz: tzinfo = timezone.utc) -> tuple[list[Link], li
         if not loc:
             continue
         lastmod = parse_date(vals["lastmod"], tz) if vals.get("lastmod") else None
+        if len(children) + len(links) >= MAX_SITEMAP_URLS:
+            break
         if name == "sitemap":
             children.append(Link(loc, lastmod, lastmod))
         elif name == "url":
@@ -149,8 +162,8 @@ def read_sitemap(body: bytes, tz: tzinfo = timezone.utc) -> tuple[list[Link], li
 
 
 def read_feed(body: bytes, tz: tzinfo = timezone.utc) -> list[Link]:
-    """Item links of an RSS 2.0 or Atom feed, with their dates."""
-    root = etree.fromstring(body, _PARSER)
+    """Item links of an RSS 2.0 or Atom feed, with their dates. ValueError when not XML."""
+    root = _xml(body)
     if root is None:
         return []
     out = []

@@ -1,7 +1,10 @@
 """Serve the replica on 127.0.0.1 (a thread for tests, or the foreground for `newscrawl serve`)."""
 from __future__ import annotations
 
+import socket
+import struct
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .site import ReplicaSite
@@ -15,6 +18,12 @@ class _Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
         resp = self.site.handle(self.path, f"http://{host}", self.headers.get("User-Agent", ""),
                                 self.headers)
+        if resp.raw is not None:
+            try:
+                self._play(resp)
+            except OSError:  # the client hung up, as it should on most of these
+                pass
+            return
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)
         self.send_header("Content-Length", str(len(resp.body)))
@@ -22,6 +31,30 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         self.wfile.write(resp.body)
+
+    def _play(self, resp) -> None:
+        """Faults on the socket (replica.faults)."""
+        if resp.raw == "stall":
+            time.sleep(3)
+        length = {"truncated": len(resp.body) + 5000, "huge_body": 50 * 1024 * 1024}.get(resp.raw, len(resp.body))
+        self.send_response(resp.status)
+        self.send_header("Content-Type", resp.content_type)
+        self.send_header("Content-Length", str(length))
+        self.end_headers()
+        if resp.raw == "reset_mid_body":
+            self.wfile.write(resp.body[: len(resp.body) // 2])
+            self.wfile.flush()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()  # RST, not FIN
+            return
+        if resp.raw == "huge_body":
+            chunk = b" " * (1 << 20)
+            for _ in range(50):
+                self.wfile.write(chunk)
+            return
+        self.wfile.write(resp.body)
+        self.close_connection = True
 
     def log_message(self, *args) -> None:  # quiet: the site keeps its own log
         pass

@@ -41,13 +41,17 @@ class Response:
     body: bytes = b""
     content_type: str = "text/html; charset=utf-8"
     headers: dict = field(default_factory=dict)
+    raw: str | None = None  # a fault the server plays on the socket (reset_mid_body, stall, ...)
 
 
 class ReplicaSite:
     """Serves the replica's paths. ``articles`` is the truth; tests may edit it."""
 
-    def __init__(self, articles: list[ReplicaArticle] | None = None, js: bool = False):
+    def __init__(self, articles: list[ReplicaArticle] | None = None, js: bool = False, faults=None):
         self.articles = articles if articles is not None else build_articles()
+        self.faults = faults  # a replica.faults.FaultPlan: the hostile portal
+        if faults is not None:
+            faults.assign(self.articles)
         from .js import JsPages
         self.js = JsPages() if js else None  # pages that need a browser or Next.js data
         self.lock = threading.Lock()
@@ -109,7 +113,7 @@ class ReplicaSite:
             with self.lock:
                 self.in_flight -= 1
         conditional = bool(headers and (headers.get("If-None-Match") or headers.get("If-Modified-Since")))
-        if resp.status == 200 and resp.body:
+        if resp.status == 200 and resp.body and resp.raw is None:
             resp = self._validated(resp, headers or {})
         with self.lock:
             self.log.append((path_qs, resp.status))
@@ -152,6 +156,10 @@ class ReplicaSite:
             return sum(1 for p, _ in self.log if urlsplit(p).path == path)
 
     def _route(self, path: str, query: dict, base: str) -> Response:
+        if self.faults is not None:
+            found = self._fault(path, base)
+            if found is not None:
+                return found
         if self.js is not None:
             found = self.js.route(path, query, base)
             if found is not None:
@@ -199,6 +207,55 @@ class ReplicaSite:
         resp = self._html(render.article_page(a, base, related, prev, nxt))
         resp.headers["Last-Modified"] = format_datetime((a.updated or a.published).astimezone(timezone.utc),
                                                         usegmt=True)
+        return resp
+
+    def _fault(self, path: str, base: str) -> Response | None:
+        """The fault mode's answer for this path, or None for the normal page."""
+        from . import faults as fault_pages
+        plan = self.faults
+        on = set(plan.faults)
+        if path == "/robots.txt" and "robots_500" in on:
+            return Response(500, b"<html><body>robots.txt is down</body></html>")
+        if path == "/sitemap.xml":
+            extra = [c for c, f in (("/sitemaps/broken.xml", "sitemap_malformed"),
+                                    ("/sitemaps/entities.xml", "sitemap_entities")) if f in on]
+            body = render.sitemap_index(base, [(c, None) for c in extra]
+                                        + [(f"/sitemaps/posts-{i}.xml", None) for i in range(1, len(self._sitemap_chunks()) + 1)])
+            return Response(200, body.encode(), "application/xml; charset=utf-8")
+        if path == "/sitemaps/broken.xml":
+            return Response(200, b"\x00\x01 this is { not XML <urlset", "application/xml")
+        if path == "/sitemaps/entities.xml":
+            return Response(200, fault_pages.ENTITY_SITEMAP.replace(b"BASE", base.encode()), "application/xml")
+        slug = path.strip("/")
+        fault = plan.by_slug.get(slug)
+        if fault is None:
+            return None
+        a = self.by_slug[slug]
+        with self.lock:
+            n = plan.hit(path)
+        if fault == "burst_5xx" and n <= 3:
+            return Response((500, 502, 503)[n - 1], b"<html><body>busy</body></html>")
+        if fault == "retry_after_429" and n == 1:
+            return Response(429, b"slow down", headers={"Retry-After": "1"})
+        if fault in ("redirect_loop", "redirect_offsite", "redirect_staging"):
+            host = base.split("://", 1)[1]
+            where = {"redirect_loop": f"/{slug}?loop={n}", "redirect_offsite": f"http://elsewhere.example.test/{slug}",
+                     "redirect_staging": f"http://staging.{host.split(':')[0]}.example.test/{slug}"}[fault]
+            return Response(301, b"", headers={"Location": where})
+        if fault == "control_title":
+            a = replace(a, title=a.title + fault_pages.ESCAPES)
+        if fault == "cp1252_as_utf8":
+            a = replace(a, title=a.title + " \u2013 caf\u00e9\u2019s view")
+        resp = self._html(render.article_page(a, base, [], None, None))
+        if fault == "cp1252_as_utf8":
+            resp.body = resp.body.decode("utf-8").encode("cp1252", errors="replace")
+        elif fault == "bom":
+            resp.body = b"\xef\xbb\xbf" + resp.body
+        elif fault == "gzip_bomb":
+            resp.body = fault_pages.gzip_bomb()
+            resp.headers["Content-Encoding"] = "gzip"
+        elif fault in ("reset_mid_body", "stall") and n == 1 or fault in ("truncated", "huge_body"):
+            resp.raw = fault  # done by the server, on the socket
         return resp
 
     def _html(self, text: str) -> Response:

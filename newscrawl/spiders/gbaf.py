@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import scrapy
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from protego import Protego
-from scrapy.exceptions import IgnoreRequest, UsageError
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, ResponseDataLossError, UsageError
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy_playwright.page import PageMethod
@@ -310,6 +310,9 @@ class GbafSpider(scrapy.Spider):
             self.render_policy.robots = Protego.parse(response.text)
         else:  # unchanged: the sitemaps and feeds it named last time
             sitemaps, feeds = self.history.remembered("sitemap_root"), self.history.remembered("feed")
+        yield from self._sitemap_and_feed_requests(sitemaps, feeds)
+
+    def _sitemap_and_feed_requests(self, sitemaps, feeds):
         for url in dict.fromkeys(sitemaps + self.sitemaps):
             if self.rules.same_site(url):
                 yield self._request(url, self.parse_sitemap, "sitemap", self._page_validators(url),
@@ -321,7 +324,10 @@ class GbafSpider(scrapy.Spider):
     def parse_sitemap(self, response, kind="sitemap"):
         if not self._learn(response, kind):
             return
-        children, links = read_sitemap(response.body, self.tz)
+        try:
+            children, links = read_sitemap(response.body, self.tz)
+        except ValueError as exc:
+            return self._bad_discovery_page(response, "bad_sitemap", exc)
         self.crawler.stats.inc_value("newscrawl/discovery/sitemaps")
         for child in children:
             if not self.rules.same_site(child.url):
@@ -339,8 +345,16 @@ class GbafSpider(scrapy.Spider):
     def parse_feed(self, response):
         if not self._learn(response, "feed"):
             return
+        try:
+            links = read_feed(response.body, self.tz)
+        except ValueError as exc:
+            return self._bad_discovery_page(response, "bad_feed", exc)
         self.crawler.stats.inc_value("newscrawl/discovery/feeds")
-        yield from self._follow_links(read_feed(response.body, self.tz), "feed")
+        yield from self._follow_links(links, "feed")
+
+    def _bad_discovery_page(self, response, reason: str, exc) -> None:
+        self.crawler.stats.inc_value(f"newscrawl/errors/{reason}")
+        logger.warning("Skipped %s: %s", response.url, exc)
 
     def _follow_links(self, links, via: str):
         known = []
@@ -493,6 +507,23 @@ class GbafSpider(scrapy.Spider):
                 return self._drop(request.meta.get("newscrawl_url", request.url), "no_browser")
             self.crawler.stats.inc_value("newscrawl/dropped/no_browser")
             return None
+        too_large = (failure.check(DownloadCancelledError) and "max size" in str(failure.value)) or \
+            (failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(failure.value))
+        if too_large or (failure.check(IgnoreRequest) and "max redirections" in str(failure.value)):
+            reason = "too_large" if too_large else "redirect_loop"
+            if request.callback == self.parse_article:
+                return self._drop(request.meta.get("newscrawl_url", request.url), reason)
+            self.crawler.stats.inc_value(f"newscrawl/errors/{reason}")
+            logger.warning("Could not fetch %s: %s", request.url, reason)
+            return None
+        if request.callback == self.parse_robots:  # robots.txt failed: the configured sitemaps and feeds
+            logger.warning("robots.txt of %s failed (%s); reading the configured sitemaps and feeds",
+                           self.rules.base_url, type(failure.value).__name__)
+            self.crawler.stats.inc_value("newscrawl/errors/robots_txt")
+            return list(self._sitemap_and_feed_requests([], []))
+        if failure.check(ResponseDataLossError):
+            if request.callback == self.parse_article:  # never stored half-received
+                return self._drop(request.meta.get("newscrawl_url", request.url), "truncated")
         if failure.check(HttpError) and request.meta.get("newscrawl_load_more"):
             # the category has a "load more" control and no page N+1: the browser clicks it
             return [self._rendered_listing_request(request.meta["newscrawl_load_more"],
