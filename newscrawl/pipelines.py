@@ -10,8 +10,9 @@ from pathlib import Path
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider, DropItem
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import defer, task, threads
+from twisted.python.threadable import isInIOThread
 
 from .cluster.keys import redis_url
 from .dates import to_ms
@@ -23,6 +24,7 @@ from .store.spill import SpillFile
 
 logger = logging.getLogger(__name__)
 SPILLED_REASON = "store_unavailable_spilled"
+LOST_REASON = "store_and_spill_failed"  # nothing more is parsed once articles cannot be kept
 
 
 def now_ms() -> datetime:
@@ -116,6 +118,7 @@ class StorePipeline:
         self.loop = None
         self.in_flight: set = set()  # Deferreds of writes running in worker threads
         self.spill: SpillFile | None = None
+        self.stopping: str | None = None
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
 
     @classmethod
@@ -183,6 +186,10 @@ class StorePipeline:
         stats = self.stats
         if saved.errors:
             stats.inc_value("newscrawl/store/errors", saved.errors)
+        if saved.lost:
+            stats.inc_value("newscrawl/store/lost", saved.lost)
+            self._stop(LOST_REASON)
+            return
         if saved.spilled:
             stats.inc_value("newscrawl/store/spilled", saved.spilled)
             stats.set_value("newscrawl/store/spill_file", str(self.spill.path))
@@ -196,9 +203,23 @@ class StorePipeline:
                     len(batch), counts.new, counts.updated, counts.unchanged,
                     stats.get_value("newscrawl/store/written"))
 
+    def _stop(self, reason: str) -> None:
+        """Close the crawl (from the worker thread or the reactor's)."""
+        if self.stopping:
+            return
+        self.stopping = reason
+        close = lambda: deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))  # noqa: E731
+        if isInIOThread():
+            close()
+        else:
+            from twisted.internet import reactor  # the running one (never install one at import)
+            reactor.callFromThread(close)
+
     def spider_idle(self):
         if self.store is None:
             return
+        if self.stopping:
+            raise CloseSpider(self.stopping)
         if self.in_flight:  # a timed write is running; its outcome decides the finish reason
             # (the engine asks again at its next heartbeat, within 5 s)
             raise DontCloseSpider

@@ -327,7 +327,8 @@ class GbafSpider(scrapy.Spider):
         try:
             children, links = read_sitemap(response.body, self.tz)
         except ValueError as exc:
-            return self._bad_discovery_page(response, "bad_sitemap", exc)
+            self._bad_discovery_page(response, "bad_sitemap", exc)
+            return
         self.crawler.stats.inc_value("newscrawl/discovery/sitemaps")
         for child in children:
             if not self.rules.same_site(child.url):
@@ -348,7 +349,8 @@ class GbafSpider(scrapy.Spider):
         try:
             links = read_feed(response.body, self.tz)
         except ValueError as exc:
-            return self._bad_discovery_page(response, "bad_feed", exc)
+            self._bad_discovery_page(response, "bad_feed", exc)
+            return
         self.crawler.stats.inc_value("newscrawl/discovery/feeds")
         yield from self._follow_links(links, "feed")
 

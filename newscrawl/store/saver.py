@@ -21,6 +21,7 @@ class Saved:
     spilled: int = 0
     errors: int = 0  # failed attempts (each retried or, the last one, spilled)
     error: Exception | None = None
+    lost: int = 0  # neither stored nor spilled (the spill file could not be written: disk full)
 
 
 class BatchSaver:
@@ -57,7 +58,14 @@ class BatchSaver:
                     logger.exception("Unexpected error while storing a batch")
                     out.error = exc
                     break
-            self.spill.write(batch)
+            try:
+                self.spill.write(batch)
+            except OSError as exc:
+                out.lost = len(batch)
+                logger.error("Could not store %d articles (%s) nor save them to %s (%s): they are lost; "
+                             "the crawl stops", len(batch), out.error, self.spill.path, exc)
+                out.error = exc
+                return out
             out.spilled = len(batch)
             logger.error("Could not store %d articles (%s); saved them to %s. Load them later with: "
                          "newscrawl replay %s", len(batch), out.error, self.spill.path, self.spill.path)
