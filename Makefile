@@ -45,6 +45,7 @@ bench: install
 	$(BIN)/python bench/dupefilter_bench.py
 	$(BIN)/python bench/distributed_bench.py
 	$(BIN)/python bench/render_bench.py
+	$(BIN)/python bench/faults_bench.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

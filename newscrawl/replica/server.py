@@ -30,7 +30,10 @@ class _Handler(BaseHTTPRequestHandler):
         for k, v in resp.headers.items():
             self.send_header(k, v)
         self.end_headers()
-        self.wfile.write(resp.body)
+        try:
+            self.wfile.write(resp.body)
+        except OSError:  # the client hung up (a size limit, a gzip bomb it refused)
+            self.close_connection = True
 
     def _play(self, resp) -> None:
         """Faults on the socket (replica.faults)."""
