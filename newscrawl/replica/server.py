@@ -63,13 +63,21 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up (it gave up on a fault) is no error of the replica's."""
+        import sys
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 class ReplicaServer:
     """``with ReplicaServer() as srv: srv.base_url`` serves the replica on a free port."""
 
     def __init__(self, site: ReplicaSite | None = None, host: str = "127.0.0.1", port: int = 0):
         self.site = site or ReplicaSite()
         handler = type("Handler", (_Handler,), {"site": self.site})
-        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd = _Server((host, port), handler)
         self.httpd.daemon_threads = True
         self.thread: threading.Thread | None = None
 
