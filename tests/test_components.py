@@ -190,3 +190,17 @@ def test_cli_output_into_a_closed_pipe_exits_quietly(tmp_path):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) in (0, 141)
     assert "Traceback" not in err and "BrokenPipeError" not in err
+
+
+def test_a_jobdir_left_by_a_crash_is_not_trusted(tmp_path, caplog):
+    fp = get_crawler().request_fingerprinter
+    clean = CompactDupeFilter(str(tmp_path), fingerprinter=fp)
+    clean.request_seen(Request("http://h/a"))
+    clean.close("shutdown")  # a clean stop: the next run resumes with these fingerprints
+    assert CompactDupeFilter(str(tmp_path), fingerprinter=fp).request_seen(Request("http://h/a"))
+    # that second filter was never closed (killed): its fingerprints are discarded on the next start
+    with caplog.at_level(logging.WARNING):
+        after_crash = CompactDupeFilter(str(tmp_path), fingerprinter=fp)
+    assert not after_crash.request_seen(Request("http://h/a"))
+    assert [r for r in caplog.records if "was not closed cleanly" in r.getMessage()]
+    after_crash.close("finished")

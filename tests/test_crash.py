@@ -23,21 +23,27 @@ def start(tmp_path, base, *extra):
     return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+@pytest.mark.parametrize("jobdir", [False, True], ids=["plain", "jobdir"])
 @pytest.mark.parametrize("point", range(5))
-def test_sigkill_at_a_random_point_then_rerun_loses_nothing(tmp_path, point):
+def test_sigkill_at_a_random_point_then_rerun_loses_nothing(tmp_path, point, jobdir):
     site = ReplicaSite()
     site.delay = 0.05
     with ReplicaServer(site) as server:
         base = server.base_url
         when = random.Random(2026 + point).uniform(0.5, 3.0)  # seconds into the crawl
-        proc = start(tmp_path, base)
+        job = ["-s", f"JOBDIR={tmp_path / 'job'}"] if jobdir else []
+        proc = start(tmp_path, base, *job)
         time.sleep(when)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        seen = tmp_path / "job" / "requests.seen"
+        seen_size = seen.stat().st_size if seen.exists() else 0
         cfg = {"NEWSCRAWL_DATA_DIR": str(tmp_path / "data"), "MONGO_URI": None}
         before = set(docs(cfg)) if (tmp_path / "data" / "newscrawl.sqlite3").exists() else set()
-        result = run_crawl(tmp_path, "-a", f"base_url={base}", "-s", f"NEWSCRAWL_DATA_DIR={tmp_path / 'data'}")
+        result = run_crawl(tmp_path, "-a", f"base_url={base}", "-s", f"NEWSCRAWL_DATA_DIR={tmp_path / 'data'}", *job)
         assert result.stats["finish_reason"] == "finished"
+        if jobdir and seen_size:
+            assert "was not closed cleanly" in result.log
         stored = docs(cfg)
         expected = expected_articles(site, base)
         assert set(stored) == set(expected), f"killed at {when:.1f}s: lost {sorted(set(expected) - set(stored))}"
@@ -51,7 +57,10 @@ def test_jobdir_resumes_an_interrupted_crawl(tmp_path):
     with ReplicaServer(site) as server:
         base, jobdir = server.base_url, tmp_path / "job"
         proc = start(tmp_path, base, "-s", f"JOBDIR={jobdir}")
-        time.sleep(2.0)
+        deadline = time.time() + 60
+        while time.time() < deadline and sum(1 for p, s in site.log if s == 200) < 30:
+            time.sleep(0.05)
+        time.sleep(1.0)  # a timed flush (0.5 s) has written some articles
         proc.send_signal(signal.SIGINT)  # Scrapy's graceful stop: the frontier is saved in JOBDIR
         assert proc.wait(60) == 0
         cfg = {"NEWSCRAWL_DATA_DIR": str(tmp_path / "data"), "MONGO_URI": None}
