@@ -78,6 +78,29 @@ def test_the_crawl_survives_the_site_faults_and_loses_nothing(hostile):
     assert result.stats["newscrawl/errors/bad_sitemap"] == 1 and result.stats["newscrawl/errors/robots_txt"] == 1
     assert elapsed < 120
     assert set(FAULTS) == set(plan.faults)
+    assert len([u for u in result.by_url if "%" in u]) == 1  # the non-ASCII article, once
+
+
+def test_a_non_ascii_url_is_fetched_and_stored_once(hostile):
+    from urllib.parse import quote, unquote
+
+    from newscrawl.replica.faults import NON_ASCII_SLUG
+    server, _, result, _, _ = hostile
+    want = f"{server.base_url}/{quote(NON_ASCII_SLUG)}"
+    assert [u for u in result.by_url if "zurich" in unquote(u) or "z%C3%BCrich" in u] == [want]
+    assert [i["title"] for i in result.items if i["url"] == want] == ["Marchés en hausse à Zürich"]
+    fetched = [p for p, s in server.site.log if unquote(p).strip("/") == NON_ASCII_SLUG and s == 200]
+    assert len(fetched) == 1
+
+
+def test_a_robots_txt_that_never_answers_is_survived(tmp_path):
+    plan = FaultPlan(seed=13, faults=("robots_timeout",))
+    site = ReplicaSite(faults=plan)
+    with ReplicaServer(site) as server:
+        result = run_crawl(tmp_path, "-a", f"base_url={server.base_url}", "-s", "DOWNLOAD_TIMEOUT=1",
+                           "-s", "RETRY_TIMES=1", "-s", "NEWSCRAWL_BACKOFF_MAX=1")
+        assert result.stats["finish_reason"] == "finished" and result.stats["newscrawl/errors/robots_txt"] == 1
+        assert set(expected_articles(site, server.base_url)) <= set(result.by_url)
 
 
 def test_query_values_are_plain_strings_on_both_stores(hostile):

@@ -31,10 +31,14 @@ ARTICLE_FAULTS = {
 SITE_FAULTS = {
     # Scrapy then allows every path; the configured sitemaps and feeds are read instead.
     "robots_500": ("robots.txt answers 500", "survived"),
+    "non_ascii_url": ("an article at /marchés-… linked raw and percent-encoded", "stored once"),
     "sitemap_malformed": ("a sitemap that is not XML", "survived"),
     "sitemap_entities": ("a sitemap with an external entity and a billion-laughs payload", "survived"),
 }
+# Served only when asked for (it replaces robots_500): robots.txt stalls past DOWNLOAD_TIMEOUT.
+OPTIONAL_FAULTS = {"robots_timeout": ("robots.txt never answers in time", "survived")}
 FAULTS = {**ARTICLE_FAULTS, **SITE_FAULTS}
+NON_ASCII_SLUG = "marchés-en-hausse-à-zürich-2026"
 ESCAPES = "\x1b[31m\x1b]0;pwned\x07\x00\x08"
 
 

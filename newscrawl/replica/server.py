@@ -39,6 +39,8 @@ class _Handler(BaseHTTPRequestHandler):
         """Faults on the socket (replica.faults)."""
         if resp.raw == "stall":
             time.sleep(3)
+            if not self.wfile.writable():
+                return
         length = {"truncated": len(resp.body) + 5000, "huge_body": 50 * 1024 * 1024}.get(resp.raw, len(resp.body))
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)

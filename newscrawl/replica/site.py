@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from . import render
 from .content import CATEGORIES, NAV, ReplicaArticle, build_articles
@@ -216,6 +216,12 @@ class ReplicaSite:
         on = set(plan.faults)
         if path == "/robots.txt" and "robots_500" in on:
             return Response(500, b"<html><body>robots.txt is down</body></html>")
+        if path == "/robots.txt" and "robots_timeout" in on:
+            return Response(200, render.robots(base).encode(), "text/plain; charset=utf-8", raw="stall")
+        if "non_ascii_url" in on and unquote(path).strip("/") == fault_pages.NON_ASCII_SLUG:
+            donor = self.by_slug[sorted(self.by_slug)[0]]
+            a = replace(donor, slug=fault_pages.NON_ASCII_SLUG, title="Marchés en hausse à Zürich")
+            return self._html(render.article_page(a, base, [], None, None))
         if path == "/sitemap.xml":
             extra = [c for c, f in (("/sitemaps/broken.xml", "sitemap_malformed"),
                                     ("/sitemaps/entities.xml", "sitemap_entities")) if f in on]
@@ -280,6 +286,9 @@ class ReplicaSite:
                  ("mailto:editor@example.org", "Write to us")]
         if self.js is not None:
             extra += self.js.home_links()
+        if self.faults is not None and "non_ascii_url" in self.faults.faults:
+            from .faults import NON_ASCII_SLUG
+            extra += [(f"/{NON_ASCII_SLUG}", "Marchés (raw)"), (f"/{quote(NON_ASCII_SLUG)}", "Marchés (encoded)")]
         return render.home_page(cards, extra)
 
     def _category(self, path: str, query: dict) -> Response:
