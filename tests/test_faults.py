@@ -72,7 +72,7 @@ def test_the_crawl_survives_the_site_faults_and_loses_nothing(hostile):
     assert want <= set(result.by_url)  # lost: 0
     assert len(result.items) == len(result.by_url)  # duplicated: 0
     paths = {urlsplit(p).path for p, _ in server.site.log}
-    assert "/sitemaps/broken.xml" in paths and "/sitemaps/entities.xml" in paths
+    assert {"/sitemaps/broken.xml", "/sitemaps/entities.xml", "/sitemaps/oversized.xml"} <= paths
     assert not [u for u in result.by_url if "lol" in u or "root:" in u or "xxe" in u]  # no entity expanded
     assert "Traceback" not in result.log
     assert result.stats["newscrawl/errors/bad_sitemap"] == 1 and result.stats["newscrawl/errors/robots_txt"] == 1
@@ -142,3 +142,15 @@ def test_sitemaps_expand_no_entity_and_stop_at_the_protocol_limit():
     assert len(read_sitemap(big)[1]) == MAX_SITEMAP_URLS
     with pytest.raises(ValueError, match="not XML"):
         read_sitemap(b"\x00\x01 { not xml")
+
+
+def test_the_cli_prints_no_control_characters():
+    import io
+
+    from newscrawl.cli import write_docs
+    out = io.StringIO()
+    write_docs([{"title": "Bad \x1b[2J\x1b]0;x\x07title\x00", "url": "http://h/a", "category": "F\x1b[31m"}], "table", out)
+    assert "\x1b" not in out.getvalue() and "\x07" not in out.getvalue() and "Bad title" in out.getvalue()
+    out = io.StringIO()
+    write_docs([{"title": "T\x1b[31m", "url": "http://h/a", "body": "b\x08"}], "csv", out)
+    assert "\x1b" not in out.getvalue() and "\x08" not in out.getvalue()

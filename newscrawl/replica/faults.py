@@ -33,6 +33,7 @@ SITE_FAULTS = {
     "robots_500": ("robots.txt answers 500", "survived"),
     "non_ascii_url": ("an article at /marchés-… linked raw and percent-encoded", "stored once"),
     "sitemap_malformed": ("a sitemap that is not XML", "survived"),
+    "sitemap_oversized": ("a sitemap of 60,000 URLs (the protocol allows 50,000)", "survived"),
     "sitemap_entities": ("a sitemap with an external entity and a billion-laughs payload", "survived"),
 }
 # Served only when asked for (it replaces robots_500): robots.txt stalls past DOWNLOAD_TIMEOUT.

@@ -224,12 +224,17 @@ class ReplicaSite:
             return self._html(render.article_page(a, base, [], None, None))
         if path == "/sitemap.xml":
             extra = [c for c, f in (("/sitemaps/broken.xml", "sitemap_malformed"),
+                                    ("/sitemaps/oversized.xml", "sitemap_oversized"),
                                     ("/sitemaps/entities.xml", "sitemap_entities")) if f in on]
             body = render.sitemap_index(base, [(c, None) for c in extra]
                                         + [(f"/sitemaps/posts-{i}.xml", None) for i in range(1, len(self._sitemap_chunks()) + 1)])
             return Response(200, body.encode(), "application/xml; charset=utf-8")
         if path == "/sitemaps/broken.xml":
             return Response(200, b"\x00\x01 this is { not XML <urlset", "application/xml")
+        if path == "/sitemaps/oversized.xml":  # every article many times, behind tracking parameters
+            arts = self.ordered
+            rows = [(f"/{arts[i % len(arts)].slug}?utm_source=s{i}", None) for i in range(60_000)]
+            return Response(200, render.urlset(base, rows).encode(), "application/xml; charset=utf-8")
         if path == "/sitemaps/entities.xml":
             return Response(200, fault_pages.ENTITY_SITEMAP.replace(b"BASE", base.encode()), "application/xml")
         slug = path.strip("/")
