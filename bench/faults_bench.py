@@ -36,7 +36,7 @@ def main() -> None:
     with ReplicaServer(site) as server, tempfile.TemporaryDirectory() as tmp:
         cmd = [sys.executable, str(ROOT / "tests" / "crawl_runner.py"), tmp, "-a", f"base_url={server.base_url}",
                "-s", f"NEWSCRAWL_DATA_DIR={tmp}/data", "-s", "MONGO_URI=", "-s", "LOG_LEVEL=WARNING",
-               "-s", "DOWNLOAD_TIMEOUT=1", "-s", "NEWSCRAWL_BACKOFF_MAX=2"]
+               "-s", "DOWNLOAD_TIMEOUT=2", "-s", "NEWSCRAWL_BACKOFF_MAX=2"]
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "MONGO_URI": ""}, stderr=subprocess.DEVNULL)
         wall = time.perf_counter() - t0

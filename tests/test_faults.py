@@ -22,7 +22,7 @@ def hostile(tmp_path_factory):
     with ReplicaServer(site) as server:
         tmp = tmp_path_factory.mktemp("hostile")
         t0 = time.time()
-        result = run_crawl(tmp, "-a", f"base_url={server.base_url}", "-s", "DOWNLOAD_TIMEOUT=1",
+        result = run_crawl(tmp, "-a", f"base_url={server.base_url}", "-s", "DOWNLOAD_TIMEOUT=2",
                            "-s", "RETRY_TIMES=4", "-s", "NEWSCRAWL_BACKOFF_MAX=2")
         yield server, plan, result, time.time() - t0, tmp
 
@@ -97,7 +97,7 @@ def test_a_robots_txt_that_never_answers_is_survived(tmp_path):
     plan = FaultPlan(seed=13, faults=("robots_timeout",))
     site = ReplicaSite(faults=plan)
     with ReplicaServer(site) as server:
-        result = run_crawl(tmp_path, "-a", f"base_url={server.base_url}", "-s", "DOWNLOAD_TIMEOUT=1",
+        result = run_crawl(tmp_path, "-a", f"base_url={server.base_url}", "-s", "DOWNLOAD_TIMEOUT=2",
                            "-s", "RETRY_TIMES=1", "-s", "NEWSCRAWL_BACKOFF_MAX=1")
         assert result.stats["finish_reason"] == "finished" and result.stats["newscrawl/errors/robots_txt"] == 1
         assert set(expected_articles(site, server.base_url)) <= set(result.by_url)
