@@ -20,7 +20,8 @@ demo: install  ## serve the offline replica and crawl it into ./data (no interne
 crawl: install  ## crawl the live site into the default store (MONGO_URI, else ./data)
 	$(BIN)/scrapy crawl gbaf
 
-test: install
+test: install  ## also installs redis-server and chromium (Debian) when missing
+	bash scripts/system-deps.sh
 	$(BIN)/python -m pytest -q
 
 lint: install  ## ruff (settings in pyproject.toml)
