@@ -160,3 +160,23 @@ def test_redis_lost_mid_crawl_stops_the_worker_and_keeps_what_it_parsed(tmp_path
     assert 1 <= len(stored) < len(site.by_slug)
     assert run["counts"]["new"] == len(stored)  # what it parsed is stored
     assert "Redis lost" in (tmp_path / "w.log").read_text()
+
+
+def test_a_short_redis_outage_is_ridden_out_without_losing_requests(tmp_path, redis_server, site_server):
+    site, base = site_server.site, site_server.base_url
+    site.delay = 0.1
+    proc = worker(tmp_path, redis_server.url, base, "w", "-s", "CONCURRENT_REQUESTS=2",
+                  "-s", "NEWSCRAWL_REDIS_RETRIES=5", "-s", "NEWSCRAWL_REDIS_BACKOFF=0.2",
+                  "-s", "NEWSCRAWL_REDIS_TIMEOUT=0.5",
+                  # a pop whose answer timed out leased a request nobody holds: it comes back
+                  "-s", "NEWSCRAWL_LEASE_SECONDS=3")
+    deadline = time.time() + 60
+    while sum(ok_article_fetches(site).values()) < 8 and time.time() < deadline:
+        time.sleep(0.05)
+    redis_server.client.execute_command("CLIENT", "PAUSE", 2000, "ALL")  # Redis answers nobody for 2 s
+    rc, err = finish([proc])[0]
+    assert rc == 0, err
+    (run,) = runs(cfg(tmp_path))
+    assert run["finish_reason"] == "finished"
+    assert set(docs(cfg(tmp_path))) == set(expected_articles(site, base))
+    assert "Redis answers again" in (tmp_path / "w.log").read_text()

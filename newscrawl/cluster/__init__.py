@@ -26,8 +26,7 @@ class ClusterAddon:
         settings.set("SCHEDULER", "newscrawl.cluster.scheduler.ClusterScheduler", "addon")
         settings.set("DUPEFILTER_CLASS", "newscrawl.cluster.dupefilter.RedisDupeFilter", "addon")
         mws = settings.getdict("DOWNLOADER_MIDDLEWARES")
-        mws.update({"newscrawl.cluster.lease.ReleaseOnFailure": 50,
-                    "newscrawl.cluster.throttle.ClusterThrottle": 950})
+        mws["newscrawl.cluster.throttle.ClusterThrottle"] = 950
         settings.set("DOWNLOADER_MIDDLEWARES", mws, settings.getpriority("DOWNLOADER_MIDDLEWARES"))
         smws = settings.getdict("SPIDER_MIDDLEWARES")
         smws["newscrawl.cluster.lease.ReleaseAfterCallback"] = 10

@@ -1,7 +1,10 @@
 """When a leased request is done, its lease is released (ClusterScheduler.release).
 
-Done means: its callback's output has been handled (new requests are in the shared queue),
-or its download failed for good. Until then a worker killed with SIGKILL loses nothing: the
+Done means: its callback's output has been handled (new requests are in the shared queue,
+items stored: ReleaseAfterCallback), or its download failed for good (the spider's errback
+calls ``release``: Scrapy has no hook that sees every failure, those raised in a downloader
+middleware's ``process_response`` included). A lease whose end nobody saw expires after
+the queue's ``max_hold``. Until then a worker killed with SIGKILL loses nothing: the
 lease expires and another worker takes the request.
 """
 from __future__ import annotations
@@ -10,7 +13,8 @@ from itemadapter import is_item
 from scrapy import signals
 
 
-def _release(crawler, request) -> None:
+def release(crawler, request) -> None:
+    """The request is done (a no-op outside cluster mode)."""
     release = getattr(crawler.engine.scheduler if crawler.engine else None, "release", None)
     if release is not None:
         release(request)
@@ -49,7 +53,7 @@ class ReleaseAfterCallback:
     def _maybe_release(self, lease, state) -> None:
         if state[1] and state[0] <= 0:
             self.pending.pop(lease, None)
-            _release(self.crawler, state[2])
+            release(self.crawler, state[2])
 
     async def process_spider_output_async(self, response, result, spider=None):
         lease, state = self._state(response)
@@ -71,20 +75,3 @@ class ReleaseAfterCallback:
         if state is not None:
             state[0] -= 1
             self._maybe_release(lease, state)
-
-
-class ReleaseOnFailure:
-    """Downloader middleware (innermost of the exception chain: order 50): a download that
-    failed for good (no retry took it over) is done too; so is a request refused by a
-    downloader middleware (robots.txt, offsite)."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def process_exception(self, request, exception, spider=None):
-        _release(self.crawler, request)
-        return None

@@ -64,7 +64,10 @@ class LeasedPriorityQueue(PriorityQueue):
         self.clock = clock
         self.worker = uuid.uuid4().hex[:8]
         self._ids = itertools.count(1)
-        self.held: set[str] = set()  # lease ids this worker holds
+        self.held: dict[str, float] = {}  # lease ids this worker holds -> when taken
+        # A lease held this long is forgotten (and expires): a request whose end was never
+        # seen (a failure no hook saw) must not hold up the crawl forever.
+        self.max_hold = 5 * lease_seconds
         self.requeued = 0  # expired leases of other (dead) workers put back by this one
         self._pop = server.register_script(_POP)
         self._give_back = server.register_script(_GIVE_BACK)
@@ -81,13 +84,13 @@ class LeasedPriorityQueue(PriorityQueue):
             return None
         request = self._decode_request(data)
         request.meta["newscrawl_lease"] = lease
-        self.held.add(lease)
+        self.held[lease] = now
         return request
 
     def release(self, lease: str) -> None:
         """The request is done: forget it."""
         if lease in self.held:
-            self.held.discard(lease)
+            del self.held[lease]
             pipe = self.server.pipeline(transaction=False)
             pipe.zrem(self.leases_key, lease)
             pipe.hdel(self.payloads_key, lease)
@@ -95,9 +98,13 @@ class LeasedPriorityQueue(PriorityQueue):
 
     def extend(self) -> None:
         """Push the expiry of every held lease forward (requests still running)."""
+        now = self.clock()
+        for lease in [k for k, taken in self.held.items() if now - taken > self.max_hold]:
+            del self.held[lease]
+            logger.warning("Lease %s held for over %.0f s: left to expire (its request returns to the queue)",
+                           lease, self.max_hold)
         if self.held:
-            expiry = self.clock() + self.lease_seconds
-            self.server.zadd(self.leases_key, {lease: expiry for lease in self.held}, xx=True)
+            self.server.zadd(self.leases_key, {lease: now + self.lease_seconds for lease in self.held}, xx=True)
 
     def give_back(self) -> int:
         """Put every held request back in the queue (a worker that stops early)."""

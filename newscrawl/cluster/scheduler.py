@@ -7,8 +7,12 @@
 - When the queue is empty and no request is leased for ``drain_seconds``, the generation is
   over: one worker deletes its keys (atomically, only if still drained) and every worker
   closes with reason ``finished``. The next crawl with the same arguments starts afresh.
-- Redis lost mid-crawl: retried with backoff, then the worker closes with reason
-  ``redis_unavailable``; the frontier stays in Redis for a restart.
+- Redis lost mid-crawl: the worker stops taking requests and pings Redis again with backoff
+  on the reactor's timer (never sleeping in it); requests found meanwhile wait in a local
+  backlog. Back in time: the backlog goes to Redis and the crawl goes on. Not back: the
+  worker closes with reason ``redis_unavailable``; the frontier stays in Redis for a
+  restart (and the pages whose new links sat in the backlog keep their leases, so another
+  run fetches them again).
 """
 from __future__ import annotations
 
@@ -81,6 +85,9 @@ class ClusterScheduler:
         self.df: RedisDupeFilter | None = None
         self.finished = False
         self.lost = False
+        self.failures: int | None = None  # None: Redis answers; n: pings failed so far in an outage
+        self.backlog: list = []  # Redis operations put off during an outage, in order
+        self._retry_call = None
         self._extender = None
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
 
@@ -130,7 +137,11 @@ class ClusterScheduler:
     def close(self, reason):
         if self._extender is not None and self._extender.running:
             self._extender.stop()
-        if self.queue is not None and not self.lost:
+        if self._retry_call is not None and self._retry_call.active():
+            self._retry_call.cancel()
+        if self.backlog:
+            logger.warning("%d Redis operations put off during the outage were not made", len(self.backlog))
+        if self.queue is not None and not self.lost and self.failures is None:
             try:
                 n = self.queue.give_back()  # requests this worker took and did not finish
                 if n:
@@ -150,19 +161,32 @@ class ClusterScheduler:
         if request.meta.get("is_start_request") and not self.seeder:
             self.stats.inc_value("newscrawl/cluster/start_requests_left_to_seeder")
             return False
-        if not request.dont_filter and self._safely(self.df.request_seen, request, default=True):
+        if self.failures is None and not self.lost:
+            try:
+                return self._enqueue_now(request)
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                self._outage(exc)
+        self.backlog.append(lambda: self._enqueue_now(request))  # queued when Redis is back
+        return True
+
+    def _enqueue_now(self, request, check: bool = True) -> bool:
+        if check and not request.dont_filter and self.df.request_seen(request):
             self.df.log(request, self.spider)
             return False
-        old_lease = request.meta.pop("newscrawl_lease", None)
-        if self._safely(self.queue.push, request, default=False) is False:
-            return False
+        try:
+            self.queue.push(request)
+        except (redis.ConnectionError, redis.TimeoutError) as exc:  # in the dupefilter already
+            self.backlog.append(lambda: self._enqueue_now(request, check=False))
+            self._outage(exc)
+            return True
         self.stats.inc_value("scheduler/enqueued/redis")
+        old_lease = request.meta.pop("newscrawl_lease", None)
         if old_lease:  # a retry or redirect of a leased request: the copy is queued now
-            self._safely(self.queue.release, old_lease)
+            self._release_lease(old_lease)
         return True
 
     def next_request(self):
-        if self.finished or self.lost:
+        if self.finished or self.lost or self.failures is not None:
             return None
         request = self._safely(self.queue.pop, default=None)
         if request is not None:
@@ -173,6 +197,12 @@ class ClusterScheduler:
     def release(self, request) -> None:
         lease = request.meta.get("newscrawl_lease")
         if lease and self.queue is not None:
+            self._release_lease(lease)
+
+    def _release_lease(self, lease: str) -> None:
+        if self.failures is not None:  # after the backlog's requests, as it would have been
+            self.backlog.append(lambda: self.queue.release(lease))
+        else:
             self._safely(self.queue.release, lease)
 
     def _extend(self):
@@ -183,6 +213,8 @@ class ClusterScheduler:
         """The worker has nothing to do: is the whole crawl drained?"""
         if self.lost:
             return
+        if self.failures is not None:  # an outage: wait for the pings to decide
+            raise DontCloseSpider
         try:
             if (self.server.get(self.gen_key) or b"").decode() != self.generation:
                 self.finished = True  # another worker closed the generation
@@ -199,30 +231,69 @@ class ClusterScheduler:
                 raise DontCloseSpider
             keys = [self.gen_key, self.key("requests"), self.queue.leases_key, self.queue.payloads_key,
                     self.key("dupefilter"), drained]
-            if self._finish(keys=keys, args=[self.generation]):
-                logger.info("Cluster crawl %s generation %s drained for %.0f s: keys deleted",
-                            self.crawl_id, self.generation, self.drain_seconds)
+            if not self._finish(keys=keys, args=[self.generation]):
+                raise DontCloseSpider  # another worker queued or took a request meanwhile
+            logger.info("Cluster crawl %s generation %s drained for %.0f s: keys deleted",
+                        self.crawl_id, self.generation, self.drain_seconds)
             self.finished = True
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            self._outage(exc)
+            raise DontCloseSpider from None
         except redis.RedisError as exc:
             self._lose(exc)
 
     # ---- Redis faults ----------------------------------------------------------------------
     def _safely(self, fn, *args, default=None):
-        for attempt in range(self.retries + 1):
+        """``fn(*args)``, or ``default`` when Redis does not answer (an outage begins)."""
+        if self.failures is not None or self.lost:
+            return default
+        try:
+            return fn(*args)
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            self._outage(exc)
+            return default
+
+    def _outage(self, exc) -> None:
+        if self.failures is not None or self.lost:
+            return
+        self.failures = 0
+        self.stats.inc_value("newscrawl/cluster/redis_outages")
+        self._ping_later(exc)
+
+    def _ping_later(self, exc) -> None:
+        from twisted.internet import reactor  # the running one
+        delay = self.backoff * 2 ** self.failures
+        logger.warning("Redis error (%s); retry %d/%d in %.1fs", exc, self.failures + 1, self.retries, delay)
+        self._retry_call = reactor.callLater(delay, self._ping)
+
+    def _ping(self) -> None:
+        try:
+            self.server.ping()
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            self.failures += 1
+            if self.failures >= self.retries:
+                self._lose(exc)
+            else:
+                self._ping_later(exc)
+            return
+        logger.info("Redis answers again; %d operations put off meanwhile go to it now", len(self.backlog))
+        self.failures = None
+        backlog, self.backlog = self.backlog, []
+        for i, operation in enumerate(backlog):
             try:
-                return fn(*args)
+                operation()
             except (redis.ConnectionError, redis.TimeoutError) as exc:
-                if attempt == self.retries:
-                    self._lose(exc)
-                    return default
-                delay = self.backoff * 2 ** attempt
-                logger.warning("Redis error (%s); retry %d/%d in %.1fs", exc, attempt + 1, self.retries, delay)
-                time.sleep(delay)
-        return default
+                self.backlog = backlog[i:] + self.backlog
+                self._outage(exc)
+                return
+            if self.failures is not None:  # it met a new outage and put itself back
+                self.backlog += backlog[i + 1:]
+                return
 
     def _lose(self, exc) -> None:
         if self.lost:
             return
         self.lost = True
+        self.failures = None
         logger.error("Redis lost (%s): this worker stops; the frontier stays in Redis for a restart", exc)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=REDIS_UNAVAILABLE))

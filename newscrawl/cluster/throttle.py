@@ -14,6 +14,7 @@ import time
 import uuid
 from urllib.parse import urlsplit
 
+import redis
 from scrapy.exceptions import NotConfigured
 
 from .keys import redis_url
@@ -63,8 +64,13 @@ class ClusterThrottle:
         waited = 0.0
         while True:
             now = self.clock()
-            wait = float(self._acquire(keys=keys, args=[now, token, self.limit, now + self.hold_seconds,
-                                                         self.delay]))
+            try:
+                wait = float(self._acquire(keys=keys, args=[now, token, self.limit, now + self.hold_seconds,
+                                                             self.delay]))
+            except (redis.ConnectionError, redis.TimeoutError):
+                # Redis away: wait (the scheduler decides when it is lost for good)
+                self.stats.inc_value("newscrawl/cluster/throttle_redis_errors")
+                wait = 0.5
             if not wait:
                 break
             waited += wait
@@ -77,7 +83,10 @@ class ClusterThrottle:
     def _free(self, request) -> None:
         token = request.meta.pop("newscrawl_slot", None)
         if token:
-            self.server.zrem(self._keys(request)[0], token)
+            try:
+                self.server.zrem(self._keys(request)[0], token)
+            except (redis.ConnectionError, redis.TimeoutError):
+                pass  # the slot expires by itself after hold_seconds
 
     def process_response(self, request, response, spider=None):
         self._free(request)

@@ -20,6 +20,7 @@ from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy_playwright.page import PageMethod
 
+from ..cluster.lease import release as release_lease
 from ..dates import parse_since
 from ..extract.article import ArticleParser, DropPage
 from ..extract.common import LEGACY_SELECTORS, ExtractConfig
@@ -504,6 +505,7 @@ class GbafSpider(scrapy.Spider):
 
     def on_error(self, failure):
         request = failure.request
+        release_lease(self.crawler, request)  # cluster mode: this request is done
         if failure.check(NoBrowser):
             if request.callback == self.parse_article:
                 return self._drop(request.meta.get("newscrawl_url", request.url), "no_browser")
