@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.runner import crawl_command, crawl_env  # noqa: E402
 from newscrawl.extract.article import ArticleParser  # noqa: E402
 from newscrawl.replica import ReplicaServer, ReplicaSite, build_articles  # noqa: E402
 from newscrawl.urls import SiteRules  # noqa: E402
@@ -53,11 +53,9 @@ def main() -> None:
     site = ReplicaSite(build_articles(args.articles))
     with ReplicaServer(site) as server, tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "stats.json"
-        cmd = [sys.executable, str(ROOT / "tests" / "crawl_runner.py"), tmp,
-               "-a", f"base_url={server.base_url}", "-s", f"NEWSCRAWL_DATA_DIR={tmp}/data",
-               "-s", "LOG_LEVEL=WARNING", "-s", "NEWSCRAWL_BACKOFF_BASE=0.05", "-s", "MONGO_URI="]
+        cmd = crawl_command(tmp, server.base_url, f"{tmp}/data", "-s", "NEWSCRAWL_BACKOFF_BASE=0.05")
         t0 = time.perf_counter()
-        subprocess.run(cmd, cwd=ROOT, check=True, env={**os.environ, "MONGO_URI": ""})
+        subprocess.run(cmd, cwd=ROOT, check=True, env=crawl_env())
         wall = time.perf_counter() - t0
         stats = json.loads(out.read_text())
         median, mean, n = parse_cost(server)

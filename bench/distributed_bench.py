@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.runner import crawl_command, crawl_env  # noqa: E402
 from newscrawl.replica import ReplicaServer, ReplicaSite, build_articles  # noqa: E402
 from tests.redis_server import RedisServer  # noqa: E402
 
@@ -37,17 +37,14 @@ def children_cpu() -> float:
 def crawl(server, tmp: Path, name: str, workers: int, redis_url: str | None) -> dict:
     data = tmp / name
     data.mkdir()
-    env = {**os.environ, "MONGO_URI": ""}
-    env.pop("REDIS_URL", None)
+    env = crawl_env()
     procs = []
     cpu0, t0 = children_cpu(), time.perf_counter()
     for i in range(workers):
         out = data / f"w{i}"
         out.mkdir()
-        cmd = [sys.executable, str(ROOT / "tests" / "crawl_runner.py"), str(out),
-               "-a", f"base_url={server.base_url}", "-s", f"NEWSCRAWL_DATA_DIR={data}/store",
-               "-s", "LOG_LEVEL=WARNING", "-s", "NEWSCRAWL_BACKOFF_BASE=0.05", "-s", "MONGO_URI=",
-               "-s", "NEWSCRAWL_DRAIN_SECONDS=1"]
+        cmd = crawl_command(out, server.base_url, f"{data}/store", "-s", "NEWSCRAWL_BACKOFF_BASE=0.05",
+                            "-s", "NEWSCRAWL_DRAIN_SECONDS=1")
         if redis_url:
             cmd += ["-s", f"REDIS_URL={redis_url}"]
         procs.append((out, subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)))
@@ -62,6 +59,7 @@ def crawl(server, tmp: Path, name: str, workers: int, redis_url: str | None) -> 
 
 def redis_memory(redis: RedisServer, site: ReplicaSite, base: str, n: int) -> tuple[float, float]:
     """(bytes per seen URL in the dupefilter set, bytes per request in the leased queue)."""
+    from scrapy.utils.project import get_project_settings
     from scrapy.utils.test import get_crawler
     from scrapy_redis import picklecompat
 
@@ -71,6 +69,7 @@ def redis_memory(redis: RedisServer, site: ReplicaSite, base: str, n: int) -> tu
     client.flushall()
     fp = get_crawler().request_fingerprinter
     spider = GbafSpider(base_url=base)
+    spider._configure(get_project_settings())  # the requests it makes, as in a crawl
     urls = [f"{base}/{a.slug}-{i}" for i in range(n // len(site.articles) + 1) for a in site.articles][:n]
     used = lambda: client.info("memory")["used_memory"]  # noqa: E731
     m0 = used()

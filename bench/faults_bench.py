@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.runner import crawl_command, crawl_env  # noqa: E402
 from newscrawl.replica import ReplicaServer, ReplicaSite, build_articles, expected_articles  # noqa: E402
 from newscrawl.replica.faults import ARTICLE_FAULTS, SITE_FAULTS, FaultPlan  # noqa: E402
 
@@ -34,11 +34,10 @@ def main() -> None:
     plan = FaultPlan(seed=args.seed)
     site = ReplicaSite(build_articles(args.articles), faults=plan)
     with ReplicaServer(site) as server, tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, str(ROOT / "tests" / "crawl_runner.py"), tmp, "-a", f"base_url={server.base_url}",
-               "-s", f"NEWSCRAWL_DATA_DIR={tmp}/data", "-s", "MONGO_URI=", "-s", "LOG_LEVEL=WARNING",
-               "-s", "DOWNLOAD_TIMEOUT=2", "-s", "NEWSCRAWL_BACKOFF_MAX=2"]
+        cmd = crawl_command(tmp, server.base_url, f"{tmp}/data", "-s", "DOWNLOAD_TIMEOUT=2",
+                            "-s", "NEWSCRAWL_BACKOFF_MAX=2")
         t0 = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "MONGO_URI": ""}, stderr=subprocess.DEVNULL)
+        proc = subprocess.run(cmd, cwd=ROOT, env=crawl_env(), stderr=subprocess.DEVNULL)
         wall = time.perf_counter() - t0
         stats = json.loads((Path(tmp) / "stats.json").read_text())
         items = [json.loads(line) for line in (Path(tmp) / "items.jsonl").read_text().splitlines()]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.runner import crawl_command, crawl_env  # noqa: E402
 from newscrawl.replica import ReplicaServer, ReplicaSite, build_articles, fresh_articles  # noqa: E402
 from newscrawl.replica.content import CATEGORIES  # noqa: E402
 
@@ -36,12 +36,10 @@ from newscrawl.replica.content import CATEGORIES  # noqa: E402
 def crawl(server, tmp: str, n: int) -> tuple[float, dict]:
     out = Path(tmp) / f"run-{n}"
     out.mkdir()
-    cmd = [sys.executable, str(ROOT / "tests" / "crawl_runner.py"), str(out),
-           "-a", f"base_url={server.base_url}", "-s", f"NEWSCRAWL_DATA_DIR={tmp}/data",
-           "-s", "LOG_LEVEL=WARNING", "-s", "NEWSCRAWL_BACKOFF_BASE=0.05", "-s", "MONGO_URI="]
+    cmd = crawl_command(out, server.base_url, f"{tmp}/data", "-s", "NEWSCRAWL_BACKOFF_BASE=0.05")
     server.site.reset_log()
     t0 = time.perf_counter()
-    subprocess.run(cmd, cwd=ROOT, check=True, env={**os.environ, "MONGO_URI": ""})
+    subprocess.run(cmd, cwd=ROOT, check=True, env=crawl_env())
     return time.perf_counter() - t0, json.loads((out / "stats.json").read_text())
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.runner import crawl_command, crawl_env  # noqa: E402
 from newscrawl.render import find_browser  # noqa: E402
 from newscrawl.replica import ReplicaServer, ReplicaSite, build_articles  # noqa: E402
 
@@ -44,14 +45,12 @@ def tree_rss(pid: int) -> int:
 
 def crawl(server, urls: list[str], render: bool, tmp: Path) -> dict:
     out = Path(tempfile.mkdtemp(dir=tmp))
-    cmd = [sys.executable, str(ROOT / "tests" / "crawl_runner.py"), str(out), "-a", f"base_url={server.base_url}",
-           "-a", "urls=" + ",".join(urls), "-s", f"NEWSCRAWL_DATA_DIR={out}/data", "-s", "MONGO_URI=",
-           "-s", "LOG_LEVEL=WARNING"]
+    cmd = crawl_command(out, server.base_url, f"{out}/data", "-a", "urls=" + ",".join(urls))
     if render:
         cmd += ["-s", "NEWSCRAWL_RENDER_URLS=."]
     peak = [0]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "MONGO_URI": ""}, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=crawl_env(), stderr=subprocess.DEVNULL)
 
     def watch():
         while proc.poll() is None:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from .codec import dumps
 from .dates import parse_since
+from .normalize import strip_controls
 
 CSV_FIELDS = ("url", "title", "category", "published_at", "updated_at", "authors", "source", "tags",
               "summary", "read_time_minutes", "word_count", "language", "content_hash",
@@ -54,17 +55,9 @@ def _filters(args):
                    until=args.until, search=args.search, limit=getattr(args, "limit", None))
 
 
-_UNPRINTABLE = None
-
-
 def printable(value: str) -> str:
-    """Text safe for a terminal or a CSV cell: no control characters or escape sequences."""
-    global _UNPRINTABLE
-    if _UNPRINTABLE is None:
-        import re
-        _UNPRINTABLE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|"
-                                  r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-    return _UNPRINTABLE.sub("", value)
+    """Text safe for a terminal or a CSV cell (the stores hold clean text; older data may not)."""
+    return strip_controls(value)
 
 
 def _csv_row(doc: dict) -> dict:

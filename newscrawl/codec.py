@@ -11,7 +11,7 @@ from datetime import datetime
 # Fields that hold datetimes, at any depth (history entries, crawl runs).
 DATE_FIELDS = frozenset({"published_at", "updated_at", "crawled_at", "first_seen_at",
                          "last_seen_at", "changed_at", "started_at", "finished_at",
-                         "fetched_at", "last_success_at"})
+                         "fetched_at"})
 
 
 def _default(value):

@@ -30,6 +30,11 @@ def fix_mojibake(text: str) -> str:
     return _MOJIBAKE.sub(repair, text)
 
 
+def strip_controls(s: str) -> str:
+    """Without terminal escape sequences and control characters (tabs and newlines kept)."""
+    return _CONTROL.sub("", _ESCAPES.sub("", s))
+
+
 def text(value, block: bool = False) -> str:
     """Entities decoded, mojibake repaired, NFC, control characters and extra white space gone.
     Curly quotes are kept."""
@@ -37,7 +42,7 @@ def text(value, block: bool = False) -> str:
         return ""
     s = html.unescape(str(value))
     s = fix_mojibake(s)
-    s = _CONTROL.sub("", _ESCAPES.sub("", nfc(s)))
+    s = strip_controls(nfc(s))
     return clean_block(s) if block else clean(s)
 
 

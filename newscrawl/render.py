@@ -90,8 +90,7 @@ class RenderingHandler(ScrapyPlaywrightDownloadHandler):
             launch["args"] = list(dict.fromkeys([*launch.get("args", []), *LAUNCH_ARGS]))
             self.config.launch_options = launch
         self.crawler = crawler
-        self.policy = SubrequestPolicy()
-        crawler.newscrawl_render_policy = self.policy
+        self.policy = SubrequestPolicy()  # until the spider has its own (render_policy)
         self.abort_request = self._abort
         self._launched = False
         self._launch_lock = asyncio.Lock()
