@@ -67,35 +67,63 @@ def _looks_like_name(part: str) -> bool:
     return all(_NAME_TOKEN.match(t) for t in tokens) and part[0].isupper()
 
 
-def split_byline(text: str | None, agencies=WIRE_AGENCIES) -> list[str]:
-    """Person names of a byline: "By Brenda Goh and David Kirton" gives two names;
-    roles ("Jane Smith, Chief Economist at X") and agencies ("..., Reuters") are dropped."""
+_STAFF = re.compile(r"^(?:the\s+)?[A-Z][\w&'’.\- ]{0,60}?\s(?:staff|desk|newsroom|news\s+team|"
+                    r"editorial(?:\s+(?:team|staff|board|desk))?|team|reporters)$", re.I)
+_LEADING_ROLE = re.compile(r"^(?:(?:guest\s+)?(?:editor|contributor|columnist|correspondent|reporter|writer)"
+                           r"(?:-at-large)?\s*:?\s+)+(?=[A-Z])", re.I)
+
+
+def _staff_byline(part: str, site_names) -> bool:
+    """A byline of the portal's own people as a group: "Global Banking & Finance Review Staff",
+    "GBAF News Desk", "Editorial Team", or the site's name itself."""
+    p = part.lower().rstrip("®™ ")
+    if any(p == n.lower() or p.startswith(n.lower() + " ") for n in site_names):
+        return True
+    return bool(_STAFF.match(part))
+
+
+def split_byline(text: str | None, agencies=WIRE_AGENCIES, site_names=()) -> list[str]:
+    """The names a byline shows: "By Brenda Goh and David Kirton" gives two names; a staff or
+    desk byline of the site stays whole ("GBAF News Desk"); roles ("Jane Smith, Chief
+    Economist at X", "Contributor Jane Smith") and agencies ("..., Reuters") are dropped."""
     text = clean(text)
     if not text:
         return []
     text = _BY.sub("", text)
     text = re.split(r"\s+[|–—]\s+|\s+-\s+", text)[0]
-    # "Jane Smith, Chief Economist at X" -> drop from the first part that is a role
-    parts = [p.strip(" .;:") for p in re.split(r",|;|\s+and\s+|\s*&\s*", text)]
     names: list[str] = []
-    for part in parts:
-        if not part:
+    # "Jane Smith, Chief Economist at X" -> drop from the first part that is a role
+    for chunk in (c.strip(" .;:") for c in re.split(r"[,;]", text)):
+        if not chunk:
             continue
-        if is_agency(part, agencies):
+        chunk = re.sub(r"\s*\(.*?\)\s*", " ", chunk).strip()
+        if is_agency(chunk, agencies) or any(chunk.lower().startswith(a.lower() + " ") and
+                                             _STAFF.match(chunk) for a in agencies):
+            continue  # "Reuters", "Reuters Staff": the agency is the source, not an author
+        if _staff_byline(chunk, site_names):
+            if chunk not in names:
+                names.append(chunk)
             continue
-        part = re.sub(r"\s*\(.*?\)\s*", " ", part).strip()
-        if _looks_like_name(part):
-            if part not in names:
-                names.append(part)
-        elif names:
-            break  # a role or affiliation ends the list of names
+        ended = False
+        for part in (p.strip(" .;:") for p in re.split(r"\s+and\s+|\s*&\s*", chunk)):
+            part = _LEADING_ROLE.sub("", part).strip()
+            if not part or is_agency(part, agencies):
+                continue
+            if _looks_like_name(part):
+                if part not in names:
+                    names.append(part)
+            elif names:
+                ended = True  # a role or affiliation ends the list of names
+                break
+        if ended:
+            break
     return names
 
 
-def looks_like_byline(text: str) -> bool:
+def looks_like_byline(text: str, site_names=()) -> bool:
     """A short paragraph such as "By Brenda Goh" or "By Jane Smith, Partner at X"."""
     t = clean(text)
-    return bool(_BY.match(t)) and len(t) <= 160 and bool(split_byline(t))
+    return bool(_BY.match(t)) and len(t) <= 160 and bool(split_byline(t, site_names=site_names))
 
 
 def dateline_source(text: str | None) -> str | None:

@@ -67,6 +67,7 @@ def test_labels_only_page_flat_sections():
     assert a.key_takeaways == ["Miners are selling more output forward."]
     assert a.body.startswith("LONDON/SANTIAGO (Reuters) - Copper's sharpest")
     assert "Key Takeaways" not in a.body and "Miners are selling" not in a.body
+    assert a.extraction.pop("theme") == "nextjs"
     assert set(a.extraction.values()) <= {"semantic", "response"}
 
 

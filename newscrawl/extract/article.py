@@ -1,29 +1,31 @@
-"""Turn an article page into Article fields, each from the first layer that has it."""
+"""Turn an article page into Article fields, each from the first layer that has it.
+
+The page's theme (themes.py) gives, per field, the layers to ask in turn; each layer reads
+each field in its own method (layer.py). A layer method is called only while the field is
+still missing, and an exception in it costs that field in that layer: it is logged once
+with the URL, counted as ``newscrawl/extraction_error/<layer>/<field>``, and the next layer
+is asked. The article records which layer gave each field, and the theme.
+"""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from parsel import Selector
-
 from ..items import Article
 from ..text import clean, content_hash, dateline_source, word_count
 from ..urls import SiteRules
-from . import generic, jsonld, legacy, meta, nextdata, semantic
-from .common import ExtractConfig, Page
+from .common import ExtractConfig
+from .generic import GenericLayer
+from .jsonld import JsonLdLayer
+from .layer import FIELDS, Layer
+from .legacy import LegacyLayer
+from .meta import MetaLayer
+from .nextdata import NextDataLayer
+from .page import Page
+from .semantic import SemanticLayer
+from .themes import THEMES, Theme, choose
 
-LAYERS = {"jsonld": jsonld.extract, "nextdata": nextdata.extract, "meta": meta.extract,
-          "semantic": semantic.extract, "legacy": legacy.extract}
-DEFAULT_ORDER = ("jsonld", "nextdata", "meta", "semantic", "legacy", "generic")
-# Where a field's meaning asks for another order than the default.
-FIELD_ORDER = {
-    # "summary" is the page's "Quick Summary"; descriptions are the fallback.
-    "summary": ("semantic", "jsonld", "nextdata", "meta", "legacy"),
-    # The section shown above the title is the reader's category.
-    "category": ("jsonld", "nextdata", "meta", "semantic", "legacy"),
-}
-FIELDS = ("url", "title", "category", "breadcrumbs", "tags", "authors", "publisher", "source",
-          "published_at", "updated_at", "read_time_minutes", "summary", "body", "key_takeaways",
-          "faq", "image", "related_urls", "language")
+LAYERS: tuple[type[Layer], ...] = (JsonLdLayer, NextDataLayer, MetaLayer, SemanticLayer, LegacyLayer,
+                                   GenericLayer)
 
 
 class DropPage(Exception):
@@ -40,61 +42,89 @@ class ArticleParser:
     >>> ArticleParser(SiteRules("http://127.0.0.1:8000")).parse(url, html)  # -> Article
     """
 
-    def __init__(self, rules: SiteRules | None = None, config: ExtractConfig | None = None):
+    def __init__(self, rules: SiteRules | None = None, config: ExtractConfig | None = None,
+                 themes: tuple[Theme, ...] = THEMES, layers: tuple[Layer, ...] | None = None):
         self.rules = rules or SiteRules()
         self.config = config or ExtractConfig()
+        self.themes = themes
+        self.layers = {layer.name: layer for layer in (layers or [cls() for cls in LAYERS])}
+        if not self.config.generic:
+            self.layers.pop("generic", None)
 
-    def parse(self, url: str, html: str | Selector, crawled_at: datetime | None = None,
-              report=None) -> Article:
-        """``report(problem)`` hears of page problems that cost no field (``invalid_jsonld``)."""
-        ctx = Page(url, html, self.rules, self.config, report)
-        found = {name: fn(ctx) for name, fn in LAYERS.items()}
-        if not any(found[n].get("body") for n in found) and self.config.generic:
-            found["generic"] = generic.extract(ctx)
+    @property
+    def rules(self) -> SiteRules:
+        return self._rules
+
+    @rules.setter
+    def rules(self, rules: SiteRules) -> None:
+        self._rules = rules
+        self._links: dict = {}  # links read under these rules, shared by the pages
+
+    def page(self, url: str, html, report=None) -> Page:
+        return Page(url, html, self.rules, self.config, report, self._links)
+
+    def parse(self, url: str, html, crawled_at: datetime | None = None, report=None) -> Article:
+        """``html``: markup, or a parsel/Scrapy selector (its tree is reused). ``report(name)``
+        hears of page problems that cost no page (``invalid_jsonld``, ``extraction_error/..``)."""
+        page = self.page(url, html, report)
+        theme = choose(page, self.themes)
         values, layers = {}, {}
         for fname in FIELDS:
-            for layer in FIELD_ORDER.get(fname, DEFAULT_ORDER):
-                v = found.get(layer, {}).get(fname)
-                if v:
-                    values[fname], layers[fname] = v, layer
-                    break
-        self._merge_image(values, found)
-        self._finish(ctx, values, layers)
+            found = self.read(page, theme, fname)
+            if found:
+                values[fname], layers[fname] = found
+        if "image" in values:
+            values["image"] = self._merge_image(page, theme, values["image"])
+        self._finish(page, values, layers)
         if not values.get("title"):
             raise DropPage("no_title", url)
         if not values.get("body"):
             raise DropPage("no_body", url)
         body = values["body"]
+        layers["theme"] = theme.name
         return Article(
-            **{k: v for k, v in values.items() if k in FIELDS},
-            word_count=word_count(body), content_hash=content_hash(body),
+            **values, word_count=word_count(body), content_hash=content_hash(body),
             crawled_at=crawled_at or datetime.now(timezone.utc), extraction=layers)
 
-    @staticmethod
-    def _merge_image(values: dict, found: dict) -> None:
-        """The image is one dict; later layers fill the caption and alt the first one lacks."""
-        img = values.get("image")
-        if not img:
-            return
-        img = {"url": img.get("url"), "caption": img.get("caption"), "alt": img.get("alt")}
-        for layer in DEFAULT_ORDER:
-            other = found.get(layer, {}).get("image") or {}
-            for key in ("caption", "alt"):
-                if not img[key] and other.get(key):
-                    img[key] = other[key]
-        values["image"] = img
+    def read(self, page: Page, theme: Theme, fname: str, layers=None):
+        """(value, layer) of the first layer in the theme's order that gives the field."""
+        for name in layers or theme.order(fname):
+            layer = self.layers.get(name)
+            fn = layer.field(fname) if layer is not None else None
+            if fn is None:
+                continue
+            try:
+                value = fn(page)
+            except Exception as exc:  # noqa: BLE001 (a failing field costs that field only)
+                page.field_error(name, fname, exc)
+                continue
+            if value:
+                return value, name
+        return None
 
-    def _finish(self, ctx: Page, values: dict, layers: dict) -> None:
+    def _merge_image(self, page: Page, theme: Theme, img: dict) -> dict:
+        """The image is one dict; later layers fill the caption and alt the first one lacks."""
+        img = {"url": img.get("url"), "caption": img.get("caption"), "alt": img.get("alt")}
+        for name in theme.order("image"):
+            if img["caption"] and img["alt"]:
+                break
+            other = self.read(page, theme, "image", (name,))
+            for key in ("caption", "alt"):
+                if other and not img[key] and other[0].get(key):
+                    img[key] = other[0][key]
+        return img
+
+    def _finish(self, page: Page, values: dict, layers: dict) -> None:
         rules = self.rules
         url = values.get("url")
         if not (url and rules.same_site(url) and rules.is_article(url)):
-            url, layers["url"] = ctx.url, "response"
+            url, layers["url"] = page.url, "response"
         values["url"] = rules.article_url(url)
-        values["title"] = ctx.strip_site_name(values.get("title"))
+        values["title"] = page.strip_site_name(values.get("title"))
         crumbs = values.get("breadcrumbs") or []
         if crumbs:
             last = crumbs[-1]
-            if last["name"] == values["title"] or last["url"] in (None, ctx.url):
+            if last["name"] == values["title"] or last["url"] in (None, page.url):
                 last["url"] = values["url"]
             for c in crumbs:
                 if c["url"] and rules.is_article(c["url"]):

@@ -1,21 +1,18 @@
-"""What every extraction layer shares: the page context and small value helpers."""
+"""What every extraction layer shares: the configuration and small value helpers."""
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timezone, tzinfo
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import lxml.html
-from parsel import Selector
 
-from ..dates import parse_date
 from ..text import WIRE_AGENCIES, clean
-from ..urls import SiteRules
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from .page import Page
 
 # The old WordPress ("MVP"/Zox) theme of the portal. Settings may replace any entry.
 LEGACY_SELECTORS = {
@@ -40,56 +37,6 @@ class ExtractConfig:
     legacy_selectors: dict = field(default_factory=lambda: dict(LEGACY_SELECTORS))
     default_tz: tzinfo = timezone.utc
     generic: bool = True  # trafilatura as the last layer for the body
-
-
-class Page:
-    """One page being parsed: its selector, URL and the site's rules."""
-
-    def __init__(self, url: str, html: str | Selector, rules: SiteRules, config: ExtractConfig,
-                 report: Callable[[str], None] | None = None):
-        self.url = url
-        self.sel = html if isinstance(html, Selector) else Selector(text=html, type="html")
-        self.html = None if isinstance(html, Selector) else html
-        self.rules = rules
-        self.config = config
-        self._report = report
-        self._reported: set[str] = set()
-
-    def problem(self, name: str, detail: str) -> None:
-        """Something wrong with the page that costs no field by itself (``invalid_jsonld``):
-        logged once a page with its URL, and passed to the caller's ``report``."""
-        if name in self._reported:
-            return
-        self._reported.add(name)
-        logger.warning("%s on %s: %s", name, self.url, detail)
-        if self._report is not None:
-            self._report(name)
-
-    def date(self, value):
-        return parse_date(value, self.config.default_tz) if isinstance(value, str) else None
-
-    def abs(self, url: str | None) -> str | None:
-        if not url or not isinstance(url, str):
-            return None
-        return urljoin(self.url, url.strip())
-
-    def article_link(self, href: str | None) -> str | None:
-        url = self.abs(href)
-        if url and self.rules.is_article(url):
-            return self.rules.article_url(url)
-        return None
-
-    @staticmethod
-    def strip_number(question: str) -> str:
-        return re.sub(r"^\s*(?:Q\s*)?\d+\s*[.):-]\s*", "", question).strip()
-
-    def strip_site_name(self, title: str | None) -> str | None:
-        title = clean(title)
-        for name in self.config.site_names:
-            for sep in (" - ", " | ", " – ", " — ", " :: "):
-                if title.endswith(sep + name) or title.endswith(sep + name + "®"):
-                    title = title[: title.rindex(sep + name)].strip()
-        return title or None
 
 
 def names_list(value) -> list:

@@ -1,12 +1,13 @@
-"""Layer 1: JSON-LD (schema.org NewsArticle/Article, BreadcrumbList, FAQPage, also in @graph)."""
+"""Layer: JSON-LD (schema.org NewsArticle/Article, BreadcrumbList, FAQPage, also in @graph)."""
 from __future__ import annotations
 
-import json
 import re
 
 from ..dates import duration_minutes
 from ..text import clean, clean_block, is_agency, split_byline
-from .common import Page, html_to_text, image_dict, names_list
+from .common import html_to_text, image_dict, names_list
+from .layer import Layer
+from .page import Page
 
 _ARTICLE_TYPES = re.compile(r"(News)?Article$|BlogPosting$|Report$", re.I)
 
@@ -14,30 +15,6 @@ _ARTICLE_TYPES = re.compile(r"(News)?Article$|BlogPosting$|Report$", re.I)
 def _types(node: dict) -> list[str]:
     t = node.get("@type") or []
     return [t] if isinstance(t, str) else [x for x in t if isinstance(x, str)]
-
-
-def nodes(ctx: Page) -> list[dict]:
-    """Every JSON-LD object of the page, flattened out of lists and @graph."""
-    out: list[dict] = []
-
-    def add(obj):
-        if isinstance(obj, list):
-            for x in obj:
-                add(x)
-        elif isinstance(obj, dict):
-            if "@graph" in obj:
-                add(obj["@graph"])
-            if "@type" in obj:
-                out.append(obj)
-
-    for raw in ctx.sel.xpath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+json")]/text()').getall():
-        raw = raw.strip().removeprefix("<!--").removesuffix("-->").strip()
-        raw = re.sub(r"^\s*//\s*<!\[CDATA\[|//\s*\]\]>\s*$", "", raw)
-        try:
-            add(json.loads(raw, strict=False))
-        except ValueError as exc:
-            ctx.problem("invalid_jsonld", str(exc))
-    return out
 
 
 def _name(v) -> str | None:
@@ -52,56 +29,102 @@ def _url(v) -> str | None:
     return v if isinstance(v, str) and v.strip() else None
 
 
-def extract(ctx: Page) -> dict:
-    found = nodes(ctx)
-    out: dict = {}
-    art = next((n for n in found if any(_ARTICLE_TYPES.search(t) for t in _types(n))), None)
-    if art:
-        out["title"] = clean(art.get("headline") or art.get("name")) or None
-        out["url"] = _url(art.get("url")) or _url(art.get("mainEntityOfPage"))
-        out["published_at"] = ctx.date(art.get("datePublished"))
-        out["updated_at"] = ctx.date(art.get("dateModified"))
-        authors, agencies = [], []
-        for a in names_list(art.get("author")):
-            name = _name(a)
-            if not name:
-                continue
-            if is_agency(name, ctx.config.agencies):
-                agencies.append(name)
-            elif not isinstance(a, dict) or "Organization" not in _types(a):
-                authors.extend(split_byline(name, ctx.config.agencies))
-        out["authors"] = list(dict.fromkeys(authors))
-        src = _name(art.get("sourceOrganization")) or _name(art.get("provider"))
-        out["source"] = (agencies[0] if agencies else
-                         src if src and is_agency(src, ctx.config.agencies) else None)
-        out["publisher"] = _name(art.get("publisher"))
-        section = art.get("articleSection")
+def _article(page: Page) -> dict:
+    return next((n for n in page.jsonld if any(_ARTICLE_TYPES.search(t) for t in _types(n))), {})
+
+
+def _node(page: Page, typ: str) -> dict:
+    return next((n for n in page.jsonld if typ in _types(n)), {})
+
+
+def _people(page: Page) -> tuple[list[str], list[str]]:
+    """(author names, wire agencies named as authors)."""
+    authors, agencies = [], []
+    for a in names_list(_article(page).get("author")):
+        name = _name(a)
+        if not name:
+            continue
+        if is_agency(name, page.config.agencies):
+            agencies.append(name)
+        elif not isinstance(a, dict) or "Organization" not in _types(a):
+            authors.extend(split_byline(name, page.config.agencies, page.config.site_names))
+    return list(dict.fromkeys(authors)), agencies
+
+
+class JsonLdLayer(Layer):
+    name = "jsonld"
+
+    def art(self, page: Page) -> dict:
+        return page.once("jsonld.article", _article)
+
+    def title(self, page):
+        a = self.art(page)
+        return clean(a.get("headline") or a.get("name")) or None
+
+    def url(self, page):
+        a = self.art(page)
+        return _url(a.get("url")) or _url(a.get("mainEntityOfPage"))
+
+    def published_at(self, page):
+        return page.date(self.art(page).get("datePublished"))
+
+    def updated_at(self, page):
+        return page.date(self.art(page).get("dateModified"))
+
+    def authors(self, page):
+        return page.once("jsonld.people", _people)[0]
+
+    def source(self, page):
+        agencies = page.once("jsonld.people", _people)[1]
+        if agencies:
+            return agencies[0]
+        a = self.art(page)
+        src = _name(a.get("sourceOrganization")) or _name(a.get("provider"))
+        return src if src and is_agency(src, page.config.agencies) else None
+
+    def publisher(self, page):
+        return _name(self.art(page).get("publisher"))
+
+    def category(self, page):
+        section = self.art(page).get("articleSection")
         if isinstance(section, list):
             section = section[-1] if section else None
-        out["category"] = clean(section) if isinstance(section, str) else None
-        kw = art.get("keywords")
+        return clean(section) if isinstance(section, str) else None
+
+    def tags(self, page):
+        kw = self.art(page).get("keywords")
         if isinstance(kw, str):
             kw = kw.split(",")
-        out["tags"] = [clean(k) for k in (kw or []) if isinstance(k, str) and clean(k)]
-        out["summary"] = clean(html_to_text(art.get("description"))) or None
-        body = art.get("articleBody")
-        out["body"] = clean_block(html_to_text(body, blocks=True)) if isinstance(body, str) else None
-        out["image"] = image_dict(ctx, art.get("image"))
-        lang = art.get("inLanguage")
-        out["language"] = _name(lang) if isinstance(lang, dict) else (lang if isinstance(lang, str) else None)
-        if isinstance(art.get("timeRequired"), str):
-            out["read_time_minutes"] = duration_minutes(art["timeRequired"])
-    crumbs = next((n for n in found if "BreadcrumbList" in _types(n)), None)
-    if crumbs:
+        return [clean(k) for k in (kw if isinstance(kw, list) else []) if isinstance(k, str) and clean(k)]
+
+    def summary(self, page):
+        return clean(html_to_text(self.art(page).get("description"))) or None
+
+    def body(self, page):
+        body = self.art(page).get("articleBody")
+        return clean_block(html_to_text(body, blocks=True)) if isinstance(body, str) else None
+
+    def image(self, page):
+        return image_dict(page, self.art(page).get("image"))
+
+    def language(self, page):
+        lang = self.art(page).get("inLanguage")
+        return _name(lang) if isinstance(lang, dict) else (clean(lang) or None if isinstance(lang, str) else None)
+
+    def read_time_minutes(self, page):
+        t = self.art(page).get("timeRequired")
+        return duration_minutes(t) if isinstance(t, str) else None
+
+    def breadcrumbs(self, page):
+        crumbs = _node(page, "BreadcrumbList")
         items = [i for i in names_list(crumbs.get("itemListElement")) if isinstance(i, dict)]
         items.sort(key=lambda i: int(i.get("position") or 0) if str(i.get("position") or "0").isdigit() else 0)
-        out["breadcrumbs"] = [
-            {"name": _name(i) or _name(i.get("item")), "url": ctx.abs(_url(i.get("item")))}
-            for i in items if _name(i) or _name(i.get("item"))]
-    faq = next((n for n in found if "FAQPage" in _types(n)), None)
-    if faq:
+        return [{"name": _name(i) or _name(i.get("item")), "url": page.abs(_url(i.get("item")))}
+                for i in items if _name(i) or _name(i.get("item"))]
+
+    def faq(self, page):
         pairs = []
-        for q in names_list(faq.get("mainEntity")):
+        for q in names_list(_node(page, "FAQPage").get("mainEntity")):
             if not isinstance(q, dict):
                 continue
             ans = q.get("acceptedAnswer") or q.get("suggestedAnswer")
@@ -109,6 +132,6 @@ def extract(ctx: Page) -> dict:
             text = ans.get("text") if isinstance(ans, dict) else None
             question = clean(q.get("name"))
             if question and text:
-                pairs.append({"question": ctx.strip_number(question), "answer": clean(html_to_text(text))})
-        out["faq"] = pairs
-    return {k: v for k, v in out.items() if v}
+                pairs.append({"question": page.strip_number(question, len(pairs) + 1),
+                              "answer": clean(html_to_text(text))})
+        return pairs

@@ -1,60 +1,104 @@
-"""Layer 4: the legacy WordPress theme (selectors from settings, see LEGACY_SELECTORS)."""
+"""Layer: the old WordPress ("MVP"/Zox) theme, by its selectors (settings may replace any,
+see LEGACY_SELECTORS). A selector may end in ``::attr(name)``; else an element's text counts."""
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
+from cssselect import HTMLTranslator
+from lxml import etree
+
 from ..text import clean, split_byline
-from .blocks import read_blocks
-from .common import Page, unwrap_image
+from .blocks import read_blocks, text_of
+from .common import unwrap_image
+from .layer import Layer
+from .page import Page
 from .semantic import byline_and_body
 
+_ATTR = re.compile(r"::attr\(([\w:-]+)\)$")
 
-def _texts(ctx: Page, selectors: list[str]) -> list[str]:
+
+@lru_cache(maxsize=256)
+def compiled(css: str) -> tuple[etree.XPath, str | None]:
+    """(XPath of a CSS selector, attribute to read or None): compiled once per selector."""
+    m = _ATTR.search(css)
+    attr = m.group(1) if m else None
+    css = css[: m.start()] if m else css
+    return etree.XPath(HTMLTranslator().css_to_xpath(css)), attr
+
+
+def select(page: Page, css: str) -> list:
+    xp, _ = compiled(css)
+    return xp(page.root)
+
+
+def _texts(page: Page, selectors: list[str]) -> list[str]:
     for css in selectors:
-        if "::" in css:
-            vals = [clean(v) for v in ctx.sel.css(css).getall()]
-        else:  # the whole text of each matched element
-            vals = [clean(" ".join(el.css("*::text").getall())) for el in ctx.sel.css(css)]
+        xp, attr = compiled(css)
+        found = xp(page.root)
+        vals = [clean(el.get(attr)) if attr else text_of(el) for el in found]
         vals = [v for v in vals if v]
         if vals:
             return vals
     return []
 
 
-def extract(ctx: Page) -> dict:
-    cfg = ctx.config.legacy_selectors
-    out: dict = {}
-    title = _texts(ctx, cfg.get("title", []))
-    out["title"] = title[0] if title else None
-    names = []
-    for raw in _texts(ctx, cfg.get("authors", [])):
-        names += split_byline(raw, ctx.config.agencies)
-    out["authors"] = list(dict.fromkeys(names))
-    for d in _texts(ctx, cfg.get("published_at", [])):
-        if when := ctx.date(d):
-            out["published_at"] = when
-            break
-    cat = _texts(ctx, cfg.get("category", []))
-    out["category"] = cat[0] if cat else None
-    out["tags"] = list(dict.fromkeys(_texts(ctx, cfg.get("tags", []))))
-    for css in cfg.get("body", []):
-        found = ctx.sel.css(css)
-        if found:
-            _, blocks = byline_and_body(read_blocks(found[0].root).body)
-            out["body"] = "\n\n".join(b.text for b in blocks) or None
-            break
-    for css in cfg.get("image", []):
-        img = ctx.sel.css(css)
-        if img:
-            src = img.attrib.get("src") or img.attrib.get("data-src")
-            if src:
-                out["image"] = {"url": unwrap_image(ctx.abs(src))}
-                if img.attrib.get("alt"):
-                    out["image"]["alt"] = clean(img.attrib["alt"])
-                break
-    related = []
-    for css in cfg.get("related_urls", []):
-        for href in ctx.sel.css(css + "::attr(href)").getall():
-            url = ctx.article_link(href)
-            if url and url not in related:
-                related.append(url)
-    out["related_urls"] = related
-    return {k: v for k, v in out.items() if v}
+class LegacyLayer(Layer):
+    name = "legacy"
+
+    @staticmethod
+    def sel(page: Page, name: str) -> list[str]:
+        return page.config.legacy_selectors.get(name, [])
+
+    def title(self, page):
+        title = _texts(page, self.sel(page, "title"))
+        return title[0] if title else None
+
+    def authors(self, page):
+        names = []
+        for raw in _texts(page, self.sel(page, "authors")):
+            names += split_byline(raw, page.config.agencies, page.config.site_names)
+        return list(dict.fromkeys(names))
+
+    def published_at(self, page):
+        for d in _texts(page, self.sel(page, "published_at")):
+            if when := page.date(d):
+                return when
+        return None
+
+    def category(self, page):
+        cat = _texts(page, self.sel(page, "category"))
+        return cat[0] if cat else None
+
+    def tags(self, page):
+        return list(dict.fromkeys(_texts(page, self.sel(page, "tags"))))
+
+    def body(self, page):
+        for css in self.sel(page, "body"):
+            found = select(page, css)
+            if found:
+                _, blocks = byline_and_body(read_blocks(found[0]).body, page.config.site_names)
+                return "\n\n".join(b.text for b in blocks) or None
+        return None
+
+    def image(self, page):
+        for css in self.sel(page, "image"):
+            found = select(page, css)
+            if found:
+                img = found[0]
+                src = img.get("src") or img.get("data-src")
+                if src:
+                    out = {"url": unwrap_image(page.abs(src))}
+                    if img.get("alt"):
+                        out["alt"] = clean(img.get("alt"))
+                    return out
+        return None
+
+    def related_urls(self, page):
+        related = []
+        for css in self.sel(page, "related_urls"):
+            for a in select(page, css):
+                url = page.article_link(a.get("href"))
+                if url and url not in related:
+                    related.append(url)
+        return related

@@ -10,7 +10,9 @@ import json
 import re
 
 from ..text import clean, is_agency, split_byline
-from .common import Page, html_to_text, unwrap_image
+from .common import html_to_text, unwrap_image
+from .layer import Layer
+from .page import Page
 
 _PUSH = re.compile(r"self\.__next_f\.push\(\[\s*1\s*,\s*(\"(?:[^\"\\]|\\.)*\")\s*\]\)", re.S)
 _TITLE_KEYS = ("title", "headline")
@@ -19,16 +21,16 @@ _DATE_KEYS = ("publishedAt", "datePublished", "published_at", "publishDate", "da
 _UPDATED_KEYS = ("updatedAt", "dateModified", "updated_at", "_updatedAt")
 
 
-def _payloads(ctx: Page) -> list:
+def _payloads(page: Page) -> list:
     out = []
-    raw = ctx.sel.xpath('//script[@id="__NEXT_DATA__"]/text()').get()
+    raw = page.next_data
     if raw:
         try:
             out.append(json.loads(raw))
         except ValueError as exc:
-            ctx.problem("invalid_nextdata", str(exc))
+            page.problem("invalid_nextdata", str(exc))
     chunks = []
-    for script in ctx.sel.xpath("//script[not(@src)]/text()").getall():
+    for script in page.inline_scripts:
         if "__next_f" not in script:
             continue
         for literal in _PUSH.findall(script):
@@ -44,6 +46,14 @@ def _payloads(ctx: Page) -> list:
             except ValueError:
                 continue
     return out
+
+
+def _article(page: Page) -> dict:
+    for payload in _payloads(page):
+        art = find_article(payload)
+        if art is not None:
+            return art
+    return {}
 
 
 def _text(value) -> str | None:
@@ -95,34 +105,58 @@ def _names(value) -> list[str]:
     return out
 
 
-def extract(ctx: Page) -> dict:
-    art = None
-    for payload in _payloads(ctx):
-        art = find_article(payload)
-        if art is not None:
-            break
-    if art is None:
-        return {}
-    out: dict = {"title": ctx.strip_site_name(_first(art, _TITLE_KEYS))}
-    body = _text(_first(art, _BODY_KEYS))
-    out["body"] = clean_blocks(html_to_text(body, blocks=True)) if body else None
-    out["published_at"] = ctx.date(_first(art, _DATE_KEYS))
-    out["updated_at"] = ctx.date(_first(art, _UPDATED_KEYS))
-    names = _names(art.get("authors") or art.get("author"))
-    out["authors"] = [n for raw in names if not is_agency(raw, ctx.config.agencies)
-                      for n in split_byline(raw, ctx.config.agencies)]
-    agencies = [n for n in names if is_agency(n, ctx.config.agencies)]
-    out["source"] = agencies[0] if agencies else None
-    cat = art.get("category") or art.get("section")
-    out["category"] = (_names(cat) or [None])[0] if cat else None
-    out["tags"] = _names(art.get("tags"))
-    summary = art.get("excerpt") or art.get("summary") or art.get("description")
-    out["summary"] = clean(summary) if isinstance(summary, str) else None
-    img = art.get("image") or art.get("mainImage") or art.get("featuredImage")
-    url = img.get("url") if isinstance(img, dict) else img if isinstance(img, str) else None
-    if url:
-        out["image"] = {"url": unwrap_image(ctx.abs(url))}
-    return {k: v for k, v in out.items() if v}
+class NextDataLayer(Layer):
+    name = "nextdata"
+
+    def art(self, page: Page) -> dict:
+        return page.once("nextdata.article", _article)
+
+    def _people(self, page: Page) -> tuple[list[str], list[str]]:
+        a = self.art(page)
+        names = _names(a.get("authors") or a.get("author"))
+        agencies = page.config.agencies
+        people = [n for raw in names if not is_agency(raw, agencies)
+                  for n in split_byline(raw, agencies, page.config.site_names)]
+        return list(dict.fromkeys(people)), [n for n in names if is_agency(n, agencies)]
+
+    def title(self, page):
+        return page.strip_site_name(_first(self.art(page), _TITLE_KEYS))
+
+    def body(self, page):
+        body = _text(_first(self.art(page), _BODY_KEYS))
+        return clean_blocks(html_to_text(body, blocks=True)) if body else None
+
+    def published_at(self, page):
+        return page.date(_first(self.art(page), _DATE_KEYS))
+
+    def updated_at(self, page):
+        return page.date(_first(self.art(page), _UPDATED_KEYS))
+
+    def authors(self, page):
+        return self._people(page)[0]
+
+    def source(self, page):
+        agencies = self._people(page)[1]
+        return agencies[0] if agencies else None
+
+    def category(self, page):
+        a = self.art(page)
+        cat = a.get("category") or a.get("section")
+        return (_names(cat) or [None])[0] if cat else None
+
+    def tags(self, page):
+        return _names(self.art(page).get("tags"))
+
+    def summary(self, page):
+        a = self.art(page)
+        summary = a.get("excerpt") or a.get("summary") or a.get("description")
+        return clean(summary) if isinstance(summary, str) else None
+
+    def image(self, page):
+        a = self.art(page)
+        img = a.get("image") or a.get("mainImage") or a.get("featuredImage")
+        url = img.get("url") if isinstance(img, dict) else img if isinstance(img, str) else None
+        return {"url": unwrap_image(page.abs(url))} if url else None
 
 
 def clean_blocks(text: str) -> str:

@@ -1,46 +1,57 @@
-"""Layer 3: what a reader sees: h1, breadcrumbs, time, figure, and the visible labels
+"""Layer: what a reader sees: h1, breadcrumbs, time, figure, and the visible labels
 ("Posted on", "N min read", "Last updated:", "Tags:", "Quick Summary", "Key Takeaways",
 "Frequently Asked Questions", "By ...", "More from ...")."""
 from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from ..text import clean, dateline_source, looks_like_byline, split_byline
 from .blocks import Reading, read_blocks, text_of
-from .common import Page, unwrap_image
+from .common import unwrap_image
+from .layer import Layer
+from .page import Page
 
-_BREADCRUMB_XP = ('//nav[contains(translate(@aria-label,"BREADCRUMB","breadcrumb"),"breadcrumb")]'
-                  ' | //*[contains(@itemtype,"BreadcrumbList")]'
-                  ' | //ol[contains(translate(@aria-label,"BREADCRUMB","breadcrumb"),"breadcrumb")]')
+_BREADCRUMBS = etree.XPath('//nav[contains(translate(@aria-label,"BREADCRUMB","breadcrumb"),"breadcrumb")]'
+                           ' | //*[contains(@itemtype,"BreadcrumbList")]'
+                           ' | //ol[contains(translate(@aria-label,"BREADCRUMB","breadcrumb"),"breadcrumb")]')
+_CRUMB_ITEMS = etree.XPath(".//li")
+_CRUMB_LINKS = etree.XPath(".//a | .//span[not(ancestor::a)]")
+_CRUMB_HREF = etree.XPath("(.//a/@href | self::a/@href)[1]")
+_ARTICLE_BODY = etree.XPath("(//*[@itemprop='articleBody'])[1]")
+_FIRST_OF = {tag: etree.XPath(f"(//{tag})[1]") for tag in ("article", "main")}
+_TIME = etree.XPath("(//time[@datetime])[1]")
+_AUTHOR_ELS = etree.XPath('//*[@rel="author"] | //*[@itemprop="author"]')
 
 
 def find_root(ctx: Page):
     """The element that holds the article: <article> around the h1, else <main>, else None."""
-    doc = ctx.sel.root
-    body = doc.find(".//*[@itemprop='articleBody']")
-    h1 = doc.find(".//h1")
+    h1 = ctx.h1
     if h1 is not None:
         for anc in h1.iterancestors():
             if anc.tag in ("article", "main"):
                 return anc, h1
     for tag in ("article", "main"):
-        el = doc.find(f".//{tag}")
-        if el is not None:
+        found = _FIRST_OF[tag](ctx.root)
+        if found:
+            el = found[0]
             return el, h1 if h1 is not None and el in set(h1.iterancestors()) else None
-    if body is not None:
-        return body, None
+    body = _ARTICLE_BODY(ctx.root)
+    if body:
+        return body[0], None
     return None, h1
 
 
 def breadcrumbs(ctx: Page) -> list[dict]:
-    for nav in ctx.sel.xpath(_BREADCRUMB_XP):
-        items = nav.xpath(".//li") or nav.xpath(".//a | .//span[not(ancestor::a)]")
+    for nav in _BREADCRUMBS(ctx.root):
+        items = _CRUMB_ITEMS(nav) or _CRUMB_LINKS(nav)
         crumbs = []
         for li in items:
-            name = clean(" ".join(li.xpath(".//text()").getall()))
-            href = li.xpath("(.//a/@href | self::a/@href)[1]").get()
+            name = text_of(li)
+            href = _CRUMB_HREF(li)
             if name and name not in (">", "/", "»", "›"):
-                crumbs.append({"name": name, "url": ctx.abs(href)})
+                crumbs.append({"name": name, "url": ctx.abs(href[0] if href else None)})
         if crumbs:
             return crumbs
     return []
@@ -69,10 +80,20 @@ def _faq(ctx: Page, blocks) -> list[dict]:
         is_q = b.kind == "heading" or b.el.tag in ("dt", "summary") or (
             b.text.endswith("?") and len(b.text) < 200 and b.kind != "item")
         if is_q:
-            pairs.append({"question": ctx.strip_number(b.text), "answer": ""})
+            pairs.append({"question": ctx.strip_number(_question_text(b.el, b.text), len(pairs) + 1),
+                          "answer": ""})
         elif pairs:
             pairs[-1]["answer"] = clean(f'{pairs[-1]["answer"]} {b.text}')
     return [p for p in pairs if p["question"] and p["answer"]]
+
+
+def _question_text(el, text: str) -> str:
+    """A question's text without a number that sits in its own element (``<span>1</span>``)."""
+    first = next((c for c in el if isinstance(c.tag, str)), None)
+    if first is not None and not (el.text or "").strip() and text_of(first).rstrip(".):").isdigit():
+        rest = text[len(text_of(first)):].lstrip(" .):")
+        return rest or text
+    return text
 
 
 def _related(ctx: Page, w: Reading) -> list[str]:
@@ -91,72 +112,113 @@ def read_article_blocks(ctx: Page):
     <main> holds the article; its labels count then, its body text does not."""
     root, h1 = find_root(ctx)
     if root is None:
-        body = ctx.sel.root.find(".//body")
-        return read_blocks(body if body is not None else ctx.sel.root, h1), None
+        return read_blocks(ctx.body_el, h1), None
     return read_blocks(root, h1), root
 
 
-def byline_and_body(blocks) -> tuple[list[str], list]:
+def byline_and_body(blocks, site_names=()) -> tuple[list[str], list]:
     """Take the byline ("By A and B") out of the first blocks of a body."""
     authors: list[str] = []
     rest = []
     for i, b in enumerate(blocks):
-        if not authors and i < 4 and b.kind != "heading" and looks_like_byline(b.text):
-            authors = split_byline(b.text)
+        if not authors and i < 4 and b.kind != "heading" and looks_like_byline(b.text, site_names):
+            authors = split_byline(b.text, site_names=site_names)
             continue
         rest.append(b)
     return authors, rest
 
 
-def extract(ctx: Page) -> dict:
-    out: dict = {}
-    doc = ctx.sel.root
-    h1 = doc.find(".//h1")
-    if h1 is not None:
-        out["title"] = text_of(h1) or None
-    w, root = read_article_blocks(ctx)
-    crumbs = breadcrumbs(ctx)
-    out["breadcrumbs"] = crumbs
-    if len(crumbs) >= 2:
-        last_is_page = crumbs[-1]["url"] in (None, ctx.url) or crumbs[-1]["name"] == out.get("title")
-        out["category"] = crumbs[-2]["name"] if last_is_page and len(crumbs) >= 3 else (
-            None if last_is_page else crumbs[-1]["name"])
-    if not out.get("category") and root is not None:
-        cats = [a for a in root.iter("a") if ctx.rules.category_path(ctx.abs(a.get("href")) or "")]
+def _byline_body(page: Page) -> tuple[list[str], list]:
+    return byline_and_body(page.reading[0].body, page.config.site_names)
+
+
+class SemanticLayer(Layer):
+    name = "semantic"
+
+    def title(self, page: Page):
+        return text_of(page.h1) or None if page.h1 is not None else None
+
+    def breadcrumbs(self, page):
+        return page.once("semantic.crumbs", breadcrumbs)
+
+    def category(self, page):
+        crumbs = self.breadcrumbs(page)
+        if len(crumbs) >= 2:
+            last_is_page = crumbs[-1]["url"] in (None, page.url) or crumbs[-1]["name"] == self.title(page)
+            if not last_is_page:
+                return crumbs[-1]["name"]
+            if len(crumbs) >= 3:
+                return crumbs[-2]["name"]
+        root = page.reading[1]
+        if root is None:
+            return None
+        h1 = page.h1
+        cats = [a for a in root.iter("a") if page.rules.category_path(page.abs(a.get("href")) or "")]
         before = [a for a in cats if h1 is None or _precedes(a, h1)]
-        if before:
-            out["category"] = text_of(before[-1]) or None
-    m = w.meta
-    out["published_at"] = ctx.date(m.posted_attr) or ctx.date(m.posted)
-    out["updated_at"] = ctx.date(m.updated_attr) or ctx.date(m.updated)
-    if not out["published_at"]:
-        t = doc.find(".//time[@datetime]")
-        out["published_at"] = ctx.date(t.get("datetime")) if t is not None else None
-    out["read_time_minutes"] = m.read_time
-    if m.published_by:
-        out["publisher"] = clean(re.sub(r"[®™]", "", m.published_by))
-    out["tags"] = m.tags or []
-    authors, body_blocks = byline_and_body(w.body)
-    if not authors and root is not None:
-        authors = _header_byline(root, ctx)
-    if not authors:
-        for el in doc.xpath('//*[@rel="author"] | //*[@itemprop="author"]'):
-            authors += split_byline(text_of(el), ctx.config.agencies)
-    out["authors"] = list(dict.fromkeys(authors))
-    if root is not None:
-        out["body"] = "\n\n".join(b.text for b in body_blocks) or None
-    first = next((b.text for b in body_blocks if b.kind != "heading"), "")
-    out["source"] = dateline_source(first)
-    summary = w.sections.get("summary") or []
-    out["summary"] = summary[0].text if summary else None
-    out["key_takeaways"] = [b.text.lstrip("•·-–*▪● ").strip() for b in w.sections.get("takeaways", [])
-                            if b.kind != "heading"]
-    out["faq"] = _faq(ctx, w.sections.get("faq", []))
-    out["related_urls"] = _related(ctx, w)
-    out["image"] = _figure(ctx, root)
-    lang = doc.get("lang") or doc.get("xml:lang")
-    out["language"] = clean(lang) or None
-    return {k: v for k, v in out.items() if v}
+        return text_of(before[-1]) or None if before else None
+
+    def published_at(self, page):
+        m = page.reading[0].meta
+        when = page.date(m.posted_attr) or page.date(m.posted)
+        if when:
+            return when
+        t = _TIME(page.root)
+        return page.date(t[0].get("datetime")) if t else None
+
+    def updated_at(self, page):
+        m = page.reading[0].meta
+        return page.date(m.updated_attr) or page.date(m.updated)
+
+    def read_time_minutes(self, page):
+        return page.reading[0].meta.read_time
+
+    def publisher(self, page):
+        by = page.reading[0].meta.published_by
+        return clean(re.sub(r"[®™]", "", by)) or None if by else None
+
+    def tags(self, page):
+        return page.reading[0].meta.tags or []
+
+    def authors(self, page):
+        authors = page.once("semantic.byline", _byline_body)[0]
+        root = page.reading[1]
+        if not authors and root is not None:
+            authors = _header_byline(root, page)
+        if not authors:
+            for el in _AUTHOR_ELS(page.root):
+                authors += split_byline(text_of(el), page.config.agencies, page.config.site_names)
+        return list(dict.fromkeys(authors))
+
+    def body(self, page):
+        if page.reading[1] is None:
+            return None  # no <article> or <main>: the labels count, the text is anyone's
+        blocks = page.once("semantic.byline", _byline_body)[1]
+        return "\n\n".join(b.text for b in blocks) or None
+
+    def source(self, page):
+        blocks = page.once("semantic.byline", _byline_body)[1]
+        return dateline_source(next((b.text for b in blocks if b.kind != "heading"), ""))
+
+    def summary(self, page):
+        summary = page.reading[0].sections.get("summary") or []
+        return summary[0].text if summary else None
+
+    def key_takeaways(self, page):
+        return [b.text.lstrip("•·-–*▪● ").strip() for b in page.reading[0].sections.get("takeaways", [])
+                if b.kind != "heading"]
+
+    def faq(self, page):
+        return _faq(page, page.reading[0].sections.get("faq", []))
+
+    def related_urls(self, page):
+        return _related(page, page.reading[0])
+
+    def image(self, page):
+        return _figure(page, page.reading[1])
+
+    def language(self, page):
+        lang = page.root.get("lang") or page.root.get("xml:lang")
+        return clean(lang) or None
 
 
 def _header_byline(root, ctx: Page) -> list[str]:
@@ -165,8 +227,8 @@ def _header_byline(root, ctx: Page) -> list[str]:
         if any(anc.tag in ("nav", "footer", "aside") for anc in el.iterancestors()):
             continue
         text = text_of(el)
-        if len(text) <= 160 and looks_like_byline(text):
-            return split_byline(text, ctx.config.agencies)
+        if len(text) <= 160 and looks_like_byline(text, ctx.config.site_names):
+            return split_byline(text, ctx.config.agencies, ctx.config.site_names)
     return []
 
 

@@ -212,7 +212,10 @@ def article_page(a: ReplicaArticle, base: str, related: list[ReplicaArticle],
         label = "<p><strong>Key Takeaways</strong></p>" if flat else "<h2>Key Takeaways</h2>"
         parts.append(section(label, "<ul>" + "".join(f"<li>{esc(t)}</li>" for t in a.takeaways) + "</ul>"))
     if a.faq:
-        qa = "".join(f"<h3>{i}. {esc(q)}</h3><p>{esc(ans)}</p>" for i, (q, ans) in enumerate(a.faq, 1))
+        # As the portal renders it: the number in its own element, glued to the question
+        # ("1What is the main topic?" as text); the flat variant writes "1. What ..".
+        qa = "".join((f"<h3>{i}. {esc(q)}</h3>" if flat else f'<h3><span class="fq_{i}">{i}</span>{esc(q)}</h3>')
+                     + f"<p>{esc(ans)}</p>" for i, (q, ans) in enumerate(a.faq, 1))
         parts.append(section(f"<h2>Frequently Asked Questions about {esc(a.title)}</h2>", qa))
     if related:
         items = "".join(
@@ -228,7 +231,8 @@ def article_page(a: ReplicaArticle, base: str, related: list[ReplicaArticle],
     if pn:
         parts.append('<nav class="pn_2">' + "".join(pn) + "</nav>")
     main = f'<main class="m_3k"><article class="a_9f">{"".join(parts)}</article></main>'
-    return page(f"{a.title} - {SITE_NAME}", head, header() + main + footer())
+    # Today's portal is a Next.js app: its markup sits in the framework's root element.
+    return page(f"{a.title} - {SITE_NAME}", head, '<div id="__next">' + header() + main + footer() + "</div>")
 
 
 def legacy_page(a: ReplicaArticle, base: str, related: list[ReplicaArticle]) -> str:

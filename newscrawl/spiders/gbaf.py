@@ -464,7 +464,10 @@ class GbafSpider(scrapy.Spider):
         if article.url != response.url:  # its canonical URL: links to it are not new
             self._mark_requested(article.url)
         for field_name, layer in article.extraction.items():
-            stats.inc_value(f"newscrawl/extraction/{field_name}/{layer}")
+            if field_name == "theme":  # the parser version the page was read with
+                stats.inc_value(f"newscrawl/theme/{layer}")
+            else:
+                stats.inc_value(f"newscrawl/extraction/{field_name}/{layer}")
         if self.since and article.published_at and article.published_at < self.since:
             stats.inc_value("newscrawl/skipped/before_since")
             return None

@@ -1,0 +1,68 @@
+"""The article-body metric of the third-party benchmark in ../shared/benchmarks/article-extraction/
+(its README restates it), shared by bench/extraction_bench.py and the quality gate in tests/."""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+_TOKEN = re.compile(r"\w+")
+
+
+def shingles(text: str) -> Counter:
+    tokens = _TOKEN.findall(text or "")
+    if not tokens:
+        return Counter()
+    if len(tokens) < 4:
+        return Counter([tuple(tokens)])
+    return Counter(tuple(tokens[i:i + 4]) for i in range(len(tokens) - 3))
+
+
+@dataclass
+class PageScore:
+    precision: float
+    recall: float
+    exact: bool
+    predicted: bool  # an empty prediction lowers recall only
+
+
+def score(truth: str, pred: str) -> PageScore:
+    t, p = shingles(truth), shingles(pred)
+    tp = sum((t & p).values())
+    fp = sum((p - t).values())
+    fn = sum((t - p).values())
+    perfect = fp == 0 and fn == 0
+    prec = 1.0 if perfect else (tp / (tp + fp) if tp + fp else 0.0)
+    rec = 1.0 if perfect else (tp / (tp + fn) if tp + fn else 0.0)
+    exact = _TOKEN.findall(truth or "") == _TOKEN.findall(pred or "")
+    return PageScore(prec, rec, exact, bool(pred and pred.strip()))
+
+
+@dataclass
+class CorpusScore:
+    f1: float
+    precision: float
+    recall: float
+    accuracy: float
+    pages: int
+
+
+def corpus(scores: list[PageScore]) -> CorpusScore:
+    predicted = [s for s in scores if s.predicted]
+    p = sum(s.precision for s in predicted) / max(1, len(predicted))
+    r = sum(s.recall for s in scores) / max(1, len(scores))
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    acc = sum(s.exact for s in scores) / max(1, len(scores))
+    return CorpusScore(f1, p, r, acc, len(scores))
+
+
+def benchmark_pages(folder: Path) -> Iterator[tuple[str, str, str]]:
+    """(url, html, true body) of every page of the benchmark folder."""
+    truth = json.loads((folder / "ground-truth.json").read_text())
+    for pid, entry in sorted(truth.items()):
+        html = gzip.decompress((folder / "html" / f"{pid}.html.gz").read_bytes()).decode("utf-8", "replace")
+        yield entry["url"], html, entry["articleBody"]

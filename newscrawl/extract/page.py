@@ -1,0 +1,228 @@
+"""The state of one page being parsed, computed once and shared by every layer and field.
+
+The tree is parsed once (or taken from Scrapy's response); the meta tags, the JSON-LD
+objects, the Next.js payloads and the reader's block walk are each built on first use and
+kept. Every XPath is compiled once, at import.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from functools import cached_property
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from ..dates import parse_date
+from ..text import clean
+from ..urls import SiteRules
+
+logger = logging.getLogger(__name__)
+
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+_META = etree.XPath("//meta[@content]")
+_CANONICAL = etree.XPath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href')
+_JSONLD = etree.XPath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+json")]')
+_NEXT_DATA = etree.XPath('//script[@id="__NEXT_DATA__"]')
+_INLINE_SCRIPTS = etree.XPath("//script[not(@src)]")
+_H1 = etree.XPath("(//h1)[1]")
+_BODY = etree.XPath("(//body)[1]")
+_CDATA = re.compile(r"^\s*//\s*<!\[CDATA\[|//\s*\]\]>\s*$")
+LINK_CACHE_SIZE = 20_000
+_FAQ_NUMBER = re.compile(r"^\s*(?:Q(?:uestion)?\s*)?(\d{1,3})\s*([.):\-–—]\s*)?", re.I)
+
+
+def parse_html(html: str | bytes):
+    """The root element of an HTML document (None for an empty one): lxml's own parse."""
+    try:
+        root = etree.fromstring(html, _PARSER)
+    except ValueError:  # a str that declares its encoding: parse its UTF-8 bytes
+        root = etree.fromstring(html.encode("utf-8"), etree.HTMLParser(encoding="utf-8"))
+    return root
+
+
+class Page:
+    """One page: its URL, its tree and what the layers read from it, each computed once.
+
+    ``report(name)`` hears of page problems (``invalid_jsonld``) and of fields a layer
+    failed on (``extraction_error/<layer>/<field>``); each is logged once with the URL.
+    """
+
+    def __init__(self, url: str, html, rules: SiteRules, config,
+                 report: Callable[[str], None] | None = None, links: dict | None = None):
+        self.url = url
+        if isinstance(html, (str, bytes)):
+            self._source = html if isinstance(html, str) else None
+            self.root = parse_html(html) if html else None
+        else:  # a parsel Selector or Scrapy response selector: its tree is already parsed
+            self.root = html.root
+            text = getattr(html, "_text", None)  # the markup parsel parsed, when it kept it
+            self._source = text if isinstance(text, str) else None
+        if self.root is None or not isinstance(self.root.tag, str):
+            self.root = etree.fromstring("<html><body></body></html>", _PARSER)
+        self.rules = rules
+        self.config = config
+        self._report = report
+        self._reported: set[str] = set()
+        self._urls: dict[str, str | None] = {}
+        self._once: dict = {}
+        # absolute URL -> canonical article URL or None; the parser shares it between pages
+        # (the same related and navigation links recur on every page)
+        self._links = links if links is not None else {}
+
+    # ---- problems ---------------------------------------------------------------------
+    def problem(self, name: str, detail: str) -> None:
+        """Something wrong with the page: logged once a page with its URL, and reported."""
+        if name in self._reported:
+            return
+        self._reported.add(name)
+        logger.warning("%s on %s: %s", name, self.url, detail)
+        if self._report is not None:
+            self._report(name)
+
+    def field_error(self, layer: str, field: str, exc: BaseException) -> None:
+        """A layer raised on one field: that field of that layer is lost, nothing else."""
+        self.problem(f"extraction_error/{layer}/{field}", f"{type(exc).__name__}: {exc}")
+
+    # ---- state computed once ----------------------------------------------------------
+    def once(self, key: str, build: Callable[[Page], object]):
+        """A layer's own page state (its JSON-LD article, its byline split), built once."""
+        try:
+            return self._once[key]
+        except KeyError:
+            value = self._once[key] = build(self)
+            return value
+
+    @cached_property
+    def html(self) -> str:
+        """The document as markup: the source when known (the generic layer parses it on its
+        own, theme probes search it), else the tree serialized."""
+        if self._source is not None:
+            return self._source
+        return etree.tostring(self.root, encoding="unicode", method="html")
+
+    @cached_property
+    def meta(self) -> dict[str, list[str]]:
+        """Every <meta> content by lower-cased property, name, itemprop or http-equiv."""
+        out: dict[str, list[str]] = {}
+        for el in _META(self.root):
+            content = clean(el.get("content"))
+            if not content:
+                continue
+            for attr in ("property", "name", "itemprop", "http-equiv"):
+                key = el.get(attr)
+                if key:
+                    out.setdefault(key.strip().lower(), []).append(content)
+        return out
+
+    def meta_first(self, *names: str) -> str | None:
+        for name in names:
+            vals = self.meta.get(name)
+            if vals:
+                return vals[0]
+        return None
+
+    def meta_all(self, *names: str) -> list[str]:
+        return [v for name in names for v in self.meta.get(name, ())]
+
+    @cached_property
+    def canonical(self) -> str | None:
+        found = _CANONICAL(self.root)
+        return self.abs(found[0]) if found else None
+
+    @cached_property
+    def jsonld(self) -> list[dict]:
+        """Every JSON-LD object of the page, flattened out of lists and @graph."""
+        out: list[dict] = []
+
+        def add(obj):
+            if isinstance(obj, list):
+                for x in obj:
+                    add(x)
+            elif isinstance(obj, dict):
+                if "@graph" in obj:
+                    add(obj["@graph"])
+                if "@type" in obj:
+                    out.append(obj)
+
+        for script in _JSONLD(self.root):
+            raw = (script.text or "").strip().removeprefix("<!--").removesuffix("-->").strip()
+            raw = _CDATA.sub("", raw)
+            if not raw:
+                continue
+            try:
+                add(json.loads(raw, strict=False))
+            except ValueError as exc:
+                self.problem("invalid_jsonld", str(exc))
+        return out
+
+    @cached_property
+    def next_data(self) -> str | None:
+        found = _NEXT_DATA(self.root)
+        return found[0].text if found else None
+
+    @cached_property
+    def inline_scripts(self) -> list[str]:
+        return [s.text for s in _INLINE_SCRIPTS(self.root) if s.text]
+
+    @cached_property
+    def h1(self):
+        found = _H1(self.root)
+        return found[0] if found else None
+
+    @cached_property
+    def body_el(self):
+        found = _BODY(self.root)
+        return found[0] if found else self.root
+
+    @cached_property
+    def reading(self):
+        """(Reading of the article's blocks, the element holding the article or None)."""
+        from .semantic import read_article_blocks
+
+        return read_article_blocks(self)
+
+    # ---- value helpers ----------------------------------------------------------------
+    def date(self, value):
+        return parse_date(value, self.config.default_tz) if isinstance(value, str) else None
+
+    def abs(self, url: str | None) -> str | None:
+        if not url or not isinstance(url, str):
+            return None
+        if url not in self._urls:
+            self._urls[url] = urljoin(self.url, url.strip())
+        return self._urls[url]
+
+    def article_link(self, href: str | None) -> str | None:
+        url = self.abs(href)
+        if not url:
+            return None
+        try:
+            return self._links[url]
+        except KeyError:
+            found = self.rules.article_url(url) if self.rules.is_article(url) else None
+            if len(self._links) >= LINK_CACHE_SIZE:
+                self._links.clear()
+            self._links[url] = found
+            return found
+
+    @staticmethod
+    def strip_number(question: str, position: int | None = None) -> str:
+        """A FAQ question without its number: "1. What..", "Q1: What..", and the number glued
+        to the question ("1What is..", from ``<span>1</span>What is..``) when it is the
+        question's position in the list (so "5G rollout: why?" keeps its 5)."""
+        m = _FAQ_NUMBER.match(question)
+        if m and (m.group(2) or (position is not None and int(m.group(1)) == position
+                                 and question[m.end():m.end() + 1].isupper())):
+            question = question[m.end():]
+        return question.strip()
+
+    def strip_site_name(self, title: str | None) -> str | None:
+        title = clean(title)
+        for name in self.config.site_names:
+            for sep in (" - ", " | ", " – ", " — ", " :: "):
+                if title.endswith(sep + name) or title.endswith(sep + name + "®"):
+                    title = title[: title.rindex(sep + name)].strip()
+        return title or None
