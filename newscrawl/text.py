@@ -67,19 +67,26 @@ def _looks_like_name(part: str) -> bool:
     return all(_NAME_TOKEN.match(t) for t in tokens) and part[0].isupper()
 
 
-_STAFF = re.compile(r"^(?:the\s+)?[A-Z][\w&'’.\- ]{0,60}?\s(?:staff|desk|newsroom|news\s+team|"
+_STAFF = re.compile(r"^(?:the\s+)?[A-Z][\w&'’.\- ]{0,60}?\s(staff|desk|newsroom|news\s+team|"
                     r"editorial(?:\s+(?:team|staff|board|desk))?|team|reporters)$", re.I)
 _LEADING_ROLE = re.compile(r"^(?:(?:guest\s+)?(?:editor|contributor|columnist|correspondent|reporter|writer)"
                            r"(?:-at-large)?\s*:?\s+)+(?=[A-Z])", re.I)
 
 
+def is_desk(name: str, agencies=WIRE_AGENCIES) -> bool:
+    """A group byline of a newsroom ("GBAF News Desk", "Editorial Team"), not an agency's."""
+    name = clean(name)
+    m = _STAFF.match(name)
+    if not m or _ROLE_WORDS.search(name[: m.start(1)]):
+        return False  # "Head of Research Team" is a role, not a desk
+    return not any(
+        name.lower() == a.lower() or name.lower().startswith(a.lower() + " ") for a in agencies)
+
+
 def _staff_byline(part: str, site_names) -> bool:
-    """A byline of the portal's own people as a group: "Global Banking & Finance Review Staff",
-    "GBAF News Desk", "Editorial Team", or the site's name itself."""
+    """A byline of the portal itself: its name, or its name and a group ("... Staff")."""
     p = part.lower().rstrip("®™ ")
-    if any(p == n.lower() or p.startswith(n.lower() + " ") for n in site_names):
-        return True
-    return bool(_STAFF.match(part))
+    return any(p == n.lower() or (p.startswith(n.lower() + " ") and _STAFF.match(part)) for n in site_names)
 
 
 def split_byline(text: str | None, agencies=WIRE_AGENCIES, site_names=()) -> list[str]:
@@ -100,7 +107,7 @@ def split_byline(text: str | None, agencies=WIRE_AGENCIES, site_names=()) -> lis
         if is_agency(chunk, agencies) or any(chunk.lower().startswith(a.lower() + " ") and
                                              _STAFF.match(chunk) for a in agencies):
             continue  # "Reuters", "Reuters Staff": the agency is the source, not an author
-        if _staff_byline(chunk, site_names):
+        if _staff_byline(chunk, site_names):  # the site's name may hold "&" or "and"
             if chunk not in names:
                 names.append(chunk)
             continue
@@ -109,7 +116,7 @@ def split_byline(text: str | None, agencies=WIRE_AGENCIES, site_names=()) -> lis
             part = _LEADING_ROLE.sub("", part).strip()
             if not part or is_agency(part, agencies):
                 continue
-            if _looks_like_name(part):
+            if _looks_like_name(part) or is_desk(part, agencies):
                 if part not in names:
                     names.append(part)
             elif names:

@@ -27,7 +27,7 @@ CHROME_LINE = re.compile(
     r"more\s*:|also\s*:|also read\b|don'?t miss\b|you (may|might) (also )?like\b|(\d+\s+)?comments?$|"
     r"tags$|filed under\s*:|subscribe to\b|sign up (for|to)\b|follow (us|\w+) on\b|"
     r"like this (story|article)\b|share (this|it)\b|click to tweet\b|advertisement$|most read\b|"
-    r"this copy is for your personal|all rights reserved\b|copyright\b|©)", re.I)
+    r"this copy is for your personal|all rights reserved\b|copyright\b[^.!?]{0,80}\b(?:19|20)\d\d\b|©)", re.I)
 _TOKENS = re.compile(r"\w+")
 MAX_CHROME_CHARS = 200  # a longer line is text, whatever it starts with
 

@@ -99,7 +99,7 @@ def _names(value) -> list[str]:
     items = value if isinstance(value, list) else [value] if value else []
     out = []
     for it in items:
-        name = it.get("name") if isinstance(it, dict) else it
+        name = (it.get("name") or it.get("title")) if isinstance(it, dict) else it
         if isinstance(name, str) and clean(name):
             out.append(clean(name))
     return out

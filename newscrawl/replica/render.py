@@ -84,7 +84,8 @@ def jsonld(a: ReplicaArticle, base: str, related: list[ReplicaArticle]) -> str:
     if a.wire:
         author = [{"@type": "Organization", "name": a.source}]
     else:
-        author = [{"@type": "Person", "name": n} for n in a.authors] or \
+        author = [{"@type": "Organization" if n.endswith(" Desk") else "Person", "name": n}
+                  for n in a.authors] or \
                  [{"@type": "Organization", "name": SITE_NAME}]
     art = {
         "@type": "NewsArticle", "@id": url + "#article", "headline": a.title, "url": url,

@@ -1,0 +1,194 @@
+"""Each extraction layer on saved pages, failing fields, themes, FAQ numbers and bylines."""
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from newscrawl.extract.article import ArticleParser
+from newscrawl.extract.common import ExtractConfig
+from newscrawl.extract.generic import GenericLayer, post_filter
+from newscrawl.extract.jsonld import JsonLdLayer
+from newscrawl.extract.legacy import LegacyLayer
+from newscrawl.extract.meta import MetaLayer
+from newscrawl.extract.nextdata import NextDataLayer
+from newscrawl.extract.page import Page
+from newscrawl.extract.semantic import SemanticLayer
+from newscrawl.extract.themes import choose
+from newscrawl.text import split_byline
+from newscrawl.urls import SiteRules
+
+HTML = Path(__file__).parent / "html"
+LIVE = "https://www.globalbankingandfinance.com"
+MIRROR = "http://www.example-mirror.test"
+UTC = timezone.utc
+SITE_NAMES = ExtractConfig().site_names
+
+
+def page(name: str, path: str, base: str = MIRROR, html: str | None = None) -> Page:
+    return Page(base + path, html if html is not None else (HTML / name).read_text(),
+                SiteRules(base), ExtractConfig())
+
+
+def test_jsonld_layer_fields():
+    p = page("wire_jsonld.html", "/harbour-city-lenders-brace-for-slower-mortgage-growth")
+    js = JsonLdLayer()
+    assert js.title(p) == "Harbour City lenders brace for slower mortgage growth"
+    assert js.authors(p) == [] and js.source(p) == "Reuters"  # its author is the agency
+    assert js.published_at(p) == datetime(2025, 1, 15, 9, 30, tzinfo=UTC)
+    assert js.read_time_minutes(p) == 3 and js.category(p) == "Finance"
+    assert [c["name"] for c in js.breadcrumbs(p)][:2] == ["Home", "Finance"]
+    assert JsonLdLayer.fields() == ("url", "title", "category", "breadcrumbs", "tags", "authors", "publisher",
+                                    "source", "published_at", "updated_at", "read_time_minutes", "summary",
+                                    "body", "faq", "image", "language")
+
+
+def test_meta_layer_fields():
+    p = page("wire_meta_guid.html", "/EU-LENDERS-SANCTIONS-3f6c2a1e-8d4b-4c7e-9a51-0b2d7e6f9c13")
+    m = MetaLayer()
+    assert m.title(p) == "EU lenders review exposure to sanctioned shipping firms"
+    assert m.tags(p) == ["Sanctions", "Shipping", "European banks"]
+    assert m.published_at(p) == datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
+    assert m.url(p) == MIRROR + "/EU-LENDERS-SANCTIONS-3f6c2a1e-8d4b-4c7e-9a51-0b2d7e6f9c13"
+    assert "body" not in MetaLayer.fields() and m.field("body") is None
+
+
+def test_semantic_layer_fields():
+    p = page("wire_labels_only.html", "/three-reporters-on-copper-price-swings")
+    s = SemanticLayer()
+    assert s.authors(p) == ["Ana Ruiz", "Felix Hart", "Grace Mwangi"]
+    assert s.published_at(p) == datetime(2025, 3, 4, tzinfo=UTC)
+    assert s.key_takeaways(p) == ["Miners are selling more output forward."]
+    assert s.body(p).startswith("LONDON/SANTIAGO (Reuters) - Copper's sharpest")
+    assert s.source(p) == "Reuters" and s.category(p) == "Investing"
+
+
+def test_legacy_layer_fields():
+    p = page("legacy_wordpress.html", "/building-societies-celebrate-a-decade-of-digital-savings/")
+    lg = LegacyLayer()
+    assert lg.title(p) and lg.authors(p) == ["Oliver Penrose"] and lg.category(p) == "Banking"
+    assert lg.published_at(p) == datetime(2019, 5, 14, 7, 12, tzinfo=UTC)
+    assert lg.tags(p) == ["Savings", "Building societies"]
+    assert lg.body(p).count("\n\n") == 2 and "You may like" not in lg.body(p)
+
+
+def test_nextdata_layer_fields():
+    p = page("replica_nextdata.html", "/next-data-only-story", base=LIVE)
+    nd = NextDataLayer()
+    assert nd.title(p) == "A story only in the Next.js data"
+    assert nd.authors(p) == ["Kwame Quinn"] and nd.category(p) == "Finance"
+    assert nd.body(p).startswith("Northbridge Capital said on Friday") and nd.body(p).count("\n\n") == 4
+
+
+def test_generic_layer_fields_and_its_post_filter():
+    p = page("bare.html", "/a-plain-page-about-regional-credit-unions")
+    g = GenericLayer()
+    assert g.body(p).startswith("Regional credit unions lent more")
+    assert "GBAF Publications" not in g.body(p)
+    text = ("Lenders cut rates\nLenders cut rates again on Monday, the third cut this year.\n"
+            "Related: Why lenders cut rates\nRead more: Banks and the cost of money\n"
+            "Comments\nSubscribe to our newsletter\n"
+            "Copyright, lenders said, was not the issue: their funding costs were.")
+    assert post_filter(text, "Lenders cut rates").split("\n\n") == [
+        "Lenders cut rates again on Monday, the third cut this year.",
+        "Copyright, lenders said, was not the issue: their funding costs were."]
+
+
+class RaisingJsonLd(JsonLdLayer):
+    def title(self, page):
+        raise KeyError("headline")
+
+    def authors(self, page):
+        raise ValueError("broken author list")
+
+
+def test_a_layer_raising_on_a_field_costs_that_field_only(caplog):
+    heard = []
+    parser = ArticleParser(SiteRules(MIRROR), layers=(RaisingJsonLd(), MetaLayer(), SemanticLayer(),
+                                                      GenericLayer()))
+    with caplog.at_level(logging.WARNING):
+        a = parser.parse(MIRROR + "/harbour-city-lenders-brace-for-slower-mortgage-growth",
+                         (HTML / "wire_jsonld.html").read_text(), report=heard.append)
+    # the next layers gave the two fields; everything else the raising layer has still counts
+    assert a.title == "Harbour City lenders brace for slower mortgage growth"
+    assert a.extraction["title"] == "meta"
+    assert a.authors == ["Mara Lindqvist", "Tomas Okafor"] and a.extraction["authors"] == "semantic"
+    assert a.extraction["published_at"] == "jsonld" and a.extraction["breadcrumbs"] == "jsonld"
+    assert a.source == "Reuters"
+    assert sorted(heard) == ["extraction_error/jsonld/authors", "extraction_error/jsonld/title"]
+    logged = [r.getMessage() for r in caplog.records if "extraction_error/jsonld/title" in r.getMessage()]
+    assert len(logged) == 1 and "harbour-city-lenders" in logged[0] and "KeyError" in logged[0]
+
+
+def test_a_layer_raising_on_the_body_falls_back_to_the_next_layer():
+    class RaisingSemantic(SemanticLayer):
+        def body(self, page):
+            raise RuntimeError("walk failed")
+
+    heard = []
+    parser = ArticleParser(SiteRules(MIRROR), layers=(JsonLdLayer(), MetaLayer(), RaisingSemantic(),
+                                                      GenericLayer()))
+    a = parser.parse(MIRROR + "/three-reporters-on-copper-price-swings",
+                     (HTML / "wire_labels_only.html").read_text(), report=heard.append)
+    assert a.extraction["body"] == "generic" and "Copper's sharpest" in a.body
+    assert heard == ["extraction_error/semantic/body"]
+
+
+GLUED_FAQ = """<html><head><title>Rates - Global Banking &amp; Finance Review</title>
+<script src="/_next/static/chunks/app.js"></script></head><body><main><article>
+<h1>Banks and the rate cycle</h1><div>Published by Global Banking &amp; Finance Review®</div>
+<p>By GBAF News Desk</p><p>Banks expect rates to fall slowly over the coming year, the survey found.</p>
+<section><h2>Frequently Asked Questions about Banks and the rate cycle</h2>
+<h3><span class="x">1</span>What is the main topic?</h3><p>Rates.</p>
+<h3>2Why are banks cautious?</h3><p>Funding costs.</p>
+<h3><b>3.</b> How long will it last?</h3><p>A year.</p>
+<h3>5G rollout: who pays?</h3><p>Telecoms.</p>
+</section></article></main></body></html>"""
+
+
+def test_faq_numbers_glued_to_the_question_are_stripped():
+    p = page("", "/banks-and-the-rate-cycle", base=LIVE, html=GLUED_FAQ)
+    assert [q["question"] for q in SemanticLayer().faq(p)] == [
+        "What is the main topic?", "Why are banks cautious?", "How long will it last?", "5G rollout: who pays?"]
+    assert Page.strip_number("1What is the main topic?", 1) == "What is the main topic?"
+    assert Page.strip_number("2025 outlook: what next?", 1) == "2025 outlook: what next?"
+    assert Page.strip_number("Q3: Who pays?", 7) == "Who pays?"
+
+
+@pytest.mark.parametrize("name,path", [("replica_nextjs_jsonld_desk.html", "/aldwick-bank-warns-on-dividends-in-2026"),
+                                       ("replica_nextjs_labels_desk.html",
+                                        "/aldwick-bank-warns-on-current-accounts-in-2026")])
+def test_a_staff_byline_of_the_portal_is_kept(name, path):
+    a = ArticleParser(SiteRules(LIVE)).parse(LIVE + path, (HTML / name).read_text())
+    assert a.authors == ["GBAF News Desk"] and a.source is None
+    assert "By GBAF News Desk" not in a.body
+
+
+def test_bylines_keep_names_drop_roles_and_agencies():
+    assert split_byline("By Global Banking & Finance Review Staff", site_names=SITE_NAMES) == [
+        "Global Banking & Finance Review Staff"]
+    assert split_byline("By Global Banking & Finance Review", site_names=SITE_NAMES) == [
+        "Global Banking & Finance Review"]
+    assert split_byline("By Jane Smith, Editor") == ["Jane Smith"]
+    assert split_byline("Contributor Jane Whitcombe") == ["Jane Whitcombe"]
+    assert split_byline("By Reuters Staff") == [] and split_byline("By Ana Ruiz, Reuters") == ["Ana Ruiz"]
+    assert split_byline("By Ana Ruiz and the Editorial Team") == ["Ana Ruiz", "the Editorial Team"]
+    assert split_byline("By Jane Smith, Head of Research Team") == ["Jane Smith"]
+
+
+@pytest.mark.parametrize("name,path,base,theme", [
+    ("replica_wordpress.html", "/stonegate-building-society-sees-cyber-security-4/", LIVE, "wordpress"),
+    ("legacy_wordpress.html", "/building-societies-celebrate-a-decade-of-digital-savings/", MIRROR, "wordpress"),
+    ("replica_nextjs_jsonld_desk.html", "/aldwick-bank-warns-on-dividends-in-2026", LIVE, "nextjs"),
+    ("replica_nextjs_labels_desk.html", "/aldwick-bank-warns-on-current-accounts-in-2026", LIVE, "nextjs"),
+    ("variant_handwritten.html", "/port-authority-sells-green-bonds", LIVE, "nextjs"),
+    ("bare.html", "/a-plain-page-about-regional-credit-unions", MIRROR, "generic"),
+])
+def test_theme_probe_picks_the_version(name, path, base, theme):
+    assert choose(page(name, path, base)).name == theme
+
+
+def test_another_sites_nextjs_page_is_foreign():
+    html = GLUED_FAQ.replace("Global Banking &amp; Finance Review", "The Daily Ledger")
+    assert choose(page("", "/x", base=LIVE, html=html)).name == "generic"
+    assert choose(page("", "/x", base=LIVE, html=GLUED_FAQ)).name == "nextjs"
