@@ -1,0 +1,77 @@
+"""The quality gate: floors pinned in tests/quality_floors.json, checked on every CI run.
+
+- the third-party benchmark of 181 real news pages (../shared/benchmarks/article-extraction,
+  its own metric: body F1 over 4-token shingles), read by the whole layered parser as the
+  crawl runs it: pages it was never tuned on;
+- every article page of the replica, each field compared exactly with what the replica
+  published (``expected_articles``).
+"""
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from newscrawl.extract.article import ArticleParser, DropPage
+from newscrawl.extract.evaluate import benchmark_pages, corpus, score
+from newscrawl.replica import ReplicaSite, build_articles, expected_articles
+from newscrawl.urls import SiteRules
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text())
+BENCHMARK = ROOT.parent / "shared" / "benchmarks" / "article-extraction"
+
+
+def test_benchmark_body_f1_above_its_floor():
+    if not (BENCHMARK / "ground-truth.json").is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"the benchmark is missing: {BENCHMARK} (CI clones ../shared beside the project)")
+        pytest.skip(f"no benchmark at {BENCHMARK}")
+    floors = FLOORS["benchmark"]
+    scores, themes = [], Counter()
+    parser = ArticleParser(SiteRules())
+    for url, html, truth in benchmark_pages(BENCHMARK):
+        parser.rules = SiteRules("/".join(url.split("/")[:3]))
+        try:
+            article = parser.parse(url, html)
+            body = article.body
+            themes[article.extraction["theme"]] += 1
+        except DropPage:
+            body = ""
+        scores.append(score(truth, body))
+    c = corpus(scores)
+    print(f"benchmark: F1 {c.f1:.4f} P {c.precision:.4f} R {c.recall:.4f} accuracy {c.accuracy:.3f} "
+          f"themes {dict(themes)}")
+    assert c.pages == floors["pages"]
+    assert themes == {"generic": floors["pages"]}, "a foreign page was taken for one of the portal's themes"
+    assert c.f1 >= floors["f1"], f"body F1 {c.f1:.4f} fell below its floor {floors['f1']}"
+    assert c.precision >= floors["precision"], f"precision {c.precision:.4f} < {floors['precision']}"
+    assert c.recall >= floors["recall"], f"recall {c.recall:.4f} < {floors['recall']}"
+
+
+def test_replica_fields_exact_above_their_floor():
+    floors = FLOORS["replica"]
+    base = "https://www.globalbankingandfinance.com"
+    site = ReplicaSite(build_articles(300))
+    expected = expected_articles(site, base)
+    parser = ArticleParser(SiteRules(base))
+    wrong, total, articles = Counter(), 0, 0
+    for a in site.articles:
+        resp = site.handle(site.article_path(a), base)
+        if resp.status != 200:
+            continue
+        try:
+            article = parser.parse(base + site.article_path(a), resp.body.decode())
+        except DropPage as exc:
+            wrong[f"dropped/{exc.reason}"] += len(expected[f"{base}/{a.slug}"])
+            continue
+        articles += 1
+        for name, value in expected[f"{base}/{a.slug}"].items():
+            total += 1
+            if getattr(article, name) != value:
+                wrong[name] += 1
+    share = 1 - sum(wrong.values()) / total
+    print(f"replica: {articles} articles, {total} fields, exact {share:.4f}, wrong {dict(wrong)}")
+    assert articles == floors["articles"]
+    assert share >= floors["exact_field_share"], f"fields not exact: {dict(wrong)}"
