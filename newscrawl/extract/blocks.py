@@ -34,7 +34,8 @@ SECTION_LABELS = {
     "chrome": r"(previous|next) .*(post|article|story)|view all .*|advertisement|sponsored( content)?|"
               r"share( this)?( article| story| post)?|follow us.*|comments?|leave a (reply|comment)",
 }
-_SECTION_RES = {k: re.compile(rf"(?:{v})\s*:?", re.I) for k, v in SECTION_LABELS.items()}
+# One pattern, one group a label; the first label that matches the whole text wins.
+_SECTIONS = re.compile("|".join(f"(?P<{k}>(?:{v})\\s*:?)" for k, v in SECTION_LABELS.items()), re.I)
 META_START = re.compile(r"^(posted on|published on|published by|last updated|updated:|tags\s*:|"
                          r"related topics\s*:|\d+\s*min(ute)?s?\s+read)", re.I)
 _READ_TIME = re.compile(r"(\d+)\s*min(?:ute)?s?\s+read", re.I)
@@ -86,7 +87,9 @@ def skipped(el) -> bool:
 
 
 def text_of(el) -> str:
-    """Visible text of an element, skipping scripts, styles and hidden parts."""
+    """Visible text of an element, skipping scripts, styles and templates."""
+    if not len(el):  # a leaf: most blocks
+        return clean(el.text)
     parts: list[str] = []
 
     def rec(node):
@@ -108,10 +111,8 @@ def text_of(el) -> str:
 def section_label(text: str) -> str | None:
     if not text or len(text) > 140:
         return None
-    for name, rx in _SECTION_RES.items():
-        if rx.fullmatch(text):
-            return name
-    return None
+    m = _SECTIONS.fullmatch(text)
+    return m.lastgroup if m else None
 
 
 def _is_label_block(b: Block) -> bool:

@@ -191,9 +191,12 @@ class Page:
     def abs(self, url: str | None) -> str | None:
         if not url or not isinstance(url, str):
             return None
-        if url not in self._urls:
-            self._urls[url] = urljoin(self.url, url.strip())
-        return self._urls[url]
+        try:
+            return self._urls[url]
+        except KeyError:
+            absolute = url.startswith(("https://", "http://")) and "/." not in url and url == url.strip()
+            self._urls[url] = url if absolute else urljoin(self.url, url.strip())
+            return self._urls[url]
 
     def article_link(self, href: str | None) -> str | None:
         url = self.abs(href)

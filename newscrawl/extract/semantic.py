@@ -224,12 +224,25 @@ class SemanticLayer(Layer):
 def _header_byline(root, ctx: Page) -> list[str]:
     """A "By ..." line beside the title (often in a <header> the body walk skips)."""
     for el in root.iter("p", "div", "span", "address"):
+        if not _BY_START.match(_first_text(el)):
+            continue  # a byline's text starts with "By": only those are read whole
         if any(anc.tag in ("nav", "footer", "aside") for anc in el.iterancestors()):
             continue
         text = text_of(el)
         if len(text) <= 160 and looks_like_byline(text, ctx.config.site_names):
             return split_byline(text, ctx.config.agencies, ctx.config.site_names)
     return []
+
+
+_BY_START = re.compile(r"\s*(?:written\s+)?by\b", re.I)
+
+
+def _first_text(el) -> str:
+    """The first text of an element: its own, else its first descendant's."""
+    for node in el.iter():
+        if node.text and node.text.strip():
+            return node.text
+    return ""
 
 
 def _precedes(a, b) -> bool:
