@@ -177,13 +177,6 @@ class Page:
         found = _BODY(self.root)
         return found[0] if found else self.root
 
-    @cached_property
-    def reading(self):
-        """(Reading of the article's blocks, the element holding the article or None)."""
-        from .semantic import read_article_blocks
-
-        return read_article_blocks(self)
-
     # ---- value helpers ----------------------------------------------------------------
     def date(self, value):
         return parse_date(value, self.config.default_tz) if isinstance(value, str) else None

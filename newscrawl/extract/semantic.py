@@ -107,13 +107,18 @@ def _related(ctx: Page, w: Reading) -> list[str]:
     return urls
 
 
-def read_article_blocks(ctx: Page):
-    """(reading, article root or None): the reading covers the whole <body> when no <article> or
-    <main> holds the article; its labels count then, its body text does not."""
-    root, h1 = find_root(ctx)
-    if root is None:
-        return read_blocks(ctx.body_el, h1), None
-    return read_blocks(root, h1), root
+def article_root(page: Page):
+    """(the element holding the article or None, the h1 the body follows or None), once a page."""
+    return page.once("semantic.root", find_root)
+
+
+def reading(page: Page) -> Reading:
+    """The reader's walk of the article's blocks, once a page. It covers the whole <body> when
+    no <article> or <main> holds the article: its labels count then, its body text does not."""
+    def walk(p: Page) -> Reading:
+        root, h1 = article_root(p)
+        return read_blocks(root if root is not None else p.body_el, h1)
+    return page.once("semantic.reading", walk)
 
 
 def byline_and_body(blocks, site_names=()) -> tuple[list[str], list]:
@@ -129,7 +134,7 @@ def byline_and_body(blocks, site_names=()) -> tuple[list[str], list]:
 
 
 def _byline_body(page: Page) -> tuple[list[str], list]:
-    return byline_and_body(page.reading[0].body, page.config.site_names)
+    return byline_and_body(reading(page).body, page.config.site_names)
 
 
 class SemanticLayer(Layer):
@@ -149,16 +154,19 @@ class SemanticLayer(Layer):
                 return crumbs[-1]["name"]
             if len(crumbs) >= 3:
                 return crumbs[-2]["name"]
-        root = page.reading[1]
+        root = article_root(page)[0]
         if root is None:
             return None
-        h1 = page.h1
-        cats = [a for a in root.iter("a") if page.rules.category_path(page.abs(a.get("href")) or "")]
-        before = [a for a in cats if h1 is None or _precedes(a, h1)]
-        return text_of(before[-1]) or None if before else None
+        last = None  # the last category link before the title
+        for el in root.iter("a", "h1"):
+            if el is page.h1:
+                break
+            if el.tag == "a" and page.rules.category_path(page.abs(el.get("href")) or ""):
+                last = el
+        return text_of(last) or None if last is not None else None
 
     def published_at(self, page):
-        m = page.reading[0].meta
+        m = reading(page).meta
         when = page.date(m.posted_attr) or page.date(m.posted)
         if when:
             return when
@@ -166,22 +174,22 @@ class SemanticLayer(Layer):
         return page.date(t[0].get("datetime")) if t else None
 
     def updated_at(self, page):
-        m = page.reading[0].meta
+        m = reading(page).meta
         return page.date(m.updated_attr) or page.date(m.updated)
 
     def read_time_minutes(self, page):
-        return page.reading[0].meta.read_time
+        return reading(page).meta.read_time
 
     def publisher(self, page):
-        by = page.reading[0].meta.published_by
+        by = reading(page).meta.published_by
         return clean(re.sub(r"[®™]", "", by)) or None if by else None
 
     def tags(self, page):
-        return page.reading[0].meta.tags or []
+        return reading(page).meta.tags or []
 
     def authors(self, page):
         authors = page.once("semantic.byline", _byline_body)[0]
-        root = page.reading[1]
+        root = article_root(page)[0]
         if not authors and root is not None:
             authors = _header_byline(root, page)
         if not authors:
@@ -190,7 +198,7 @@ class SemanticLayer(Layer):
         return list(dict.fromkeys(authors))
 
     def body(self, page):
-        if page.reading[1] is None:
+        if article_root(page)[0] is None:
             return None  # no <article> or <main>: the labels count, the text is anyone's
         blocks = page.once("semantic.byline", _byline_body)[1]
         return "\n\n".join(b.text for b in blocks) or None
@@ -200,21 +208,21 @@ class SemanticLayer(Layer):
         return dateline_source(next((b.text for b in blocks if b.kind != "heading"), ""))
 
     def summary(self, page):
-        summary = page.reading[0].sections.get("summary") or []
+        summary = reading(page).sections.get("summary") or []
         return summary[0].text if summary else None
 
     def key_takeaways(self, page):
-        return [b.text.lstrip("•·-–*▪● ").strip() for b in page.reading[0].sections.get("takeaways", [])
+        return [b.text.lstrip("•·-–*▪● ").strip() for b in reading(page).sections.get("takeaways", [])
                 if b.kind != "heading"]
 
     def faq(self, page):
-        return _faq(page, page.reading[0].sections.get("faq", []))
+        return _faq(page, reading(page).sections.get("faq", []))
 
     def related_urls(self, page):
-        return _related(page, page.reading[0])
+        return _related(page, reading(page))
 
     def image(self, page):
-        return _figure(page, page.reading[1])
+        return _figure(page, article_root(page)[0])
 
     def language(self, page):
         lang = page.root.get("lang") or page.root.get("xml:lang")
@@ -243,13 +251,3 @@ def _first_text(el) -> str:
         if node.text and node.text.strip():
             return node.text
     return ""
-
-
-def _precedes(a, b) -> bool:
-    """Does element ``a`` come before ``b`` in document order?"""
-    for el in a.getroottree().iter():
-        if el is a:
-            return True
-        if el is b:
-            return False
-    return False

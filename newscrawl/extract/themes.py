@@ -98,14 +98,24 @@ class NextJsTheme(Theme):
 
 
 class ForeignTheme(Theme):
-    """A page not shaped like the portal's (another site, an unknown redesign): its body
-    comes from generic extraction first, which is site-agnostic; the portal's own readings
-    of the visible page only fill what the rest leaves."""
+    """A page not shaped like the portal's (another site, a redesign nobody has seen): its
+    body comes from generic extraction first, which is site-agnostic; the reader's view
+    (semantic) fills only what any page shows (title, date, byline, breadcrumbs, figure),
+    never the portal's own labels and sections ("Tags:", "Last updated:", "Quick Summary",
+    ...), which such a page does not have."""
     name = "generic"
     layers = ("jsonld", "nextdata", "meta", "semantic", "generic")
     field_layers = {
         "body": ("generic", "jsonld", "nextdata", "semantic"),
-        "summary": ("jsonld", "nextdata", "meta", "semantic"),
+        "summary": ("jsonld", "nextdata", "meta"),
+        "publisher": ("jsonld", "meta"),
+        "source": ("jsonld", "nextdata"),
+        "tags": ("jsonld", "nextdata", "meta"),
+        "updated_at": ("jsonld", "nextdata", "meta"),
+        "read_time_minutes": ("jsonld",),
+        "key_takeaways": (),
+        "faq": ("jsonld",),
+        "related_urls": (),
     }
 
     @staticmethod
