@@ -28,6 +28,8 @@ def summarize(stats: dict) -> tuple[dict, dict]:
         "requests": group("newscrawl/requests/"),
         "not_modified": stats.get("newscrawl/http/not_modified", 0),
         "dropped": group("newscrawl/dropped/"),
+        "themes": group("newscrawl/theme/"),  # parser versions the pages were read with
+        "extraction_errors": group("newscrawl/extraction_error/"),  # "<layer>/<field>": n
         "errors": {**group("newscrawl/errors/"), **({"store": stats["newscrawl/store/errors"]}
                                                      if "newscrawl/store/errors" in stats else {}),
                    **({"log_errors": stats["log_count/ERROR"]} if "log_count/ERROR" in stats else {})},

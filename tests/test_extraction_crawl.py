@@ -1,0 +1,39 @@
+"""A real crawl of the replica with a layer that fails on one field: nothing is lost."""
+from scrapy.utils.project import get_project_settings
+
+from newscrawl.extract.jsonld import JsonLdLayer
+from newscrawl.replica import expected_articles
+from newscrawl.store import open_store
+from newscrawl.store.base import Filters
+
+from .inprocess import crawl
+
+
+def test_a_failing_field_costs_that_field_and_the_crawl_counts_it(fresh_replica, tmp_path, monkeypatch):
+    def broken(self, page):
+        raise KeyError("author")
+
+    monkeypatch.setattr(JsonLdLayer, "authors", broken)
+    cfg = {"NEWSCRAWL_DATA_DIR": str(tmp_path / "data"), "MONGO_URI": None}
+    c = crawl(cfg, base_url=fresh_replica.base_url)
+    stats = c.stats.get_stats()
+    expected = expected_articles(fresh_replica.site, fresh_replica.base_url)
+    settings = get_project_settings()
+    settings.setdict(cfg, priority="cmdline")
+    store = open_store(settings, quiet=True)
+    try:
+        stored = {d["url"]: d for d in store.find(Filters())}
+        run = store.last_runs(1)[0]
+    finally:
+        store.close()
+    assert set(stored) == set(expected)  # no page lost to the failing field
+    # the next layers gave the authors: every article still has its byline's names
+    assert {u: d["authors"] for u, d in stored.items()} == {u: e["authors"] for u, e in expected.items()}
+    failed = stats["newscrawl/extraction_error/jsonld/authors"]
+    # once a page: every article page parsed (the stored ones and the one without a body)
+    assert failed == len(stored) + stats["newscrawl/dropped/no_body"]
+    assert "newscrawl/dropped/parse_error" not in stats
+    assert stats["newscrawl/theme/nextjs"] + stats["newscrawl/theme/wordpress"] + stats["newscrawl/theme/generic"] \
+        == len(stored)
+    assert run["counts"]["extraction_errors"] == {"jsonld/authors": failed}
+    assert set(run["counts"]["themes"]) == {"nextjs", "wordpress", "generic"}
