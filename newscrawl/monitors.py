@@ -84,6 +84,30 @@ class RunMonitor(Monitor):
                 low.append(f"{field} {share:.0%} (needs {float(floor):.0%})")
         self.assertFalse(low, f"field coverage of {parsed} articles: " + ", ".join(low))
 
+    @monitors.name("themes")
+    def test_known_theme(self):
+        themes = {k.rsplit("/", 1)[1]: v for k, v in self.stats.items() if k.startswith("newscrawl/theme/")}
+        parsed = sum(themes.values())
+        if parsed < self.settings.getint("NEWSCRAWL_MONITOR_MIN_ITEMS"):
+            self.skipTest(f"{parsed} articles parsed")
+        unknown = themes.get("generic", 0)
+        limit = self.settings.getfloat("NEWSCRAWL_MONITOR_MAX_UNKNOWN_THEME")
+        self.assertLessEqual(unknown / parsed, limit,
+                             f"{unknown} of {parsed} articles matched no known theme version (read as "
+                             f"'generic'): a redesign? add a theme version (README, Extraction)")
+
+    @monitors.name("extraction errors")
+    def test_extraction_errors(self):
+        errors = {k[len("newscrawl/extraction_error/"):]: v for k, v in self.stats.items()
+                  if k.startswith("newscrawl/extraction_error/")}
+        parsed, _ = field_coverage(self.stats)
+        if not parsed:
+            self.skipTest("no article parsed")
+        limit = self.settings.getfloat("NEWSCRAWL_MONITOR_MAX_EXTRACTION_ERRORS")
+        worst = ", ".join(f"{k} {v}" for k, v in sorted(errors.items(), key=lambda kv: -kv[1])[:3])
+        self.assertLessEqual(sum(errors.values()) / parsed, limit,
+                             f"{sum(errors.values())} layer fields raised on {parsed} articles ({worst})")
+
     @monitors.name("item count")
     def test_item_count(self):
         previous = self._previous_counts()

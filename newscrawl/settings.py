@@ -133,4 +133,7 @@ NEWSCRAWL_MONITOR_COVERAGE = {"authors": 0.5, "category": 0.9, "tags": 0.5, "sum
 NEWSCRAWL_MONITOR_MIN_ITEMS = 10  # below this many articles only a field found nowhere fails
 NEWSCRAWL_MONITOR_HISTORY_RUNS = 3  # earlier finished runs of the job needed for the item-count check
 NEWSCRAWL_MONITOR_MIN_ITEMS_RATIO = 0.5  # items at least this share of their median
+# articles read by no known theme version (the "generic" one): more means a redesign
+NEWSCRAWL_MONITOR_MAX_UNKNOWN_THEME = 0.2
+NEWSCRAWL_MONITOR_MAX_EXTRACTION_ERRORS = 0.05  # layer fields that raised, per article parsed
 LOG_FORMATTER = "newscrawl.logformatter.LogFormatter"

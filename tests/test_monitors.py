@@ -29,6 +29,16 @@ def test_a_redesign_that_loses_bylines_marks_the_run_degraded(fresh_replica, sto
     del out
 
 
+def test_pages_no_theme_version_knows_mark_the_run_degraded(fresh_replica, store_cfg):  # noqa: F811
+    fresh_replica.site.unknown_theme = True  # the portal leaves Next.js: no probe knows its pages
+    c = crawl(store_cfg, base_url=fresh_replica.base_url)
+    run = runs(store_cfg)[0]
+    assert run["counts"]["new"] == 44  # read all the same, by the generic theme ...
+    assert c.stats.get_value("newscrawl/theme/generic") >= 35
+    assert run["status"] == "degraded"  # ... and the run says a redesign came
+    assert any(r.startswith("themes:") and "matched no known theme version" in r for r in run["monitor"]["reasons"])
+
+
 def test_the_webhook_hears_of_a_degraded_run(fresh_replica, store_cfg):  # noqa: F811
     import json
     import threading

@@ -60,6 +60,7 @@ class ReplicaSite:
         self.requests: list[Request] = []  # the same, with whether it was conditional
         self.user_agents: set[str] = set()
         self.redesign = False  # True: article pages lose their bylines (a site redesign)
+        self.unknown_theme = False  # True: article pages leave Next.js (a theme no probe knows)
         self.delay = 0.0  # seconds each answer takes (a slow site, for concurrency tests)
         self.in_flight = 0  # requests being answered now ...
         self.max_in_flight = 0  # ... and the most at once since reset_log()
@@ -204,7 +205,10 @@ class ReplicaSite:
         i = peers.index(a) if a in peers else -1
         prev = peers[i + 1] if 0 <= i < len(peers) - 1 else None
         nxt = peers[i - 1] if i > 0 else None
-        resp = self._html(render.article_page(a, base, related, prev, nxt))
+        html = render.article_page(a, base, related, prev, nxt)
+        if self.unknown_theme:
+            html = html.replace('<div id="__next">', '<div id="app-root">')
+        resp = self._html(html)
         resp.headers["Last-Modified"] = format_datetime((a.updated or a.published).astimezone(timezone.utc),
                                                         usegmt=True)
         return resp
