@@ -10,6 +10,7 @@ about 3e-8 in a crawl of a million.
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 from scrapy.dupefilters import RFPDupeFilter
@@ -46,21 +47,32 @@ class FingerprintTable:
 CLEAN_MARK = "newscrawl.closed-cleanly"
 
 
+def discard_after_crash(jobdir: str) -> bool:
+    """A JOBDIR is only as good as the shutdown that wrote it. After a clean stop (the mark
+    exists) it is kept and the crawl resumes. After a crash (SIGKILL, power loss) its request
+    fingerprints name requests the disk queue lost, and the queue files may end in a torn
+    record: both are discarded, the re-run discovers again and incremental mode skips what
+    the store holds. Returns True when something was discarded."""
+    seen, mark, queue = Path(jobdir, "requests.seen"), Path(jobdir, CLEAN_MARK), Path(jobdir, "requests.queue")
+    crashed = not mark.exists() and ((seen.exists() and seen.stat().st_size > 0) or queue.exists())
+    if crashed:
+        logger.warning("JOBDIR %s was not closed cleanly (a crash?): its %d bytes of request fingerprints "
+                       "and its request queue are discarded; what is stored decides what is fetched again",
+                       jobdir, seen.stat().st_size if seen.exists() else 0)
+        seen.unlink(missing_ok=True)
+        shutil.rmtree(queue, ignore_errors=True)
+    mark.unlink(missing_ok=True)  # from now on this run is the one that must close cleanly
+    return crashed
+
+
 class CompactDupeFilter(RFPDupeFilter):
-    """With JOBDIR: Scrapy's ``requests.seen`` is only as good as the shutdown that wrote it.
-    After a clean stop it is kept (the crawl resumes); after a crash (SIGKILL, power loss:
-    no clean-close mark) it is not trusted, since the disk queue lost the requests it names:
-    the re-run discovers again, and incremental mode skips what the store already holds."""
+    """Scrapy's RFPDupeFilter in 8 bytes a fingerprint. With JOBDIR it runs before the
+    scheduler opens its disk queue, so it is where a crashed JOBDIR is found and cleared
+    (:func:`discard_after_crash`); a clean close leaves the mark."""
 
     def __init__(self, path: str | None = None, debug: bool = False, *, fingerprinter=None):
         if path:
-            seen, mark = Path(path, "requests.seen"), Path(path, CLEAN_MARK)
-            if seen.exists() and seen.stat().st_size and not mark.exists():
-                logger.warning("JOBDIR %s was not closed cleanly (a crash?): its %d bytes of request "
-                               "fingerprints are discarded; what is stored decides what is fetched again",
-                               path, seen.stat().st_size)
-                seen.unlink()
-            mark.unlink(missing_ok=True)
+            discard_after_crash(path)
         self.jobdir = path
         super().__init__(path, debug, fingerprinter=fingerprinter)
         resumed, self._fingerprints = self._fingerprints, FingerprintTable()

@@ -75,3 +75,29 @@ def test_jobdir_resumes_an_interrupted_crawl(tmp_path):
         assert "/" not in paths  # not started over: the home page was fetched by the first run
         assert set(docs(cfg)) == set(expected_articles(site, base))
         assert runs(cfg)[0]["finish_reason"] == "finished"
+
+
+def test_a_torn_disk_queue_left_by_a_crash_is_discarded(tmp_path):
+    """SIGKILL can land in the middle of a queue write: the re-run must not read that record."""
+    site = ReplicaSite()
+    site.delay = 0.05
+    with ReplicaServer(site) as server:
+        base, jobdir = server.base_url, tmp_path / "job"
+        proc = start(tmp_path, base, "-s", f"JOBDIR={jobdir}")
+        deadline = time.time() + 60
+        queued = []
+        while time.time() < deadline and not queued:
+            queued = [f for f in (jobdir / "requests.queue").glob("*/*") if f.is_file() and f.stat().st_size]
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert queued, "the crawl never queued a request on disk"
+        for f in queued:
+            with f.open("ab") as fh:
+                fh.write(b"\x00\x07")  # half of a record's length field
+        result = run_crawl(tmp_path, "-a", f"base_url={base}", "-s", f"NEWSCRAWL_DATA_DIR={tmp_path / 'data'}",
+                           "-s", f"JOBDIR={jobdir}")
+        assert result.stats["finish_reason"] == "finished"
+        assert "was not closed cleanly" in result.log and "struct.error" not in result.log
+        cfg = {"NEWSCRAWL_DATA_DIR": str(tmp_path / "data"), "MONGO_URI": None}
+        assert set(docs(cfg)) == set(expected_articles(site, base))

@@ -192,3 +192,16 @@ def test_another_sites_nextjs_page_is_foreign():
     html = GLUED_FAQ.replace("Global Banking &amp; Finance Review", "The Daily Ledger")
     assert choose(page("", "/x", base=LIVE, html=html)).name == "generic"
     assert choose(page("", "/x", base=LIVE, html=GLUED_FAQ)).name == "nextjs"
+
+
+def test_a_page_that_is_no_article_is_dropped():
+    """The portal serves its home page at paths robots.txt forbids: no title of its own (the
+    <title> is the site's name), section headings and menus only."""
+    from newscrawl.extract.article import DropPage
+
+    with pytest.raises(DropPage) as err:
+        ArticleParser(SiteRules(LIVE)).parse(LIVE + "/private-preview", (HTML / "home.html").read_text())
+    assert err.value.reason in ("no_title", "no_body")
+    p = page("home.html", "/private-preview", base=LIVE)
+    assert SemanticLayer().body(p) is None  # headings alone
+    assert p.strip_site_name("Global Banking & Finance Review") is None

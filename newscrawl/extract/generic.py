@@ -5,7 +5,8 @@ asks for it: first for the body of a page that is not shaped like the portal, la
 portal's own pages. On top of trafilatura:
 - tables are text (figures of a finance story are in tables);
 - its precision mode first; when that keeps under PRECISION_MIN_WORDS and the balanced mode
-  finds more than twice as much, the page was mostly cut away: the balanced mode is used;
+  finds more than twice as much, with a paragraph of prose in it (not only menu lines), the
+  page was mostly cut away: the balanced mode is used;
 - post-filters drop the chrome it keeps: the headline repeated as the first line, the date
   line, and short lines that are labels of widgets ("Related: ..", "Read more: ..",
   "Comments", "Subscribe to ..", "Follow us on ..", reprint and copyright notices).
@@ -21,6 +22,7 @@ from .page import Page
 
 MIN_WORDS = 15  # less than this is a page's chrome, not an article
 PRECISION_MIN_WORDS = 100
+PARAGRAPH_WORDS = 20  # a line this long is prose, not a menu
 _OPTIONS = dict(include_comments=False, include_tables=True, deduplicate=False, with_metadata=True)
 CHROME_LINE = re.compile(
     r"^(related( posts?| stories| articles| content)?\s*:|read (more|also|next)\s*:|see (more|also)\s*:|"
@@ -45,6 +47,12 @@ def _run(page: Page, **kw) -> dict:
     return doc if isinstance(doc, dict) else doc.as_dict()
 
 
+def has_paragraph(text: str) -> bool:
+    """Does the text hold a paragraph of prose? (Menus and link lists, which the balanced
+    mode keeps on a page without an article, are short lines only.)"""
+    return any(word_count(line) >= PARAGRAPH_WORDS for line in text.split("\n"))
+
+
 def post_filter(text: str, title: str | None) -> str:
     """The paragraphs of a generic extraction without the chrome it keeps."""
     title_words = _words(title or "")
@@ -66,7 +74,8 @@ def extract(page: Page) -> dict:
     data = _run(page, favor_precision=True)
     if word_count(data.get("text") or "") < PRECISION_MIN_WORDS:
         balanced = _run(page)
-        if word_count(balanced.get("text") or "") > 2 * word_count(data.get("text") or ""):
+        text = balanced.get("text") or ""
+        if word_count(text) > 2 * word_count(data.get("text") or "") and has_paragraph(text):
             data = balanced
     title = clean(data.get("title"))
     body = post_filter(data.get("text") or "", title)

@@ -221,4 +221,6 @@ class Page:
             for sep in (" - ", " | ", " – ", " — ", " :: "):
                 if title.endswith(sep + name) or title.endswith(sep + name + "®"):
                     title = title[: title.rindex(sep + name)].strip()
+        if title.rstrip("®™ ") in self.config.site_names:
+            return None  # the site's own name (a home page's <title>) names no article
         return title or None

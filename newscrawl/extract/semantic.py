@@ -201,7 +201,9 @@ class SemanticLayer(Layer):
         if article_root(page)[0] is None:
             return None  # no <article> or <main>: the labels count, the text is anyone's
         blocks = page.once("semantic.byline", _byline_body)[1]
-        return "\n\n".join(b.text for b in blocks) or None
+        if all(b.kind == "heading" for b in blocks):
+            return None  # headings alone (a listing's section titles) are no article
+        return "\n\n".join(b.text for b in blocks)
 
     def source(self, page):
         blocks = page.once("semantic.byline", _byline_body)[1]
