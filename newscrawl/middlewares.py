@@ -1,11 +1,16 @@
-"""Downloader middleware: retries for 429/5xx with exponential backoff."""
+"""Downloader middlewares: retries for 429/5xx with exponential backoff, robots.txt for
+every request waiting on it, charset repair."""
 from __future__ import annotations
 
 import asyncio
 import random
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import TextResponse
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 
 def _retry_after(response) -> float | None:
@@ -14,6 +19,28 @@ def _retry_after(response) -> float | None:
         return float(value.decode()) if value else None
     except ValueError:
         return None
+
+
+class RobotsTxt(RobotsTxtMiddleware):
+    """Scrapy's RobotsTxtMiddleware, with every request that waits for a robots.txt being
+    downloaded getting the parsed file. Scrapy 2.19 awaits the one shared Deferred, and
+    turning a Deferred into a Future consumes its result: the first waiter gets the parser,
+    the others None, which means "no robots.txt, allow". Any crawl that starts with several
+    requests (a cluster worker taking a full queue, ``-a urls=``) fetched forbidden pages.
+    Each waiter here waits on a Deferred of its own."""
+
+    async def robot_parser(self, request):
+        pending = self._parsers.get(urlparse_cached(request).netloc)
+        if not isinstance(pending, Deferred):
+            return await super().robot_parser(request)
+        mine: Deferred = Deferred()
+
+        def pass_on(result):
+            mine.callback(result)
+            return result  # for the next waiter
+
+        pending.addBoth(pass_on)
+        return await maybe_deferred_to_future(mine)
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

@@ -42,6 +42,9 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 520, 522, 524, 408]
 NEWSCRAWL_BACKOFF_BASE = 2.0  # seconds before the first retry; doubles each time
 NEWSCRAWL_BACKOFF_MAX = 120.0
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's, fixed: every request waiting for robots.txt obeys it (middlewares.RobotsTxt)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newscrawl.middlewares.RobotsTxt": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.middlewares.BackoffRetryMiddleware": 550,
     "newscrawl.incremental.ConditionalRequests": 580,

@@ -69,6 +69,7 @@ def test_three_workers_share_one_frontier_and_finish_by_themselves(tmp_path, red
     assert set(stored) == set(expected)
     fetched = ok_article_fetches(site)
     assert set(fetched) == set(site.by_slug) and max(fetched.values()) == 1  # each exactly once
+    assert not [p for p, _ in site.log if p.startswith(("/private-preview", "/admin/"))]  # robots.txt obeyed
     worker_runs = runs(cfg(tmp_path))
     assert len(worker_runs) == 3 and {r["finish_reason"] for r in worker_runs} == {"finished"}
     assert len({r["crawl_id"] for r in worker_runs}) == 1
