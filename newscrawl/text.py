@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 WIRE_AGENCIES = ("Reuters", "Thomson Reuters", "AP", "Associated Press", "AFP", "Bloomberg",
                  "PA Media", "Dow Jones", "dpa", "ANI", "PTI", "Xinhua", "Kyodo")
@@ -55,9 +56,13 @@ def content_hash(body: str | None) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
+@lru_cache(maxsize=64)
+def _lowered(agencies: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(a.lower() for a in agencies)
+
+
 def is_agency(name: str, agencies=WIRE_AGENCIES) -> bool:
-    n = clean(name).lower().rstrip(".")
-    return any(n == a.lower() for a in agencies)
+    return clean(name).lower().rstrip(".") in _lowered(tuple(agencies))
 
 
 def _looks_like_name(part: str) -> bool:

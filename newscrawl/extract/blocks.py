@@ -74,7 +74,8 @@ class Reading:
 
 
 def tag_of(el) -> str:
-    return el.tag.lower() if isinstance(el.tag, str) else ""
+    tag = el.tag
+    return tag if isinstance(tag, str) else ""  # lxml's HTML parser gives lower-case tags
 
 
 def skipped(el) -> bool:
