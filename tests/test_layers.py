@@ -207,3 +207,20 @@ def test_a_page_that_is_no_article_is_dropped():
                   "<h2>Also on the site</h2></main></body></html>")
     assert SemanticLayer().body(p) is None  # headings (and menu items) alone
     assert p.strip_site_name("Global Banking & Finance Review") is None
+
+
+ACCORDION = """<html><head><title>Rates - Global Banking &amp; Finance Review</title>
+<script src="/_next/static/chunks/app.js"></script></head><body><main><article>
+<h1>Banks and the rate cycle</h1><p>Banks expect rates to fall slowly over the coming year, the survey found.</p>
+<section><h2>Frequently Asked Questions</h2>
+<div class="i"><button type="button" aria-expanded="false"><span>1</span>What is the main topic?</button>
+<div class="p" hidden><p>Rates.</p></div></div>
+<div class="i"><button type="button"><span>2</span>Why are banks cautious?</button><div><p>Funding costs.</p></div></div>
+<button type="button">Show all questions</button>
+</section></article></main></body></html>"""
+
+
+def test_faq_questions_in_accordion_buttons():
+    faq = SemanticLayer().faq(page("", "/banks-and-the-rate-cycle", base=LIVE, html=ACCORDION))
+    assert faq == [{"question": "What is the main topic?", "answer": "Rates."},
+                   {"question": "Why are banks cautious?", "answer": "Funding costs."}]

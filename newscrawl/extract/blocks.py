@@ -78,13 +78,17 @@ def tag_of(el) -> str:
     return tag if isinstance(tag, str) else ""  # lxml's HTML parser gives lower-case tags
 
 
-def skipped(el) -> bool:
+def skipped(el, collapsed_ok: bool = False) -> bool:
+    """Not read: chrome tags and roles, and hidden parts unless ``collapsed_ok`` (a FAQ's
+    answers are in the markup, collapsed until a reader opens them)."""
     tag = tag_of(el)
     if not tag or tag in SKIP_TAGS:
         return True
-    if (el.get("role") or "").lower() in SKIP_ROLES or el.get("aria-hidden") == "true":
+    if (el.get("role") or "").lower() in SKIP_ROLES:
         return True
-    return el.get("hidden") is not None
+    if collapsed_ok:
+        return False
+    return el.get("aria-hidden") == "true" or el.get("hidden") is not None
 
 
 def text_of(el) -> str:
@@ -187,8 +191,10 @@ class _OpenSection:
 class BlockReader:
     """Reads a root element in one pass, as a reader would; fills a :class:`Reading`."""
 
-    def __init__(self, root, start_after=None):
+    def __init__(self, root, start_after=None, questions: bool = False):
         self.root = root
+        # inside a FAQ, a <button> is a question (an accordion), not chrome
+        self.questions = questions
         self.out = Reading()
         self.open: _OpenSection | None = None  # while inside a flat (not contained) section
         self.started = start_after is None
@@ -198,6 +204,9 @@ class BlockReader:
     def run(self) -> Reading:
         self._walk(self.root)
         return self.out
+
+    def _in_faq(self) -> bool:
+        return self.questions or (self.open is not None and self.open.label == "faq")
 
     def _container_label(self, el) -> str | None:
         first = _first_text_el(el)
@@ -212,7 +221,10 @@ class BlockReader:
             if child is self.start_after:
                 self.started = True
                 continue
-            if skipped(child):
+            if child.tag == "button" and self.started and self._in_faq():
+                self._block(child, "heading")
+                continue
+            if skipped(child, collapsed_ok=self._in_faq()):
                 if child in self.h1_path:
                     self.started = True  # the title sits in a header: the body follows it
                 continue
@@ -221,7 +233,7 @@ class BlockReader:
                 label = self._container_label(child)
                 if label and self.started:
                     self.open = None
-                    sub = BlockReader(child).run()
+                    sub = BlockReader(child, questions=label == "faq").run()
                     blocks = sub.sections.get(label, []) + sub.body
                     self.out.sections.setdefault(label, []).extend(blocks)
                     self.out.section_roots.setdefault(label, []).append(child)

@@ -166,6 +166,11 @@ def _body_blocks(a: ReplicaArticle) -> str:
     return "".join(out)
 
 
+def accordion(a: ReplicaArticle) -> bool:
+    """Some pages without JSON-LD show their FAQ as an accordion (a stable choice per slug)."""
+    return a.kind == "labels" and sum(a.slug.encode()) % 2 == 0
+
+
 def article_page(a: ReplicaArticle, base: str, related: list[ReplicaArticle],
                  prev: ReplicaArticle | None, nxt: ReplicaArticle | None) -> str:
     if a.kind == "legacy":
@@ -215,8 +220,13 @@ def article_page(a: ReplicaArticle, base: str, related: list[ReplicaArticle],
     if a.faq:
         # As the portal renders it: the number in its own element, glued to the question
         # ("1What is the main topic?" as text); the flat variant writes "1. What ..".
-        qa = "".join((f"<h3>{i}. {esc(q)}</h3>" if flat else f'<h3><span class="fq_{i}">{i}</span>{esc(q)}</h3>')
-                     + f"<p>{esc(ans)}</p>" for i, (q, ans) in enumerate(a.faq, 1))
+        if accordion(a):  # questions as the buttons of an accordion, numbers glued, answers collapsed
+            qa = "".join(f'<div class="fa_{i}"><button type="button" aria-expanded="false"><span>{i}</span>'
+                         f'{esc(q)}</button><div class="fb_{i}"{"" if i == 1 else " hidden"}><p>{esc(ans)}</p></div></div>'
+                         for i, (q, ans) in enumerate(a.faq, 1))
+        else:
+            qa = "".join((f"<h3>{i}. {esc(q)}</h3>" if flat else f'<h3><span class="fq_{i}">{i}</span>{esc(q)}</h3>')
+                         + f"<p>{esc(ans)}</p>" for i, (q, ans) in enumerate(a.faq, 1))
         parts.append(section(f"<h2>Frequently Asked Questions about {esc(a.title)}</h2>", qa))
     if related:
         items = "".join(
