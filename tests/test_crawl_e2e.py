@@ -163,3 +163,17 @@ def test_bad_arguments_fail_at_start(tmp_path, arg, message):
     assert f"error: gbaf: {message}" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "out.jsonl").exists() and not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize("value, message", [
+    ('{"title": ["h1[["]}', "NEWSCRAWL_LEGACY_SELECTORS['title']: 'h1[[' is not a CSS selector"),
+    ('{"titel": ["h1"]}', "NEWSCRAWL_LEGACY_SELECTORS['titel']: not a field the legacy layer reads"),
+    ('{"body": "#main"}', "NEWSCRAWL_LEGACY_SELECTORS['body']: a list of CSS selectors"),
+])
+def test_bad_legacy_selectors_fail_at_start(tmp_path, value, message):
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "gbaf", "-s", f"NEWSCRAWL_LEGACY_SELECTORS={value}",
+                           "-s", f"NEWSCRAWL_DATA_DIR={tmp_path / 'data'}", "-s", "MONGO_URI="],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert f"error: {message}" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "data").exists()

@@ -224,3 +224,14 @@ def test_faq_questions_in_accordion_buttons():
     faq = SemanticLayer().faq(page("", "/banks-and-the-rate-cycle", base=LIVE, html=ACCORDION))
     assert faq == [{"question": "What is the main topic?", "answer": "Rates."},
                    {"question": "Why are banks cautious?", "answer": "Funding costs."}]
+
+
+def test_legacy_selectors_from_settings_accept_parsel_forms():
+    cfg = ExtractConfig()
+    cfg.legacy_selectors = dict(cfg.legacy_selectors, title=["h1.mvp-post-title::text"],
+                                published_at=["time.post-date::attr(datetime)"])
+    p = Page(MIRROR + "/building-societies-celebrate-a-decade-of-digital-savings/",
+             (HTML / "legacy_wordpress.html").read_text(), SiteRules(MIRROR), cfg)
+    assert LegacyLayer().title(p) == LegacyLayer().title(
+        page("legacy_wordpress.html", "/building-societies-celebrate-a-decade-of-digital-savings/"))
+    assert LegacyLayer().published_at(p) == datetime(2019, 5, 14, 7, 12, tzinfo=UTC)

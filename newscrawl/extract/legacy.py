@@ -20,11 +20,31 @@ _ATTR = re.compile(r"::attr\(([\w:-]+)\)$")
 
 @lru_cache(maxsize=256)
 def compiled(css: str) -> tuple[etree.XPath, str | None]:
-    """(XPath of a CSS selector, attribute to read or None): compiled once per selector."""
+    """(XPath of a CSS selector, attribute to read or None): compiled once per selector.
+    ``::attr(name)`` reads an attribute; ``::text`` (parsel's) is the element's text, as
+    without it. Raises ValueError for what is not a CSS selector."""
     m = _ATTR.search(css)
     attr = m.group(1) if m else None
-    css = css[: m.start()] if m else css
-    return etree.XPath(HTMLTranslator().css_to_xpath(css)), attr
+    css = css[: m.start()] if m else css.removesuffix("::text")
+    try:
+        return etree.XPath(HTMLTranslator().css_to_xpath(css)), attr
+    except Exception as exc:  # noqa: BLE001 (cssselect's and lxml's own errors)
+        raise ValueError(f"{css!r} is not a CSS selector: {exc}") from None
+
+
+def check_selectors(selectors: dict) -> None:
+    """Compile every configured selector (at the spider's start): a typo fails there."""
+    for field, values in selectors.items():
+        if field not in LegacyLayer.fields():
+            raise ValueError(f"[{field!r}]: not a field the legacy layer reads "
+                             f"({', '.join(LegacyLayer.fields())})")
+        if isinstance(values, str) or not isinstance(values, (list, tuple)):
+            raise ValueError(f"[{field!r}]: a list of CSS selectors, not {values!r}")
+        for css in values:
+            try:
+                compiled(css)
+            except ValueError as exc:
+                raise ValueError(f"[{field!r}]: {exc}") from None
 
 
 def select(page: Page, css: str) -> list:

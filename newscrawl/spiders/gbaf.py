@@ -24,6 +24,7 @@ from ..cluster.lease import release as release_lease
 from ..dates import parse_since
 from ..extract.article import ArticleParser, DropPage
 from ..extract.common import LEGACY_SELECTORS, ExtractConfig
+from ..extract.legacy import check_selectors
 from ..extract.listing import read_feed, read_listing, read_robots, read_sitemap, with_page
 from ..incremental import KIND, VALIDATORS, CrawlHistory, Policy, utcnow, validators_of
 from ..render import NoBrowser, SubrequestPolicy
@@ -134,6 +135,10 @@ class GbafSpider(scrapy.Spider):
                              f"{settings.get('NEWSCRAWL_TIMEZONE')!r}; set e.g. Europe/London") from None
         legacy = dict(LEGACY_SELECTORS)
         legacy.update(settings.getdict("NEWSCRAWL_LEGACY_SELECTORS"))
+        try:
+            check_selectors(legacy)
+        except ValueError as exc:
+            raise UsageError(f"NEWSCRAWL_LEGACY_SELECTORS{exc}") from None
         self.tz = tz
         self.parser = ArticleParser(self.rules, ExtractConfig(
             agencies=WIRE_AGENCIES + tuple(settings.getlist("NEWSCRAWL_WIRE_AGENCIES")),
