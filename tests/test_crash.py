@@ -14,6 +14,17 @@ from .conftest import ROOT, run_crawl
 from .test_storage import docs, runs
 
 
+def slow_site() -> ReplicaSite:
+    site = ReplicaSite()
+    site.delay = 0.05  # the crawl takes long enough to be interrupted
+    return site
+
+
+def rerun(tmp_path, base, *extra):
+    """The crawl again, into the same store, to its end."""
+    return run_crawl(tmp_path, "-a", f"base_url={base}", "-s", f"NEWSCRAWL_DATA_DIR={tmp_path / 'data'}", *extra)
+
+
 def start(tmp_path, base, *extra):
     out = tmp_path / f"killed-{time.monotonic_ns()}"
     out.mkdir()
@@ -26,8 +37,7 @@ def start(tmp_path, base, *extra):
 @pytest.mark.parametrize("jobdir", [False, True], ids=["plain", "jobdir"])
 @pytest.mark.parametrize("point", range(5))
 def test_sigkill_at_a_random_point_then_rerun_loses_nothing(tmp_path, point, jobdir):
-    site = ReplicaSite()
-    site.delay = 0.05
+    site = slow_site()
     with ReplicaServer(site) as server:
         base = server.base_url
         when = random.Random(2026 + point).uniform(0.5, 3.0)  # seconds into the crawl
@@ -40,7 +50,7 @@ def test_sigkill_at_a_random_point_then_rerun_loses_nothing(tmp_path, point, job
         seen_size = seen.stat().st_size if seen.exists() else 0
         cfg = {"NEWSCRAWL_DATA_DIR": str(tmp_path / "data"), "MONGO_URI": None}
         before = set(docs(cfg)) if (tmp_path / "data" / "newscrawl.sqlite3").exists() else set()
-        result = run_crawl(tmp_path, "-a", f"base_url={base}", "-s", f"NEWSCRAWL_DATA_DIR={tmp_path / 'data'}", *job)
+        result = rerun(tmp_path, base, *job)
         assert result.stats["finish_reason"] == "finished"
         if jobdir and seen_size:
             assert "was not closed cleanly" in result.log
@@ -52,8 +62,7 @@ def test_sigkill_at_a_random_point_then_rerun_loses_nothing(tmp_path, point, job
 
 
 def test_jobdir_resumes_an_interrupted_crawl(tmp_path):
-    site = ReplicaSite()
-    site.delay = 0.05
+    site = slow_site()
     with ReplicaServer(site) as server:
         base, jobdir = server.base_url, tmp_path / "job"
         proc = start(tmp_path, base, "-s", f"JOBDIR={jobdir}")
@@ -68,8 +77,7 @@ def test_jobdir_resumes_an_interrupted_crawl(tmp_path):
         assert 0 < len(first) < len(site.articles)
         assert (jobdir / "requests.queue").exists() and (jobdir / "requests.seen").exists()
         site.reset_log()
-        result = run_crawl(tmp_path, "-a", f"base_url={base}", "-s", f"NEWSCRAWL_DATA_DIR={tmp_path / 'data'}",
-                           "-s", f"JOBDIR={jobdir}")
+        result = rerun(tmp_path, base, "-s", f"JOBDIR={jobdir}")
         assert "Resuming crawl" in result.log
         paths = [p for p, _ in site.log]
         assert "/" not in paths  # not started over: the home page was fetched by the first run
@@ -79,8 +87,7 @@ def test_jobdir_resumes_an_interrupted_crawl(tmp_path):
 
 def test_a_torn_disk_queue_left_by_a_crash_is_discarded(tmp_path):
     """SIGKILL can land in the middle of a queue write: the re-run must not read that record."""
-    site = ReplicaSite()
-    site.delay = 0.05
+    site = slow_site()
     with ReplicaServer(site) as server:
         base, jobdir = server.base_url, tmp_path / "job"
         proc = start(tmp_path, base, "-s", f"JOBDIR={jobdir}")
@@ -95,8 +102,7 @@ def test_a_torn_disk_queue_left_by_a_crash_is_discarded(tmp_path):
         for f in queued:
             with f.open("ab") as fh:
                 fh.write(b"\x00\x07")  # half of a record's length field
-        result = run_crawl(tmp_path, "-a", f"base_url={base}", "-s", f"NEWSCRAWL_DATA_DIR={tmp_path / 'data'}",
-                           "-s", f"JOBDIR={jobdir}")
+        result = rerun(tmp_path, base, "-s", f"JOBDIR={jobdir}")
         assert result.stats["finish_reason"] == "finished"
         assert "was not closed cleanly" in result.log and "struct.error" not in result.log
         cfg = {"NEWSCRAWL_DATA_DIR": str(tmp_path / "data"), "MONGO_URI": None}
