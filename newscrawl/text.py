@@ -95,12 +95,20 @@ def _staff_byline(part: str, site_names) -> bool:
 
 
 def split_byline(text: str | None, agencies=WIRE_AGENCIES, site_names=()) -> list[str]:
+    """See :func:`_split_byline` (bylines repeat from page to page: each is split once)."""
+    if not text:
+        return []
+    return list(_split_byline(text, tuple(agencies), tuple(site_names)))
+
+
+@lru_cache(maxsize=8192)
+def _split_byline(text: str, agencies: tuple, site_names: tuple) -> tuple[str, ...]:
     """The names a byline shows: "By Brenda Goh and David Kirton" gives two names; a staff or
     desk byline of the site stays whole ("GBAF News Desk"); roles ("Jane Smith, Chief
     Economist at X", "Contributor Jane Smith") and agencies ("..., Reuters") are dropped."""
     text = clean(text)
     if not text:
-        return []
+        return ()
     text = _BY.sub("", text)
     text = re.split(r"\s+[|–—]\s+|\s+-\s+", text)[0]
     names: list[str] = []
@@ -129,7 +137,7 @@ def split_byline(text: str | None, agencies=WIRE_AGENCIES, site_names=()) -> lis
                 break
         if ended:
             break
-    return names
+    return tuple(names)
 
 
 def looks_like_byline(text: str, site_names=()) -> bool:
