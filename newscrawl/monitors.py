@@ -20,6 +20,7 @@ from scrapy.exceptions import ScrapyDeprecationWarning
 from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.core.actions import Action
 
+from .extract.themes import UNKNOWN as UNKNOWN_THEMES
 from .store import StoreUnavailable, open_store
 
 logger = logging.getLogger(__name__)
@@ -90,11 +91,12 @@ class RunMonitor(Monitor):
         parsed = sum(themes.values())
         if parsed < self.settings.getint("NEWSCRAWL_MONITOR_MIN_ITEMS"):
             self.skipTest(f"{parsed} articles parsed")
-        unknown = themes.get("generic", 0)
+        unknown = sum(themes.get(name, 0) for name in UNKNOWN_THEMES)
         limit = self.settings.getfloat("NEWSCRAWL_MONITOR_MAX_UNKNOWN_THEME")
         self.assertLessEqual(unknown / parsed, limit,
                              f"{unknown} of {parsed} articles matched no known theme version (read as "
-                             f"'generic'): a redesign? add a theme version (README, Extraction)")
+                             f"{' or '.join(repr(n) for n in UNKNOWN_THEMES)}): a redesign? "
+                             f"add a theme version (README, Extraction)")
 
     @monitors.name("extraction errors")
     def test_extraction_errors(self):

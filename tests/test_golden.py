@@ -33,7 +33,7 @@ def test_golden_file_is_complete(path: Path):
     assert "" not in art and "" not in art["extraction"]
     assert {k for k, v in art.items() if empty(v)} == none
     assert {"title", "body", "url", "published_at"}.isdisjoint(none)
-    assert art["extraction"]["theme"] in ("nextjs", "wordpress", "generic")
+    assert art["extraction"]["theme"] in ("nextjs", "wordpress", "portal", "generic")
     for name, value in art.items():
         if not empty(value) and name not in ("word_count", "content_hash", "extraction", "url"):
             assert name in art["extraction"], f"{name} has no layer recorded"

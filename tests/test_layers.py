@@ -182,7 +182,7 @@ def test_bylines_keep_names_drop_roles_and_agencies():
     ("replica_nextjs_jsonld_desk.html", "/aldwick-bank-warns-on-dividends-in-2026", LIVE, "nextjs"),
     ("replica_nextjs_labels_desk.html", "/aldwick-bank-warns-on-current-accounts-in-2026", LIVE, "nextjs"),
     ("variant_handwritten.html", "/port-authority-sells-green-bonds", LIVE, "nextjs"),
-    ("bare.html", "/a-plain-page-about-regional-credit-unions", MIRROR, "generic"),
+    ("bare.html", "/a-plain-page-about-regional-credit-unions", MIRROR, "portal"),  # "| GBAF", no theme
 ])
 def test_theme_probe_picks_the_version(name, path, base, theme):
     assert choose(page(name, path, base)).name == theme

@@ -1,9 +1,10 @@
 """Run checks (Spidermon) at the end of real crawls of the replica, into each store."""
 from newscrawl import cli
 from newscrawl.monitors import field_coverage
+from newscrawl.replica import expected_articles
 
 from .inprocess import crawl
-from .test_storage import cli_args, runs, store_cfg  # noqa: F401 (the fixture)
+from .test_storage import cli_args, docs, runs, store_cfg  # noqa: F401 (the fixture)
 
 
 def test_a_normal_run_passes_its_checks(fresh_replica, store_cfg):  # noqa: F811
@@ -33,8 +34,12 @@ def test_pages_no_theme_version_knows_mark_the_run_degraded(fresh_replica, store
     fresh_replica.site.unknown_theme = True  # the portal leaves Next.js: no probe knows its pages
     c = crawl(store_cfg, base_url=fresh_replica.base_url)
     run = runs(store_cfg)[0]
-    assert run["counts"]["new"] == 44  # read all the same, by the generic theme ...
-    assert c.stats.get_value("newscrawl/theme/generic") >= 35
+    assert run["counts"]["new"] == 44  # read all the same, as pages of the portal ...
+    assert c.stats.get_value("newscrawl/theme/portal") >= 35
+    stored = docs(store_cfg)  # ... by their labels, as well as by the theme they left
+    expected = expected_articles(fresh_replica.site, fresh_replica.base_url)
+    assert {u: {k: d[k] for k in ("title", "authors", "body", "faq", "key_takeaways")} for u, d in stored.items()} == \
+        {u: {k: e[k] for k in ("title", "authors", "body", "faq", "key_takeaways")} for u, e in expected.items()}
     assert run["status"] == "degraded"  # ... and the run says a redesign came
     assert any(r.startswith("themes:") and "matched no known theme version" in r for r in run["monitor"]["reasons"])
 
