@@ -9,7 +9,6 @@ crawl's peak memory.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
@@ -21,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.runner import crawl_command, crawl_env  # noqa: E402
+from bench.runner import crawl_command, crawl_env, replica_site  # noqa: E402
 from newscrawl.extract.article import ArticleParser  # noqa: E402
 from newscrawl.extract.page import parse_html  # noqa: E402
-from newscrawl.replica import ReplicaServer, ReplicaSite, build_articles  # noqa: E402
+from newscrawl.replica import ReplicaServer  # noqa: E402
 from newscrawl.urls import SiteRules  # noqa: E402
 
 
@@ -58,10 +57,7 @@ def parse_cost(server: ReplicaServer) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--articles", type=int, default=2000, help="generated articles (plus the hand-written ones)")
-    args = ap.parse_args()
-    site = ReplicaSite(build_articles(args.articles))
+    site = replica_site()
     with ReplicaServer(site) as server, tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "stats.json"
         cmd = crawl_command(tmp, server.base_url, f"{tmp}/data", "-s", "NEWSCRAWL_BACKOFF_BASE=0.05")

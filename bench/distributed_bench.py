@@ -12,7 +12,6 @@ Needs redis-server (Debian's package) on the PATH.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import resource
 import subprocess
@@ -24,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.runner import crawl_command, crawl_env  # noqa: E402
-from newscrawl.replica import ReplicaServer, ReplicaSite, build_articles  # noqa: E402
+from bench.runner import crawl_command, crawl_env, replica_site  # noqa: E402
+from newscrawl.replica import ReplicaServer, ReplicaSite  # noqa: E402
 from tests.redis_server import RedisServer  # noqa: E402
 
 
@@ -88,10 +87,7 @@ def redis_memory(redis: RedisServer, site: ReplicaSite, base: str, n: int) -> tu
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--articles", type=int, default=2000)
-    args = ap.parse_args()
-    site = ReplicaSite(build_articles(args.articles))
+    site = replica_site()
     with ReplicaServer(site) as server, tempfile.TemporaryDirectory() as tmp:
         redis = RedisServer(Path(tmp))
         try:

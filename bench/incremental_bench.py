@@ -14,7 +14,6 @@ wall time, and requests per new-or-changed article, against the goal of the issu
 """
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
@@ -28,8 +27,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.runner import crawl_command, crawl_env  # noqa: E402
-from newscrawl.replica import ReplicaServer, ReplicaSite, build_articles, fresh_articles  # noqa: E402
+from bench.runner import crawl_command, crawl_env, replica_site  # noqa: E402
+from newscrawl.replica import ReplicaServer, ReplicaSite, fresh_articles  # noqa: E402
 from newscrawl.replica.content import CATEGORIES  # noqa: E402
 
 
@@ -85,10 +84,7 @@ def report(name: str, wall: float, stats: dict, site: ReplicaSite, changed: int)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--articles", type=int, default=2000)
-    args = ap.parse_args()
-    site = ReplicaSite(build_articles(args.articles))
+    site = replica_site()
     with ReplicaServer(site) as server, tempfile.TemporaryDirectory() as tmp:
         wall, stats = crawl(server, tmp, 0)
         print(f"replica: {len(site.articles)} articles")

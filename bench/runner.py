@@ -19,3 +19,15 @@ def crawl_env(**overrides: str) -> dict:
     """The environment of a benchmark crawl: never a MongoDB or Redis named outside."""
     env = {k: v for k, v in os.environ.items() if k not in ("MONGO_URI", "REDIS_URL")}
     return {**env, **overrides}
+
+
+def replica_site(default_articles: int = 2000):
+    """The generated replica a crawl benchmark runs on (``--articles N`` on its command line)."""
+    import argparse
+
+    from newscrawl.replica import ReplicaSite, build_articles
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--articles", type=int, default=default_articles,
+                    help="generated articles (plus the hand-written ones)")
+    return ReplicaSite(build_articles(ap.parse_args().articles))

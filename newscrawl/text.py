@@ -84,8 +84,13 @@ def is_desk(name: str, agencies=WIRE_AGENCIES) -> bool:
     m = _STAFF.match(name)
     if not m or _ROLE_WORDS.search(name[: m.start(1)]):
         return False  # "Head of Research Team" is a role, not a desk
-    return not any(
-        name.lower() == a.lower() or name.lower().startswith(a.lower() + " ") for a in agencies)
+    return not _agency_group(name, agencies)
+
+
+def _agency_group(name: str, agencies) -> bool:
+    """An agency or a group of it: "Reuters", "Reuters Staff", "AP Newsroom"."""
+    n = name.lower()
+    return any(n == a or n.startswith(a + " ") for a in _lowered(tuple(agencies)))
 
 
 def _staff_byline(part: str, site_names) -> bool:
@@ -117,8 +122,7 @@ def _split_byline(text: str, agencies: tuple, site_names: tuple) -> tuple[str, .
         if not chunk:
             continue
         chunk = re.sub(r"\s*\(.*?\)\s*", " ", chunk).strip()
-        if is_agency(chunk, agencies) or any(chunk.lower().startswith(a.lower() + " ") and
-                                             _STAFF.match(chunk) for a in agencies):
+        if is_agency(chunk, agencies) or (_STAFF.match(chunk) and _agency_group(chunk, agencies)):
             continue  # "Reuters", "Reuters Staff": the agency is the source, not an author
         if _staff_byline(chunk, site_names):  # the site's name may hold "&" or "and"
             if chunk not in names:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from ..text import clean, is_agency, split_byline
+from ..text import clean, clean_block, is_agency, split_byline
 from .common import html_to_text, unwrap_image
 from .layer import Layer
 from .page import Page
@@ -124,7 +124,7 @@ class NextDataLayer(Layer):
 
     def body(self, page):
         body = _text(_first(self.art(page), _BODY_KEYS))
-        return clean_blocks(html_to_text(body, blocks=True)) if body else None
+        return clean_block(html_to_text(body, blocks=True)) if body else None
 
     def published_at(self, page):
         return page.date(_first(self.art(page), _DATE_KEYS))
@@ -157,7 +157,3 @@ class NextDataLayer(Layer):
         img = a.get("image") or a.get("mainImage") or a.get("featuredImage")
         url = img.get("url") if isinstance(img, dict) else img if isinstance(img, str) else None
         return {"url": unwrap_image(page.abs(url))} if url else None
-
-
-def clean_blocks(text: str) -> str:
-    return "\n\n".join(p for p in (clean(x) for x in text.split("\n\n")) if p)

@@ -188,7 +188,7 @@ class SemanticLayer(Layer):
         return reading(page).meta.tags or []
 
     def authors(self, page):
-        authors = page.once("semantic.byline", _byline_body)[0]
+        authors = list(page.once("semantic.byline", _byline_body)[0])  # the page state stays as it is
         root = article_root(page)[0]
         if not authors and root is not None:
             authors = _header_byline(root, page)
