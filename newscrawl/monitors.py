@@ -21,6 +21,7 @@ from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.core.actions import Action
 
 from .extract.themes import UNKNOWN as UNKNOWN_THEMES
+from .outcome import checks_apply
 from .store import StoreUnavailable, open_store
 
 logger = logging.getLogger(__name__)
@@ -50,17 +51,27 @@ class RunMonitor(Monitor):
     def settings(self):
         return self.data.crawler.settings
 
+    def setUp(self):
+        if not checks_apply(self.stats):  # interrupted, usage error, unreachable: a status of its own
+            self.skipTest(f"finish reason {self.stats.get('finish_reason')!r}")
+
+    def check(self, ok: bool, message: str) -> None:
+        """A failed check is one line: what was measured and the floor it missed."""
+        if not ok:
+            self.fail(message)
+
     @monitors.name("finish reason")
     def test_finish_reason(self):
         reason = self.stats.get("finish_reason")
-        self.assertEqual(reason, "finished", f"finish reason {reason!r}")
+        self.check(reason == "finished", f"finish reason {reason!r} (needs 'finished')")
 
     @monitors.name("error rate")
     def test_error_rate(self):
         pages = max(1, self.stats.get("response_received_count", 0))
         errors = self.stats.get("log_count/ERROR", 0)
         limit = self.settings.getfloat("NEWSCRAWL_MONITOR_MAX_ERROR_RATE")
-        self.assertLessEqual(errors / pages, limit, f"error rate {errors}/{pages} pages above {limit:.0%}")
+        self.check(errors / pages <= limit,
+                   f"error rate {errors / pages:.1%} ({errors} errors, {pages} pages; at most {limit:.0%})")
 
     @monitors.name("drop rate")
     def test_drop_rate(self):
@@ -68,7 +79,8 @@ class RunMonitor(Monitor):
         parsed = dropped + self.stats.get("item_scraped_count", 0)
         limit = self.settings.getfloat("NEWSCRAWL_MONITOR_MAX_DROP_RATE")
         if parsed:
-            self.assertLessEqual(dropped / parsed, limit, f"drop rate {dropped}/{parsed} pages above {limit:.0%}")
+            self.check(dropped / parsed <= limit,
+                       f"drop rate {dropped / parsed:.1%} ({dropped} of {parsed} pages; at most {limit:.0%})")
 
     @monitors.name("field coverage")
     def test_field_coverage(self):
@@ -83,7 +95,7 @@ class RunMonitor(Monitor):
             # a field found nowhere fails at once; a thin one once the run is large enough
             if share == 0 or (parsed >= min_items and share < floor):
                 low.append(f"{field} {share:.0%} (needs {float(floor):.0%})")
-        self.assertFalse(low, f"field coverage of {parsed} articles: " + ", ".join(low))
+        self.check(not low, f"field coverage of {parsed} articles: " + ", ".join(low))
 
     @monitors.name("themes")
     def test_known_theme(self):
@@ -93,8 +105,9 @@ class RunMonitor(Monitor):
             self.skipTest(f"{parsed} articles parsed")
         unknown = sum(themes.get(name, 0) for name in UNKNOWN_THEMES)
         limit = self.settings.getfloat("NEWSCRAWL_MONITOR_MAX_UNKNOWN_THEME")
-        self.assertLessEqual(unknown / parsed, limit,
-                             f"{unknown} of {parsed} articles matched no known theme version (read as "
+        self.check(unknown / parsed <= limit,
+                   f"unknown theme {unknown / parsed:.0%} ({unknown} of {parsed} articles; at most {limit:.0%}) "
+                   f"matched no known theme version (read as "
                              f"{' or '.join(repr(n) for n in UNKNOWN_THEMES)}): a redesign? "
                              f"add a theme version (README, Extraction)")
 
@@ -107,8 +120,9 @@ class RunMonitor(Monitor):
             self.skipTest("no article parsed")
         limit = self.settings.getfloat("NEWSCRAWL_MONITOR_MAX_EXTRACTION_ERRORS")
         worst = ", ".join(f"{k} {v}" for k, v in sorted(errors.items(), key=lambda kv: -kv[1])[:3])
-        self.assertLessEqual(sum(errors.values()) / parsed, limit,
-                             f"{sum(errors.values())} layer fields raised on {parsed} articles ({worst})")
+        n = sum(errors.values())
+        self.check(n / parsed <= limit, f"extraction errors {n / parsed:.1%} ({n} layer fields raised on "
+                                        f"{parsed} articles: {worst}; at most {limit:.0%})")
 
     @monitors.name("item count")
     def test_item_count(self):
@@ -119,9 +133,8 @@ class RunMonitor(Monitor):
         median = statistics.median(previous)
         items = self.stats.get("item_scraped_count", 0)
         ratio = self.settings.getfloat("NEWSCRAWL_MONITOR_MIN_ITEMS_RATIO")
-        self.assertGreaterEqual(items, ratio * median,
-                                f"{items} items, below {ratio:.0%} of the median {median:g} of the last "
-                                f"{len(previous)} runs of this job")
+        self.check(items >= ratio * median, f"item count {items} (at least {ratio:.0%} of the median "
+                                            f"{median:g} of the last {len(previous)} runs of this job)")
 
     def _previous_counts(self) -> list[int]:
         spider = self.data.spider

@@ -16,15 +16,16 @@ from twisted.python.threadable import isInIOThread
 
 from .cluster.keys import redis_url
 from .dates import to_ms
+from .outcome import LOST, SPILLED, STAT_ERROR, STORE_UNAVAILABLE
 from .prepare import Prepare, Rejected
 from .seen import SeenUrls
-from .store import ArticleWriter, Store, open_store, spill_dir
+from .store import ArticleWriter, Store, StoreUnavailable, open_store, spill_dir
 from .store.saver import BatchSaver
 from .store.spill import SpillFile
 
 logger = logging.getLogger(__name__)
-SPILLED_REASON = "store_unavailable_spilled"
-LOST_REASON = "store_and_spill_failed"  # nothing more is parsed once articles cannot be kept
+SPILLED_REASON = SPILLED
+LOST_REASON = LOST  # nothing more is parsed once articles cannot be kept
 
 
 def now_ms() -> datetime:
@@ -133,8 +134,16 @@ class StorePipeline:
                    ack_stored=bool(redis_url(s)))
 
     def open_spider(self):
-        self.store = self.store_factory()  # StoreUnavailable says what to do
-        self.store.ensure_indexes()
+        try:
+            self.store = self.store_factory()
+            self.store.ensure_indexes()
+        except StoreUnavailable as exc:  # one line saying what to do; the crawl does not start
+            if self.store is not None:
+                self.store.close()
+                self.store = None
+            self.stats.set_value(STAT_ERROR, str(exc))
+            logger.error("Not started: %s", exc)
+            raise CloseSpider(STORE_UNAVAILABLE) from None
         run_id = getattr(self.crawler, "newscrawl_run_id", None) or uuid.uuid4().hex
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         self.spill = SpillFile(self.spill_dir / f"{self.crawler.spider.name}-{stamp}-{run_id[:8]}.jsonl")

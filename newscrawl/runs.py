@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 from scrapy import signals
 
+from .outcome import STAT_ERROR, run_status
 from .store import Store, StoreUnavailable, open_store
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,10 @@ class CrawlRunRecorder:
         return cls(crawler, lambda: open_store(crawler.settings, quiet=True))
 
     def spider_opened(self, spider):
-        self.store = self.store_factory()
+        try:
+            self.store = self.store_factory()
+        except StoreUnavailable:  # the store pipeline says so and closes the crawl
+            return
         self.run = {"run_id": self.crawler.newscrawl_run_id, "spider": spider.name,
                     "arguments": dict(getattr(spider, "crawl_args", {})),
                     "site": getattr(getattr(spider, "rules", None), "base_url", None),
@@ -77,10 +81,12 @@ class CrawlRunRecorder:
         verdict = stats.get("newscrawl/monitor/status")  # set by the run checks (monitors.py)
         if verdict:
             self.run["monitor"] = {"status": verdict, "reasons": stats.get("newscrawl/monitor/reasons", [])}
+        status = run_status({**stats, "finish_reason": reason})
         self.run.update(finished_at=datetime.now(timezone.utc), finish_reason=reason,
                         mode=self.crawler.stats.get_value("newscrawl/mode", "full"),
-                        status="degraded" if verdict == "degraded" else "finished", counts=counts,
-                        extraction=extraction)
+                        status=status.name, counts=counts, extraction=extraction)
+        if stats.get(STAT_ERROR):
+            self.run["error"] = stats[STAT_ERROR]
         self._save()
         logger.info("Crawl run %s: %d new, %d updated, %d unchanged, %d dropped, stored in %s",
                     self.run["run_id"][:8], counts["new"], counts["updated"], counts["unchanged"],

@@ -49,6 +49,7 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.BackoffRetryMiddleware": 550,
     "newscrawl.incremental.ConditionalRequests": 580,
     "newscrawl.middlewares.CharsetRepair": 590,
+    "newscrawl.middlewares.Reachability": 600,  # sees download errors before the retries do
 }
 
 # The site. base_url (spider argument) overrides NEWSCRAWL_BASE_URL.
@@ -97,7 +98,10 @@ NEWSCRAWL_REDIS_TIMEOUT = 5.0  # connect and socket timeout, seconds
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 60.0
+# Off: both are servers inside the crawl process (the remote-control extension of Scrapy 2.19
+# runs Python code sent to it over HTTP). Opt in per run with -s REMOTE_CONTROL_ENABLED=True.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
@@ -106,7 +110,8 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 MONGO_URI = os.environ.get("MONGO_URI") or None
 MONGO_DATABASE = os.environ.get("MONGO_DATABASE") or "newscrawl"
 NEWSCRAWL_MONGO_TIMEOUT_MS = 5000
-NEWSCRAWL_DATA_DIR = os.environ.get("NEWSCRAWL_DATA_DIR") or "data"
+# Default: the project's data/ (a checkout), else $XDG_DATA_HOME/newscrawl; always made absolute.
+NEWSCRAWL_DATA_DIR = os.environ.get("NEWSCRAWL_DATA_DIR") or None
 NEWSCRAWL_SPILL_DIR = None  # default: <NEWSCRAWL_DATA_DIR>/spill
 NEWSCRAWL_BATCH_SIZE = 200
 NEWSCRAWL_FLUSH_SECONDS = 5.0
@@ -121,6 +126,7 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.StorePipeline": 900,
 }
 EXTENSIONS = {
+    "newscrawl.lock.CrawlLock": 400,  # one crawl per site and store at a time (newscrawl/lock.py)
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,  # before the recorder: it reads the verdict
     "newscrawl.runs.CrawlRunRecorder": 600,
 }
@@ -139,4 +145,15 @@ NEWSCRAWL_MONITOR_MIN_ITEMS_RATIO = 0.5  # items at least this share of their me
 # articles read by no known theme version (the "generic" one): more means a redesign
 NEWSCRAWL_MONITOR_MAX_UNKNOWN_THEME = 0.2
 NEWSCRAWL_MONITOR_MAX_EXTRACTION_ERRORS = 0.05  # layer fields that raised, per article parsed
+# One crawl per site and store: a lock whose heartbeat stopped this long ago is taken over.
+NEWSCRAWL_LOCK_ENABLED = True
+NEWSCRAWL_LOCK_HEARTBEAT = 10.0
+NEWSCRAWL_LOCK_STALE = 60.0
+# A degraded run (a run check failed) exits 3; False: it exits 0 (the status stays degraded).
+NEWSCRAWL_FAIL_ON_DEGRADED = True
+# A site that never answered: robots.txt and the first pages each failed to connect, resolve
+# or answer twice, or this many seconds passed (newscrawl.middlewares.Reachability). Requests
+# to a site that has not answered yet time out after NEWSCRAWL_REACH_TIMEOUT seconds.
+NEWSCRAWL_REACH_BUDGET = 20.0
+NEWSCRAWL_REACH_TIMEOUT = 8.0
 LOG_FORMATTER = "newscrawl.logformatter.LogFormatter"

@@ -1,11 +1,13 @@
-"""`scrapy crawl` that checks its configuration before the engine starts.
+"""`scrapy crawl` that checks its configuration before the engine starts and exits with a
+code that says what happened (newscrawl.outcome, the README's exit-code table).
 
 - A spider class may define `check_arguments(settings, **spargs)`; its UsageError is
   reported the way Scrapy reports bad options (usage line, message, exit code 2).
-- When the store pipeline is on and MONGO_URI is set, MongoDB must answer a ping; if not,
-  the command prints what to do and exits 1 instead of a traceback from the engine.
+- When the store pipeline is on, the store must open (MongoDB must answer a ping; the
+  embedded store's folder must be writable); if not, one line says what to do, exit 1.
 - With REDIS_URL set (a worker of a shared crawl), Redis must answer a ping, likewise.
-The pipeline checks both again when it opens; this only makes the failure readable.
+- After the crawl: the exit code of its status, and the one line that says why it failed.
+The pipeline checks the store again when it opens; this only makes the failure readable.
 """
 from __future__ import annotations
 
@@ -13,25 +15,43 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 
+from newscrawl.outcome import DEGRADED, FAILED, STAT_ERROR, exit_code, run_status
+
 STORE_PIPELINE = "newscrawl.pipelines.StorePipeline"
 
 
 class Command(ScrapyCrawl):
     def run(self, args, opts):
-        if len(args) == 1:
-            assert self.crawler_process
-            spidercls = self.crawler_process.spider_loader.load(args[0])
-            check = getattr(spidercls, "check_arguments", None)
-            if check is not None:
-                check(self.settings, **opts.spargs)
-            if not self._store_reachable() or not self._redis_reachable():
-                self.exitcode = 1
-                return
-        super().run(args, opts)
+        if len(args) != 1:
+            return super().run(args, opts)
+        assert self.crawler_process
+        spidercls = self.crawler_process.spider_loader.load(args[0])
+        check = getattr(spidercls, "check_arguments", None)
+        if check is not None:
+            check(self.settings, **opts.spargs)
+        if not self._store_reachable() or not self._redis_reachable():
+            self.exitcode = FAILED.exit_code
+            return
+        crawler = self.crawler_process.create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed or crawler.stats is None:
+            self.exitcode = FAILED.exit_code
+            return
+        stats = crawler.stats.get_stats()
+        status = run_status(stats)
+        self.exitcode = exit_code(status, self.settings.getbool("NEWSCRAWL_FAIL_ON_DEGRADED"))
+        if stats.get(STAT_ERROR):
+            print(f"scrapy crawl: error: {stats[STAT_ERROR]}", file=sys.stderr)
+        elif status is DEGRADED:
+            reasons = stats.get("newscrawl/monitor/reasons") or [f"finish reason {stats.get('finish_reason')!r}"]
+            print(f"scrapy crawl: degraded: {'; '.join(reasons)}", file=sys.stderr)
 
     def _reachable(self, connect, unavailable) -> bool:
         try:
-            connect(self.settings).close()
+            store = connect(self.settings)
+            getattr(store, "ensure_indexes", lambda: None)()
+            store.close()
         except unavailable as exc:
             print(f"scrapy crawl: error: {exc}", file=sys.stderr)
             return False
@@ -45,6 +65,7 @@ class Command(ScrapyCrawl):
     def _store_reachable(self) -> bool:
         from newscrawl.store import StoreUnavailable, open_store
         pipelines = self.settings.getwithbase("ITEM_PIPELINES")
-        if not self.settings.get("MONGO_URI") or pipelines.get(STORE_PIPELINE) is None:
+        if pipelines.get(STORE_PIPELINE) is None:
             return True
-        return self._reachable(open_store, StoreUnavailable)
+        return self._reachable(lambda s: open_store(s, quiet=True), StoreUnavailable)
+

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import scrapy
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from protego import Protego
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, ResponseDataLossError, UsageError
+from scrapy.exceptions import CloseSpider, DownloadCancelledError, IgnoreRequest, ResponseDataLossError, UsageError
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy_playwright.page import PageMethod
@@ -27,6 +27,7 @@ from ..extract.common import LEGACY_SELECTORS, ExtractConfig
 from ..extract.legacy import check_selectors
 from ..extract.listing import read_feed, read_listing, read_robots, read_sitemap, with_page
 from ..incremental import KIND, VALIDATORS, CrawlHistory, Policy, utcnow, validators_of
+from ..outcome import STAT_ERROR, USAGE_ERROR
 from ..render import NoBrowser, SubrequestPolicy
 from ..seen import SeenUrls
 from ..settings import user_agent
@@ -36,7 +37,9 @@ from ..urls import SiteRules
 
 logger = logging.getLogger(__name__)
 
-ARGUMENTS = ("base_url", "categories", "max_pages", "since", "urls", "refresh", "crawl_id")
+ARGUMENTS = ("base_url", "categories", "max_pages", "since", "urls", "refresh", "crawl_id", "wait")
+NAMED = "newscrawl_named_category"  # request meta: page 1 of a category the user named
+BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 REFRESH = ("auto", "all")
 # Drops that a re-fetch would repeat: remembered, and not fetched again by incremental runs.
 PERMANENT_DROPS = frozenset({"http_404", "http_410", "not_html", "empty_response", "no_body", "no_title"})
@@ -59,7 +62,7 @@ class GbafSpider(scrapy.Spider):
     name = "gbaf"
 
     def __init__(self, base_url=None, categories=None, max_pages=None, since=None, urls=None,
-                 refresh=None, crawl_id=None, **kwargs):
+                 refresh=None, crawl_id=None, wait=None, **kwargs):
         unknown = sorted(k for k in kwargs if not k.startswith("_") and k not in ("name",))
         if unknown:
             raise UsageError(f"gbaf: unknown argument(s) {', '.join(unknown)}; "
@@ -78,6 +81,9 @@ class GbafSpider(scrapy.Spider):
             if self.refresh not in REFRESH:
                 raise ValueError(f"refresh must be auto (fetch what is new or changed) or all "
                                  f"(fetch everything again), got {refresh!r}")
+            self.wait = BOOLEANS.get(str(wait).strip().lower()) if wait is not None else False
+            if self.wait is None:
+                raise ValueError(f"wait must be 1 (wait for a running crawl of the site) or 0, got {wait!r}")
         except ValueError as exc:
             raise UsageError(f"gbaf: {exc}") from None
         self.urls_arg = [u.strip() for u in (urls or "").split(",") if u.strip()]
@@ -85,6 +91,9 @@ class GbafSpider(scrapy.Spider):
         self.known_pages_read: dict[str, int] = {}
         self.history: CrawlHistory | None = None
         self.incremental = False
+        # Named categories not yet seen to exist; what they lead to waits until all are.
+        self.unverified: set[str] = set(self.categories or ())
+        self.held: list = []
 
     @staticmethod
     def _categories(value):
@@ -180,7 +189,11 @@ class GbafSpider(scrapy.Spider):
         self._open_history()
         if self.incremental:
             for url, validators in self.history.revisits_due():
-                yield self._article_request(url, kind="article_revisit", validators=validators)
+                request = self._article_request(url, kind="article_revisit", validators=validators)
+                if self.unverified:
+                    self.held.append(request)
+                else:
+                    yield request
         if self.categories is None:
             home, robots = self.rules.url("/"), self.rules.url("/robots.txt")
             yield self._request(home, self.parse_listing, "listing", self._page_validators(home),
@@ -193,7 +206,10 @@ class GbafSpider(scrapy.Spider):
         for url in dict.fromkeys(starts):
             path = self.rules.category_path(url)
             if path and self._wanted_category(path):
-                yield self._listing_request(url, path, 1)
+                request = self._listing_request(url, path, 1)
+                if path in self.unverified:
+                    request.meta[NAMED] = path
+                yield request
 
     def _open_history(self) -> None:
         """Incremental mode when the store already holds articles of this site."""
@@ -385,6 +401,46 @@ class GbafSpider(scrapy.Spider):
                 yield self._article_request(url, kind="article_revisit", validators=validators)
 
     def parse_listing(self, response, category, page):
+        named = response.meta.get(NAMED)
+        if named is None or named not in self.unverified:
+            yield from self._parse_listing(response, category, page)
+            return
+        if response.status != 304 and self.rules.category_path(response.url) != named:
+            yield self._category_missing(named, f"it redirects to {response.url}")
+            return
+        self.unverified.discard(named)
+        out = list(self._parse_listing(response, category, page))
+        if self.unverified:  # nothing is fetched past the named categories until all exist
+            self.held.extend(out)
+            return
+        held, self.held = self.held, []
+        yield from held
+        yield from out
+
+    def _category_missing(self, category: str, problem: str):
+        """A named category does not exist: a usage error (nothing stored), with the
+        categories the home page's navigation offers."""
+        self.crawler.stats.inc_value("newscrawl/errors/missing_category")
+        self.held = []
+        return scrapy.Request(self.rules.url("/"), callback=self._report_missing, errback=self._report_missing_failed,
+                              dont_filter=True, priority=100, cb_kwargs={"category": category, "problem": problem},
+                              meta={KIND: "listing"})
+
+    def _report_missing_failed(self, failure):
+        self._report_missing(None, **failure.request.cb_kwargs)
+
+    def _report_missing(self, response, category: str, problem: str):
+        offered = []
+        if isinstance(response, TextResponse):
+            listing = read_listing(response.url, response.text, self.rules, self.tz)
+            offered = sorted({p for u in listing.categories if (p := self.rules.category_path(u))})
+        message = (f"gbaf: categories: {category!r} does not exist on {self.rules.base_url} ({problem}); "
+                   + (f"the navigation offers: {', '.join(offered)}" if offered else "the home page lists no categories"))
+        self.crawler.stats.set_value(STAT_ERROR, message)
+        logger.error(message)
+        raise CloseSpider(USAGE_ERROR)
+
+    def _parse_listing(self, response, category, page):
         if response.status == 304:  # page 1 unchanged since the last run: nothing new here
             self.crawler.stats.inc_value("newscrawl/listing/stop/not_modified")
             return
@@ -536,6 +592,9 @@ class GbafSpider(scrapy.Spider):
         if failure.check(ResponseDataLossError):
             if request.callback == self.parse_article:  # never stored half-received
                 return self._drop(request.meta.get("newscrawl_url", request.url), "truncated")
+        named = request.meta.get(NAMED)
+        if named in self.unverified and failure.check(HttpError):
+            return [self._category_missing(named, f"it answered {failure.value.response.status}")]
         if failure.check(HttpError) and request.meta.get("newscrawl_load_more"):
             # the category has a "load more" control and no page N+1: the browser clicks it
             return [self._rendered_listing_request(request.meta["newscrawl_load_more"],

@@ -1,31 +1,58 @@
-"""Where articles are stored: MongoDB when MONGO_URI is set, else the embedded SQLite store."""
+"""Where articles are stored: MongoDB when MONGO_URI is set, else the embedded SQLite store.
+
+The store is resolved once, here, for the crawl and every command alike: MONGO_URI, else
+NEWSCRAWL_DATA_DIR made absolute, else the project's own ``data/`` folder (the checkout that
+holds scrapy.cfg), else ``$XDG_DATA_HOME/newscrawl`` for an installed package. Never the
+working directory's ``./data`` by accident.
+"""
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from .base import ArticleWriter, Counts, Filters, Store, StoreUnavailable, public
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ArticleWriter", "Counts", "Filters", "Store", "StoreUnavailable", "open_store",
+__all__ = ["ArticleWriter", "Counts", "Filters", "Store", "StoreUnavailable", "data_dir", "open_store",
            "public", "spill_dir"]
 
+SQLITE_FILE = "newscrawl.sqlite3"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-def open_store(settings, quiet: bool = False) -> Store:
+
+def default_data_dir() -> Path:
+    """The project's data/ in a checkout; $XDG_DATA_HOME/newscrawl for an installed package."""
+    if (PROJECT_ROOT / "scrapy.cfg").exists():
+        return PROJECT_ROOT / "data"
+    xdg = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(xdg) / "newscrawl"
+
+
+def data_dir(settings) -> Path:
+    """The embedded store's folder, absolute: NEWSCRAWL_DATA_DIR, else default_data_dir()."""
+    value = settings.get("NEWSCRAWL_DATA_DIR")
+    return Path(value).expanduser().resolve() if value else default_data_dir()
+
+
+def open_store(settings, quiet: bool = False, readonly: bool = False) -> Store:
     """Open the configured store (MONGO_URI, MONGO_DATABASE, NEWSCRAWL_MONGO_TIMEOUT_MS;
-    without MONGO_URI, NEWSCRAWL_DATA_DIR)."""
+    without MONGO_URI, the embedded store in data_dir()). ``readonly``: for commands that
+    only read; a store that does not exist is refused (StoreUnavailable) instead of created."""
     uri = settings.get("MONGO_URI")
     if uri:
         from .mongo import MongoStore
-        return MongoStore(uri, settings.get("MONGO_DATABASE"), settings.getint("NEWSCRAWL_MONGO_TIMEOUT_MS"))
+        return MongoStore(uri, settings.get("MONGO_DATABASE"), settings.getint("NEWSCRAWL_MONGO_TIMEOUT_MS"),
+                          readonly=readonly)
     from .sqlite import SQLiteStore
-    store = SQLiteStore(Path(settings.get("NEWSCRAWL_DATA_DIR")) / "newscrawl.sqlite3")
+    store = SQLiteStore(data_dir(settings) / SQLITE_FILE, readonly=readonly)
     if not quiet:
         logger.info("No MONGO_URI set: storing articles in the embedded store %s", store.where)
     return store
 
 
 def spill_dir(settings) -> Path:
-    """NEWSCRAWL_SPILL_DIR, or <NEWSCRAWL_DATA_DIR>/spill when it is not set."""
-    return Path(settings.get("NEWSCRAWL_SPILL_DIR") or Path(settings.get("NEWSCRAWL_DATA_DIR")) / "spill")
+    """NEWSCRAWL_SPILL_DIR, or <data_dir()>/spill when it is not set."""
+    value = settings.get("NEWSCRAWL_SPILL_DIR")
+    return Path(value).expanduser().resolve() if value else data_dir(settings) / "spill"

@@ -68,6 +68,7 @@ class Filters:
     until: datetime | None = None
     search: str | None = None
     limit: int | None = None
+    site: str | None = None  # scheme://host[:port]: articles of that site only
 
 
 class Store(Protocol):
@@ -113,15 +114,32 @@ class Store(Protocol):
     # crawl runs
     def save_run(self, run: dict) -> None: ...
 
-    def last_runs(self, n: int) -> list[dict]: ...
+    def last_runs(self, n: int, site: str | None = None) -> list[dict]: ...
+
+    # one crawl per site and store (newscrawl.lock); times are epoch seconds
+    def acquire_lock(self, site: str, owner: str, info: dict, stale_before: float, now: float) -> dict | None:
+        """Take the site's crawl lock for ``owner`` (free, stale since before ``stale_before``,
+        or already ``owner``'s): None; else the holder's ``info``."""
+
+    def refresh_lock(self, site: str, owner: str, now: float) -> bool:
+        """The heartbeat; False when the lock is no longer ``owner``'s."""
+
+    def release_lock(self, site: str, owner: str) -> None: ...
+
+    # sites apart
+    def sites(self) -> dict[str, int]:
+        """{site: articles stored}."""
+
+    def purge(self, site: str) -> dict[str, int]:
+        """Remove a site's articles, runs, validators and lock; {collection: removed}."""
 
     # queries (CLI)
     def find(self, filters: Filters) -> Iterator[dict]:
         """Articles without internal fields, newest first, streamed."""
 
-    def count(self) -> int: ...
+    def count(self, site: str | None = None) -> int: ...
 
-    def counts_by(self, days: int) -> tuple[dict, dict]:
+    def counts_by(self, days: int, site: str | None = None) -> tuple[dict, dict]:
         """({category: n}, {YYYY-MM-DD: n}) for the last ``days`` days with articles."""
 
 

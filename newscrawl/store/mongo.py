@@ -72,22 +72,29 @@ def release_client(uri: str) -> None:
 class MongoStore:
     kind = "mongodb"
 
-    def __init__(self, uri: str, database: str, timeout_ms: int):
+    def __init__(self, uri: str, database: str, timeout_ms: int, readonly: bool = False):
         self.uri = uri
+        self.readonly = readonly
         self.where = f"{mask_uri(uri)} database {database}"
         self.client = acquire_client(uri, timeout_ms)
         db = self.client[database]
         self.articles = db["articles"]
         self.runs = db["crawl_runs"]
         self.validators = db["http_validators"]
+        self.locks = db["crawl_locks"]
         try:
             self.client.admin.command("ping")
+            missing = readonly and "articles" not in db.list_collection_names()
         except TRANSIENT as exc:
             self.close()
             raise StoreUnavailable(
                 f"MongoDB at {mask_uri(uri)} is unreachable ({type(exc).__name__}). Start the server "
                 f"(e.g. `docker run -d -p 127.0.0.1:27017:27017 mongo:7`), or fix MONGO_URI, or unset MONGO_URI to use the "
-                f"embedded store under ./data/.") from None
+                f"embedded store.") from None
+        if missing:
+            self.close()
+            raise StoreUnavailable(f"no newscrawl store in MongoDB database {database} at {mask_uri(uri)} "
+                                   f"(nothing crawled there yet?); check MONGO_URI / MONGO_DATABASE") from None
 
     def close(self) -> None:
         if self.client is not None:
@@ -102,6 +109,8 @@ class MongoStore:
 
     def ensure_indexes(self) -> None:
         """Create the missing indexes; an index with the same keys (any name) is kept."""
+        if self.readonly:
+            return
         have = self._call(self.articles.index_information)
         for name, info in list(have.items()):
             # One text index per collection; one that reads `language` refuses our writes.
@@ -217,9 +226,43 @@ class MongoStore:
     def save_run(self, run: dict) -> None:
         self._call(self.runs.replace_one, {"run_id": run["run_id"]}, run, upsert=True)
 
-    def last_runs(self, n: int = 5) -> list[dict]:
-        cur = self.runs.find({}, {"_id": 0}).sort("started_at", DESCENDING).limit(n)
+    def last_runs(self, n: int = 5, site: str | None = None) -> list[dict]:
+        cur = self.runs.find({"site": site} if site else {}, {"_id": 0}).sort("started_at", DESCENDING).limit(n)
         return self._call(list, cur)
+
+    # ---- one crawl per site (newscrawl.lock): a lock document with a lease -------------
+    def acquire_lock(self, site: str, owner: str, info: dict, stale_before: float, now: float) -> dict | None:
+        try:
+            self._call(self.locks.update_one,
+                       {"_id": site, "$or": [{"owner": owner}, {"heartbeat_at": {"$lt": stale_before}}]},
+                       {"$set": {"owner": owner, "heartbeat_at": now, "info": info}}, upsert=True)
+            return None
+        except mongo_errors.DuplicateKeyError:  # held by another, fresh: the upsert collided
+            held = self._call(self.locks.find_one, {"_id": site}) or {}
+            return held.get("info") or {"owner": held.get("owner")}
+
+    def refresh_lock(self, site: str, owner: str, now: float) -> bool:
+        return self._call(self.locks.update_one, {"_id": site, "owner": owner},
+                          {"$set": {"heartbeat_at": now}}).matched_count == 1
+
+    def release_lock(self, site: str, owner: str) -> None:
+        self._call(self.locks.delete_one, {"_id": site, "owner": owner})
+
+    # ---- sites -----------------------------------------------------------------------
+    def sites(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for d in self._call(self.articles.find, {}, {"_id": 0, "url": 1}):
+            scheme, _, rest = d["url"].partition("://")
+            site = f"{scheme}://{rest.split('/', 1)[0]}"
+            out[site] = out.get(site, 0) + 1
+        return dict(sorted(out.items()))
+
+    def purge(self, site: str) -> dict[str, int]:
+        under = {"url": self._prefix(site + "/")}
+        return {"articles": self._call(self.articles.delete_many, under).deleted_count,
+                "crawl_runs": self._call(self.runs.delete_many, {"site": site}).deleted_count,
+                "http_validators": self._call(self.validators.delete_many, under).deleted_count,
+                "crawl_locks": self._call(self.locks.delete_many, {"_id": site}).deleted_count}
 
     # ---- queries ---------------------------------------------------------------------
     def _resolve(self, field: str, value: str) -> str:
@@ -230,7 +273,7 @@ class MongoStore:
         return value
 
     def _filter(self, f: Filters) -> dict:
-        q: dict = {}
+        q: dict = {"url": self._prefix(f.site + "/")} if f.site else {}
         if f.category:
             q["category"] = self._resolve("category", f.category)
         if f.tag:
@@ -262,14 +305,15 @@ class MongoStore:
         except TRANSIENT as exc:
             raise StoreUnavailable(f"MongoDB at {mask_uri(self.uri)}: {type(exc).__name__}") from exc
 
-    def count(self) -> int:
-        return self._call(self.articles.count_documents, {})
+    def count(self, site: str | None = None) -> int:
+        return self._call(self.articles.count_documents, {"url": self._prefix(site + "/")} if site else {})
 
-    def counts_by(self, days: int = 14) -> tuple[dict, dict]:
+    def counts_by(self, days: int = 14, site: str | None = None) -> tuple[dict, dict]:
+        match = {"url": self._prefix(site + "/")} if site else {}
         by_cat = {d["_id"]: d["n"] for d in self._call(self.articles.aggregate, [
-            {"$group": {"_id": "$category", "n": {"$sum": 1}}}, {"$sort": {"n": -1}}])}
+            {"$match": match}, {"$group": {"_id": "$category", "n": {"$sum": 1}}}, {"$sort": {"n": -1}}])}
         by_day: dict = {}
-        for d in self._call(self.articles.find, {}, {"_id": 0, "published_at": 1}):
+        for d in self._call(self.articles.find, match, {"_id": 0, "published_at": 1}):
             if d.get("published_at"):
                 key = d["published_at"].date().isoformat()
                 by_day[key] = by_day.get(key, 0) + 1

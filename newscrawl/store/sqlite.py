@@ -8,6 +8,7 @@ unique indexes.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -36,25 +37,51 @@ CREATE TABLE IF NOT EXISTS http_validators (
     url TEXT PRIMARY KEY, kind TEXT, etag TEXT, last_modified TEXT, fetched_at TEXT);
 CREATE TABLE IF NOT EXISTS crawl_runs (run_id TEXT PRIMARY KEY, started_at TEXT, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS crawl_runs_started_at ON crawl_runs (started_at DESC);
+CREATE TABLE IF NOT EXISTS crawl_locks (
+    site TEXT PRIMARY KEY, owner TEXT NOT NULL, heartbeat_at REAL NOT NULL, doc TEXT NOT NULL);
 """
+# The site (scheme://host[:port]) of an article URL, in SQL: up to the first "/" after "http://x".
+SITE_OF_URL = "substr(url, 1, 7 + instr(substr(url, 9), '/'))"
 
 
 class SQLiteStore:
     kind = "sqlite"
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, readonly: bool = False):
         self.path = Path(path)
         self.where = str(self.path.resolve())
+        self.readonly = readonly
+        self.db = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None,
-                                      check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            if readonly:
+                self.db = self._open_readonly()
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None,
+                                          check_same_thread=False)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
         except (OSError, sqlite3.Error) as exc:
             raise StoreUnavailable(f"cannot open the embedded store {self.where}: {exc}; "
                                    f"set NEWSCRAWL_DATA_DIR to a writable folder") from None
         self.lock = threading.Lock()
+
+    def _open_readonly(self):
+        """For commands that only read: never creates a store, works in a read-only folder."""
+        if not self.path.is_file():
+            raise StoreUnavailable(f"no embedded store at {self.where} (nothing crawled there yet?); "
+                                   f"check --data-dir / NEWSCRAWL_DATA_DIR, or crawl first") from None
+        uri = self.path.resolve().as_uri()
+        writable = os.access(self.path.parent, os.W_OK)
+        # A WAL database in a folder nobody may write to (no -shm to create): read it as immutable.
+        db = sqlite3.connect(f"{uri}?mode=ro" if writable else f"{uri}?immutable=1", uri=True,
+                             timeout=30, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("SELECT count(*) FROM articles").fetchone()
+        except sqlite3.Error as exc:
+            db.close()
+            raise StoreUnavailable(f"{self.where} is not a newscrawl store ({exc})") from None
+        return db
 
     def close(self) -> None:
         if self.db is not None:
@@ -76,8 +103,14 @@ class SQLiteStore:
                 raise StoreUnavailable(f"embedded store {self.where}: {exc}") from exc
 
     def ensure_indexes(self) -> None:
+        if self.readonly:
+            return
         with self.lock:
-            self.db.executescript(SCHEMA)
+            try:
+                self.db.executescript(SCHEMA)
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(f"cannot write the embedded store {self.where}: {exc}; "
+                                       f"set NEWSCRAWL_DATA_DIR to a writable folder") from None
 
     # ---- writes ----------------------------------------------------------------------
     def _rows(self, columns: str, urls: list[str]):
@@ -201,14 +234,63 @@ class SQLiteStore:
             "ON CONFLICT (run_id) DO UPDATE SET doc = excluded.doc",
             (run["run_id"], iso(run.get("started_at")), dumps(run))))
 
-    def last_runs(self, n: int = 5) -> list[dict]:
+    def last_runs(self, n: int = 5, site: str | None = None) -> list[dict]:
         with self.lock:
-            rows = self.db.execute("SELECT doc FROM crawl_runs ORDER BY started_at DESC LIMIT ?", (n,))
+            if site is None:
+                rows = self.db.execute("SELECT doc FROM crawl_runs ORDER BY started_at DESC LIMIT ?", (n,))
+            else:
+                rows = self.db.execute("SELECT doc FROM crawl_runs WHERE json_extract(doc, '$.site') = ?"
+                                       " ORDER BY started_at DESC LIMIT ?", (site, n))
             return [loads(r[0]) for r in rows]
+
+    # ---- one crawl per site (newscrawl.lock) ------------------------------------------
+    def acquire_lock(self, site: str, owner: str, info: dict, stale_before: float, now: float) -> dict | None:
+        def run(db):
+            row = db.execute("SELECT owner, heartbeat_at, doc FROM crawl_locks WHERE site = ?", (site,)).fetchone()
+            if row is not None and row[0] != owner and row[1] >= stale_before:
+                return loads(row[2])
+            db.execute("INSERT INTO crawl_locks (site, owner, heartbeat_at, doc) VALUES (?, ?, ?, ?)"
+                       " ON CONFLICT (site) DO UPDATE SET owner = excluded.owner,"
+                       " heartbeat_at = excluded.heartbeat_at, doc = excluded.doc",
+                       (site, owner, now, dumps(info)))
+            return None
+        return self._tx(run)
+
+    def refresh_lock(self, site: str, owner: str, now: float) -> bool:
+        return self._tx(lambda db: db.execute("UPDATE crawl_locks SET heartbeat_at = ? WHERE site = ? AND owner = ?",
+                                              (now, site, owner)).rowcount == 1)
+
+    def release_lock(self, site: str, owner: str) -> None:
+        self._tx(lambda db: db.execute("DELETE FROM crawl_locks WHERE site = ? AND owner = ?", (site, owner)))
+
+    # ---- sites -----------------------------------------------------------------------
+    def sites(self) -> dict[str, int]:
+        """{site: articles stored} for every site in the store."""
+        with self.lock:
+            return dict(self.db.execute(f"SELECT {SITE_OF_URL} s, count(*) FROM articles GROUP BY s ORDER BY s"))
+
+    def purge(self, site: str) -> dict[str, int]:
+        """Remove a site's articles, runs, validators and lock; {what: rows removed}."""
+        lo, hi = self._prefix_range(site + "/")
+
+        def run(db):
+            db.execute("DELETE FROM articles_fts WHERE rowid IN (SELECT rowid FROM articles WHERE url >= ? AND url < ?)",
+                       (lo, hi))
+            db.execute("DELETE FROM article_tags WHERE url >= ? AND url < ?", (lo, hi))
+            return {"articles": db.execute("DELETE FROM articles WHERE url >= ? AND url < ?", (lo, hi)).rowcount,
+                    "crawl_runs": db.execute("DELETE FROM crawl_runs WHERE json_extract(doc, '$.site') = ?",
+                                             (site,)).rowcount,
+                    "http_validators": db.execute("DELETE FROM http_validators WHERE url >= ? AND url < ?",
+                                                  (lo, hi)).rowcount,
+                    "crawl_locks": db.execute("DELETE FROM crawl_locks WHERE site = ?", (site,)).rowcount}
+        return self._tx(run)
 
     # ---- queries ---------------------------------------------------------------------
     def find(self, f: Filters):
         where, args = [], []
+        if f.site:
+            where.append("url >= ? AND url < ?")
+            args.extend(self._prefix_range(f.site + "/"))
         if f.category:
             where.append("category = ?")
             args.append(f.category)
@@ -247,15 +329,21 @@ class SQLiteStore:
                          history=json.loads(history))
                 yield revive(d)
 
-    def count(self) -> int:
-        with self.lock:
-            return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    def _site_where(self, site: str | None, glue: str) -> tuple[str, tuple]:
+        return (f" {glue} url >= ? AND url < ?", self._prefix_range(site + "/")) if site else ("", ())
 
-    def counts_by(self, days: int = 14) -> tuple[dict, dict]:
+    def count(self, site: str | None = None) -> int:
+        where, args = self._site_where(site, "WHERE")
+        with self.lock:
+            return self.db.execute("SELECT count(*) FROM articles" + where, args).fetchone()[0]
+
+    def counts_by(self, days: int = 14, site: str | None = None) -> tuple[dict, dict]:
+        where, args = self._site_where(site, "WHERE")
+        and_site, _ = self._site_where(site, "AND")
         with self.lock:
             by_cat = dict(self.db.execute(
-                "SELECT category, count(*) FROM articles GROUP BY category ORDER BY count(*) DESC"))
+                f"SELECT category, count(*) FROM articles{where} GROUP BY category ORDER BY count(*) DESC", args))
             by_day = dict(self.db.execute(
-                "SELECT substr(published_at, 1, 10) d, count(*) FROM articles WHERE published_at IS NOT NULL "
-                "GROUP BY d ORDER BY d DESC LIMIT ?", (days,)))
+                f"SELECT substr(published_at, 1, 10) d, count(*) FROM articles WHERE published_at IS NOT NULL"
+                f"{and_site} GROUP BY d ORDER BY d DESC LIMIT ?", (*args, days)))
         return by_cat, by_day
