@@ -1,4 +1,4 @@
-"""`newscrawl` command: demo, serve, query, export, stats, replay."""
+"""`newscrawl` command: demo, serve, query, export, stats, replay, purge, schedule."""
 from __future__ import annotations
 
 import argparse
@@ -17,6 +17,10 @@ CSV_FIELDS = ("url", "title", "category", "published_at", "updated_at", "authors
               "first_seen_at", "last_seen_at", "version", "body")
 
 
+class CliError(Exception):
+    """An error the user can fix: one line, exit 1 (no traceback)."""
+
+
 def settings_from(args):
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
     from scrapy.utils.project import get_project_settings
@@ -27,17 +31,41 @@ def settings_from(args):
         s.set("MONGO_DATABASE", args.mongo_database, priority="cmdline")
     if getattr(args, "data_dir", None):
         s.set("NEWSCRAWL_DATA_DIR", args.data_dir, priority="cmdline")
-    for pair in getattr(args, "set", None) or []:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise SystemExit(f"newscrawl {args.command}: -s takes NAME=VALUE, got {pair!r}")
+    for name, value in getattr(args, "set", None) or []:
         s.set(name, value, priority="cmdline")
     return s
 
 
-def _store(args):
+def _setting(pair: str) -> tuple[str, str]:
+    name, sep, value = pair.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"takes NAME=VALUE, got {pair!r}")
+    return name, value
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {value!r}")
+    return n
+
+
+def _site(value: str) -> str:
+    from .urls import SiteRules
+    try:
+        return SiteRules(value).base_url
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _store(args, readonly: bool = True):
+    """The store every command agrees on (newscrawl.store.open_store). Commands that only read
+    open it read-only and refuse one that does not exist."""
     from .store import open_store
-    store = open_store(settings_from(args), quiet=True)  # StoreUnavailable: see main()
+    store = open_store(settings_from(args), quiet=True, readonly=readonly)  # StoreUnavailable: see main()
     store.ensure_indexes()
     return store
 
@@ -52,7 +80,8 @@ def _date_arg(value: str) -> datetime:
 def _filters(args):
     from .store import Filters
     return Filters(category=args.category, tag=args.tag, author=args.author, since=args.since,
-                   until=args.until, search=args.search, limit=getattr(args, "limit", None))
+                   until=args.until, search=args.search, limit=getattr(args, "limit", None),
+                   site=getattr(args, "site", None))
 
 
 def printable(value: str) -> str:
@@ -109,36 +138,86 @@ def cmd_query(args) -> int:
 
 
 def cmd_export(args) -> int:
+    if args.out != "-":
+        folder = os.path.dirname(os.path.abspath(args.out))
+        if not os.path.isdir(folder):
+            raise CliError(f"cannot write {args.out}: the folder {folder} does not exist")
     store = _store(args)
-    with open(args.out, "w", encoding="utf-8", newline="") as out:
-        n = write_docs(store.find(_filters(args)), args.format, out)
-    store.close()
+    try:
+        if args.out == "-":  # standard output, as Unix tools do
+            n = write_docs(store.find(_filters(args)), args.format, sys.stdout)
+            sys.stdout.flush()
+            print(f"Exported {n} articles to standard output", file=sys.stderr)
+            return 0
+        try:
+            out = open(args.out, "w", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise CliError(f"cannot write {args.out}: {exc.strerror}") from None
+        with out:
+            n = write_docs(store.find(_filters(args)), args.format, out)
+    finally:
+        store.close()
     print(f"Exported {n} articles to {args.out}")
+    return 0
+
+
+def cmd_purge(args) -> int:
+    store = _store(args, readonly=False)
+    try:
+        n = store.count(site=args.site)
+        runs = len(store.last_runs(1_000_000, site=args.site))
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print(f"newscrawl purge: would remove {n} articles and {runs} crawl runs of {args.site} from "
+                      f"{store.kind} {store.where}; pass --yes to do it", file=sys.stderr)
+                return 2
+            answer = input(f"Remove {n} articles and {runs} crawl runs of {args.site} from {store.kind} "
+                           f"{store.where}? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                print("Nothing removed.")
+                return 1
+        removed = store.purge(args.site)
+    finally:
+        store.close()
+    print(f"Removed from {store.kind} {store.where}: " + ", ".join(f"{v} {k}" for k, v in removed.items()))
     return 0
 
 
 def cmd_stats(args) -> int:
     store = _store(args)
-    by_cat, by_day = store.counts_by(args.days)
-    print(f"Store: {store.kind} {store.where}\nArticles: {store.count()}\n\nBy category:")
+    sites = store.sites()
+    if args.site:
+        sites = {args.site: sites.get(args.site, 0)}
+    by_cat, by_day = store.counts_by(args.days, site=args.site)
+    print(f"Store: {store.kind} {store.where}\nArticles: {store.count(site=args.site)}"
+          + (f" (site {args.site})" if args.site else ""))
+    if not args.site and len(sites) > 1:
+        print("\nBy site:")
+    if not args.site or len(sites) > 1:
+        for site, n in sites.items():
+            if len(sites) > 1:
+                print(f"  {site:<40} {n}")
+    print("\nBy category:")
     for cat, n in by_cat.items():
         print(f"  {cat or '(none)':<24} {n}")
     print("\nBy day published (latest first):")
     for day, n in by_day.items():
         print(f"  {day}  {n}")
     print("\nLast crawl runs:")
-    last = store.last_runs(args.runs)
+    last = store.last_runs(args.runs, site=args.site)
     for run in last:
         c = run.get("counts") or {}
         worker = f" worker {run['cluster'].get('worker')} of {run['crawl_id']}" if run.get("crawl_id") else ""
-        outcome = run.get("finish_reason") or run.get("status")
-        if run.get("status") == "degraded":  # the run checks failed (newscrawl.monitors)
-            outcome = f"DEGRADED ({outcome})"
-        print(f"  {run['started_at']:%Y-%m-%d %H:%M} {run.get('mode', 'full'):<11} {outcome:<26} "
-              f"new {c.get('new', 0)}, updated {c.get('updated', 0)}, unchanged {c.get('unchanged', 0)}, "
+        status = run.get("status") or "?"
+        outcome = status.upper() if status not in ("passed", "running", "finished") else status
+        print(f"  {run['started_at']:%Y-%m-%d %H:%M} {run.get('site') or '-'}  {run.get('mode', 'full'):<11} "
+              f"{outcome:<17} ({run.get('finish_reason') or '-'}) new {c.get('new', 0)}, "
+              f"updated {c.get('updated', 0)}, unchanged {c.get('unchanged', 0)}, "
               f"dropped {sum((c.get('dropped') or {}).values())}, spilled {c.get('spilled', 0)}  "
               f"{json.dumps(run.get('arguments') or {})}{worker}")
-        for reason in (run.get("monitor") or {}).get("reasons", []):
+        if run.get("error"):
+            print(f"      {printable(run['error'])}")
+        for reason in (run.get("monitor") or {}).get("reasons", []) if status == "degraded" else []:
             print(f"      check failed: {reason}")
     crawls: dict[tuple, list[dict]] = {}
     for run in last:
@@ -162,7 +241,7 @@ def cmd_replay(args) -> int:
     from .store.spill import read_spill
     settings = settings_from(args)
     prepare = Prepare.from_settings(settings)  # the crawl's own validate + normalize
-    store = _store(args)
+    store = _store(args, readonly=False)
     writer = ArticleWriter(store, settings.getint("NEWSCRAWL_HISTORY_MAX"))
     total, bad = Counts(), 0
     try:
@@ -214,7 +293,10 @@ def cmd_schedule(args) -> int:
 
 def cmd_serve(args) -> int:
     from .replica import ReplicaServer, ReplicaSite, build_articles
-    server = ReplicaServer(ReplicaSite(build_articles(args.articles)), port=args.port)
+    try:
+        server = ReplicaServer(ReplicaSite(build_articles(args.articles)), port=args.port)
+    except OSError as exc:
+        raise CliError(f"cannot serve on 127.0.0.1:{args.port} ({exc.strerror}); pass another --port") from None
     print(f"Replica of the portal at {server.base_url}/ (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever()
@@ -227,15 +309,24 @@ def cmd_demo(args) -> int:
     from scrapy.crawler import CrawlerProcess
 
     from .replica import ReplicaServer, ReplicaSite
+    from .store import data_dir, default_data_dir
+    # The demo's own store (data/demo), never the default one a live crawl uses.
+    if not args.data_dir:
+        args.data_dir = str(default_data_dir() / "demo")
+    if not args.mongo_uri:
+        args.set = [*(args.set or []), ("MONGO_URI", "")]
     settings = settings_from(args)
     settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
     try:  # a fixed port keeps the replica's URLs, so a second demo finds them unchanged
         server = ReplicaServer(ReplicaSite(), port=args.port)
     except OSError as exc:
-        sys.exit(f"newscrawl demo: cannot serve the replica on 127.0.0.1:{args.port} ({exc}); "
-                 f"pass another --port")
+        raise CliError(f"cannot serve the replica on 127.0.0.1:{args.port} ({exc.strerror}); "
+                       f"pass another --port") from None
     with server:
         print(f"Serving the offline replica of the portal at {server.base_url}/")
+        if not settings.get("MONGO_URI"):
+            print(f"Demo store: {data_dir(settings)} (the default store is left alone; "
+                  f"newscrawl query --data-dir {data_dir(settings)})")
         process = CrawlerProcess(settings)
         crawler = process.create_crawler("gbaf")
         process.crawl(crawler, base_url=server.base_url)
@@ -255,13 +346,15 @@ def cmd_demo(args) -> int:
         print("Dropped on purpose (the replica has bad pages): " +
               ", ".join(f"{k} {v}" for k, v in sorted(dropped.items())))
     print(f"Finish reason: {stats.get('finish_reason')}\n\nLatest articles:")
-    store = _store(args)
+    store = _store(args, readonly=False)
     from .store import Filters
     write_docs(store.find(Filters(limit=10)), "table", sys.stdout)
     store.close()
-    print("\nTry: newscrawl query --category finance | newscrawl stats | "
-          "newscrawl export --format csv --out articles.csv")
-    return 0 if stats.get("finish_reason") == "finished" else 1
+    where = "" if settings.get("MONGO_URI") else f" --data-dir {data_dir(settings)}"
+    print(f"\nTry: newscrawl query{where} --category finance | newscrawl stats{where} | "
+          f"newscrawl export{where} --format csv --out articles.csv")
+    from .outcome import exit_code, run_status
+    return exit_code(run_status(stats), settings.getbool("NEWSCRAWL_FAIL_ON_DEGRADED"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -271,9 +364,14 @@ def build_parser() -> argparse.ArgumentParser:
     def store_opts(sp):
         sp.add_argument("--mongo-uri", help="MongoDB URI (default: MONGO_URI; none: embedded store)")
         sp.add_argument("--mongo-database", help="MongoDB database (default: MONGO_DATABASE or newscrawl)")
-        sp.add_argument("--data-dir", help="folder of the embedded store (default: ./data)")
-        sp.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
+        sp.add_argument("--data-dir", help="folder of the embedded store (default: NEWSCRAWL_DATA_DIR, else "
+                                           "the project's data/)")
+        sp.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", type=_setting,
                         help="a Scrapy setting, as for scrapy crawl (repeatable)")
+
+    def site_opt(sp, required=False):
+        sp.add_argument("--site", type=_site, required=required, metavar="URL",
+                        help="one site's articles and runs (its base_url, e.g. http://127.0.0.1:8642)")
 
     def filter_opts(sp):
         sp.add_argument("--category")
@@ -283,7 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--until", type=_date_arg, help="published before YYYY-MM-DD")
         sp.add_argument("--search", help="words in the title, summary or body")
 
-    d = sub.add_parser("demo", help="serve the offline replica and crawl it into the default store")
+    d = sub.add_parser("demo", help="serve the offline replica and crawl it into a store of its own (data/demo)")
     store_opts(d)
     d.add_argument("--log-level", default="WARNING")
     d.add_argument("--port", type=int, default=8642, help="port of the replica on 127.0.0.1")
@@ -303,20 +401,28 @@ def build_parser() -> argparse.ArgumentParser:
     q = sub.add_parser("query", help="articles in the store, newest first")
     store_opts(q)
     filter_opts(q)
-    q.add_argument("--limit", type=int, default=20)
+    site_opt(q)
+    q.add_argument("--limit", type=_positive, default=20, help="at most N articles (default 20)")
     q.add_argument("--format", choices=("table", "json", "jsonl", "csv"), default="table")
     q.set_defaults(fn=cmd_query)
     e = sub.add_parser("export", help="stream articles to a file")
     store_opts(e)
     filter_opts(e)
+    site_opt(e)
     e.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
-    e.add_argument("--out", required=True)
+    e.add_argument("--out", required=True, help="a file, or - for standard output")
     e.set_defaults(fn=cmd_export, limit=None)
     st = sub.add_parser("stats", help="counts by category and day, last crawl runs")
     store_opts(st)
-    st.add_argument("--days", type=int, default=14)
-    st.add_argument("--runs", type=int, default=5)
+    site_opt(st)
+    st.add_argument("--days", type=_positive, default=14)
+    st.add_argument("--runs", type=_positive, default=5)
     st.set_defaults(fn=cmd_stats)
+    pu = sub.add_parser("purge", help="remove one site's articles, runs and validators from the store")
+    store_opts(pu)
+    site_opt(pu, required=True)
+    pu.add_argument("--yes", action="store_true", help="do not ask")
+    pu.set_defaults(fn=cmd_purge)
     r = sub.add_parser("replay", help="load a spill file (JSON Lines) into the store")
     store_opts(r)
     r.add_argument("file")
@@ -329,8 +435,9 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.fn(args)
-    except StoreUnavailable as exc:
-        sys.exit(f"newscrawl {args.command}: {exc}")
+    except (StoreUnavailable, CliError) as exc:
+        print(f"newscrawl {args.command}: error: {exc}", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         # The reader went away (`newscrawl stats | head`): stop quietly, as Unix tools do.
         # Python would report the flush of stdout at exit too: point it at /dev/null.

@@ -26,11 +26,24 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task, threads
 
 from .cluster.keys import crawl_id, redis_url
-from .outcome import ALREADY_RUNNING, STAT_ERROR
+from .outcome import ALREADY_RUNNING, STAT_ERROR, STORE_UNAVAILABLE
 from .store import Store, StoreUnavailable, open_store
 
 logger = logging.getLogger(__name__)
 STORE_PIPELINE = "newscrawl.pipelines.StorePipeline"
+
+
+def holder_is_dead(holder: dict, host: str) -> bool:
+    """A holder on this host whose process is gone (killed): its lock is stale now."""
+    if holder.get("host") != host or not isinstance(holder.get("pid"), int):
+        return False
+    try:
+        os.kill(holder["pid"], 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
 
 
 def describe(holder: dict) -> str:
@@ -82,10 +95,22 @@ class CrawlLock:
         announced = False
         while True:
             now = self.clock()
-            holder = await maybe_deferred_to_future(threads.deferToThread(
-                self.store.acquire_lock, self.site, self.owner, info, now - self.stale_seconds, now))
+            try:
+                holder = await maybe_deferred_to_future(threads.deferToThread(
+                    self.store.acquire_lock, self.site, self.owner, info, now - self.stale_seconds, now))
+            except StoreUnavailable as exc:
+                self.crawler.stats.set_value(STAT_ERROR, str(exc))
+                logger.error("Not started: %s", exc)
+                self._close_store()
+                raise CloseSpider(STORE_UNAVAILABLE) from None
             if holder is None:
                 break
+            if holder_is_dead(holder, info["host"]):
+                logger.warning("Taking over the crawl lock of %s from a crawl that is gone (%s)",
+                               self.site, describe(holder))
+                await maybe_deferred_to_future(threads.deferToThread(
+                    self.store.acquire_lock, self.site, self.owner, info, now + 1, now))
+                continue
             if not wait:
                 message = (f"another crawl of {self.site} into {self.store.kind} {self.store.where} is running "
                            f"({describe(holder)}); wait for it, or pass -a wait=1 to wait")

@@ -30,6 +30,14 @@ warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", cate
 REQUIRED_FIELDS = ("title", "body", "published_at")
 
 
+class _OneLinePerCheck(logging.Filter):
+    """Spidermon logs each failed check again with its traceback; MarkDegraded logs one line
+    per failed check with its figure and floor, which is all a reader needs."""
+
+    def filter(self, record):
+        return not (isinstance(record.msg, str) and record.msg.startswith("[Spidermon] \n"))
+
+
 def field_coverage(stats: dict) -> tuple[int, dict[str, float]]:
     """(articles parsed, {field: share of them where some layer found it})."""
     found: dict[str, int] = {}
@@ -52,6 +60,9 @@ class RunMonitor(Monitor):
         return self.data.crawler.settings
 
     def setUp(self):
+        spider_logger = logging.getLogger(self.data.spider.name)
+        if not any(isinstance(f, _OneLinePerCheck) for f in spider_logger.filters):
+            spider_logger.addFilter(_OneLinePerCheck())
         if not checks_apply(self.stats):  # interrupted, usage error, unreachable: a status of its own
             self.skipTest(f"finish reason {self.stats.get('finish_reason')!r}")
 

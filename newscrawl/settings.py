@@ -2,7 +2,10 @@
 import os
 
 from newscrawl import __version__
+from newscrawl.logformatter import install_credential_masking
 from newscrawl.urls import LIVE_BASE_URL
+
+install_credential_masking()  # Scrapy's settings dump at start prints -s MONGO_URI=... as given
 
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]

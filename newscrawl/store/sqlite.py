@@ -108,6 +108,12 @@ class SQLiteStore:
         with self.lock:
             try:
                 self.db.executescript(SCHEMA)
+                self.db.execute("BEGIN IMMEDIATE")  # can this process write here at all?
+                try:
+                    self.db.execute("INSERT INTO crawl_locks (site, owner, heartbeat_at, doc)"
+                                    " VALUES ('', '', 0, '{}') ON CONFLICT DO NOTHING")
+                finally:
+                    self.db.execute("ROLLBACK")
             except sqlite3.Error as exc:
                 raise StoreUnavailable(f"cannot write the embedded store {self.where}: {exc}; "
                                        f"set NEWSCRAWL_DATA_DIR to a writable folder") from None
