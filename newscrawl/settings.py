@@ -116,6 +116,7 @@ NEWSCRAWL_MONGO_TIMEOUT_MS = 5000
 # Default: the project's data/ (a checkout), else $XDG_DATA_HOME/newscrawl; always made absolute.
 NEWSCRAWL_DATA_DIR = os.environ.get("NEWSCRAWL_DATA_DIR") or None
 NEWSCRAWL_SPILL_DIR = None  # default: <NEWSCRAWL_DATA_DIR>/spill
+NEWSCRAWL_SQLITE_TIMEOUT = 30.0  # seconds a write waits for another process's write to the embedded store
 NEWSCRAWL_BATCH_SIZE = 200
 NEWSCRAWL_FLUSH_SECONDS = 5.0
 NEWSCRAWL_STORE_RETRIES = 5

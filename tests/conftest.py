@@ -72,3 +72,27 @@ def as_jsonable(value):
     if isinstance(value, dict):
         return {k: as_jsonable(v) for k, v in value.items()}
     return value
+
+
+@pytest.fixture
+def webhook():
+    """An alert webhook on 127.0.0.1: (its URL, the JSON bodies posted to it)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+    posts: list = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            posts.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+    server = HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/hook", posts
+    finally:
+        server.shutdown()
+        server.server_close()

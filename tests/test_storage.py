@@ -4,6 +4,7 @@ Every test runs against the embedded SQLite store and against MongoDB: mongomock
 real server named by MONGO_URI when it is set.
 """
 import os
+import re
 import subprocess
 import sys
 import time
@@ -77,7 +78,7 @@ def test_crawl_stores_every_article_once_and_reruns_change_nothing(fresh_replica
         assert first[url]["version"] == 1 and first[url]["history"] == []
         assert first[url]["first_seen_at"] == first[url]["last_seen_at"]
     run1 = runs(store_cfg)[0]
-    assert run1["finish_reason"] == "finished" and run1["status"] == "finished"
+    assert run1["finish_reason"] == "finished" and run1["status"] == "passed"
     assert run1["counts"]["new"] == len(expected) and run1["counts"]["unchanged"] == 0
     assert run1["counts"]["dropped"] == {"empty_response": 1, "http_404": 1, "no_body": 1, "not_html": 1}
     assert run1["arguments"] == {"base_url": base}
@@ -314,7 +315,7 @@ def test_query_filters_and_formats(replica, store_cfg, capsys, tmp_path):
     assert rows[0].startswith("url,title,category,published_at") and len(rows) > 2
     assert cli.main(["stats", *args]) == 0
     text = capsys.readouterr().out
-    assert "Banking" in text and "Last crawl runs" in text and "finished" in text
+    assert "Banking" in text and "Last crawl runs" in text and "passed" in text
 
 
 def test_unreachable_mongodb_fails_at_start_with_masked_uri(tmp_path):
@@ -332,7 +333,11 @@ def test_unreachable_mongodb_fails_at_start_with_masked_uri(tmp_path):
 
 
 def test_store_pipeline_refuses_to_open_on_unreachable_mongodb(tmp_path):
-    # Runners that skip `scrapy crawl` (scripts, CrawlerProcess) get the same error.
-    with pytest.raises(StoreUnavailable, match=r"mongodb://crawler:\*\*\*@127.0.0.1:9/ is unreachable"):
-        crawl({"MONGO_URI": "mongodb://crawler:pw@127.0.0.1:9/", "NEWSCRAWL_MONGO_TIMEOUT_MS": 300,
+    # Runners that skip `scrapy crawl` (scripts, CrawlerProcess) get the same line, and the
+    # crawl closes before any request (a CloseSpider from the pipeline's open_spider).
+    c = crawl({"MONGO_URI": "mongodb://crawler:pw@127.0.0.1:9/", "NEWSCRAWL_MONGO_TIMEOUT_MS": 300,
                "NEWSCRAWL_DATA_DIR": str(tmp_path / "data")}, base_url="http://127.0.0.1:1")
+    stats = c.stats.get_stats()
+    assert stats["finish_reason"] == "store_unavailable"
+    assert re.search(r"mongodb://crawler:\*\*\*@127.0.0.1:9/ is unreachable", stats["newscrawl/error"])
+    assert stats.get("downloader/request_count", 0) == 0

@@ -62,6 +62,7 @@ class ReplicaSite:
         self.redesign = False  # True: article pages lose their bylines (a site redesign)
         self.unknown_theme = False  # True: article pages leave Next.js (a theme no probe knows)
         self.delay = 0.0  # seconds each answer takes (a slow site, for concurrency tests)
+        self.redirects: dict[str, str] = {}  # path -> where it redirects (301), e.g. a retired category
         self.in_flight = 0  # requests being answered now ...
         self.max_in_flight = 0  # ... and the most at once since reset_log()
         self._index()
@@ -157,6 +158,8 @@ class ReplicaSite:
             return sum(1 for p, _ in self.log if urlsplit(p).path == path)
 
     def _route(self, path: str, query: dict, base: str) -> Response:
+        if path in self.redirects:
+            return Response(301, b"", headers={"Location": self.redirects[path]})
         if self.faults is not None:
             found = self._fault(path, base)
             if found is not None:

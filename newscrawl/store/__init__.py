@@ -46,7 +46,8 @@ def open_store(settings, quiet: bool = False, readonly: bool = False) -> Store:
         return MongoStore(uri, settings.get("MONGO_DATABASE"), settings.getint("NEWSCRAWL_MONGO_TIMEOUT_MS"),
                           readonly=readonly)
     from .sqlite import SQLiteStore
-    store = SQLiteStore(data_dir(settings) / SQLITE_FILE, readonly=readonly)
+    store = SQLiteStore(data_dir(settings) / SQLITE_FILE, readonly=readonly,
+                        timeout=settings.getfloat("NEWSCRAWL_SQLITE_TIMEOUT"))
     if not quiet:
         logger.info("No MONGO_URI set: storing articles in the embedded store %s", store.where)
     return store

@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 from ..codec import dumps, iso, loads, revive
@@ -44,10 +45,23 @@ CREATE TABLE IF NOT EXISTS crawl_locks (
 SITE_OF_URL = "substr(url, 1, 7 + instr(substr(url, 9), '/'))"
 
 
+def _patiently(fn, seconds: float = 30.0):
+    """Run fn, waiting out "database is locked": switching a new file to WAL, or creating the
+    schema while another process does the same, can answer SQLITE_BUSY without waiting."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return fn()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class SQLiteStore:
     kind = "sqlite"
 
-    def __init__(self, path: str | Path, readonly: bool = False):
+    def __init__(self, path: str | Path, readonly: bool = False, timeout: float = 30.0):
         self.path = Path(path)
         self.where = str(self.path.resolve())
         self.readonly = readonly
@@ -57,9 +71,9 @@ class SQLiteStore:
                 self.db = self._open_readonly()
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None,
+                self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None,
                                           check_same_thread=False)
-                self.db.execute("PRAGMA journal_mode=WAL")
+                _patiently(lambda: self.db.execute("PRAGMA journal_mode=WAL"))
                 self.db.execute("PRAGMA synchronous=NORMAL")
         except (OSError, sqlite3.Error) as exc:
             raise StoreUnavailable(f"cannot open the embedded store {self.where}: {exc}; "
@@ -107,16 +121,20 @@ class SQLiteStore:
             return
         with self.lock:
             try:
-                self.db.executescript(SCHEMA)
-                self.db.execute("BEGIN IMMEDIATE")  # can this process write here at all?
-                try:
-                    self.db.execute("INSERT INTO crawl_locks (site, owner, heartbeat_at, doc)"
-                                    " VALUES ('', '', 0, '{}') ON CONFLICT DO NOTHING")
-                finally:
-                    self.db.execute("ROLLBACK")
+                _patiently(lambda: self.db.executescript(SCHEMA))
+                _patiently(self._probe_write)
             except sqlite3.Error as exc:
                 raise StoreUnavailable(f"cannot write the embedded store {self.where}: {exc}; "
                                        f"set NEWSCRAWL_DATA_DIR to a writable folder") from None
+
+    def _probe_write(self) -> None:
+        """Can this process write here at all (a read-only file or folder says so only on a write)?"""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("INSERT INTO crawl_locks (site, owner, heartbeat_at, doc)"
+                            " VALUES ('', '', 0, '{}') ON CONFLICT DO NOTHING")
+        finally:
+            self.db.execute("ROLLBACK")
 
     # ---- writes ----------------------------------------------------------------------
     def _rows(self, columns: str, urls: list[str]):

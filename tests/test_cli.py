@@ -1,0 +1,154 @@
+"""The `newscrawl` command as a user types it: one store every command agrees on, sites
+apart, and one line with the right exit code for every error a user can cause."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from newscrawl.replica import ReplicaServer, ReplicaSite, expected_articles
+from newscrawl.store import PROJECT_ROOT, default_data_dir
+
+from .conftest import ROOT, run_crawl
+
+
+def newscrawl(*args, cwd=ROOT, env=None, input=None):
+    return subprocess.run([sys.executable, "-m", "newscrawl.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "MONGO_URI": "", **(env or {})}, input=input)
+
+
+@pytest.fixture(scope="module")
+def two_sites(tmp_path_factory):
+    """One store holding two sites: the replica on two ports (two base_urls)."""
+    tmp = tmp_path_factory.mktemp("cli")
+    data = tmp / "data"
+    sites = []
+    for articles in (None, None):
+        with ReplicaServer(ReplicaSite(articles)) as server:
+            run_crawl(tmp, "-a", f"base_url={server.base_url}", "-s", f"NEWSCRAWL_DATA_DIR={data}")
+            sites.append((server.base_url, len(expected_articles(server.site, server.base_url))))
+    return data, sites
+
+
+def test_query_export_and_stats_keep_sites_apart(two_sites, tmp_path):
+    data, [(a, n_a), (b, n_b)] = two_sites
+    out = newscrawl("query", "--data-dir", str(data), "--site", a, "--limit", "1000", "--format", "jsonl")
+    assert out.returncode == 0
+    urls = [json.loads(line)["url"] for line in out.stdout.splitlines()]
+    assert len(urls) == n_a and all(u.startswith(a + "/") for u in urls)
+    stats = newscrawl("stats", "--data-dir", str(data))
+    assert f"Articles: {n_a + n_b}" in stats.stdout
+    assert f"  {a:<40} {n_a}" in stats.stdout and f"  {b:<40} {n_b}" in stats.stdout  # per-site totals
+    only_b = newscrawl("stats", "--data-dir", str(data), "--site", b + "/")
+    assert f"Articles: {n_b} (site {b})" in only_b.stdout and a not in only_b.stdout
+    export = newscrawl("export", "--data-dir", str(data), "--site", b, "--out", "-")
+    assert export.returncode == 0 and len(export.stdout.splitlines()) == n_b  # standard output
+    assert f"Exported {n_b} articles to standard output" in export.stderr
+    assert not (ROOT / "-").exists()
+
+
+def test_purge_removes_one_site(two_sites, tmp_path):
+    data, [(a, n_a), (b, n_b)] = two_sites
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    refused = newscrawl("purge", "--data-dir", str(copy), "--site", a, input="")
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (f"newscrawl purge: would remove {n_a} articles and 1 crawl runs of {a} from "
+                                      f"sqlite {copy}/newscrawl.sqlite3; pass --yes to do it")
+    done = newscrawl("purge", "--data-dir", str(copy), "--site", a, "--yes")
+    assert done.returncode == 0
+    assert f"{n_a} articles, 1 crawl_runs" in done.stdout
+    stats = newscrawl("stats", "--data-dir", str(copy))
+    assert f"Articles: {n_b}" in stats.stdout and a not in stats.stdout
+
+
+def test_a_missing_store_is_refused_not_created(tmp_path):
+    for command in (["query"], ["stats"], ["export", "--out", str(tmp_path / "a.jsonl")]):
+        proc = newscrawl(*command, "--data-dir", str(tmp_path / "dta"))
+        assert proc.returncode == 1
+        assert proc.stderr.strip() == (f"newscrawl {command[0]}: error: no embedded store at "
+                                       f"{tmp_path}/dta/newscrawl.sqlite3 (nothing crawled there yet?); "
+                                       "check --data-dir / NEWSCRAWL_DATA_DIR, or crawl first")
+    assert not (tmp_path / "dta").exists()
+
+
+def test_every_command_finds_the_same_store_from_any_folder(tmp_path):
+    # no --data-dir: the project's data/ (a checkout), whatever the working directory
+    assert default_data_dir() == PROJECT_ROOT / "data"
+    proc = newscrawl("stats", cwd=tmp_path, env={"NEWSCRAWL_DATA_DIR": ""})
+    assert str(PROJECT_ROOT / "data" / "newscrawl.sqlite3") in proc.stdout + proc.stderr
+    assert not (tmp_path / "data").exists()
+    # a relative NEWSCRAWL_DATA_DIR is made absolute once, and the crawl logs where it stores
+    (tmp_path / "elsewhere").mkdir()
+    with ReplicaServer(ReplicaSite()) as server:
+        crawl = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "gbaf", "-a", f"base_url={server.base_url}",
+                                "-a", "categories=banking", "-s", "LOG_LEVEL=INFO"],
+                               cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                               env={**os.environ, "NEWSCRAWL_DATA_DIR": "rel/data", "MONGO_URI": "",
+                                    "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"})
+    assert crawl.returncode == 0, crawl.stderr[-2000:]
+    assert f"stored in sqlite {tmp_path}/rel/data/newscrawl.sqlite3" in crawl.stderr
+    found = newscrawl("stats", "--data-dir", str(tmp_path / "rel" / "data"), cwd=tmp_path / "elsewhere")
+    assert found.returncode == 0 and "Articles: " in found.stdout
+
+
+def test_a_read_only_store_can_be_queried(two_sites, tmp_path):
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("root bypasses file modes: a read-only bind mount needs root")
+    data, [(a, n_a), _] = two_sites
+    ro = tmp_path / "ro"
+    shutil.copytree(data, ro)
+    subprocess.run(["mount", "--bind", str(ro), str(ro)], check=True)
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(ro)], check=True)
+        proc = newscrawl("query", "--data-dir", str(ro), "--site", a, "--limit", "1000")
+        stats = newscrawl("stats", "--data-dir", str(ro))
+    finally:
+        subprocess.run(["umount", str(ro)], check=True)
+    assert proc.returncode == 0, proc.stderr
+    assert f"({n_a} articles)" in proc.stderr and stats.returncode == 0
+
+
+@pytest.mark.parametrize("args, message", [
+    (["query", "-s", "FOO"], "argument -s/--set: takes NAME=VALUE, got 'FOO'"),
+    (["query", "--limit", "0"], "argument --limit: must be a whole number of at least 1, got '0'"),
+    (["query", "--limit", "-1"], "argument --limit: must be a whole number of at least 1, got '-1'"),
+    (["stats", "--site", "ftp://x"], "argument --site: base_url must be an http(s) URL, got 'ftp://x'"),
+    (["purge"], "the following arguments are required: --site"),
+])
+def test_usage_errors_exit_2(args, message):
+    proc = newscrawl(*args)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[-1] == f"newscrawl {args[0]}: error: {message}"
+
+
+def test_export_into_a_missing_folder_and_serve_on_a_busy_port_say_so(two_sites, tmp_path):
+    data, _ = two_sites
+    proc = newscrawl("export", "--data-dir", str(data), "--out", str(tmp_path / "missing" / "a.jsonl"))
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (f"newscrawl export: error: cannot write {tmp_path}/missing/a.jsonl: "
+                                   f"the folder {tmp_path}/missing does not exist")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        proc = newscrawl("serve", "--port", str(port))
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (f"newscrawl serve: error: cannot serve on 127.0.0.1:{port} "
+                                   f"(Address already in use); pass another --port")
+
+
+def test_demo_uses_a_store_of_its_own(tmp_path):
+    default = tmp_path / "default"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # what `make demo` runs: the project's data/demo, never the default store (here NEWSCRAWL_DATA_DIR)
+    proc = newscrawl("demo", "--port", str(port), env={"NEWSCRAWL_DATA_DIR": str(default)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert f"Demo store: {PROJECT_ROOT}/data/demo (the default store is left alone" in proc.stdout
+    assert f"newscrawl query --data-dir {PROJECT_ROOT}/data/demo" in proc.stdout
+    assert not default.exists()
