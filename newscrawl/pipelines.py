@@ -204,8 +204,11 @@ class StorePipeline:
             stats.set_value("newscrawl/store/spill_file", str(self.spill.path))
             return
         counts = saved.counts
-        for key in ("new", "updated", "unchanged", "round_trips"):
+        for key in ("new", "updated", "unchanged", "round_trips", "history_trimmed"):
             stats.inc_value(f"newscrawl/store/{key}", getattr(counts, key))
+        for url, reason in counts.rejected.items():  # too large for MongoDB, refused by its validator
+            stats.inc_value(f"newscrawl/dropped/{reason}")
+            logger.warning("Dropped article %s: %s", url, reason)
         stats.inc_value("newscrawl/store/batches")
         stats.inc_value("newscrawl/store/written", len(batch))
         logger.info("Stored %d articles (%d new, %d updated, %d unchanged); %d so far",

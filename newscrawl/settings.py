@@ -112,7 +112,20 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # go to the embedded SQLite store under NEWSCRAWL_DATA_DIR.
 MONGO_URI = os.environ.get("MONGO_URI") or None
 MONGO_DATABASE = os.environ.get("MONGO_DATABASE") or "newscrawl"
-NEWSCRAWL_MONGO_TIMEOUT_MS = 5000
+NEWSCRAWL_MONGO_TIMEOUT_MS = 5000  # server selection and connect
+# Which store: auto (MongoDB when MONGO_URI is set, else the embedded one), embedded, mongodb.
+NEWSCRAWL_STORE = os.environ.get("NEWSCRAWL_STORE") or "auto"
+# MongoDB driver options with production defaults (an option named in MONGO_URI wins):
+NEWSCRAWL_MONGO_SOCKET_TIMEOUT_MS = 20000  # a server that stops answering fails the write (retried)
+NEWSCRAWL_MONGO_WRITE_CONCERN = "majority"  # w: a batch survives a replica-set failover
+NEWSCRAWL_MONGO_JOURNAL = True  # j: acknowledged once journaled
+NEWSCRAWL_MONGO_READ_PREFERENCE = "primary"  # the crawl reads what it wrote
+NEWSCRAWL_MONGO_RETRY_WRITES = True
+NEWSCRAWL_MONGO_QUERY_TIMEOUT_MS = 30000  # maxTimeMS of the CLI's queries
+NEWSCRAWL_MONGO_VALIDATION = "error"  # the articles $jsonSchema validator: error, warn or off
+# A stored document never passes MongoDB's 16 MiB: history is trimmed oldest first, then the
+# article is dropped as too_large_document (both stores keep the same rule).
+NEWSCRAWL_MAX_DOCUMENT_BYTES = 16 * 1024 * 1024 - 64 * 1024
 # Default: the project's data/ (a checkout), else $XDG_DATA_HOME/newscrawl; always made absolute.
 NEWSCRAWL_DATA_DIR = os.environ.get("NEWSCRAWL_DATA_DIR") or None
 NEWSCRAWL_SPILL_DIR = None  # default: <NEWSCRAWL_DATA_DIR>/spill

@@ -1,15 +1,38 @@
 #!/usr/bin/env bash
-# Debian packages the tests start themselves: redis-server (cluster tests) and chromium
-# (rendering tests). Installed with apt-get when missing and we are root; otherwise say how.
+# What the tests start themselves, installed when missing:
+# - Debian packages redis-server (cluster tests) and chromium (rendering tests), with apt-get
+#   when we are root; otherwise it says how;
+# - .venv-mongo: Python 3.13 with mongoeco[wire] (pinned), the MongoDB wire-protocol server
+#   the MongoDB tests talk to over a socket (scripts/mongo_wire_server.py). Python 3.13 comes
+#   from pyenv or the PATH; without it the MongoDB-over-the-wire tests are skipped, saying so.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 missing=""
 command -v redis-server >/dev/null || missing="$missing redis-server"
 command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing="$missing chromium"
-[ -z "$missing" ] && exit 0
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Installing$missing (apt-get)"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
-else
-    echo "The tests need$missing: sudo apt-get install -y$missing" >&2
-    exit 1
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "Installing$missing (apt-get)"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+    else
+        echo "The tests need$missing: sudo apt-get install -y$missing" >&2
+        exit 1
+    fi
+fi
+MONGOECO="mongoeco[wire]==4.11.0"
+if [ ! -x .venv-mongo/bin/python ] || ! .venv-mongo/bin/python -c "import mongoeco.wire.proxy" 2>/dev/null; then
+    py313=""
+    for candidate in $(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.13*/bin/python3.13 2>/dev/null) python3.13; do
+        if "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 13)' >/dev/null 2>&1; then
+            py313="$candidate"; break
+        fi
+    done
+    if [ -z "$py313" ]; then
+        echo "No Python 3.13 found: the MongoDB wire-protocol tests will be skipped (pyenv install 3.13)" >&2
+        exit 0
+    fi
+    echo "Installing $MONGOECO into .venv-mongo ($py313)"
+    rm -rf .venv-mongo
+    "$py313" -m venv .venv-mongo
+    .venv-mongo/bin/pip install --quiet --disable-pip-version-check "$MONGOECO"
 fi

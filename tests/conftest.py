@@ -17,6 +17,22 @@ FAST = ["-s", "NEWSCRAWL_BACKOFF_BASE=0.05", "-s", "LOG_LEVEL=INFO"]
 
 
 @pytest.fixture(scope="session")
+def mongo_uri(tmp_path_factory):
+    """MongoDB over a real socket: MONGO_URI (a real mongod) when set, else the wire-protocol
+    stand-in started for the session (tests/mongo_server.py)."""
+    real = os.environ.get("MONGO_URI")
+    if real:
+        yield real
+        return
+    from .mongo_server import WireServer
+    server = WireServer(tmp_path_factory.mktemp("mongo")).start()
+    try:
+        yield server.uri
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
 def replica():
     """The replica portal, served on 127.0.0.1 for the whole session."""
     with ReplicaServer(ReplicaSite()) as server:

@@ -1,6 +1,7 @@
 """Where articles are stored: MongoDB when MONGO_URI is set, else the embedded SQLite store.
 
-The store is resolved once, here, for the crawl and every command alike: MONGO_URI, else
+The store is resolved once, here, for the crawl and every command alike: NEWSCRAWL_STORE
+(auto: MongoDB when MONGO_URI is set; embedded; mongodb), then MONGO_URI, or
 NEWSCRAWL_DATA_DIR made absolute, else the project's own ``data/`` folder (the checkout that
 holds scrapy.cfg), else ``$XDG_DATA_HOME/newscrawl`` for an installed package. Never the
 working directory's ``./data`` by accident.
@@ -11,12 +12,12 @@ import logging
 import os
 from pathlib import Path
 
-from .base import ArticleWriter, Counts, Filters, Store, StoreUnavailable, public
+from .base import ArticleWriter, Counts, Filters, Store, StoreMisconfigured, StoreUnavailable, public
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ArticleWriter", "Counts", "Filters", "Store", "StoreUnavailable", "data_dir", "open_store",
-           "public", "spill_dir"]
+__all__ = ["ArticleWriter", "Counts", "Filters", "Store", "StoreMisconfigured", "StoreUnavailable", "data_dir",
+           "open_store", "public", "spill_dir", "store_kind"]
 
 SQLITE_FILE = "newscrawl.sqlite3"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -36,20 +37,36 @@ def data_dir(settings) -> Path:
     return Path(value).expanduser().resolve() if value else default_data_dir()
 
 
+STORES = ("auto", "embedded", "mongodb")
+
+
+def store_kind(settings) -> str:
+    """``embedded`` or ``mongodb``: NEWSCRAWL_STORE, where ``auto`` means MongoDB when MONGO_URI
+    is set. With ``embedded`` nothing connects to MongoDB, whatever MONGO_URI says."""
+    kind = (settings.get("NEWSCRAWL_STORE") or "auto").strip().lower()
+    if kind not in STORES:
+        raise StoreMisconfigured(f"NEWSCRAWL_STORE must be one of {', '.join(STORES)}, got {kind!r}")
+    if kind == "auto":
+        return "mongodb" if settings.get("MONGO_URI") else "embedded"
+    if kind == "mongodb" and not settings.get("MONGO_URI"):
+        raise StoreMisconfigured("NEWSCRAWL_STORE=mongodb needs MONGO_URI (or --mongo-uri): set it to the server's URI")
+    return kind
+
+
 def open_store(settings, quiet: bool = False, readonly: bool = False) -> Store:
-    """Open the configured store (MONGO_URI, MONGO_DATABASE, NEWSCRAWL_MONGO_TIMEOUT_MS;
-    without MONGO_URI, the embedded store in data_dir()). ``readonly``: for commands that
+    """Open the configured store (store_kind(); MongoDB: MONGO_URI, MONGO_DATABASE and the
+    MONGO_*/NEWSCRAWL_MONGO_* options; embedded: data_dir()). ``readonly``: for commands that
     only read; a store that does not exist is refused (StoreUnavailable) instead of created."""
-    uri = settings.get("MONGO_URI")
-    if uri:
-        from .mongo import MongoStore
-        return MongoStore(uri, settings.get("MONGO_DATABASE"), settings.getint("NEWSCRAWL_MONGO_TIMEOUT_MS"),
-                          readonly=readonly)
+    if store_kind(settings) == "mongodb":
+        from .mongo import MongoStore, options_from
+        return MongoStore(settings.get("MONGO_URI"), settings.get("MONGO_DATABASE"),
+                          settings.getint("NEWSCRAWL_MONGO_TIMEOUT_MS"), readonly=readonly,
+                          options=options_from(settings))
     from .sqlite import SQLiteStore
     store = SQLiteStore(data_dir(settings) / SQLITE_FILE, readonly=readonly,
                         timeout=settings.getfloat("NEWSCRAWL_SQLITE_TIMEOUT"))
     if not quiet:
-        logger.info("No MONGO_URI set: storing articles in the embedded store %s", store.where)
+        logger.info("Storing articles in the embedded store %s", store.where)
     return store
 
 

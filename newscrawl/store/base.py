@@ -23,13 +23,20 @@ CONTENT_FIELDS = ("title", "category", "breadcrumbs", "tags", "authors", "publis
                   "key_takeaways", "faq", "image", "language")
 # Kept in history when they change: content_hash stands for the body, which is kept too.
 HISTORY_FIELDS = tuple(f for f in CONTENT_FIELDS if f != "content_hash") + ("body",)
-INTERNAL_FIELDS = ("_id", "_hashes", "http_cache")
+INTERNAL_FIELDS = ("_id", "_hashes", "_history_bytes", "http_cache")
+# MongoDB refuses a document over 16 MiB (BSON); both stores hold the same bound.
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024 - 64 * 1024  # headroom for the server's own fields
 # Set on an unchanged article too: the HTTP validators of its last fetch.
 TOUCH_FIELDS = ("http_cache",)
 
 
 class StoreUnavailable(Exception):
     """The store cannot be reached now; the write may succeed later."""
+
+
+class StoreMisconfigured(StoreUnavailable):
+    """The store refuses us for a reason that waiting will not fix (rights, an index or a
+    validator that exists with other options, a bad setting): one line saying what to do."""
 
 
 def field_hashes(doc: dict) -> dict[str, str]:
@@ -53,9 +60,10 @@ class Touch:
 class Update:
     url: str
     version: int  # applies only if the stored version is still this one
-    fields: dict  # new values (content fields, body, derived fields, _hashes)
+    fields: dict  # new values (content fields, body, derived fields, _hashes, _history_bytes)
     history_entry: dict  # {"changed_at", "version", "fields": {name: old value}}
     seen_at: datetime
+    history_keep: int = 10  # history entries kept after this one is added (newest); 0: none
 
 
 @dataclass
@@ -149,12 +157,35 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     round_trips: int = 0
+    history_trimmed: int = 0  # updates whose history lost old entries to stay under the size bound
+    rejected: dict[str, str] = field(default_factory=dict)  # url -> reason it was not stored
 
     def add(self, other: Counts) -> None:
         self.new += other.new
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.round_trips += other.round_trips
+        self.history_trimmed += other.history_trimmed
+        self.rejected.update(other.rejected)
+
+
+def bson_size(doc: dict) -> int:
+    """Bytes of the document as BSON, as MongoDB counts them against its 16 MiB."""
+    import bson  # pymongo's
+    return len(bson.encode(doc))
+
+
+def history_keep(base_bytes: int, entry_bytes: int, old: list[int], history_max: int,
+                 limit: int = MAX_DOCUMENT_BYTES) -> int | None:
+    """How many history entries (the new one and the newest old ones) the updated document
+    can keep under ``limit``, at most ``history_max``; None when even none fits (the
+    article is too large to store)."""
+    if base_bytes > limit:
+        return None
+    sizes = ([*old, entry_bytes])[-history_max:] if history_max else []
+    while sizes and base_bytes + sum(sizes) + 64 * len(sizes) > limit:
+        sizes.pop(0)  # oldest first
+    return len(sizes)
 
 
 @dataclass
@@ -163,15 +194,18 @@ class Applied:
     another writer); those items are classified again."""
     inserted: set[str] = field(default_factory=set)
     updated: set[str] = field(default_factory=set)
+    rejected: dict[str, str] = field(default_factory=dict)  # url -> reason the server refused it for good
 
 
 class ArticleWriter:
     """Writes batches of normalized article dicts into a store, idempotently."""
 
-    def __init__(self, store: Store, history_max: int, max_rounds: int = 3):
+    def __init__(self, store: Store, history_max: int, max_rounds: int = 3,
+                 max_bytes: int = MAX_DOCUMENT_BYTES):
         self.store = store
         self.history_max = history_max
         self.max_rounds = max_rounds
+        self.max_bytes = max_bytes
 
     def write(self, items: list[dict], now: datetime) -> Counts:
         pending = {i["url"]: i for i in items}  # last one of a URL wins within a batch
@@ -194,7 +228,10 @@ class ArticleWriter:
             old = state.get(url)
             if old is None:
                 doc = dict(item, _hashes=hashes, first_seen_at=now, last_seen_at=now, version=1,
-                           history=[])
+                           history=[], _history_bytes=[])
+                if bson_size(doc) > self.max_bytes:
+                    counts.rejected[url] = "too_large_document"
+                    continue
                 inserts.append(Insert(doc))
                 continue
             old_hashes = old.get("_hashes") or {}
@@ -206,6 +243,8 @@ class ArticleWriter:
         if changed_by_url:
             wanted = sorted({f if f != "content_hash" else "body"
                              for fs, _ in changed_by_url.values() for f in fs})
+            if any(state[u].get("_history_bytes") is None for u in changed_by_url):
+                wanted.append("history")  # stored before history sizes were kept: measure them once
             old_values = self.store.fetch_fields(list(changed_by_url), wanted)
             counts.round_trips += 1
             for url, (changed, hashes) in changed_by_url.items():
@@ -216,14 +255,30 @@ class ArticleWriter:
                          "fields": {n: before.get(n) for n in names if n in HISTORY_FIELDS}}
                 new_fields = {k: v for k, v in item.items() if k != "url"}
                 new_fields["_hashes"] = hashes
-                updates.append(Update(url, state[url].get("version", 1), new_fields, entry, now))
+                old_sizes = state[url].get("_history_bytes")
+                if old_sizes is None:
+                    old_sizes = [bson_size(h) for h in before.get("history") or []]
+                entry_bytes = bson_size(entry)
+                base = bson_size(dict(new_fields, url=url, first_seen_at=now, last_seen_at=now, version=1,
+                                      _history_bytes=[0] * self.history_max))
+                keep = history_keep(base, entry_bytes, old_sizes, self.history_max, self.max_bytes)
+                if keep is None:
+                    counts.rejected[url] = "too_large_document"
+                    continue
+                if keep < min(self.history_max, len(old_sizes) + 1):
+                    counts.history_trimmed += 1
+                new_fields["_history_bytes"] = [*old_sizes, entry_bytes][-keep:] if keep else []
+                updates.append(Update(url, state[url].get("version", 1), new_fields, entry, now, keep))
         applied = self.store.apply(inserts, touches, updates, self.history_max)
         counts.round_trips += 1
         counts.new += len(applied.inserted)
         counts.updated += len(applied.updated)
         counts.unchanged += len(touches)
-        retry = {i.doc["url"]: pending[i.doc["url"]] for i in inserts if i.doc["url"] not in applied.inserted}
-        retry.update({u.url: pending[u.url] for u in updates if u.url not in applied.updated})
+        counts.rejected.update(applied.rejected)
+        retry = {i.doc["url"]: pending[i.doc["url"]] for i in inserts
+                 if i.doc["url"] not in applied.inserted and i.doc["url"] not in applied.rejected}
+        retry.update({u.url: pending[u.url] for u in updates
+                      if u.url not in applied.updated and u.url not in applied.rejected})
         if retry:
             logger.info("Another writer changed %d articles meanwhile; classifying them again", len(retry))
         return retry

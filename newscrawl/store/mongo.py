@@ -10,10 +10,13 @@ from pymongo import ASCENDING, DESCENDING, TEXT, UpdateOne
 from pymongo import errors as mongo_errors
 
 from ..urls import mask_password
-from .base import Applied, Filters, StoreUnavailable, public
+from .base import Applied, Filters, StoreMisconfigured, StoreUnavailable, public
+from .schema import article_validator
 
 logger = logging.getLogger(__name__)
 
+# Write errors that refuse one document for good (it is dropped with the reason, the batch goes on).
+REFUSED = {121: "rejected_by_validator", 10334: "too_large_document", 17419: "too_large_document"}
 TRANSIENT = (mongo_errors.ConnectionFailure, mongo_errors.ServerSelectionTimeoutError,
              mongo_errors.NetworkTimeout, mongo_errors.AutoReconnect, mongo_errors.ExecutionTimeout,
              mongo_errors.WTimeoutError)
@@ -41,19 +44,60 @@ def _is_text(index_info: dict) -> bool:
     return any(k == "_fts" or v == "text" for k, v in index_info["key"])
 
 
-def _connect(uri: str, timeout_ms: int):
+# Production defaults of the driver options (settings, README "MongoDB in production"); an
+# option the URI names itself (?w=1&socketTimeoutMS=...) wins over the setting.
+OPTION_SETTINGS = {
+    "socketTimeoutMS": ("NEWSCRAWL_MONGO_SOCKET_TIMEOUT_MS", "int"),  # a server that stops answering
+    "w": ("NEWSCRAWL_MONGO_WRITE_CONCERN", "w"),  # "majority": a write survives a failover
+    "journal": ("NEWSCRAWL_MONGO_JOURNAL", "bool"),  # acknowledged once in the journal
+    "readPreference": ("NEWSCRAWL_MONGO_READ_PREFERENCE", "str"),
+    "retryWrites": ("NEWSCRAWL_MONGO_RETRY_WRITES", "bool"),
+}
+
+
+def options_from(settings) -> dict:
+    """The driver options of the settings, for MongoStore."""
+    out: dict = {}
+    for option, (name, kind) in OPTION_SETTINGS.items():
+        value = settings.get(name)
+        if value is None or value == "":
+            continue
+        if kind == "int":
+            value = settings.getint(name)
+        elif kind == "bool":
+            value = settings.getbool(name)
+        elif kind == "w":
+            value = int(value) if str(value).isdigit() else str(value)
+        out[option] = value
+    out["query_timeout_ms"] = settings.getint("NEWSCRAWL_MONGO_QUERY_TIMEOUT_MS")
+    out["validation"] = settings.get("NEWSCRAWL_MONGO_VALIDATION")
+    return out
+
+
+def driver_options(uri: str, options: dict) -> dict:
+    """The options to pass to MongoClient: those the URI does not name already."""
+    named: set[str] = set()
+    if "?" in uri:
+        from urllib.parse import parse_qsl
+        named = {k.lower() for k, _ in parse_qsl(uri.split("?", 1)[1])}
+    aliases = {"journal": {"journal", "j"}, "w": {"w"}}
+    return {k: v for k, v in options.items() if k in OPTION_SETTINGS
+            and not (aliases.get(k, {k.lower()}) & named)}
+
+
+def _connect(uri: str, timeout_ms: int, options: dict):
     if uri.startswith("mongomock://"):  # pymongo-compatible fake, for tests and try-outs
         import mongomock_ng
         return mongomock_ng.MongoClient(tz_aware=True)
     return pymongo.MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=timeout_ms,
-                               connectTimeoutMS=timeout_ms, appname="newscrawl")
+                               connectTimeoutMS=timeout_ms, appname="newscrawl", **driver_options(uri, options))
 
 
-def acquire_client(uri: str, timeout_ms: int):
+def acquire_client(uri: str, timeout_ms: int, options: dict | None = None):
     with _clients_lock:
         entry = _clients.get(uri)
         if entry is None:
-            entry = _clients[uri] = [_connect(uri, timeout_ms), 0]
+            entry = _clients[uri] = [_connect(uri, timeout_ms, options or {}), 0]
         entry[1] += 1
         return entry[0]
 
@@ -69,15 +113,35 @@ def release_client(uri: str) -> None:
             del _clients[uri]
 
 
+def _reason(exc) -> str:
+    details = exc.details or {}
+    return f"{details.get('errmsg') or exc} (code {exc.code}{', ' + details['codeName'] if details.get('codeName') else ''})"
+
+
+def _advice(exc) -> str:
+    if exc.code in (13, 8000, 18):  # Unauthorized, AtlasError, AuthenticationFailed
+        return ("grant the crawler's user the readWrite role and the createIndex and collMod actions on the "
+                "database, or create the indexes and the validator once as an admin (README, MongoDB in production)")
+    if exc.code in (85, 86):  # IndexOptionsConflict, IndexKeySpecsConflict
+        return "an index of that name exists with other options: drop it (db.articles.dropIndex(NAME)) and start again"
+    return "see the server's log; set NEWSCRAWL_MONGO_VALIDATION=off to leave the validator alone"
+
+
 class MongoStore:
     kind = "mongodb"
 
-    def __init__(self, uri: str, database: str, timeout_ms: int, readonly: bool = False):
+    def __init__(self, uri: str, database: str, timeout_ms: int, readonly: bool = False,
+                 options: dict | None = None):
         self.uri = uri
         self.readonly = readonly
+        self.options = options or {}
+        self.query_timeout_ms = self.options.get("query_timeout_ms") or None
+        self.validation = (self.options.get("validation") or "off").lower()
+        if self.validation not in ("error", "warn", "off"):
+            raise StoreMisconfigured(f"NEWSCRAWL_MONGO_VALIDATION must be error, warn or off, got {self.validation!r}")
         self.where = f"{mask_uri(uri)} database {database}"
-        self.client = acquire_client(uri, timeout_ms)
-        db = self.client[database]
+        self.client = acquire_client(uri, timeout_ms, self.options)
+        self.db = db = self.client[database]
         self.articles = db["articles"]
         self.runs = db["crawl_runs"]
         self.validators = db["http_validators"]
@@ -85,6 +149,11 @@ class MongoStore:
         try:
             self.client.admin.command("ping")
             missing = readonly and "articles" not in db.list_collection_names()
+        except mongo_errors.OperationFailure as exc:  # authentication, rights
+            self.close()
+            raise StoreMisconfigured(f"MongoDB at {mask_uri(uri)} refused newscrawl: {_reason(exc)}; check the "
+                                     f"user and password in MONGO_URI and its roles (README, MongoDB in "
+                                     f"production)") from None
         except TRANSIENT as exc:
             self.close()
             raise StoreUnavailable(
@@ -108,13 +177,44 @@ class MongoStore:
             raise StoreUnavailable(f"MongoDB at {mask_uri(self.uri)}: {type(exc).__name__}") from exc
 
     def ensure_indexes(self) -> None:
-        """Create the missing indexes; an index with the same keys (any name) is kept."""
+        """Create the missing indexes and the validator; an index with the same keys (any name)
+        is kept. What the server refuses for good (rights, an index or a validator that exists
+        with other options) is one line saying what to do (StoreMisconfigured)."""
         if self.readonly:
             return
+        self._doing = f"list the collections of {self.db.name}"
+        try:
+            self._ensure_validator()
+            self._ensure_indexes()
+        except mongo_errors.OperationFailure as exc:
+            raise StoreMisconfigured(f"MongoDB at {mask_uri(self.uri)} refused to {self._doing}: "
+                                     f"{_reason(exc)}; {_advice(exc)}") from None
+
+    def _ensure_validator(self) -> None:
+        """The articles collection's $jsonSchema validator (built from the Article item), created
+        with the collection or updated with collMod when it differs; NEWSCRAWL_MONGO_VALIDATION:
+        error (refuse a bad document), warn (log it in the server's log), off (leave it)."""
+        if self.validation == "off":
+            return
+        want = {"validator": article_validator(), "validationLevel": "strict", "validationAction": self.validation}
+        found = list(self._call(self.db.list_collections, filter={"name": "articles"}))
+        if not found:
+            self._doing = f"create {self.db.name}.articles with its validator"
+            self._call(self.db.create_collection, "articles", **want)
+            return
+        have = found[0].get("options") or {}
+        if all(have.get(k) == v for k, v in want.items()):
+            return
+        self._doing = f"update the validator of {self.db.name}.articles (collMod)"
+        self._call(self.db.command, "collMod", "articles", **want)
+
+    def _ensure_indexes(self) -> None:
+        self._doing = f"list the indexes of {self.db.name}.articles"
         have = self._call(self.articles.index_information)
         for name, info in list(have.items()):
             # One text index per collection; one that reads `language` refuses our writes.
-            if _is_text(info) and info.get("language_override", "text_language") != "text_language":
+            # (MongoDB's default language_override is "language": an index info without one reads it)
+            if _is_text(info) and info.get("language_override", "language") != "text_language":
                 logger.warning("Rebuilding text index %r of %s: it reads each article's `language` "
                                "as its stemming language", name, self.where)
                 self._call(self.articles.drop_index, name)
@@ -125,16 +225,19 @@ class MongoStore:
             is_text = keys[0][1] == TEXT
             if opts["name"] in have or (is_text and has_text) or tuple(keys) in keys_have:
                 continue
+            self._doing = f"create the index {opts['name']} on {self.db.name}.articles"
             self._call(self.articles.create_index, keys, **opts)
+        self._doing = f"create the indexes of {self.db.name}.http_validators, crawl_runs and crawl_locks"
         if "url_unique" not in self._call(self.validators.index_information):
             self._call(self.validators.create_index, [("url", ASCENDING)], name="url_unique", unique=True)
         if "started_at_desc" not in self._call(self.runs.index_information):
             self._call(self.runs.create_index, [("started_at", DESCENDING)], name="started_at_desc")
 
+
     # ---- writes ----------------------------------------------------------------------
     def fetch_state(self, urls: list[str]) -> dict[str, dict]:
         cur = self._call(self.articles.find, {"url": {"$in": urls}},
-                         {"_id": 0, "url": 1, "version": 1, "_hashes": 1})
+                         {"_id": 0, "url": 1, "version": 1, "_hashes": 1, "_history_bytes": 1})
         return {d["url"]: d for d in self._call(list, cur)}
 
     def fetch_fields(self, urls: list[str], fields: list[str]) -> dict[str, dict]:
@@ -157,10 +260,12 @@ class MongoStore:
             ops.append(UpdateOne({"url": t.url}, op))
             kinds.append(("touch", t.url))
         for u in updates:
-            ops.append(UpdateOne(
-                {"url": u.url, "version": u.version},
-                {"$set": u.fields, "$inc": {"version": 1}, "$max": {"last_seen_at": u.seen_at},
-                 "$push": {"history": {"$each": [u.history_entry], "$slice": -history_max}}}))
+            keep = min(u.history_keep, history_max)
+            op = {"$set": dict(u.fields) if keep else dict(u.fields, history=[]), "$inc": {"version": 1},
+                  "$max": {"last_seen_at": u.seen_at}}
+            if keep:  # the size bound may keep fewer than history_max (newest)
+                op["$push"] = {"history": {"$each": [u.history_entry], "$slice": -keep}}
+            ops.append(UpdateOne({"url": u.url, "version": u.version}, op))
             kinds.append(("update", u.url))
         if not ops:
             return Applied()
@@ -172,11 +277,17 @@ class MongoStore:
             details = exc.details or {}
             upserted = {u["index"] for u in details.get("upserted", [])}
             failed = {e["index"] for e in details.get("writeErrors", [])}
-            other = [e for e in details.get("writeErrors", []) if e.get("code") != 11000]
+            refused = {e["index"]: REFUSED[e["code"]] for e in details.get("writeErrors", []) if e.get("code") in REFUSED}
+            other = [e for e in details.get("writeErrors", []) if e.get("code") != 11000 and e.get("code") not in REFUSED]
             if other:  # not a race on the unique url: the store refuses these documents
                 raise StoreUnavailable(f"MongoDB refused {len(other)} writes: {other[0].get('errmsg')}") from exc
             result = None
+            for i in refused:  # this document, for good: it is dropped, the batch goes on
+                logger.warning("MongoDB refused %s: %s", kinds[i][1], next(
+                    e.get("errmsg") for e in details["writeErrors"] if e["index"] == i))
         applied = Applied(inserted={url for i, (k, url) in enumerate(kinds) if k == "insert" and i in upserted})
+        if result is None:
+            applied.rejected = {kinds[i][1]: reason for i, reason in refused.items()}
         update_urls = [url for i, (k, url) in enumerate(kinds) if k == "update" and i not in failed]
         if result is not None and len(upserted) == len(inserts) and \
                 result.matched_count == len(touches) + len(updates):
@@ -288,15 +399,20 @@ class MongoStore:
         q = self._filter(f)
         if f.search:
             try:  # $text needs the text index (a real server); mongomock has no $text
-                yield from self._cursor(dict(q, **{"$text": {"$search": f.search}}), f.limit)
+                # no projection with $text: the internal fields are dropped here (public()), as
+                # some servers speaking the wire protocol (mongoeco) refuse $text with a projection
+                yield from self._cursor(dict(q, **{"$text": {"$search": f.search}}), f.limit, project=False)
                 return
             except NotImplementedError:
                 q["$and"] = [{"$or": [{k: {"$regex": re.escape(w), "$options": "i"}}
                                       for k in ("title", "summary", "body")]} for w in f.search.split()]
         yield from self._cursor(q, f.limit)
 
-    def _cursor(self, q: dict, limit: int | None):
-        cur = self.articles.find(q, {"_id": 0, "_hashes": 0, "http_cache": 0}).sort("published_at", DESCENDING)
+    def _cursor(self, q: dict, limit: int | None, project: bool = True):
+        cur = self.articles.find(q, {"_id": 0, "_hashes": 0, "_history_bytes": 0, "http_cache": 0} if project else None)
+        cur = cur.sort("published_at", DESCENDING)
+        if self.query_timeout_ms:  # the CLI's queries: a runaway query ends on the server
+            cur = cur.max_time_ms(self.query_timeout_ms)
         if limit:
             cur = cur.limit(limit)
         try:

@@ -147,13 +147,16 @@ class SQLiteStore:
                     chunk).fetchall()
 
     def fetch_state(self, urls: list[str]) -> dict[str, dict]:
-        return {url: {"url": url, "version": version, "_hashes": json.loads(hashes or "{}")}
-                for url, version, hashes in self._rows("url, version, json_extract(doc, '$._hashes')", urls)}
+        return {url: {"url": url, "version": version, "_hashes": json.loads(hashes or "{}"),
+                      "_history_bytes": json.loads(sizes) if sizes else None}
+                for url, version, hashes, sizes in self._rows(
+                    "url, version, json_extract(doc, '$._hashes'), json_extract(doc, '$._history_bytes')", urls)}
 
     def fetch_fields(self, urls: list[str], fields: list[str]) -> dict[str, dict]:
         out = {}
-        for url, doc_json in self._rows("url, doc", urls):
+        for url, doc_json, history in self._rows("url, doc, history", urls):
             doc = loads(doc_json)
+            doc["history"] = loads(history)  # a column of its own
             out[url] = {f: doc.get(f) for f in fields}
         return out
 
@@ -193,7 +196,8 @@ class SQLiteStore:
                 rowid, doc_json, history_json = row
                 doc = json.loads(doc_json)
                 doc.update(json.loads(dumps(u.fields)))
-                history = (json.loads(history_json) + [json.loads(dumps(u.history_entry))])[-history_max:]
+                keep = min(u.history_keep, history_max)  # the size bound may keep fewer (newest)
+                history = (json.loads(history_json) + [json.loads(dumps(u.history_entry))])[-keep:] if keep else []
                 db.execute(
                     "UPDATE articles SET doc = ?, published_at = ?, category = ?, version = version + 1,"
                     " last_seen_at = max(last_seen_at, ?), history = ? WHERE rowid = ?",
@@ -347,8 +351,8 @@ class SQLiteStore:
                 break
             for doc, first, last, version, history in rows:
                 d = json.loads(doc)
-                d.pop("_hashes", None)
-                d.pop("http_cache", None)
+                for internal in ("_hashes", "_history_bytes", "http_cache"):
+                    d.pop(internal, None)
                 d.update(first_seen_at=first, last_seen_at=last, version=version,
                          history=json.loads(history))
                 yield revive(d)
