@@ -21,6 +21,7 @@ from newscrawl.store import ArticleWriter, Filters, StoreUnavailable, open_store
 
 from .inprocess import crawl
 
+
 @pytest.fixture(params=["embedded", "mongodb"])
 def store_cfg(request, tmp_path):
     """Each store: the embedded one, and MongoDB over a socket (the wire-protocol server the
