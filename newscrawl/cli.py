@@ -27,6 +27,8 @@ def settings_from(args):
     s = get_project_settings()
     if getattr(args, "mongo_uri", None):
         s.set("MONGO_URI", args.mongo_uri, priority="cmdline")
+    if getattr(args, "store", None):
+        s.set("NEWSCRAWL_STORE", args.store, priority="cmdline")
     if getattr(args, "mongo_database", None):
         s.set("MONGO_DATABASE", args.mongo_database, priority="cmdline")
     if getattr(args, "data_dir", None):
@@ -309,12 +311,12 @@ def cmd_demo(args) -> int:
     from scrapy.crawler import CrawlerProcess
 
     from .replica import ReplicaServer, ReplicaSite
-    from .store import data_dir, default_data_dir
+    from .store import data_dir, default_data_dir, store_kind
     # The demo's own store (data/demo), never the default one a live crawl uses.
     if not args.data_dir:
         args.data_dir = str(default_data_dir() / "demo")
-    if not args.mongo_uri:
-        args.set = [*(args.set or []), ("MONGO_URI", "")]
+    if not args.mongo_uri and not args.store:
+        args.store = "embedded"
     settings = settings_from(args)
     settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
     try:  # a fixed port keeps the replica's URLs, so a second demo finds them unchanged
@@ -324,7 +326,7 @@ def cmd_demo(args) -> int:
                        f"pass another --port") from None
     with server:
         print(f"Serving the offline replica of the portal at {server.base_url}/")
-        if not settings.get("MONGO_URI"):
+        if store_kind(settings) == "embedded":
             print(f"Demo store: {data_dir(settings)} (the default store is left alone; "
                   f"newscrawl query --data-dir {data_dir(settings)})")
         process = CrawlerProcess(settings)
@@ -350,7 +352,7 @@ def cmd_demo(args) -> int:
     from .store import Filters
     write_docs(store.find(Filters(limit=10)), "table", sys.stdout)
     store.close()
-    where = "" if settings.get("MONGO_URI") else f" --data-dir {data_dir(settings)}"
+    where = " --store mongodb" if store_kind(settings) == "mongodb" else f" --data-dir {data_dir(settings)}"
     print(f"\nTry: newscrawl query{where} --category finance | newscrawl stats{where} | "
           f"newscrawl export{where} --format csv --out articles.csv")
     from .outcome import exit_code, run_status
@@ -362,6 +364,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     def store_opts(sp):
+        sp.add_argument("--store", choices=("embedded", "mongodb"),
+                        help="which store (default: NEWSCRAWL_STORE, auto: MongoDB when MONGO_URI is set); "
+                             "embedded never connects to MongoDB")
         sp.add_argument("--mongo-uri", help="MongoDB URI (default: MONGO_URI; none: embedded store)")
         sp.add_argument("--mongo-database", help="MongoDB database (default: MONGO_DATABASE or newscrawl)")
         sp.add_argument("--data-dir", help="folder of the embedded store (default: NEWSCRAWL_DATA_DIR, else "

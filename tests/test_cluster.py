@@ -91,6 +91,30 @@ def test_three_workers_share_one_frontier_and_finish_by_themselves(tmp_path, red
     assert not redis_server.client.keys("newscrawl:gbaf-*")
 
 
+def test_workers_of_one_crawl_into_mongodb_store_each_article_once(tmp_path, redis_server, site_server, mongo_uri):
+    """The cluster with the production store: MongoDB over a socket (one lock, one document per URL)."""
+    import uuid
+
+    import pymongo
+    site, base = site_server.site, site_server.base_url
+    db = f"cluster_{uuid.uuid4().hex[:8]}"
+    procs = [worker(tmp_path, redis_server.url, base, f"m{i}", "-s", f"MONGO_URI={mongo_uri}",
+                    "-s", f"MONGO_DATABASE={db}") for i in range(2)]
+    results = finish(procs)
+    assert [rc for rc, _ in results] == [0, 0], results
+    client = pymongo.MongoClient(mongo_uri)
+    try:
+        stored = list(client[db].articles.find({}, {"url": 1, "version": 1}))
+        worker_runs = list(client[db].crawl_runs.find())
+        assert sorted(d["url"] for d in stored) == sorted(expected_articles(site, base))
+        assert all(d["version"] == 1 for d in stored)
+        assert len(worker_runs) == 2 and len({r["crawl_id"] for r in worker_runs}) == 1  # one shared crawl
+        assert list(client[db].crawl_locks.find()) == []  # released at the end
+    finally:
+        client.drop_database(db)
+        client.close()
+
+
 def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path, redis_server, site_server):
     site, base = site_server.site, site_server.base_url
     site.delay = 0.1  # a slow site: the crawl takes a while

@@ -62,10 +62,12 @@ def runs(cfg) -> list[dict]:
 
 
 def cli_args(cfg) -> list[str]:
+    """The store of ``cfg`` named on the command line; ``--store embedded`` keeps a MONGO_URI of
+    the environment (a real server for the suite) out of the embedded side's tests."""
     out = ["--data-dir", cfg["NEWSCRAWL_DATA_DIR"]]
     if cfg["MONGO_URI"]:
-        out += ["--mongo-uri", cfg["MONGO_URI"], "--mongo-database", cfg["MONGO_DATABASE"]]
-    return out
+        return [*out, "--store", "mongodb", "--mongo-uri", cfg["MONGO_URI"], "--mongo-database", cfg["MONGO_DATABASE"]]
+    return [*out, "--store", "embedded"]
 
 
 def test_crawl_stores_every_article_once_and_reruns_change_nothing(fresh_replica, store_cfg):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.exceptions import UsageError
 
 from newscrawl.outcome import DEGRADED, FAILED, STAT_ERROR, exit_code, run_status
 
@@ -29,6 +30,11 @@ class Command(ScrapyCrawl):
         check = getattr(spidercls, "check_arguments", None)
         if check is not None:
             check(self.settings, **opts.spargs)
+        from newscrawl.store import StoreMisconfigured, store_kind
+        try:
+            store_kind(self.settings)
+        except StoreMisconfigured as exc:
+            raise UsageError(str(exc)) from None
         if not self._store_reachable() or not self._redis_reachable():
             self.exitcode = FAILED.exit_code
             return

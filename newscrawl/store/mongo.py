@@ -189,6 +189,9 @@ class MongoStore:
         except mongo_errors.OperationFailure as exc:
             raise StoreMisconfigured(f"MongoDB at {mask_uri(self.uri)} refused to {self._doing}: "
                                      f"{_reason(exc)}; {_advice(exc)}") from None
+        except mongo_errors.PyMongoError as exc:  # not transient (those are StoreUnavailable already)
+            raise StoreMisconfigured(f"MongoDB at {mask_uri(self.uri)}: could not {self._doing}: "
+                                     f"{type(exc).__name__}: {exc}") from None
 
     def _ensure_validator(self) -> None:
         """The articles collection's $jsonSchema validator (built from the Article item), created
@@ -200,8 +203,11 @@ class MongoStore:
         found = list(self._call(self.db.list_collections, filter={"name": "articles"}))
         if not found:
             self._doing = f"create {self.db.name}.articles with its validator"
-            self._call(self.db.create_collection, "articles", **want)
-            return
+            try:
+                self._call(self.db.create_collection, "articles", **want)
+                return
+            except mongo_errors.CollectionInvalid:  # another crawler created it meanwhile
+                found = list(self._call(self.db.list_collections, filter={"name": "articles"}))
         have = found[0].get("options") or {}
         if all(have.get(k) == v for k, v in want.items()):
             return
