@@ -27,10 +27,12 @@ test: install  ## also installs redis-server and chromium (Debian) when missing
 lint: install  ## ruff (settings in pyproject.toml)
 	$(BIN)/ruff check newscrawl tests bench
 
-scrapyd: install  ## a local scrapyd (deploy/scrapyd.conf: 127.0.0.1:6800, SQLite job history, auth from SCRAPYD_USERNAME/PASSWORD)
+SCRAPYD_PORT ?= 6800
+scrapyd: install  ## scrapyd in the foreground with the project installed (127.0.0.1:SCRAPYD_PORT, SQLite job history, auth from SCRAPYD_USERNAME/PASSWORD)
 	mkdir -p data/scrapyd
 	cp deploy/scrapyd.conf data/scrapyd/scrapyd.conf
-	cd data/scrapyd && ../../$(BIN)/scrapyd -c scrapyd.conf
+	cd data/scrapyd && SCRAPYD_HTTP_PORT=$(SCRAPYD_PORT) SCRAPYD_BIND_ADDRESS=127.0.0.1 \
+	    SCRAPY_SETTINGS_MODULE=newscrawl.settings exec $(CURDIR)/$(BIN)/scrapyd
 
 redis:  ## a local Redis for cluster crawls (Debian: apt-get install redis-server); REDIS_URL=redis://127.0.0.1:6379/0
 	mkdir -p data/redis

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from datetime import datetime
+from pathlib import Path
 
 from .codec import dumps
 from .dates import parse_since
@@ -264,22 +265,53 @@ def cmd_replay(args) -> int:
     return 0
 
 
+def _schedule_state_path(args) -> Path:
+    from .store import data_dir
+    if args.state:
+        return Path(args.state).expanduser().resolve()
+    return data_dir(settings_from(args)) / "scheduler" / f"{args.project}.json"
+
+
 def cmd_schedule(args) -> int:
     import logging
     from datetime import datetime, timezone
 
-    from .schedule import ScheduleFileError, Scheduler, load_jobs
+    from .schedule import ScheduleFileError, Scheduler, load_jobs, post_alert, read_state, status_lines
     from .scrapyd import Scrapyd, ScrapydError
+    state_path = _schedule_state_path(args)
+    if args.status or args.health is not None:  # read what the running scheduler writes
+        try:
+            state = read_state(state_path)
+        except (OSError, ValueError) as exc:
+            raise CliError(f"no scheduler state at {state_path} ({getattr(exc, 'strerror', exc)}): "
+                           f"is the scheduler running with the same --state / data folder?") from None
+        now = datetime.now(timezone.utc)
+        if args.health is not None:
+            age = (now - datetime.fromisoformat(state["heartbeat"])).total_seconds()
+            if age > args.health:
+                print(f"newscrawl schedule: unhealthy: last heartbeat {age:.0f} s ago (limit {args.health:.0f} s)",
+                      file=sys.stderr)
+                return 1
+            print(f"healthy: heartbeat {age:.0f} s ago")
+            return 0
+        print("\n".join(status_lines(state, now)))
+        return 0
+    if not args.file:
+        print("newscrawl schedule: error: the schedule file is required (or --status / --health)", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     try:
         jobs = load_jobs(args.file)
     except ScheduleFileError as exc:
         print(f"newscrawl schedule: {exc}", file=sys.stderr)
         return 2
+    settings = settings_from(args)
     try:
         scrapyd = Scrapyd(args.scrapyd, args.project)
         scrapyd.check()
-        scheduler = Scheduler(jobs, scrapyd)
+        webhook = settings.get("NEWSCRAWL_ALERT_WEBHOOK")
+        scheduler = Scheduler(jobs, scrapyd, max_failures=settings.getint("NEWSCRAWL_SCHEDULE_MAX_FAILURES"),
+                              alert=lambda body: post_alert(webhook, body), state_path=state_path)
         if args.once:
             for job, jobid in scheduler.run(jobs, datetime.now(timezone.utc)):
                 print(f"{job.name}\t{jobid or 'skipped: a run is still pending or running'}")
@@ -392,12 +424,18 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--port", type=int, default=8642, help="port of the replica on 127.0.0.1")
     d.set_defaults(fn=cmd_demo)
     sc = sub.add_parser("schedule", help="keep scheduling crawls on scrapyd from a TOML file of cron jobs")
-    sc.add_argument("--scrapyd", required=True, metavar="URL",
+    sc.add_argument("--scrapyd", metavar="URL", default="http://127.0.0.1:6800",
                     help="scrapyd's URL, e.g. http://127.0.0.1:6800 (credentials: http://USER:PASSWORD@host "
                          "or SCRAPYD_USERNAME/SCRAPYD_PASSWORD)")
     sc.add_argument("--project", default="newscrawl", help="the scrapyd project (default: newscrawl)")
     sc.add_argument("--once", action="store_true", help="schedule every job now, print the job ids, exit")
-    sc.add_argument("file", help="the schedule file (TOML, [[job]] tables)")
+    sc.add_argument("--state", metavar="FILE", help="where the scheduler keeps its state and heartbeat "
+                                                    "(default: <data dir>/scheduler/<project>.json)")
+    sc.add_argument("--status", action="store_true", help="each job's last run, next slot and failures, from the state")
+    sc.add_argument("--health", type=float, metavar="SECONDS", help="exit 0 when the heartbeat is younger (healthcheck)")
+    sc.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", type=_setting, help="a setting")
+    sc.add_argument("--data-dir", help="the data folder (default: NEWSCRAWL_DATA_DIR, else the project's data/)")
+    sc.add_argument("file", nargs="?", help="the schedule file (TOML, [[job]] tables)")
     sc.set_defaults(fn=cmd_schedule)
     s = sub.add_parser("serve", help="serve the offline replica on 127.0.0.1")
     s.add_argument("--port", type=int, default=8000)

@@ -71,9 +71,15 @@ class CrawlRunRecorder:
         self._save()
 
     def spider_closed(self, spider, reason):
+        stats = self.crawler.stats.get_stats()
+        status = run_status({**stats, "finish_reason": reason})
+        # The line a scheduler reads in the job's log (newscrawl.schedule): the status, and why.
+        logger.log(logging.INFO if status.exit_code in (0, 130) else logging.ERROR,
+                   "Crawl run %s: status %s (exit code %d)%s", self.crawler.newscrawl_run_id[:8], status.name,
+                   status.exit_code, f": {stats[STAT_ERROR]}" if stats.get(STAT_ERROR) else
+                   (": " + "; ".join(stats.get("newscrawl/monitor/reasons") or []) if status.name == "degraded" else ""))
         if self.store is None:
             return
-        stats = self.crawler.stats.get_stats()
         counts, extraction = summarize(stats)
         cluster = {k[len("newscrawl/cluster/"):]: v for k, v in stats.items() if k.startswith("newscrawl/cluster/")}
         if cluster:  # one run per worker of a shared crawl
@@ -81,7 +87,6 @@ class CrawlRunRecorder:
         verdict = stats.get("newscrawl/monitor/status")  # set by the run checks (monitors.py)
         if verdict:
             self.run["monitor"] = {"status": verdict, "reasons": stats.get("newscrawl/monitor/reasons", [])}
-        status = run_status({**stats, "finish_reason": reason})
         self.run.update(finished_at=datetime.now(timezone.utc), finish_reason=reason,
                         mode=self.crawler.stats.get_value("newscrawl/mode", "full"),
                         status=status.name, counts=counts, extraction=extraction)

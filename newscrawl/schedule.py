@@ -42,6 +42,47 @@ class ScheduleFileError(Exception):
     """The schedule file is wrong; the message names the job and the field."""
 
 
+# The five cron fields, their ranges, and the names each accepts (standard cron, as croniter).
+CRON_FIELDS = (("minute", 0, 59, ()), ("hour", 0, 23, ()), ("day of month", 1, 31, ()),
+               ("month", 1, 12, ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")),
+               ("day of week", 0, 7, ("sun", "mon", "tue", "wed", "thu", "fri", "sat")))
+
+
+def _cron_value(v: str, name: str, lo: int, hi: int, names: tuple) -> int:
+    v = v.lower()
+    if v in names:
+        return names.index(v) + (1 if name == "month" else 0)
+    if not v.isdigit():
+        raise ValueError(f"{v!r} is not a number")
+    n = int(v)
+    if not lo <= n <= hi:
+        raise ValueError(f"{n} is outside {lo}-{hi}")
+    return n
+
+
+def cron_problem(expr: str) -> str | None:
+    """What is wrong with a 5-field cron expression, field by field (each value and step
+    within its field's range: ``*/61`` is refused), or None."""
+    fields = expr.split()
+    if len(fields) != 5:
+        return f"{len(fields)} fields (needs 5: minute hour day month weekday)"
+    for text, (name, lo, hi, names) in zip(fields, CRON_FIELDS):
+        try:
+            for part in text.split(","):
+                base, _, step = part.partition("/")
+                if step and (not step.isdigit() or not 1 <= int(step) <= hi - lo + 1):
+                    raise ValueError(f"step {step!r} is outside 1-{hi - lo + 1}")
+                if base == "*":
+                    continue
+                first, _, last = base.partition("-")
+                a = _cron_value(first, name, lo, hi, names)
+                if last and _cron_value(last, name, lo, hi, names) < a:
+                    raise ValueError(f"range {base!r} runs backwards")
+        except ValueError as exc:
+            return f"{name} field {text!r}: {exc}"
+    return None
+
+
 @dataclass
 class Job:
     name: str
@@ -92,8 +133,9 @@ def load_jobs(path: str | Path) -> list[Job]:
             raise ScheduleFileError(f"{where}: name is used by another job")
         names.add(name)
         cron = entry["cron"].strip()
-        if len(cron.split()) != 5 or not croniter.is_valid(cron):
-            raise ScheduleFileError(f"{where}: cron {cron!r} is not a 5-field cron expression "
+        problem = cron_problem(cron)
+        if problem or not croniter.is_valid(cron):
+            raise ScheduleFileError(f"{where}: cron {cron!r}: {problem or 'not a cron expression'} "
                                     f"(minute hour day month weekday, e.g. \"*/30 * * * *\")")
         for key in ("args", "settings"):
             value = entry.get(key, {})
@@ -102,22 +144,156 @@ def load_jobs(path: str | Path) -> list[Job]:
         jitter = entry.get("jitter_seconds", 0)
         if not isinstance(jitter, (int, float)) or isinstance(jitter, bool) or jitter < 0:
             raise ScheduleFileError(f"{where}: jitter_seconds must be a number of seconds >= 0")
-        jobs.append(Job(name, entry["spider"].strip(), cron, dict(entry.get("args", {})),
-                        dict(entry.get("settings", {})), float(jitter)))
+        job = Job(name, entry["spider"].strip(), cron, dict(entry.get("args", {})),
+                  dict(entry.get("settings", {})), float(jitter))
+        check_job(job, where)
+        jobs.append(job)
     return jobs
 
 
+def check_job(job: Job, where: str) -> None:
+    """The spider's own argument and setting checks, the ones `scrapy crawl` runs before it
+    starts (a job that would die on scrapyd with a usage error is refused here instead)."""
+    import os
+
+    from scrapy.exceptions import UsageError
+    from scrapy.spiderloader import SpiderLoader
+    from scrapy.utils.project import get_project_settings
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
+    settings = get_project_settings()
+    for key, value in job.settings.items():
+        settings.set(key, value, priority="cmdline")
+    try:
+        spidercls = SpiderLoader.from_settings(settings.frozencopy()).load(job.spider)
+    except KeyError:
+        raise ScheduleFileError(f"{where}: spider {job.spider!r} is not a spider of the project") from None
+    check = getattr(spidercls, "check_arguments", None)
+    if check is None:
+        return
+    try:
+        check(settings, **{k: str(v) for k, v in job.args.items()})
+    except UsageError as exc:
+        raise ScheduleFileError(f"{where}: args/settings: {exc}") from None
+
+
+# The line the run recorder writes at the end of every crawl (newscrawl.runs).
+STATUS_LINE = re.compile(r"Crawl run \w+: status (\w+) \(exit code (\d+)\)(?:: (.*))?")
+NOT_FAILURES = ("passed", "interrupted", "unknown")  # a cancelled job is not the job's fault
+
+
+def job_outcome(log: str | None) -> tuple[str, str]:
+    """(status, reason) of a finished scrapyd job, from the end of its log."""
+    if not log:
+        return "failed", "the job left no log (it did not start: see scrapyd's own log)"
+    found = STATUS_LINE.findall(log)
+    if found:
+        status, _, reason = found[-1]
+        return status, reason
+    lines = [x for x in log.splitlines() if x.strip()]
+    errors = [x for x in lines if " ERROR: " in x or "error:" in x]
+    return "failed", "no run status in the log; " + (errors or lines or ["(empty)"])[-1].strip()[:300]
+
+
+def post_alert(url: str | None, body: dict) -> None:
+    if not url:
+        return
+    import json
+    import urllib.request
+    req = urllib.request.Request(url, json.dumps(body, default=str).encode(), {"Content-Type": "application/json"})
+    try:
+        urllib.request.urlopen(req, timeout=10).close()
+    except OSError as exc:
+        logger.warning("Could not post the alert to the webhook: %s", exc)
+
+
 class Scheduler:
-    """Decides, at each tick, which jobs to schedule on scrapyd. Clock and randomness are
-    injected so that the rules are tested with a fake clock."""
+    """Decides, at each tick, which jobs to schedule on scrapyd, and reviews the runs that
+    ended: a job that fails ``max_failures`` times in a row is paused, with an alert. Clock
+    and randomness are injected so that the rules are tested with a fake clock. The state
+    (next slots, failures, the last run of each job, a heartbeat) is written to
+    ``state_path`` each loop: ``newscrawl schedule --status`` and the healthcheck read it."""
 
     def __init__(self, jobs: list[Job], scrapyd: Scrapyd, clock: Callable[[], datetime] | None = None,
-                 rng: random.Random | None = None):
+                 rng: random.Random | None = None, max_failures: int = 3,
+                 alert: Callable[[dict], None] | None = None, state_path: Path | None = None):
         self.jobs = jobs
         self.scrapyd = scrapyd
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.rng = rng or random.Random()
         self.next_at: dict[str, datetime] = {}
+        self.max_failures = max_failures
+        self.alert = alert or (lambda body: None)
+        self.state_path = state_path
+        self.failures: dict[str, int] = {}
+        self.paused: set[str] = set()
+        self.last: dict[str, dict] = {}
+        self.reviewed: list[str] = []  # scrapyd job ids already judged (newest last)
+        self._load_state()
+
+    # ---- state ------------------------------------------------------------------------
+    def _load_state(self) -> None:
+        if self.state_path is None or not self.state_path.exists():
+            return
+        import json
+        try:
+            state = json.loads(self.state_path.read_text())
+        except (OSError, ValueError):
+            return
+        names = {j.name for j in self.jobs}
+        for name, js in (state.get("jobs") or {}).items():
+            if name in names:
+                self.failures[name] = int(js.get("failures", 0))
+                if js.get("paused"):
+                    self.paused.add(name)
+                if js.get("last"):
+                    self.last[name] = js["last"]
+        self.reviewed = list(state.get("reviewed") or [])
+
+    def save_state(self) -> None:
+        if self.state_path is None:
+            return
+        import json
+        state = {"heartbeat": self.clock().isoformat(), "scrapyd": getattr(self.scrapyd, "shown", None), "reviewed": self.reviewed[-2000:],
+                 "jobs": {j.name: {"cron": j.cron, "next_slot": self.next_at[j.name].isoformat() if j.name in
+                                   self.next_at else None, "failures": self.failures.get(j.name, 0),
+                                   "paused": j.name in self.paused, "last": self.last.get(j.name)}
+                          for j in self.jobs}}
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.state_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(state, indent=1))
+        tmp.replace(self.state_path)  # atomic: a reader never sees half a file
+
+    # ---- reviewing finished runs ------------------------------------------------------
+    def review(self, listing: dict | None = None) -> None:
+        """Judge the runs that ended since the last look: failures counted, reasons logged."""
+        listing = listing if listing is not None else self.scrapyd.jobs()
+        seen = set(self.reviewed)
+        for finished in sorted(listing.get("finished", []), key=lambda j: str(j.get("end_time") or "")):
+            jobid = finished.get("id", "")
+            job = next((j for j in self.jobs if j.owns(jobid)), None)
+            if job is None or jobid in seen:
+                continue
+            self.reviewed.append(jobid)
+            seen.add(jobid)
+            if finished.get("log_url"):
+                status, reason = job_outcome(self.scrapyd.log_tail(finished["log_url"]))
+            else:
+                status, reason = "unknown", "scrapyd keeps no log of it (logs_dir is off)"
+            self.last[job.name] = {"jobid": jobid, "status": status, "reason": reason,
+                                   "ended": str(finished.get("end_time") or "")}
+            if status in NOT_FAILURES:
+                if status == "passed":
+                    self.failures[job.name] = 0
+                logger.info("Job %s: run %s %s", job.name, jobid, status)
+                continue
+            n = self.failures[job.name] = self.failures.get(job.name, 0) + 1
+            logger.error("Job %s: run %s failed (%s, %d in a row): %s", job.name, jobid, status, n, reason)
+            if n >= self.max_failures and job.name not in self.paused:
+                self.paused.add(job.name)
+                logger.error("Job %s: paused after %d failures in a row; fix it and restart the scheduler",
+                             job.name, n)
+                self.alert({"job": job.name, "status": "paused", "failures": n, "last_run": jobid,
+                            "last_status": status, "reason": reason})
 
     def _jitter(self, job: Job) -> timedelta:
         return timedelta(seconds=self.rng.uniform(0, job.jitter_seconds)) if job.jitter_seconds else timedelta()
@@ -126,6 +302,8 @@ class Scheduler:
         """Plan each job: now, once, if its last slot passed since it last ran; else its next slot."""
         now = self.clock()
         listing = self.scrapyd.jobs()
+        if not self.reviewed:  # a first start: the runs before it are history, not failures to count
+            self.reviewed = [j.get("id", "") for j in listing.get("finished", [])]
         for job in self.jobs:
             ran = [job_started(j) for state in ("pending", "running", "finished")
                    for j in listing.get(state, []) if job.owns(j.get("id", ""))]
@@ -139,9 +317,10 @@ class Scheduler:
                 self.next_at[job.name] = job.slot_after(now) + self._jitter(job)
 
     def tick(self) -> list[tuple[Job, str | None]]:
-        """Schedule what is due; [(job, scrapyd job id or None when skipped)]."""
+        """Review what ended, schedule what is due; [(job, scrapyd job id or None when skipped)]."""
         now = self.clock()
-        due = [j for j in self.jobs if self.next_at.get(j.name, now) <= now]
+        self.review()
+        due = [j for j in self.jobs if self.next_at.get(j.name, now) <= now and j.name not in self.paused]
         out = []
         if due:
             out = self.run(due, now)
@@ -178,4 +357,24 @@ class Scheduler:
                 self.tick()
             except ScrapydError as exc:  # a passing outage: the job runs at the next tick
                 logger.error("%s", exc)
-            sleep(self.sleep_seconds())
+            self.save_state()  # the heartbeat the healthcheck reads
+            sleep(min(self.sleep_seconds(), 15.0))
+
+
+def read_state(path: Path) -> dict:
+    import json
+    return json.loads(Path(path).read_text())
+
+
+def status_lines(state: dict, now: datetime) -> list[str]:
+    """`newscrawl schedule --status`: each job's last run, next slot and failures."""
+    beat = datetime.fromisoformat(state["heartbeat"])
+    out = [f"scheduler heartbeat {beat:%Y-%m-%d %H:%M:%S} UTC ({(now - beat).total_seconds():.0f} s ago), "
+           f"scrapyd {state.get('scrapyd')}"]
+    for name, js in state["jobs"].items():
+        last = js.get("last") or {}
+        shown = f"{last.get('status')} {last.get('jobid')}" if last else "never ran"
+        out.append(f"  {name:<20} {'PAUSED' if js.get('paused') else 'active':<7} next {js.get('next_slot') or '-'}  "
+                   f"failures {js.get('failures', 0)}  last: {shown}"
+                   + (f" ({last['reason']})" if last.get("reason") else ""))
+    return out

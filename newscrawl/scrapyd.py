@@ -73,6 +73,21 @@ class Scrapyd:
         return self._call("schedule.json", params, post=True)["jobid"]
 
 
+    def log_tail(self, log_url: str, max_bytes: int = 64 * 1024) -> str | None:
+        """The end of a job's log (scrapyd serves logs_dir), or None when it has none."""
+        req = urllib.request.Request(f"{self.base}{log_url}")  # (scrapyd answers a suffix Range with 500)
+        if self.auth:
+            req.add_header("Authorization", self.auth)
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as r:
+                tail = b""
+                while chunk := r.read(1 << 20):
+                    tail = (tail + chunk)[-max_bytes:]
+                return tail.decode("utf-8", "replace")
+        except (urllib.error.URLError, OSError):
+            return None
+
+
 def job_started(job: dict) -> datetime | None:
     value = job.get("start_time")
     if not value:

@@ -152,6 +152,7 @@ EXTENSIONS = {
 SPIDERMON_ENABLED = True
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.monitors.RunChecks"]
 NEWSCRAWL_ALERT_WEBHOOK = os.environ.get("NEWSCRAWL_ALERT_WEBHOOK") or None
+NEWSCRAWL_SCHEDULE_MAX_FAILURES = 3  # `newscrawl schedule`: a job failing this often in a row is paused, with an alert
 NEWSCRAWL_MONITOR_MAX_ERROR_RATE = 0.05  # ERROR log lines per page fetched
 NEWSCRAWL_MONITOR_MAX_DROP_RATE = 0.25  # pages dropped per article page parsed
 # Share of parsed articles that must have the field (title, body, published_at: always 100%).

@@ -116,7 +116,13 @@ def test_schedule_errors_are_one_line_and_schedule_nothing(tmp_path):
              ('[[job]]\nspider = "gbaf"\ncron = "* * * * *"\n', "job #1: name is required"),
              ('[[job]]\nname = "a"\nspider = "gbaf"\ncron = "* * * * *"\n[[job]]\nname = "a"\nspider = "gbaf"\n'
               'cron = "0 * * * *"\n', "job 'a': name is used by another job"),
-             ("[[job]\n", "not valid TOML")]
+             ("[[job]\n", "not valid TOML"),
+             # the spider's own argument checks, as `scrapy crawl` runs them, and a strict cron
+             ('[[job]]\nname = "finance"\nspider = "gbaf"\ncron = "*/30 * * * *"\nargs = { max_pages = "abc" }\n',
+              "job 'finance': args/settings: gbaf: max_pages must be a whole number of at least 1, got 'abc'"),
+             ('[[job]]\nname = "a"\nspider = "gbaf"\ncron = "*/61 * * * *"\n',
+              "job 'a': cron '*/61 * * * *': minute field '*/61': step '61' is outside 1-60"),
+             ('[[job]]\nname = "a"\nspider = "gbf"\ncron = "* * * * *"\n', "job 'a': spider 'gbf' is not a spider")]
     for text, message in cases:
         bad.write_text(text)
         p = subprocess.run([sys.executable, "-m", "newscrawl.cli", "schedule", "--scrapyd", "http://127.0.0.1:1",
@@ -127,3 +133,63 @@ def test_schedule_errors_are_one_line_and_schedule_nothing(tmp_path):
     p = subprocess.run([sys.executable, "-m", "newscrawl.cli", "schedule", "--scrapyd", "http://127.0.0.1:1",
                         str(good), "--once"], capture_output=True, text=True, timeout=60)
     assert p.returncode == 1 and "unreachable" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_make_scrapyd_runs_the_installed_project_and_jobs_store_where_its_environment_says(tmp_path, webhook):
+    """What the README tells a user: `make scrapyd`, then schedule; no deploy step."""
+    import signal
+    port, store = free_port(), tmp_path / "store"
+    env = {**os.environ, **AUTH, "SCRAPYD_PORT": str(port), "NEWSCRAWL_DATA_DIR": str(store), "MONGO_URI": "",
+           "MAKEFLAGS": ""}
+    env.pop("REDIS_URL", None)
+    make = subprocess.Popen(["make", "-s", "scrapyd"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://ops:s3cret@127.0.0.1:{port}"
+    client = Scrapyd.__new__(Scrapyd)
+    client.url, client.port = f"http://127.0.0.1:{port}", port
+    try:
+        for _ in range(300):
+            try:
+                projects = client.get("listprojects.json")["projects"]
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("make scrapyd did not start: " + make.stdout.read1().decode())
+        assert "newscrawl" in projects  # the installed project, no egg
+        with ReplicaServer(ReplicaSite()) as site, ReplicaServer(ReplicaSite()) as other:
+            schedule = tmp_path / "schedule.toml"
+            # one good job, and one that fails on scrapyd every time (a category the site has not)
+            schedule.write_text(f'[[job]]\nname = "good"\nspider = "gbaf"\ncron = "* * * * *"\n'
+                                f'args = {{ base_url = "{site.base_url}", categories = "banking" }}\n'
+                                f'[[job]]\nname = "broken"\nspider = "gbaf"\ncron = "* * * * *"\n'
+                                f'args = {{ base_url = "{other.base_url}", categories = "banking,gone" }}\n')
+            state = tmp_path / "state.json"
+            cmd = [sys.executable, "-m", "newscrawl.cli", "schedule", "--scrapyd", url, "--state", str(state),
+                   "-s", "NEWSCRAWL_SCHEDULE_MAX_FAILURES=1", str(schedule)]
+            sched = subprocess.Popen(cmd, env={**env, "NEWSCRAWL_ALERT_WEBHOOK": webhook[0]},
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            try:
+                deadline = time.time() + 120
+                while time.time() < deadline and not webhook[1]:
+                    time.sleep(0.5)
+                status = subprocess.run([sys.executable, "-m", "newscrawl.cli", "schedule", "--state", str(state),
+                                         "--status"], capture_output=True, text=True, timeout=60)
+                health = subprocess.run([sys.executable, "-m", "newscrawl.cli", "schedule", "--state", str(state),
+                                         "--health", "60"], capture_output=True, text=True, timeout=60)
+            finally:
+                sched.terminate()
+                log = sched.communicate(timeout=30)[0]
+        assert webhook[1] and webhook[1][0]["job"] == "broken" and webhook[1][0]["status"] == "paused", log
+        assert "'gone' does not exist on" in webhook[1][0]["reason"]  # scrapyd's log says why
+        assert "Job broken: run broken." in log and "failed (usage_error, 1 in a row)" in log
+        assert health.returncode == 0, health.stderr
+        lines = status.stdout.splitlines()
+        assert any(x.strip().startswith("broken") and "PAUSED" in x and "failures 1" in x for x in lines), status.stdout
+        assert any(x.strip().startswith("good") and "active" in x for x in lines), status.stdout
+        # the good job stored where scrapyd's environment said, not in scrapyd's folder
+        assert len(docs({"NEWSCRAWL_DATA_DIR": str(store), "MONGO_URI": None})) > 0
+        assert not (ROOT / "data" / "scrapyd" / "data").exists()
+    finally:
+        os.killpg(make.pid, signal.SIGTERM)
+        make.wait(30)
