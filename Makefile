@@ -4,13 +4,18 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo crawl test lint bench redis scrapyd clean
+.PHONY: install lock demo crawl test lint bench redis scrapyd clean
 
-$(BIN)/newscrawl: pyproject.toml
+$(BIN)/newscrawl: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[test]" -c requirements.lock
 	touch $@
+
+lock: install  ## pin every dependency again (after a change to pyproject.toml)
+	$(BIN)/pip install --quiet --upgrade -e ".[test]"
+	(head -2 requirements.lock; $(BIN)/pip freeze --exclude-editable | grep -v '^newscrawl') > requirements.lock.new
+	mv requirements.lock.new requirements.lock
 
 install: $(BIN)/newscrawl
 

@@ -325,6 +325,72 @@ def cmd_schedule(args) -> int:
     return 0
 
 
+def _heartbeat_path(args) -> Path:
+    import socket
+
+    from .store import data_dir
+    if args.heartbeat:
+        return Path(args.heartbeat).expanduser().resolve()
+    return data_dir(settings_from(args)) / "workers" / f"{socket.gethostname()}.json"
+
+
+def cmd_worker(args) -> int:
+    """A long-running cluster worker: one `scrapy crawl gbaf` of the shared crawl after another
+    (joining it while it runs, starting its next generation when it is over), --every seconds
+    apart; a heartbeat file for the healthcheck; SIGTERM stops the crawl gracefully, exit 0."""
+    import json
+    import signal
+    import subprocess
+    import time
+    beat = _heartbeat_path(args)
+    if args.health is not None:
+        try:
+            age = time.time() - json.loads(beat.read_text())["heartbeat"]
+        except (OSError, ValueError, KeyError):
+            print(f"newscrawl worker: unhealthy: no heartbeat at {beat}", file=sys.stderr)
+            return 1
+        if age > args.health:
+            print(f"newscrawl worker: unhealthy: last heartbeat {age:.0f} s ago (limit {args.health:.0f} s)",
+                  file=sys.stderr)
+            return 1
+        print(f"healthy: heartbeat {age:.0f} s ago")
+        return 0
+    stopping = {"now": False}
+    child: dict = {"proc": None}
+
+    def stop(signum, _frame):
+        stopping["now"] = True
+        if child["proc"] is not None and child["proc"].poll() is None:
+            child["proc"].send_signal(signal.SIGTERM)  # Scrapy's graceful stop
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    beat.parent.mkdir(parents=True, exist_ok=True)
+
+    def heartbeat(state: str, last: int | None) -> None:
+        tmp = beat.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"heartbeat": time.time(), "state": state, "last_exit_code": last}))
+        tmp.replace(beat)
+    cmd = [sys.executable, "-m", "scrapy", "crawl", args.spider]
+    for pair in args.argument or []:
+        cmd += ["-a", pair]
+    for name, value in args.set or []:
+        cmd += ["-s", f"{name}={value}"]
+    last = None
+    while not stopping["now"]:
+        child["proc"] = subprocess.Popen(cmd)
+        while child["proc"].poll() is None:
+            heartbeat("crawling", last)
+            time.sleep(1)
+        last = child["proc"].returncode
+        print(f"newscrawl worker: crawl ended with exit code {last}; next in {args.every:.0f} s", flush=True)
+        deadline = time.time() + args.every
+        while not stopping["now"] and time.time() < deadline:
+            heartbeat("waiting", last)
+            time.sleep(1)
+    heartbeat("stopped", last)
+    return 0
+
+
 def cmd_serve(args) -> int:
     from .replica import ReplicaServer, ReplicaSite, build_articles
     try:
@@ -437,6 +503,15 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--data-dir", help="the data folder (default: NEWSCRAWL_DATA_DIR, else the project's data/)")
     sc.add_argument("file", nargs="?", help="the schedule file (TOML, [[job]] tables)")
     sc.set_defaults(fn=cmd_schedule)
+    w = sub.add_parser("worker", help="a long-running cluster worker: one crawl after another (REDIS_URL)")
+    w.add_argument("--spider", default="gbaf")
+    w.add_argument("-a", dest="argument", action="append", metavar="NAME=VALUE", help="a spider argument")
+    w.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", type=_setting, help="a setting")
+    w.add_argument("--every", type=float, default=300.0, help="seconds between two crawls (default 300)")
+    w.add_argument("--heartbeat", metavar="FILE", help="default: <data dir>/workers/<hostname>.json")
+    w.add_argument("--data-dir", help="the data folder (default: NEWSCRAWL_DATA_DIR, else the project's data/)")
+    w.add_argument("--health", type=float, metavar="SECONDS", help="exit 0 when the heartbeat is younger (healthcheck)")
+    w.set_defaults(fn=cmd_worker)
     s = sub.add_parser("serve", help="serve the offline replica on 127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--articles", type=int, default=34, help="generated articles beside the hand-written ones")

@@ -190,7 +190,10 @@ def job_outcome(log: str | None) -> tuple[str, str]:
         status, _, reason = found[-1]
         return status, reason
     lines = [x for x in log.splitlines() if x.strip()]
-    errors = [x for x in lines if " ERROR: " in x or "error:" in x]
+    said = [x.split("scrapy crawl: ", 1)[1] for x in lines if "scrapy crawl: " in x]  # the crawl command's line
+    if said:
+        return "failed", said[-1].strip()[:500]
+    errors = [x for x in lines if " ERROR: " in x]
     return "failed", "no run status in the log; " + (errors or lines or ["(empty)"])[-1].strip()[:300]
 
 

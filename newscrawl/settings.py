@@ -1,7 +1,7 @@
 """Scrapy settings of newscrawl. Every NEWSCRAWL_* setting is documented in the README."""
 import os
 
-from newscrawl import __version__
+from newscrawl import __version__, connections
 from newscrawl.logformatter import install_credential_masking
 from newscrawl.urls import LIVE_BASE_URL
 
@@ -91,7 +91,7 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 
 # Distributed crawling (newscrawl/cluster): with REDIS_URL set, every `scrapy crawl` is a
 # worker of a shared crawl on scrapy-redis; without it, nothing changes.
-REDIS_URL = os.environ.get("REDIS_URL") or None
+REDIS_URL = connections.redis_url()  # REDIS_URL, or REDIS_HOST/REDIS_PASSWORD(_FILE) escaped
 ADDONS = {"newscrawl.cluster.ClusterAddon": 0}
 NEWSCRAWL_LEASE_SECONDS = 120.0  # a request taken by a dead worker returns to the queue after this
 NEWSCRAWL_DRAIN_SECONDS = 30.0  # queue empty and nothing leased this long: the crawl is over
@@ -110,7 +110,7 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 # Storage. MONGO_URI (setting or environment variable) selects MongoDB; without it articles
 # go to the embedded SQLite store under NEWSCRAWL_DATA_DIR.
-MONGO_URI = os.environ.get("MONGO_URI") or None
+MONGO_URI = connections.mongo_uri()  # MONGO_URI, or MONGO_HOST/MONGO_USER/MONGO_PASSWORD(_FILE) escaped
 MONGO_DATABASE = os.environ.get("MONGO_DATABASE") or "newscrawl"
 NEWSCRAWL_MONGO_TIMEOUT_MS = 5000  # server selection and connect
 # Which store: auto (MongoDB when MONGO_URI is set, else the embedded one), embedded, mongodb.

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 
 from ..urls import mask_password
 
 
 def redis_url(settings) -> str | None:
     """REDIS_URL from the settings (``-s REDIS_URL=``) or the environment."""
-    return settings.get("REDIS_URL") or os.environ.get("REDIS_URL") or None
+    from ..connections import redis_url as from_environment
+    return settings.get("REDIS_URL") or from_environment() or None
 
 
 mask_redis_url = mask_password

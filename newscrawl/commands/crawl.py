@@ -11,6 +11,7 @@ The pipeline checks the store again when it opens; this only makes the failure r
 """
 from __future__ import annotations
 
+import logging
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
@@ -48,10 +49,17 @@ class Command(ScrapyCrawl):
         status = run_status(stats)
         self.exitcode = exit_code(status, self.settings.getbool("NEWSCRAWL_FAIL_ON_DEGRADED"))
         if stats.get(STAT_ERROR):
-            print(f"scrapy crawl: error: {stats[STAT_ERROR]}", file=sys.stderr)
+            self._say(f"error: {stats[STAT_ERROR]}")
         elif status is DEGRADED:
             reasons = stats.get("newscrawl/monitor/reasons") or [f"finish reason {stats.get('finish_reason')!r}"]
-            print(f"scrapy crawl: degraded: {'; '.join(reasons)}", file=sys.stderr)
+            self._say(f"degraded: {'; '.join(reasons)}")
+
+    def _say(self, line: str) -> None:
+        """The one line, on standard error; also in LOG_FILE when there is one (scrapyd's job
+        log, which the scheduler reads: newscrawl.schedule.job_outcome)."""
+        print(f"scrapy crawl: {line}", file=sys.stderr)
+        if self.settings.get("LOG_FILE"):
+            logging.getLogger(__name__).error("scrapy crawl: %s", line)
 
     def _reachable(self, connect, unavailable) -> bool:
         try:
@@ -59,7 +67,7 @@ class Command(ScrapyCrawl):
             getattr(store, "ensure_indexes", lambda: None)()
             store.close()
         except unavailable as exc:
-            print(f"scrapy crawl: error: {exc}", file=sys.stderr)
+            self._say(f"error: {exc}")
             return False
         return True
 
