@@ -216,8 +216,8 @@ def override(tmp_path, mongo_uri_port, ports, schedule) -> Path:
     """What the test stack differs in from the production file (README: Run it in production)."""
     # (the hosts and ports are compose variables, set in the test's .env: see test_the_stack_runs_on_a_real_engine)
     host_env = {"MONGO_USER": "", "MONGO_OPTIONS": "directConnection=true"}  # the stand-in has no users
-    ping = ("import pymongo,sys; pymongo.MongoClient('mongodb://127.0.0.1:%d/?directConnection=true',"
-            "serverSelectionTimeoutMS=2000).admin.command('ping')" % mongo_uri_port)
+    ping = (f"import pymongo; pymongo.MongoClient('mongodb://127.0.0.1:{mongo_uri_port}/?directConnection=true',"
+            "serverSelectionTimeoutMS=2000).admin.command('ping')")
     doc = {"version": "2.4", "services": {
         # no MongoDB image can be pulled: a stand-in service whose health is the wire server's
         "mongo": {"image": "newscrawl:latest", "network_mode": "host", "command": ["sleep", "infinity"],
