@@ -10,7 +10,7 @@ ARG BASE=python:3.11.10-slim-bookworm
 FROM ${BASE}
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DEBIAN_FRONTEND=noninteractive \
     SCRAPY_SETTINGS_MODULE=newscrawl.settings PATH=/opt/venv/bin:$PATH \
-    NEWSCRAWL_DATA_DIR=/data NEWSCRAWL_BROWSER=/usr/bin/chromium
+    NEWSCRAWL_DATA_DIR=/data
 # Debian's chromium for the pages that need rendering (Playwright's own download is not used)
 RUN apt-get update \
     && apt-get install -y --no-install-recommends chromium ca-certificates \

@@ -205,6 +205,10 @@ def images(engine, tmp_path_factory):
                                        "--no-install-recommends redis-server && rm -rf /var/lib/apt/lists/*\n")
     _docker("build", "--network", "host", "-t", "newscrawl-redis:test", str(folder), timeout=900,
             env={"DOCKER_BUILDKIT": "1"})
+    # the renderer finds Debian's chromium in the image (pages that need rendering are not dropped)
+    found = _docker("run", "--rm", "--network", "host", "newscrawl:latest", "python3", "-c",
+                    "from newscrawl.render import find_browser; print(find_browser())")
+    assert found.stdout.strip() == "/usr/bin/chromium", found.stdout + found.stderr
     # the image keeps no CA of the build
     leaked = _docker("run", "--rm", "--network", "host", "newscrawl:latest", "sh", "-c",
                      "ls /run/secrets 2>/dev/null; pip config list", check=False)
