@@ -265,6 +265,15 @@ def cmd_replay(args) -> int:
     return 0
 
 
+def _health(command: str, age: float, limit: float) -> int:
+    """A healthcheck's verdict on a heartbeat ``age`` seconds old: 0 healthy, 1 not."""
+    if age > limit:
+        print(f"newscrawl {command}: unhealthy: last heartbeat {age:.0f} s ago (limit {limit:.0f} s)", file=sys.stderr)
+        return 1
+    print(f"healthy: heartbeat {age:.0f} s ago")
+    return 0
+
+
 def _schedule_state_path(args) -> Path:
     from .store import data_dir
     if args.state:
@@ -287,13 +296,7 @@ def cmd_schedule(args) -> int:
                            f"is the scheduler running with the same --state / data folder?") from None
         now = datetime.now(timezone.utc)
         if args.health is not None:
-            age = (now - datetime.fromisoformat(state["heartbeat"])).total_seconds()
-            if age > args.health:
-                print(f"newscrawl schedule: unhealthy: last heartbeat {age:.0f} s ago (limit {args.health:.0f} s)",
-                      file=sys.stderr)
-                return 1
-            print(f"healthy: heartbeat {age:.0f} s ago")
-            return 0
+            return _health("schedule", (now - datetime.fromisoformat(state["heartbeat"])).total_seconds(), args.health)
         print("\n".join(status_lines(state, now)))
         return 0
     if not args.file:
@@ -349,12 +352,7 @@ def cmd_worker(args) -> int:
         except (OSError, ValueError, KeyError):
             print(f"newscrawl worker: unhealthy: no heartbeat at {beat}", file=sys.stderr)
             return 1
-        if age > args.health:
-            print(f"newscrawl worker: unhealthy: last heartbeat {age:.0f} s ago (limit {args.health:.0f} s)",
-                  file=sys.stderr)
-            return 1
-        print(f"healthy: heartbeat {age:.0f} s ago")
-        return 0
+        return _health("worker", age, args.health)
     stopping = {"now": False}
     child: dict = {"proc": None}
 
