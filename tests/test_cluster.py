@@ -208,3 +208,32 @@ def test_a_short_redis_outage_is_ridden_out_without_losing_requests(tmp_path, re
     assert run["finish_reason"] == "finished"
     assert set(docs(cfg(tmp_path))) == set(expected_articles(site, base))
     assert "Redis answers again" in (tmp_path / "w.log").read_text()
+
+
+def test_a_long_running_worker_crawls_again_and_stops_on_sigterm(tmp_path, redis_server, site_server):
+    """`newscrawl worker` (the compose stack's worker service): one crawl of the shared crawl
+    after another, a heartbeat for the healthcheck, a clean stop on SIGTERM."""
+    import json
+    import signal
+    import time
+    beat = tmp_path / "beat.json"
+    cmd = [sys.executable, "-m", "newscrawl.cli", "worker", "--every", "1", "--heartbeat", str(beat),
+           "-a", f"base_url={site_server.base_url}", "-a", "crawl_id=portal", "-a", "categories=banking",
+           "-s", f"REDIS_URL={redis_server.url}", "-s", f"NEWSCRAWL_DATA_DIR={tmp_path / 'data'}", "-s", "MONGO_URI=",
+           "-s", "NEWSCRAWL_DRAIN_SECONDS=1", "-s", "LOG_LEVEL=WARNING"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = []
+    deadline = time.time() + 150
+    while time.time() < deadline and sum("crawl ended with exit code 0" in x for x in out) < 2:
+        out.append(proc.stdout.readline())
+    health = subprocess.run([sys.executable, "-m", "newscrawl.cli", "worker", "--heartbeat", str(beat),
+                             "--health", "30"], capture_output=True, text=True, timeout=60)
+    proc.send_signal(signal.SIGTERM)
+    rest = proc.communicate(timeout=60)[0]
+    assert sum("crawl ended with exit code 0" in x for x in out) == 2, "".join(out) + rest
+    assert health.returncode == 0 and health.stdout.startswith("healthy"), health.stderr
+    assert proc.returncode == 0
+    assert json.loads(beat.read_text())["state"] == "stopped"
+    worker_runs = runs(cfg(tmp_path))
+    assert len(worker_runs) >= 2 and {r["status"] for r in worker_runs[-2:]} == {"passed"}
+    assert {r["crawl_id"] for r in worker_runs} == {"portal"}

@@ -113,6 +113,12 @@ def release_client(uri: str) -> None:
             del _clients[uri]
 
 
+def _exists(exc) -> bool:
+    """NamespaceExists (48), or a server that says so in words (mongoeco gives no code)."""
+    code = getattr(exc, "code", None)  # (85, 86: an index exists with other options: a real conflict)
+    return isinstance(exc, mongo_errors.CollectionInvalid) or code == 48 or (code is None and "already exists" in str(exc))
+
+
 def _reason(exc) -> str:
     details = exc.details or {}
     return f"{details.get('errmsg') or exc} (code {exc.code}{', ' + details['codeName'] if details.get('codeName') else ''})"
@@ -206,7 +212,10 @@ class MongoStore:
             try:
                 self._call(self.db.create_collection, "articles", **want)
                 return
-            except mongo_errors.CollectionInvalid:  # another crawler created it meanwhile
+            except (mongo_errors.CollectionInvalid, mongo_errors.OperationFailure) as exc:
+                if not _exists(exc):
+                    raise
+                # another crawler created it meanwhile (NamespaceExists)
                 found = list(self._call(self.db.list_collections, filter={"name": "articles"}))
         have = found[0].get("options") or {}
         if all(have.get(k) == v for k, v in want.items()):
@@ -232,7 +241,11 @@ class MongoStore:
             if opts["name"] in have or (is_text and has_text) or tuple(keys) in keys_have:
                 continue
             self._doing = f"create the index {opts['name']} on {self.db.name}.articles"
-            self._call(self.articles.create_index, keys, **opts)
+            try:
+                self._call(self.articles.create_index, keys, **opts)
+            except mongo_errors.OperationFailure as exc:
+                if not _exists(exc):  # another crawler created the same index meanwhile: fine
+                    raise
         self._doing = f"create the indexes of {self.db.name}.http_validators, crawl_runs and crawl_locks"
         if "url_unique" not in self._call(self.validators.index_information):
             self._call(self.validators.create_index, [("url", ASCENDING)], name="url_unique", unique=True)
