@@ -446,7 +446,7 @@ def cmd_demo(args) -> int:
     print(f"Finish reason: {stats.get('finish_reason')}\n\nLatest articles:")
     store = _store(args, readonly=False)
     from .store import Filters
-    write_docs(store.find(Filters(limit=10)), "table", sys.stdout)
+    write_docs(store.find(Filters(limit=10, site=server.base_url)), "table", sys.stdout)  # this demo's site
     store.close()
     where = " --store mongodb" if store_kind(settings) == "mongodb" else f" --data-dir {data_dir(settings)}"
     print(f"\nTry: newscrawl query{where} --category finance | newscrawl stats{where} | "
