@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timezone
 
 from .dates import parse_date, to_ms
-from .text import WIRE_AGENCIES, clean, clean_block, content_hash, nfc, split_byline, word_count
+from .text import SITE_NAMES, WIRE_AGENCIES, clean, clean_block, content_hash, nfc, split_byline, word_count
 from .urls import canonicalize
 
 # A UTF-8 lead byte read as Windows-1252, then its continuation bytes.
@@ -86,7 +86,8 @@ def tags(values) -> list[str]:
 def authors(values, agencies=WIRE_AGENCIES) -> list[str]:
     out: list[str] = []
     for v in values or []:
-        for name in split_byline(text(v), agencies):
+        # the site's names, as the layers split with: a staff byline of the portal stays whole
+        for name in split_byline(text(v), agencies, SITE_NAMES):
             if name not in out:
                 out.append(name)
     return out

@@ -93,6 +93,10 @@ def _agency_group(name: str, agencies) -> bool:
     return any(n == a or n.startswith(a + " ") for a in _lowered(tuple(agencies)))
 
 
+# The portal's own names: a byline such as "Global Banking & Finance Review Staff" stays whole.
+SITE_NAMES = ("Global Banking & Finance Review", "Global Banking and Finance Review", "GBAF")
+
+
 def _staff_byline(part: str, site_names) -> bool:
     """A byline of the portal itself: its name, or its name and a group ("... Staff")."""
     p = part.lower().rstrip("®™ ")

@@ -137,3 +137,23 @@ def test_passwords_are_masked():
     assert mask_uri("mongodb://u:p%40ss@h:27017/db?x=1") == "mongodb://u:***@h:27017/db?x=1"
     assert mask_uri("mongodb+srv://user:secret@cluster0.example.net/") == "mongodb+srv://user:***@cluster0.example.net/"
     assert mask_uri("mongodb://h:27017") == "mongodb://h:27017"
+
+
+@pytest.mark.parametrize("byline, stored", [
+    (["Global Banking & Finance Review Staff"], ["Global Banking & Finance Review Staff"]),  # was split on "&"
+    (["By Global Banking and Finance Review"], ["Global Banking and Finance Review"]),
+    (["GBAF News Desk"], ["GBAF News Desk"]),
+    (["By Brenda Goh and David Kirton, Reuters"], ["Brenda Goh", "David Kirton"]),  # the agency is the source
+    (["Reuters Staff"], []),
+])
+def test_bylines_are_stored_as_the_layers_read_them(tmp_path, byline, stored):
+    """The item as stored, through validate, normalize, dedupe and the embedded store."""
+    from newscrawl.store import ArticleWriter, Filters
+    from newscrawl.store.sqlite import SQLiteStore
+    item = normalize(good(authors=byline))
+    store = SQLiteStore(tmp_path / "s.sqlite3")
+    store.ensure_indexes()
+    ArticleWriter(store, 10).write([item], datetime(2026, 3, 1, tzinfo=UTC))
+    (doc,) = list(store.find(Filters()))
+    store.close()
+    assert doc["authors"] == stored

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import lxml.html
 
-from ..text import WIRE_AGENCIES, clean
+from ..text import SITE_NAMES, WIRE_AGENCIES, clean
 
 if TYPE_CHECKING:
     from .page import Page
@@ -27,7 +27,6 @@ LEGACY_SELECTORS = {
     "related_urls": ["#mvp-related-posts a", ".mvp-related-posts a"],
 }
 
-SITE_NAMES = ("Global Banking & Finance Review", "Global Banking and Finance Review", "GBAF")
 
 
 @dataclass
