@@ -11,7 +11,14 @@ _MONTHS["sept"] = 9
 
 _MDY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
 _DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+# ISO 8601 and its common variants: a space for the T, a space before the offset, an offset
+# without a colon, Z, fractional seconds, or a named zone ("EST") after the time.
+_ISO = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?))?"
+                  r"(?:\s?(Z|[+-]\d{2}(?::?\d{2})?)(?![\d:])|\s([A-Z]{2,5})\b)?")
+# Fixed offsets of the zone abbreviations news pages print (hours east of UTC).
+ZONE_NAMES = {"UTC": 0, "GMT": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "IST": 5.5,
+              "JST": 9, "AEST": 10, "AEDT": 11, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
+              "MDT": -6, "PST": -8, "PDT": -7}
 _SLASH = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")  # day/month/year (UK)
 _RFC822 = re.compile(r"^[A-Za-z]{3},\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}")
 
@@ -51,12 +58,20 @@ def parse_date(value: object, default_tz: tzinfo = timezone.utc) -> datetime | N
             pass
     m = _ISO.search(text)
     if m:
-        iso = m.group(0).replace(" ", "T")
-        iso = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", iso)
+        day, clock, offset, named = m.groups()
+        iso = day + (f"T{clock.replace(',', '.')}" if clock else "")
+        if offset:
+            if offset != "Z" and ":" not in offset:  # +0200, +02
+                offset = f"{offset[:3]}:{offset[3:] or '00'}"
+            iso += "+00:00" if offset == "Z" else offset
         try:
-            return to_utc(datetime.fromisoformat(iso), default_tz)
+            parsed = datetime.fromisoformat(iso)
         except ValueError:
-            pass
+            parsed = None
+        if parsed is not None:
+            if named and clock and named in ZONE_NAMES and parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=timezone(timedelta(hours=ZONE_NAMES[named])))
+            return to_utc(parsed, default_tz)
     for rx, order in ((_MDY, "mdy"), (_DMY, "dmy")):
         m = rx.search(text)
         if not m:

@@ -1,0 +1,30 @@
+"""newscrawl.dates: ISO-8601-like shapes read with their offsets (a page that writes
+"2024-04-30 16:38:37 +02:00" was read as 16:38 UTC, two hours wrong, silently)."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from newscrawl.dates import parse_date
+
+UTC = timezone.utc
+
+
+@pytest.mark.parametrize("text, want", [
+    ("2024-04-30 16:38:37 +02:00", datetime(2024, 4, 30, 14, 38, 37, tzinfo=UTC)),  # a space before the offset
+    ("2024-04-30T16:38:37+0200", datetime(2024, 4, 30, 14, 38, 37, tzinfo=UTC)),  # no colon
+    ("2024-04-30T16:38:37+02", datetime(2024, 4, 30, 14, 38, 37, tzinfo=UTC)),  # hours only
+    ("2024-04-30T16:38:37Z", datetime(2024, 4, 30, 16, 38, 37, tzinfo=UTC)),
+    ("2024-04-30T16:38:37.123456-04:00", datetime(2024, 4, 30, 20, 38, 37, 123456, tzinfo=UTC)),
+    ("2024-04-30 16:38 EST", datetime(2024, 4, 30, 21, 38, tzinfo=UTC)),  # a named zone
+    ("2024-04-30 16:38 BST", datetime(2024, 4, 30, 15, 38, tzinfo=UTC)),
+    ("2024-04-30 16:38:37", datetime(2024, 4, 30, 16, 38, 37, tzinfo=UTC)),  # no zone: the default zone
+    ("Updated 2024-04-30, 9 comments", datetime(2024, 4, 30, tzinfo=UTC)),
+])
+def test_iso_like_dates_keep_their_offsets(text, want):
+    assert parse_date(text) == want
+
+
+def test_a_date_without_a_zone_is_read_in_the_default_zone():
+    paris = timezone(timedelta(hours=2))
+    assert parse_date("2024-04-30 16:38:37", paris) == datetime(2024, 4, 30, 14, 38, 37, tzinfo=UTC)
+    assert parse_date("2024-04-30 16:38:37 +00:00", paris) == datetime(2024, 4, 30, 16, 38, 37, tzinfo=UTC)
