@@ -186,8 +186,44 @@ def cmd_purge(args) -> int:
     return 0
 
 
+def run_figures(run: dict) -> dict:
+    """One crawl run as `newscrawl stats --format json` shows it (README: the fields)."""
+    c = run.get("counts") or {}
+    started, finished = run.get("started_at"), run.get("finished_at")
+    extraction = run.get("extraction") or {}
+    parsed = max((sum(layers.values()) for f, layers in extraction.items() if f in ("url", "title")), default=0)
+    return {
+        "run_id": run.get("run_id"), "site": run.get("site"), "spider": run.get("spider"),
+        "arguments": run.get("arguments") or {}, "mode": run.get("mode", "full"), "status": run.get("status"),
+        "finish_reason": run.get("finish_reason"), "error": run.get("error"),
+        "failed_checks": (run.get("monitor") or {}).get("reasons", []) if run.get("status") == "degraded" else [],
+        "started_at": started.isoformat() if started else None,
+        "finished_at": finished.isoformat() if finished else None,
+        "duration_s": round((finished - started).total_seconds(), 3) if started and finished else None,
+        "pages": c.get("pages", 0), "requests": sum((c.get("requests") or {}).values()),
+        "requests_by_kind": c.get("requests") or {}, "not_modified": c.get("not_modified", 0),
+        "new": c.get("new", 0), "updated": c.get("updated", 0), "unchanged": c.get("unchanged", 0),
+        "dropped": sum((c.get("dropped") or {}).values()), "dropped_by_reason": c.get("dropped") or {},
+        "spilled": c.get("spilled", 0), "scraped": c.get("scraped", 0),
+        "coverage": {f: round(sum(layers.values()) / parsed, 4) for f, layers in extraction.items()} if parsed else {},
+        "themes": c.get("themes") or {}, "extraction_errors": c.get("extraction_errors") or {},
+        "crawl_id": run.get("crawl_id"), "store": run.get("store"),
+    }
+
+
 def cmd_stats(args) -> int:
     store = _store(args)
+    if args.format == "json":
+        try:
+            runs = [run_figures(r) for r in store.last_runs(args.runs, site=args.site)
+                    if not args.since or (r.get("started_at") and r["started_at"] >= args.since)]
+            sites = store.sites()
+            out = {"store": f"{store.kind} {store.where}", "articles": store.count(site=args.site),
+                   "sites": {args.site: sites.get(args.site, 0)} if args.site else sites, "runs": runs}
+        finally:
+            store.close()
+        print(json.dumps(out, indent=1, default=str))
+        return 0
     sites = store.sites()
     if args.site:
         sites = {args.site: sites.get(args.site, 0)}
@@ -532,7 +568,10 @@ def build_parser() -> argparse.ArgumentParser:
     store_opts(st)
     site_opt(st)
     st.add_argument("--days", type=_positive, default=14)
-    st.add_argument("--runs", type=_positive, default=5)
+    st.add_argument("--runs", type=_positive, default=5, help="the last N crawl runs (default 5)")
+    st.add_argument("--since", type=_date_arg, help="runs started on or after YYYY-MM-DD")
+    st.add_argument("--format", choices=("text", "json"), default="text",
+                    help="json: one object with the store, per-site totals and the runs' figures")
     st.set_defaults(fn=cmd_stats)
     pu = sub.add_parser("purge", help="remove one site's articles, runs and validators from the store")
     store_opts(pu)

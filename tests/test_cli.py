@@ -152,3 +152,25 @@ def test_demo_uses_a_store_of_its_own(tmp_path):
     assert f"Demo store: {PROJECT_ROOT}/data/demo (the default store is left alone" in proc.stdout
     assert f"newscrawl query --data-dir {PROJECT_ROOT}/data/demo" in proc.stdout
     assert not default.exists()
+
+
+def test_stats_as_json_gives_each_runs_figures_per_site(two_sites):
+    data, [(a, n_a), (b, n_b)] = two_sites
+    proc = newscrawl("stats", "--data-dir", str(data), "--format", "json", "--runs", "10")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["articles"] == n_a + n_b and out["sites"] == {a: n_a, b: n_b}
+    assert [r["site"] for r in out["runs"]] == [b, a]  # newest first
+    for run in out["runs"]:
+        for key in ("run_id", "site", "mode", "status", "started_at"):
+            assert isinstance(run[key], str), key
+        for key in ("duration_s", "pages", "requests", "not_modified", "new", "updated", "unchanged", "dropped"):
+            assert isinstance(run[key], (int, float)) and not isinstance(run[key], bool), key
+        assert run["status"] == "passed" and run["mode"] == "full" and run["duration_s"] > 0
+        assert run["new"] == n_a and run["pages"] > run["new"] and run["requests"] >= run["pages"] - 1
+        assert run["coverage"]["title"] == 1.0 and 0 < run["coverage"]["authors"] < 1
+        assert run["dropped"] == sum(run["dropped_by_reason"].values()) == 4
+    only_a = json.loads(newscrawl("stats", "--data-dir", str(data), "--format", "json", "--site", a).stdout)
+    assert [r["site"] for r in only_a["runs"]] == [a] and only_a["articles"] == n_a
+    later = json.loads(newscrawl("stats", "--data-dir", str(data), "--format", "json", "--since", "2999-01-01").stdout)
+    assert later["runs"] == []
