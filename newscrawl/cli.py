@@ -374,55 +374,16 @@ def _heartbeat_path(args) -> Path:
 
 
 def cmd_worker(args) -> int:
-    """A long-running cluster worker: one `scrapy crawl gbaf` of the shared crawl after another
-    (joining it while it runs, starting its next generation when it is over), --every seconds
-    apart; a heartbeat file for the healthcheck; SIGTERM stops the crawl gracefully, exit 0."""
-    import json
-    import signal
-    import subprocess
-    import time
+    """A long-running cluster worker (newscrawl.worker)."""
+    from .worker import Worker, crawl_command, heartbeat_age
     beat = _heartbeat_path(args)
     if args.health is not None:
-        try:
-            age = time.time() - json.loads(beat.read_text())["heartbeat"]
-        except (OSError, ValueError, KeyError):
+        age = heartbeat_age(beat)
+        if age is None:
             print(f"newscrawl worker: unhealthy: no heartbeat at {beat}", file=sys.stderr)
             return 1
         return _health("worker", age, args.health)
-    stopping = {"now": False}
-    child: dict = {"proc": None}
-
-    def stop(signum, _frame):
-        stopping["now"] = True
-        if child["proc"] is not None and child["proc"].poll() is None:
-            child["proc"].send_signal(signal.SIGTERM)  # Scrapy's graceful stop
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    beat.parent.mkdir(parents=True, exist_ok=True)
-
-    def heartbeat(state: str, last: int | None) -> None:
-        tmp = beat.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"heartbeat": time.time(), "state": state, "last_exit_code": last}))
-        tmp.replace(beat)
-    cmd = [sys.executable, "-m", "scrapy", "crawl", args.spider]
-    for pair in args.argument or []:
-        cmd += ["-a", pair]
-    for name, value in args.set or []:
-        cmd += ["-s", f"{name}={value}"]
-    last = None
-    while not stopping["now"]:
-        child["proc"] = subprocess.Popen(cmd)
-        while child["proc"].poll() is None:
-            heartbeat("crawling", last)
-            time.sleep(1)
-        last = child["proc"].returncode
-        print(f"newscrawl worker: crawl ended with exit code {last}; next in {args.every:.0f} s", flush=True)
-        deadline = time.time() + args.every
-        while not stopping["now"] and time.time() < deadline:
-            heartbeat("waiting", last)
-            time.sleep(1)
-    heartbeat("stopped", last)
-    return 0
+    return Worker(crawl_command(args.spider, args.argument or [], args.set or []), args.every, beat).run()
 
 
 def cmd_serve(args) -> int:

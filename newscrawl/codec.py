@@ -49,3 +49,14 @@ def loads(text: str):
 def iso(value):
     """A datetime as ISO 8601; anything else unchanged (for SQL columns)."""
     return value.isoformat() if isinstance(value, datetime) else value
+
+
+def write_atomic(path, value) -> None:
+    """``value`` as JSON into ``path``, atomically: a reader never sees half a file (the
+    scheduler's state, a worker's heartbeat)."""
+    from pathlib import Path
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(value, indent=1, default=str))
+    tmp.replace(path)

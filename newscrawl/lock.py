@@ -27,10 +27,10 @@ from twisted.internet import task, threads
 
 from .cluster.keys import crawl_id, redis_url
 from .outcome import ALREADY_RUNNING, STAT_ERROR, STORE_UNAVAILABLE
+from .pipelines import STORE_PIPELINE
 from .store import Store, StoreUnavailable, open_store
 
 logger = logging.getLogger(__name__)
-STORE_PIPELINE = "newscrawl.pipelines.StorePipeline"
 
 
 def holder_is_dead(holder: dict, host: str) -> bool:

@@ -190,8 +190,8 @@ class Reachability:
         self.timeout = timeout
         self.answered = False
         self.started: float | None = None
-        self.failed: dict[str, int] = {}
-        self.causes: dict[str, str] = {}
+        self.failed: dict[str, int] = {}  # url -> failed attempts
+        self.causes: dict[str, str] = {}  # url -> the last cause, for the line
         self.closing = False
         self.timer = None
 
@@ -238,9 +238,11 @@ class Reachability:
         return None
 
     def _check(self) -> bool:
-        if self.answered or self.closing or not site_unreachable(
-                self.failed, time.monotonic() - (self.started or time.monotonic()), self.budget):
-            return self.closing
+        """Close the crawl when :func:`site_unreachable` says so; True once it is closing."""
+        if self.closing:
+            return True
+        if self.answered or not site_unreachable(self.failed, time.monotonic() - self.started, self.budget):
+            return False
         self.closing = True
         base = self.crawler.spider.rules.base_url
         url = max(self.failed, key=lambda u: self.failed[u])

@@ -24,6 +24,8 @@ from .store.saver import BatchSaver
 from .store.spill import SpillFile
 
 logger = logging.getLogger(__name__)
+# The store pipeline's path in ITEM_PIPELINES: a crawl without it stores (and remembers) nothing.
+STORE_PIPELINE = f"{__name__}.StorePipeline"
 SPILLED_REASON = SPILLED
 LOST_REASON = LOST  # nothing more is parsed once articles cannot be kept
 

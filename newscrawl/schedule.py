@@ -14,6 +14,7 @@ missed once, not once per missed slot (scrapyd's job history tells when it last 
 """
 from __future__ import annotations
 
+import json
 import logging
 import random
 import re
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from croniter import croniter
 
+from .codec import write_atomic
 from .scrapyd import Scrapyd, ScrapydError, job_started
 
 if sys.version_info >= (3, 11):
@@ -200,7 +202,6 @@ def job_outcome(log: str | None) -> tuple[str, str]:
 def post_alert(url: str | None, body: dict) -> None:
     if not url:
         return
-    import json
     import urllib.request
     req = urllib.request.Request(url, json.dumps(body, default=str).encode(), {"Content-Type": "application/json"})
     try:
@@ -237,7 +238,6 @@ class Scheduler:
     def _load_state(self) -> None:
         if self.state_path is None or not self.state_path.exists():
             return
-        import json
         try:
             state = json.loads(self.state_path.read_text())
         except (OSError, ValueError):
@@ -255,16 +255,12 @@ class Scheduler:
     def save_state(self) -> None:
         if self.state_path is None:
             return
-        import json
         state = {"heartbeat": self.clock().isoformat(), "scrapyd": getattr(self.scrapyd, "shown", None), "reviewed": self.reviewed[-2000:],
                  "jobs": {j.name: {"cron": j.cron, "next_slot": self.next_at[j.name].isoformat() if j.name in
                                    self.next_at else None, "failures": self.failures.get(j.name, 0),
                                    "paused": j.name in self.paused, "last": self.last.get(j.name)}
                           for j in self.jobs}}
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.state_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state, indent=1))
-        tmp.replace(self.state_path)  # atomic: a reader never sees half a file
+        write_atomic(self.state_path, state)
 
     # ---- reviewing finished runs ------------------------------------------------------
     def review(self, listing: dict | None = None) -> None:
@@ -365,7 +361,6 @@ class Scheduler:
 
 
 def read_state(path: Path) -> dict:
-    import json
     return json.loads(Path(path).read_text())
 
 

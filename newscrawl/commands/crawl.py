@@ -18,8 +18,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
 from newscrawl.outcome import DEGRADED, FAILED, STAT_ERROR, exit_code, run_status
-
-STORE_PIPELINE = "newscrawl.pipelines.StorePipeline"
+from newscrawl.pipelines import STORE_PIPELINE
 
 
 class Command(ScrapyCrawl):

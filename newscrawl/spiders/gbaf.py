@@ -28,6 +28,7 @@ from ..extract.legacy import check_selectors
 from ..extract.listing import read_feed, read_listing, read_robots, read_sitemap, with_page
 from ..incremental import KIND, VALIDATORS, CrawlHistory, Policy, utcnow, validators_of
 from ..outcome import STAT_ERROR, USAGE_ERROR
+from ..pipelines import STORE_PIPELINE
 from ..render import NoBrowser, SubrequestPolicy
 from ..seen import SeenUrls
 from ..settings import user_agent
@@ -43,7 +44,6 @@ BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "n
 REFRESH = ("auto", "all")
 # Drops that a re-fetch would repeat: remembered, and not fetched again by incremental runs.
 PERMANENT_DROPS = frozenset({"http_404", "http_410", "not_html", "empty_response", "no_body", "no_title"})
-STORE_PIPELINE = "newscrawl.pipelines.StorePipeline"
 LOAD_MORE = re.compile(r"\b(load|show|see|view) more\b|\bmore (stories|articles|news)\b", re.I)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
 
