@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .codec import dumps
 from .dates import parse_since
+from .keys import DROPPED, MODE, STORE
 from .normalize import strip_controls
 
 CSV_FIELDS = ("url", "title", "category", "published_at", "updated_at", "authors", "source", "tags",
@@ -266,7 +267,7 @@ def cmd_stats(args) -> int:
         print("\nShared crawls (REDIS_URL), among these runs:")
     for (cid, gen), workers in crawls.items():
         total = {k: sum((w.get("counts") or {}).get(k, 0) for w in workers) for k in ("new", "updated", "unchanged")}
-        reasons = sorted({w.get("finish_reason") or w.get("status") for w in workers})
+        reasons = sorted({str(w.get("finish_reason") or w.get("status")) for w in workers})
         print(f"  {cid} generation {gen}: {len(workers)} workers ({', '.join(reasons)}); new {total['new']}, "
               f"updated {total['updated']}, unchanged {total['unchanged']}")
     store.close()
@@ -427,8 +428,8 @@ def cmd_demo(args) -> int:
         process.crawl(crawler, base_url=server.base_url)
         process.start()
     stats = crawler.stats.get_stats()
-    where = stats.get("newscrawl/store", "?")
-    mode = stats.get("newscrawl/mode", "full")
+    where = stats.get(STORE, "?")
+    mode = stats.get(MODE, "full")
     if mode == "incremental":
         print(f"\nIncremental re-run: the store already held this site; "
               f"{stats.get('newscrawl/http/not_modified', 0)} pages answered 304 Not Modified "
@@ -436,7 +437,7 @@ def cmd_demo(args) -> int:
     print(f"\nCrawled {stats.get('response_received_count', 0)} pages; stored "
           f"{stats.get('newscrawl/store/new', 0)} new, {stats.get('newscrawl/store/updated', 0)} updated, "
           f"{stats.get('newscrawl/store/unchanged', 0)} unchanged articles in {where}.")
-    dropped = {k.split("/")[-1]: v for k, v in stats.items() if k.startswith("newscrawl/dropped/")}
+    dropped = {k.split("/")[-1]: v for k, v in stats.items() if k.startswith(DROPPED)}
     if dropped:
         print("Dropped on purpose (the replica has bad pages): " +
               ", ".join(f"{k} {v}" for k, v in sorted(dropped.items())))

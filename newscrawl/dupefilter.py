@@ -75,7 +75,7 @@ class CompactDupeFilter(RFPDupeFilter):
             discard_after_crash(path)
         self.jobdir = path
         super().__init__(path, debug, fingerprinter=fingerprinter)
-        resumed, self._fingerprints = self._fingerprints, FingerprintTable()
+        resumed, self._fingerprints = self._fingerprints, FingerprintTable()  # type: ignore[assignment]
         self._fingerprints.update(resumed)  # what a JOBDIR's requests.seen held, if any
 
     def close(self, reason: str) -> None:

@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from .keys import NOT_MODIFIED, REQUESTS, REQUESTS_CONDITIONAL
 from .seen import SeenUrls
 from .store import Store, StoreUnavailable
 
@@ -138,7 +139,7 @@ class ConditionalRequests:
         kind = request.meta.get(KIND)
         first = not (request.meta.get("retry_times") or request.meta.get("redirect_times"))
         if kind and first:  # retries and redirects have their own Scrapy stats
-            self.stats.inc_value(f"newscrawl/requests/{kind}")
+            self.stats.inc_value(f"{REQUESTS}{kind}")
         v = request.meta.get(VALIDATORS)
         if v:
             if v.get("etag"):
@@ -146,14 +147,14 @@ class ConditionalRequests:
             if v.get("last_modified"):
                 request.headers[b"If-Modified-Since"] = v["last_modified"]
             if first:
-                self.stats.inc_value("newscrawl/requests/conditional")
+                self.stats.inc_value(REQUESTS_CONDITIONAL)
             if 304 not in request.meta.setdefault("handle_httpstatus_list", []):
                 request.meta["handle_httpstatus_list"].append(304)
         return None
 
     def process_response(self, request, response, spider=None):
         if response.status == 304:
-            self.stats.inc_value("newscrawl/http/not_modified")
+            self.stats.inc_value(NOT_MODIFIED)
         return response
 
 

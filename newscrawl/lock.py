@@ -25,9 +25,10 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task, threads
 
-from .cluster.keys import crawl_id, redis_url
+from .cluster.keys import crawl_id
+from .keys import LOCK
 from .outcome import ALREADY_RUNNING, STAT_ERROR, STORE_UNAVAILABLE
-from .pipelines import STORE_PIPELINE
+from .pipelines import stores_articles
 from .store import Store, StoreUnavailable, open_store
 
 logger = logging.getLogger(__name__)
@@ -73,10 +74,10 @@ class CrawlLock:
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
-        if not s.getbool("NEWSCRAWL_LOCK_ENABLED") or s.getwithbase("ITEM_PIPELINES").get(STORE_PIPELINE) is None:
+        if not s.getbool("NEWSCRAWL_LOCK_ENABLED") or not stores_articles(s):
             raise NotConfigured  # a crawl that stores nothing (-O out.jsonl only) takes no lock
         return cls(crawler, lambda: open_store(s, quiet=True), s.getfloat("NEWSCRAWL_LOCK_STALE"),
-                   s.getfloat("NEWSCRAWL_LOCK_HEARTBEAT"), shared=bool(redis_url(s)))
+                   s.getfloat("NEWSCRAWL_LOCK_HEARTBEAT"), shared=s.getbool("NEWSCRAWL_LOCK_SHARED"))
 
     async def spider_opened(self, spider):
         rules = getattr(spider, "rules", None)
@@ -122,7 +123,7 @@ class CrawlLock:
                 logger.info("Waiting for the running crawl of %s to end (%s)", self.site, describe(holder))
                 announced = True
             await asyncio.sleep(min(self.heartbeat_seconds, self.stale_seconds / 2))
-        self.crawler.stats.set_value("newscrawl/lock", self.site)
+        self.crawler.stats.set_value(LOCK, self.site)
         self.loop = task.LoopingCall(self._heartbeat)
         self.loop.start(self.heartbeat_seconds, now=False)
 

@@ -23,6 +23,7 @@ from twisted.internet import error as net
 from twisted.internet.defer import Deferred
 from twisted.web._newclient import ResponseNeverReceived
 
+from .keys import META_BACKOFF
 from .outcome import SITE_UNREACHABLE, STAT_ERROR
 
 logger = logging.getLogger(__name__)
@@ -92,18 +93,18 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def process_response(self, request, response, spider=None):
         result = super().process_response(request, response)
         if result is not response and hasattr(result, "meta"):
-            result.meta["newscrawl_backoff"] = self._delay(result.meta.get("retry_times", 1),
+            result.meta[META_BACKOFF] = self._delay(result.meta.get("retry_times", 1),
                                                            _retry_after(response))
         return result
 
     def process_exception(self, request, exception, spider=None):
         result = super().process_exception(request, exception)
         if result is not None and hasattr(result, "meta"):
-            result.meta["newscrawl_backoff"] = self._delay(result.meta.get("retry_times", 1), None)
+            result.meta[META_BACKOFF] = self._delay(result.meta.get("retry_times", 1), None)
         return result
 
     async def process_request(self, request, spider=None):
-        delay = request.meta.pop("newscrawl_backoff", None)
+        delay = request.meta.pop(META_BACKOFF, None)
         if delay:
             self.crawler.stats.inc_value("newscrawl/retry/backoff_seconds", round(delay, 3))
             await asyncio.sleep(delay)
@@ -241,7 +242,8 @@ class Reachability:
         """Close the crawl when :func:`site_unreachable` says so; True once it is closing."""
         if self.closing:
             return True
-        if self.answered or not site_unreachable(self.failed, time.monotonic() - self.started, self.budget):
+        waited = time.monotonic() - (self.started or time.monotonic())
+        if self.answered or not site_unreachable(self.failed, waited, self.budget):
             return False
         self.closing = True
         base = self.crawler.spider.rules.base_url

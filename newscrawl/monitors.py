@@ -21,6 +21,7 @@ from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.core.actions import Action
 
 from .extract.themes import UNKNOWN as UNKNOWN_THEMES
+from .keys import DROPPED, EXTRACTION, EXTRACTION_ERROR, MODE, MONITOR_REASONS, MONITOR_STATUS, THEME
 from .outcome import checks_apply
 from .store import StoreUnavailable, open_store
 
@@ -42,7 +43,7 @@ def field_coverage(stats: dict) -> tuple[int, dict[str, float]]:
     """(articles parsed, {field: share of them where some layer found it})."""
     found: dict[str, int] = {}
     for key, n in stats.items():
-        if key.startswith("newscrawl/extraction/"):
+        if key.startswith(EXTRACTION):
             field = key.split("/")[2]
             found[field] = found.get(field, 0) + n
     parsed = found.get("url", 0) or found.get("title", 0)
@@ -86,7 +87,7 @@ class RunMonitor(Monitor):
 
     @monitors.name("drop rate")
     def test_drop_rate(self):
-        dropped = sum(v for k, v in self.stats.items() if k.startswith("newscrawl/dropped/"))
+        dropped = sum(v for k, v in self.stats.items() if k.startswith(DROPPED))
         parsed = dropped + self.stats.get("item_scraped_count", 0)
         limit = self.settings.getfloat("NEWSCRAWL_MONITOR_MAX_DROP_RATE")
         if parsed:
@@ -110,7 +111,7 @@ class RunMonitor(Monitor):
 
     @monitors.name("themes")
     def test_known_theme(self):
-        themes = {k.rsplit("/", 1)[1]: v for k, v in self.stats.items() if k.startswith("newscrawl/theme/")}
+        themes = {k.rsplit("/", 1)[1]: v for k, v in self.stats.items() if k.startswith(THEME)}
         parsed = sum(themes.values())
         if parsed < self.settings.getint("NEWSCRAWL_MONITOR_MIN_ITEMS"):
             self.skipTest(f"{parsed} articles parsed")
@@ -124,8 +125,8 @@ class RunMonitor(Monitor):
 
     @monitors.name("extraction errors")
     def test_extraction_errors(self):
-        errors = {k[len("newscrawl/extraction_error/"):]: v for k, v in self.stats.items()
-                  if k.startswith("newscrawl/extraction_error/")}
+        errors = {k[len(EXTRACTION_ERROR):]: v for k, v in self.stats.items()
+                  if k.startswith(EXTRACTION_ERROR)}
         parsed, _ = field_coverage(self.stats)
         if not parsed:
             self.skipTest("no article parsed")
@@ -150,7 +151,7 @@ class RunMonitor(Monitor):
     def _previous_counts(self) -> list[int]:
         spider = self.data.spider
         job = (spider.name, json.dumps(getattr(spider, "crawl_args", {}), sort_keys=True),
-               getattr(getattr(spider, "rules", None), "base_url", None), self.stats.get("newscrawl/mode", "full"))
+               getattr(getattr(spider, "rules", None), "base_url", None), self.stats.get(MODE, "full"))
         try:
             store = open_store(self.settings, quiet=True)
         except StoreUnavailable:
@@ -181,8 +182,8 @@ class MarkDegraded(Action):
         reasons = [f"{r.monitor.method_name}: {r.reason}"
                    for r in self.result.monitors_failed_results]
         stats = self.data.crawler.stats
-        stats.set_value("newscrawl/monitor/status", "degraded")
-        stats.set_value("newscrawl/monitor/reasons", reasons)
+        stats.set_value(MONITOR_STATUS, "degraded")
+        stats.set_value(MONITOR_REASONS, reasons)
         for reason in reasons:
             logger.error("Run check failed: %s", reason)
         url = self.data.crawler.settings.get("NEWSCRAWL_ALERT_WEBHOOK")
@@ -199,7 +200,7 @@ class MarkDegraded(Action):
 
 class MarkPassed(Action):
     def run_action(self):
-        self.data.crawler.stats.set_value("newscrawl/monitor/status", "passed")
+        self.data.crawler.stats.set_value(MONITOR_STATUS, "passed")
 
 
 class RunChecks(MonitorSuite):

@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timezone
 
 from .dates import parse_date, to_ms
-from .text import SITE_NAMES, WIRE_AGENCIES, clean, clean_block, content_hash, nfc, split_byline, word_count
+from .text import clean, clean_block, content_hash, nfc, word_count
 from .urls import canonicalize
 
 # A UTF-8 lead byte read as Windows-1252, then its continuation bytes.
@@ -83,24 +83,25 @@ def tags(values) -> list[str]:
     return out
 
 
-def authors(values, agencies=WIRE_AGENCIES) -> list[str]:
+def authors(values) -> list[str]:
+    """Each name cleaned, once. Never split again: the layers split bylines with the site's
+    names and the agencies (a staff byline of the portal stays whole)."""
     out: list[str] = []
     for v in values or []:
-        # the site's names, as the layers split with: a staff byline of the portal stays whole
-        for name in split_byline(text(v), agencies, SITE_NAMES):
-            if name not in out:
-                out.append(name)
+        name = text(v)
+        if name and name not in out:
+            out.append(name)
     return out
 
 
-def normalize(item: dict, default_language: str | None = "en", agencies=WIRE_AGENCIES) -> dict:
+def normalize(item: dict, default_language: str | None = "en") -> dict:
     d = dict(item)
-    d["url"] = canonicalize(text(d["url"]), trailing_slash=False)
+    d["url"] = text(d["url"])  # canonical already: the parser's SiteRules.article_url
     for name in ("title", "category", "publisher", "source", "summary"):
         d[name] = text(d.get(name)) or None
     d["body"] = text(d["body"], block=True)
     d["tags"] = tags(d.get("tags"))
-    d["authors"] = authors(d.get("authors"), agencies)
+    d["authors"] = authors(d.get("authors"))
     d["key_takeaways"] = [t for t in (text(x) for x in d.get("key_takeaways") or []) if t]
     d["faq"] = [{"question": text(q["question"]), "answer": text(q["answer"])}
                 for q in d.get("faq") or [] if text(q.get("question")) and text(q.get("answer"))]
@@ -114,6 +115,7 @@ def normalize(item: dict, default_language: str | None = "en", agencies=WIRE_AGE
     for name in ("published_at", "updated_at", "crawled_at"):
         d[name] = utc(d.get(name))
     d["language"] = language(d.get("language")) or default_language
+    # derived from the body as stored, here only (the parser leaves them to this step)
     d["word_count"] = word_count(d["body"])
     d["content_hash"] = content_hash(d["body"])
     return d

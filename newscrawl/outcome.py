@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .keys import ERROR, MONITOR_STATUS
+
 # Finish reasons that newscrawl's components set (CloseSpider reasons).
 USAGE_ERROR = "usage_error"  # a start URL the user named does not exist
 SITE_UNREACHABLE = "site_unreachable"  # robots.txt and the first pages could not be fetched
@@ -19,7 +21,7 @@ REDIS_UNAVAILABLE = "redis_unavailable"
 INTERRUPTED_REASONS = ("shutdown",)  # Scrapy's reason after SIGINT/SIGTERM (Ctrl-C, docker stop)
 
 # Where a run's reasons and messages are kept in the stats.
-STAT_ERROR = "newscrawl/error"  # the one line saying what stopped the crawl
+STAT_ERROR = ERROR  # the one line saying what stopped the crawl
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def run_status(stats: dict) -> Status:
         return STORE
     if reason in (STORE_UNAVAILABLE, REDIS_UNAVAILABLE):
         return FAILED
-    verdict = stats.get("newscrawl/monitor/status")  # the run checks (newscrawl.monitors)
+    verdict = stats.get(MONITOR_STATUS)  # the run checks (newscrawl.monitors)
     if verdict == "degraded" or (verdict is None and reason != "finished"):
         return DEGRADED
     return PASSED

@@ -6,7 +6,6 @@ a replayed article is stored exactly as the crawl would have stored it.
 from __future__ import annotations
 
 from .normalize import normalize
-from .text import WIRE_AGENCIES
 from .validate import validate
 
 
@@ -19,14 +18,12 @@ class Rejected(Exception):
 
 
 class Prepare:
-    def __init__(self, default_language: str, agencies: tuple[str, ...]):
+    def __init__(self, default_language: str):
         self.default_language = default_language
-        self.agencies = agencies
 
     @classmethod
     def from_settings(cls, settings) -> Prepare:
-        return cls(settings.get("NEWSCRAWL_DEFAULT_LANGUAGE"),
-                   WIRE_AGENCIES + tuple(settings.getlist("NEWSCRAWL_WIRE_AGENCIES")))
+        return cls(settings.get("NEWSCRAWL_DEFAULT_LANGUAGE"))
 
     def check(self, item: dict) -> None:
         reason = validate(item)
@@ -34,7 +31,7 @@ class Prepare:
             raise Rejected(reason)
 
     def normalize(self, item: dict) -> dict:
-        out = normalize(item, self.default_language, self.agencies)
+        out = normalize(item, self.default_language)
         if not out["body"]:
             raise Rejected("missing_body")
         return out

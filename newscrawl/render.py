@@ -25,6 +25,8 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import IgnoreRequest
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
+from .keys import RENDER
+
 logger = logging.getLogger(__name__)
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -106,7 +108,7 @@ class RenderingHandler(ScrapyPlaywrightDownloadHandler):
         policy = getattr(self.crawler.spider, "render_policy", None) or self.policy
         why = policy.blocked(playwright_request.url, playwright_request.resource_type)
         if why:
-            self.stats.inc_value(f"newscrawl/render/blocked/{why}")
+            self.stats.inc_value(f"{RENDER}blocked/{why}")
             if why != "resource":
                 logger.debug("Blocked a subrequest of a rendered page (%s): %s", why, playwright_request.url)
         return bool(why)
@@ -124,6 +126,6 @@ class RenderingHandler(ScrapyPlaywrightDownloadHandler):
             if not self._launched:
                 await self._launch()
                 self._launched = True
-                self.stats.set_value("newscrawl/render/browser", self.executable)
-        self.stats.inc_value("newscrawl/render/pages")
+                self.stats.set_value(RENDER + "browser", self.executable)
+        self.stats.inc_value(RENDER + "pages")
         return await super().download_request(request)

@@ -2,12 +2,29 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
 
 from scrapy import signals
 
+from .keys import (
+    CLUSTER,
+    DROPPED,
+    ERRORS,
+    EXTRACTION,
+    EXTRACTION_ERROR,
+    MODE,
+    MONITOR_REASONS,
+    MONITOR_STATUS,
+    NOT_MODIFIED,
+    REQUESTS,
+    STORE_ERRORS,
+    STORE_NEW,
+    STORE_SPILLED,
+    STORE_UNCHANGED,
+    STORE_UPDATED,
+    THEME,
+)
 from .outcome import STAT_ERROR, run_status
 from .store import Store, StoreUnavailable, open_store
 
@@ -22,21 +39,21 @@ def summarize(stats: dict) -> tuple[dict, dict]:
     counts = {
         "scraped": stats.get("item_scraped_count", 0),
         "pages": stats.get("response_received_count", 0),
-        "new": stats.get("newscrawl/store/new", 0),
-        "updated": stats.get("newscrawl/store/updated", 0),
-        "unchanged": stats.get("newscrawl/store/unchanged", 0),
-        "spilled": stats.get("newscrawl/store/spilled", 0),
-        "requests": group("newscrawl/requests/"),
-        "not_modified": stats.get("newscrawl/http/not_modified", 0),
-        "dropped": group("newscrawl/dropped/"),
-        "themes": group("newscrawl/theme/"),  # parser versions the pages were read with
-        "extraction_errors": group("newscrawl/extraction_error/"),  # "<layer>/<field>": n
-        "errors": {**group("newscrawl/errors/"), **({"store": stats["newscrawl/store/errors"]}
-                                                     if "newscrawl/store/errors" in stats else {}),
+        "new": stats.get(STORE_NEW, 0),
+        "updated": stats.get(STORE_UPDATED, 0),
+        "unchanged": stats.get(STORE_UNCHANGED, 0),
+        "spilled": stats.get(STORE_SPILLED, 0),
+        "requests": group(REQUESTS),
+        "not_modified": stats.get(NOT_MODIFIED, 0),
+        "dropped": group(DROPPED),
+        "themes": group(THEME),  # parser versions the pages were read with
+        "extraction_errors": group(EXTRACTION_ERROR),  # "<layer>/<field>": n
+        "errors": {**group(ERRORS), **({"store": stats[STORE_ERRORS]}
+                                                     if STORE_ERRORS in stats else {}),
                    **({"log_errors": stats["log_count/ERROR"]} if "log_count/ERROR" in stats else {})},
     }
     extraction: dict[str, dict] = {}
-    for key, n in group("newscrawl/extraction/").items():
+    for key, n in group(EXTRACTION).items():
         field, _, layer = key.partition("/")
         extraction.setdefault(field, {})[layer] = n
     return counts, extraction
@@ -45,25 +62,25 @@ def summarize(stats: dict) -> tuple[dict, dict]:
 class CrawlRunRecorder:
     """Extension: records each crawl in the store's `crawl_runs` collection."""
 
-    def __init__(self, crawler, store_factory: Callable[[], Store]):
+    def __init__(self, crawler, store_factory: Callable[[], Store], run_id: str):
         self.crawler = crawler
         self.store_factory = store_factory
         self.store: Store | None = None
         self.run: dict = {}
-        crawler.newscrawl_run_id = uuid.uuid4().hex
+        self.run_id = run_id
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, lambda: open_store(crawler.settings, quiet=True))
+        return cls(crawler, lambda: open_store(crawler.settings, quiet=True), crawler.settings["NEWSCRAWL_RUN_ID"])
 
     def spider_opened(self, spider):
         try:
             self.store = self.store_factory()
         except StoreUnavailable:  # the store pipeline says so and closes the crawl
             return
-        self.run = {"run_id": self.crawler.newscrawl_run_id, "spider": spider.name,
+        self.run = {"run_id": self.run_id, "spider": spider.name,
                     "arguments": dict(getattr(spider, "crawl_args", {})),
                     "site": getattr(getattr(spider, "rules", None), "base_url", None),
                     "store": f"{self.store.kind} {self.store.where}",
@@ -75,20 +92,20 @@ class CrawlRunRecorder:
         status = run_status({**stats, "finish_reason": reason})
         # The line a scheduler reads in the job's log (newscrawl.schedule): the status, and why.
         logger.log(logging.INFO if status.exit_code in (0, 130) else logging.ERROR,
-                   "Crawl run %s: status %s (exit code %d)%s", self.crawler.newscrawl_run_id[:8], status.name,
+                   "Crawl run %s: status %s (exit code %d)%s", self.run_id[:8], status.name,
                    status.exit_code, f": {stats[STAT_ERROR]}" if stats.get(STAT_ERROR) else
-                   (": " + "; ".join(stats.get("newscrawl/monitor/reasons") or []) if status.name == "degraded" else ""))
+                   (": " + "; ".join(stats.get(MONITOR_REASONS) or []) if status.name == "degraded" else ""))
         if self.store is None:
             return
         counts, extraction = summarize(stats)
-        cluster = {k[len("newscrawl/cluster/"):]: v for k, v in stats.items() if k.startswith("newscrawl/cluster/")}
+        cluster = {k[len(CLUSTER):]: v for k, v in stats.items() if k.startswith(CLUSTER)}
         if cluster:  # one run per worker of a shared crawl
             self.run.update(crawl_id=cluster.get("crawl_id"), cluster=cluster)
-        verdict = stats.get("newscrawl/monitor/status")  # set by the run checks (monitors.py)
+        verdict = stats.get(MONITOR_STATUS)  # set by the run checks (monitors.py)
         if verdict:
-            self.run["monitor"] = {"status": verdict, "reasons": stats.get("newscrawl/monitor/reasons", [])}
+            self.run["monitor"] = {"status": verdict, "reasons": stats.get(MONITOR_REASONS, [])}
         self.run.update(finished_at=datetime.now(timezone.utc), finish_reason=reason,
-                        mode=self.crawler.stats.get_value("newscrawl/mode", "full"),
+                        mode=self.crawler.stats.get_value(MODE, "full"),
                         status=status.name, counts=counts, extraction=extraction)
         if stats.get(STAT_ERROR):
             self.run["error"] = stats[STAT_ERROR]

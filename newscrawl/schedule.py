@@ -331,7 +331,7 @@ class Scheduler:
         """Schedule these jobs now, except those with a run still pending or running."""
         listing = self.scrapyd.jobs()
         busy = {j.get("id", "") for state in ("pending", "running") for j in listing.get(state, [])}
-        out = []
+        out: list[tuple[Job, str | None]] = []
         for job in jobs:
             active = sorted(b for b in busy if job.owns(b))
             if active:

@@ -16,6 +16,7 @@ def _blank(value) -> bool:
 
 
 def _date_ok(value) -> bool:
+    d: datetime | None
     if isinstance(value, datetime):
         d = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     elif isinstance(value, str):

@@ -4,7 +4,8 @@
     python scripts/golden.py --add PAGE URL     # a new one: tests/html/PAGE fetched at URL
     python scripts/golden.py --check            # exit 1 when a golden file differs
 
-A golden file holds the page, the URL it was fetched at and either the article (every field
+A golden file holds the page, the URL it was fetched at and either the article as the
+pipelines store it (parsed, then validated and normalized by newscrawl.prepare: every field
 but crawled_at) or the reason the page is dropped. Fields the page does not have are listed
 in "none_on_page": tests/test_golden.py refuses an empty field that is not listed there, and
 a key that is missing. Read the diff before committing regenerated files: it is the parser's
@@ -23,7 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from newscrawl import codec  # noqa: E402
+from newscrawl import settings as defaults  # noqa: E402
 from newscrawl.extract.article import ArticleParser, DropPage  # noqa: E402
+from newscrawl.prepare import Prepare, Rejected  # noqa: E402
 from newscrawl.urls import SiteRules  # noqa: E402
 
 HTML = ROOT / "tests" / "html"
@@ -45,7 +48,12 @@ def golden_of(page: str, url: str) -> dict:
     except DropPage as exc:
         out["dropped"] = exc.reason
         return out
-    fields = {k: v for k, v in asdict(article).items() if k not in NOT_COMPARED}
+    try:
+        stored = Prepare(defaults.NEWSCRAWL_DEFAULT_LANGUAGE)(asdict(article))
+    except Rejected as exc:
+        out["dropped"] = f"rejected: {exc.reason}"
+        return out
+    fields = {k: v for k, v in stored.items() if k not in NOT_COMPARED}
     out["article"] = json.loads(codec.dumps(fields))
     out["none_on_page"] = sorted(k for k, v in fields.items() if empty(v))
     return out

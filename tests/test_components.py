@@ -160,9 +160,9 @@ def test_invalid_jsonld_is_reported_once_and_logged(caplog):
 # ---- replay = the crawl's chain, with the configured settings --------------------------
 def test_replay_normalizes_with_the_configured_settings(tmp_path, capsys):
     raw = {"url": BASE + "/a-wire-story", "title": "A wire story", "body": "Text of the story.",
-           "published_at": datetime(2026, 3, 1, tzinfo=UTC), "authors": ["Jane Doe", "Acme Wire"],
+           "published_at": datetime(2026, 3, 1, tzinfo=UTC), "authors": ["Jane\u00a0Doe", "Jane Doe"],
            "language": None, "crawled_at": datetime(2026, 3, 1, 1, tzinfo=UTC)}
-    settings = ["NEWSCRAWL_DEFAULT_LANGUAGE=fr", "NEWSCRAWL_WIRE_AGENCIES=Acme Wire"]
+    settings = ["NEWSCRAWL_DEFAULT_LANGUAGE=fr"]
     from scrapy.settings import Settings
     crawled = Prepare.from_settings(Settings({k: v for k, v in (p.split("=", 1) for p in settings)}))(raw)
     assert crawled["language"] == "fr" and crawled["authors"] == ["Jane Doe"]  # what the crawl stores

@@ -12,6 +12,7 @@ taken by a worker: lease id -> expiry), ``<gen>:payloads`` (lease id -> request)
 """
 from __future__ import annotations
 
+from ..addons import decide
 from .keys import crawl_id, mask_redis_url, redis_url
 
 __all__ = ["ClusterAddon", "crawl_id", "mask_redis_url", "redis_url"]
@@ -25,6 +26,8 @@ class ClusterAddon:
             return
         settings.set("SCHEDULER", "newscrawl.cluster.scheduler.ClusterScheduler", "addon")
         settings.set("DUPEFILTER_CLASS", "newscrawl.cluster.dupefilter.RedisDupeFilter", "addon")
+        decide(settings, "NEWSCRAWL_ACK_STORED", True)  # a lease ends when its items are stored
+        decide(settings, "NEWSCRAWL_LOCK_SHARED", True)
         mws = settings.getdict("DOWNLOADER_MIDDLEWARES")
         mws["newscrawl.cluster.throttle.ClusterThrottle"] = 950
         settings.set("DOWNLOADER_MIDDLEWARES", mws, settings.getpriority("DOWNLOADER_MIDDLEWARES"))

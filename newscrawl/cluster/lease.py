@@ -12,6 +12,8 @@ from __future__ import annotations
 from itemadapter import is_item
 from scrapy import signals
 
+from ..keys import META_LEASE
+
 
 def release(crawler, request) -> None:
     """The request is done (a no-op outside cluster mode)."""
@@ -36,7 +38,7 @@ class ReleaseAfterCallback:
         return cls(crawler)
 
     def _state(self, response):
-        lease = response.request.meta.get("newscrawl_lease") if response is not None else None
+        lease = response.request.meta.get(META_LEASE) if response is not None else None
         if lease is None:
             return None, None
         return lease, self.pending.setdefault(lease, [0, False, response.request])
@@ -70,7 +72,7 @@ class ReleaseAfterCallback:
         self._finish(lease, state)
 
     def item_done(self, item=None, response=None, **kwargs):
-        lease = response.request.meta.get("newscrawl_lease") if response is not None else None
+        lease = response.request.meta.get(META_LEASE) if response is not None else None
         state = self.pending.get(lease) if lease else None
         if state is not None:
             state[0] -= 1

@@ -16,6 +16,8 @@ import uuid
 
 from scrapy_redis.queue import PriorityQueue
 
+from ..keys import META_LEASE
+
 logger = logging.getLogger(__name__)
 
 # Lua: put leased requests (lease ids in `ids`) back in the queue. KEYS: queue, leases, payloads.
@@ -83,7 +85,7 @@ class LeasedPriorityQueue(PriorityQueue):
         if not data:
             return None
         request = self._decode_request(data)
-        request.meta["newscrawl_lease"] = lease
+        request.meta[META_LEASE] = lease
         self.held[lease] = now
         return request
 

@@ -22,11 +22,14 @@ import uuid
 
 import redis
 from scrapy import signals
+from scrapy.core.scheduler import BaseScheduler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis import connection, picklecompat
 from twisted.internet import task
+from twisted.internet.interfaces import IDelayedCall
 
+from ..keys import CLUSTER, META_LEASE
 from .dupefilter import RedisDupeFilter
 from .keys import crawl_id, mask_redis_url, prefix, redis_url
 from .queue import LeasedPriorityQueue
@@ -66,7 +69,13 @@ def connect(settings):
     return server
 
 
-class ClusterScheduler:
+class ClusterScheduler(BaseScheduler):
+    """Scrapy's scheduler interface over a shared Redis frontier (see the module's docstring).
+
+    Built on scrapy-redis's pieces (its connection settings, pickle serializer and queue
+    layout) rather than subclassing its ``Scheduler``: leases, generations and outages change
+    every method of that class."""
+
     def __init__(self, crawler, server, cid: str, lease_seconds: float, drain_seconds: float,
                  retries: int, backoff: float, clock=time.time):
         self.crawler = crawler
@@ -87,8 +96,8 @@ class ClusterScheduler:
         self.lost = False
         self.failures: int | None = None  # None: Redis answers; n: pings failed so far in an outage
         self.backlog: list = []  # Redis operations put off during an outage, in order
-        self._retry_call = None
-        self._extender = None
+        self._retry_call: IDelayedCall | None = None
+        self._extender: task.LoopingCall | None = None
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
 
     @classmethod
@@ -103,6 +112,18 @@ class ClusterScheduler:
                    drain_seconds=s.getfloat("NEWSCRAWL_DRAIN_SECONDS"),
                    retries=s.getint("NEWSCRAWL_REDIS_RETRIES"),
                    backoff=s.getfloat("NEWSCRAWL_REDIS_BACKOFF"))
+
+    @property
+    def frontier(self) -> LeasedPriorityQueue:
+        if self.queue is None:
+            raise RuntimeError("the cluster scheduler is not open")
+        return self.queue
+
+    @property
+    def seen(self) -> RedisDupeFilter:
+        if self.df is None:
+            raise RuntimeError("the cluster scheduler is not open")
+        return self.df
 
     # ---- keys ------------------------------------------------------------------------
     def key(self, name: str) -> str:
@@ -124,10 +145,10 @@ class ClusterScheduler:
                                   debug=self.crawler.settings.getbool("DUPEFILTER_DEBUG"),
                                   fingerprinter=self.crawler.request_fingerprinter)
         self._finish = self.server.register_script(_FINISH)
-        self.stats.set_value("newscrawl/cluster/crawl_id", self.crawl_id)
-        self.stats.set_value("newscrawl/cluster/generation", self.generation)
-        self.stats.set_value("newscrawl/cluster/worker", self.queue.worker)
-        self.stats.set_value("newscrawl/cluster/seeder", self.seeder)
+        self.stats.set_value(CLUSTER + "crawl_id", self.crawl_id)
+        self.stats.set_value(CLUSTER + "generation", self.generation)
+        self.stats.set_value(CLUSTER + "worker", self.queue.worker)
+        self.stats.set_value(CLUSTER + "seeder", self.seeder)
         logger.info("Cluster crawl %s, generation %s: this worker (%s) %s", self.crawl_id, self.generation,
                     self.queue.worker, "seeds the frontier" if self.seeder else
                     f"joins ({len(self.queue)} requests queued)")
@@ -149,7 +170,7 @@ class ClusterScheduler:
             except redis.RedisError as exc:
                 logger.warning("Could not give requests back (they return when their lease "
                                "expires): %s", exc)
-        self.stats.set_value("newscrawl/cluster/requeued_expired", self.queue.requeued if self.queue is not None else 0)
+        self.stats.set_value(CLUSTER + "requeued_expired", self.queue.requeued if self.queue is not None else 0)
 
     def __len__(self):
         return self._safely(len, self.queue, default=0)
@@ -159,7 +180,7 @@ class ClusterScheduler:
 
     def enqueue_request(self, request) -> bool:
         if request.meta.get("is_start_request") and not self.seeder:
-            self.stats.inc_value("newscrawl/cluster/start_requests_left_to_seeder")
+            self.stats.inc_value(CLUSTER + "start_requests_left_to_seeder")
             return False
         if self.failures is None and not self.lost:
             try:
@@ -170,17 +191,17 @@ class ClusterScheduler:
         return True
 
     def _enqueue_now(self, request, check: bool = True) -> bool:
-        if check and not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)
+        if check and not request.dont_filter and self.seen.request_seen(request):
+            self.seen.log(request, self.spider)
             return False
         try:
-            self.queue.push(request)
+            self.frontier.push(request)
         except (redis.ConnectionError, redis.TimeoutError) as exc:  # in the dupefilter already
             self.backlog.append(lambda: self._enqueue_now(request, check=False))
             self._outage(exc)
             return True
         self.stats.inc_value("scheduler/enqueued/redis")
-        old_lease = request.meta.pop("newscrawl_lease", None)
+        old_lease = request.meta.pop(META_LEASE, None)
         if old_lease:  # a retry or redirect of a leased request: the copy is queued now
             self._release_lease(old_lease)
         return True
@@ -188,25 +209,25 @@ class ClusterScheduler:
     def next_request(self):
         if self.finished or self.lost or self.failures is not None:
             return None
-        request = self._safely(self.queue.pop, default=None)
+        request = self._safely(self.frontier.pop, default=None)
         if request is not None:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
     # ---- leases ------------------------------------------------------------------------
     def release(self, request) -> None:
-        lease = request.meta.get("newscrawl_lease")
+        lease = request.meta.get(META_LEASE)
         if lease and self.queue is not None:
             self._release_lease(lease)
 
     def _release_lease(self, lease: str) -> None:
         if self.failures is not None:  # after the backlog's requests, as it would have been
-            self.backlog.append(lambda: self.queue.release(lease))
+            self.backlog.append(lambda: self.frontier.release(lease))
         else:
-            self._safely(self.queue.release, lease)
+            self._safely(self.frontier.release, lease)
 
     def _extend(self):
-        self._safely(self.queue.extend)
+        self._safely(self.frontier.extend)
 
     # ---- generations ---------------------------------------------------------------------
     def spider_idle(self):
@@ -219,7 +240,7 @@ class ClusterScheduler:
             if (self.server.get(self.gen_key) or b"").decode() != self.generation:
                 self.finished = True  # another worker closed the generation
                 return
-            queued, leased = len(self.queue), self.queue.leased()
+            queued, leased = len(self.frontier), self.frontier.leased()
             drained = self.key("drained_since")
             if queued or leased:
                 self.server.delete(drained)
@@ -229,7 +250,7 @@ class ClusterScheduler:
             since = float(self.server.get(drained) or now)
             if now - since < self.drain_seconds:
                 raise DontCloseSpider
-            keys = [self.gen_key, self.key("requests"), self.queue.leases_key, self.queue.payloads_key,
+            keys = [self.gen_key, self.key("requests"), self.frontier.leases_key, self.frontier.payloads_key,
                     self.key("dupefilter"), drained]
             if not self._finish(keys=keys, args=[self.generation]):
                 raise DontCloseSpider  # another worker queued or took a request meanwhile
@@ -257,20 +278,21 @@ class ClusterScheduler:
         if self.failures is not None or self.lost:
             return
         self.failures = 0
-        self.stats.inc_value("newscrawl/cluster/redis_outages")
+        self.stats.inc_value(CLUSTER + "redis_outages")
         self._ping_later(exc)
 
     def _ping_later(self, exc) -> None:
         from twisted.internet import reactor  # the running one
-        delay = self.backoff * 2 ** self.failures
-        logger.warning("Redis error (%s); retry %d/%d in %.1fs", exc, self.failures + 1, self.retries, delay)
+        failures = self.failures or 0
+        delay = self.backoff * 2 ** failures
+        logger.warning("Redis error (%s); retry %d/%d in %.1fs", exc, failures + 1, self.retries, delay)
         self._retry_call = reactor.callLater(delay, self._ping)
 
     def _ping(self) -> None:
         try:
             self.server.ping()
         except (redis.ConnectionError, redis.TimeoutError) as exc:
-            self.failures += 1
+            self.failures = (self.failures or 0) + 1
             if self.failures >= self.retries:
                 self._lose(exc)
             else:

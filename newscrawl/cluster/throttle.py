@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import redis
 from scrapy.exceptions import NotConfigured
 
+from ..keys import CLUSTER, META_SLOT
 from .keys import redis_url
 
 logger = logging.getLogger(__name__)
@@ -69,19 +70,19 @@ class ClusterThrottle:
                                                              self.delay]))
             except (redis.ConnectionError, redis.TimeoutError):
                 # Redis away: wait (the scheduler decides when it is lost for good)
-                self.stats.inc_value("newscrawl/cluster/throttle_redis_errors")
+                self.stats.inc_value(CLUSTER + "throttle_redis_errors")
                 wait = 0.5
             if not wait:
                 break
             waited += wait
             await asyncio.sleep(min(wait, 1.0))
-        request.meta["newscrawl_slot"] = token
+        request.meta[META_SLOT] = token
         if waited:
-            self.stats.inc_value("newscrawl/cluster/throttle_wait_seconds", round(waited, 3))
+            self.stats.inc_value(CLUSTER + "throttle_wait_seconds", round(waited, 3))
         return None
 
     def _free(self, request) -> None:
-        token = request.meta.pop("newscrawl_slot", None)
+        token = request.meta.pop(META_SLOT, None)
         if token:
             try:
                 self.server.zrem(self._keys(request)[0], token)

@@ -18,7 +18,9 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
 from newscrawl.outcome import DEGRADED, FAILED, STAT_ERROR, exit_code, run_status
-from newscrawl.pipelines import STORE_PIPELINE
+from newscrawl.pipelines import stores_articles
+
+from ..keys import MONITOR_REASONS
 
 
 class Command(ScrapyCrawl):
@@ -50,14 +52,14 @@ class Command(ScrapyCrawl):
         if stats.get(STAT_ERROR):
             self._say(f"error: {stats[STAT_ERROR]}")
         elif status is DEGRADED:
-            reasons = stats.get("newscrawl/monitor/reasons") or [f"finish reason {stats.get('finish_reason')!r}"]
+            reasons = stats.get(MONITOR_REASONS) or [f"finish reason {stats.get('finish_reason')!r}"]
             self._say(f"degraded: {'; '.join(reasons)}")
 
     def _say(self, line: str) -> None:
         """The one line, on standard error; also in LOG_FILE when there is one (scrapyd's job
         log, which the scheduler reads: newscrawl.schedule.job_outcome)."""
         print(f"scrapy crawl: {line}", file=sys.stderr)
-        if self.settings.get("LOG_FILE"):
+        if self.settings is not None and self.settings.get("LOG_FILE"):
             logging.getLogger(__name__).error("scrapy crawl: %s", line)
 
     def _reachable(self, connect, unavailable) -> bool:
@@ -77,8 +79,7 @@ class Command(ScrapyCrawl):
 
     def _store_reachable(self) -> bool:
         from newscrawl.store import StoreUnavailable, open_store
-        pipelines = self.settings.getwithbase("ITEM_PIPELINES")
-        if pipelines.get(STORE_PIPELINE) is None:
+        if not stores_articles(self.settings):
             return True
         return self._reachable(lambda s: open_store(s, quiet=True), StoreUnavailable)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from ..items import Article
-from ..text import clean, content_hash, dateline_source, word_count
+from ..text import clean, dateline_source
 from ..urls import SiteRules
 from .common import ExtractConfig
 from .generic import GenericLayer
@@ -80,11 +80,10 @@ class ArticleParser:
             raise DropPage("no_title", url)
         if not values.get("body"):
             raise DropPage("no_body", url)
-        body = values["body"]
         layers["theme"] = theme.name
-        return Article(
-            **values, word_count=word_count(body), content_hash=content_hash(body),
-            crawled_at=crawled_at or datetime.now(timezone.utc), extraction=layers)
+        # word_count and content_hash are the pipelines' (newscrawl.normalize), from the body
+        # as stored
+        return Article(**values, crawled_at=crawled_at or datetime.now(timezone.utc), extraction=layers)
 
     def read(self, page: Page, theme: Theme, fname: str, layers=None):
         """(value, layer) of the first layer in the theme's order that gives the field."""

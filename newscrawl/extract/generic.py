@@ -14,6 +14,7 @@ portal's own pages. On top of trafilatura:
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..text import clean, clean_block, word_count
 from .blocks import META_START
@@ -23,7 +24,7 @@ from .page import Page
 MIN_WORDS = 15  # less than this is a page's chrome, not an article
 PRECISION_MIN_WORDS = 100
 PARAGRAPH_WORDS = 20  # a line this long is prose, not a menu
-_OPTIONS = dict(include_comments=False, include_tables=True, deduplicate=False, with_metadata=True)
+_OPTIONS: dict[str, Any] = dict(include_comments=False, include_tables=True, deduplicate=False, with_metadata=True)
 CHROME_LINE = re.compile(
     r"^(related( posts?| stories| articles| content)?\s*:|read (more|also|next)\s*:|see (more|also)\s*:|"
     r"more\s*:|also\s*:|also read\b|don'?t miss\b|you (may|might) (also )?like\b|(\d+\s+)?comments?$|"

@@ -143,7 +143,8 @@ def read_sitemap(body: bytes, tz: tzinfo = timezone.utc) -> tuple[list[Link], li
     root = _xml(body)
     if root is None:
         return [], []
-    children, links = [], []
+    children: list[Link] = []
+    links: list[Link] = []
     for el in root:
         name = _local(el.tag)
         vals = {_local(c.tag): (c.text or "").strip() for c in el.iter() if c is not el}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 
 from ..text import clean, clean_block, is_agency, split_byline
 from .common import html_to_text, unwrap_image
@@ -79,7 +80,7 @@ def find_article(obj, depth: int = 0) -> dict | None:
     if isinstance(obj, dict):
         if any(isinstance(obj.get(k), str) for k in _TITLE_KEYS) and any(_text(obj.get(k)) for k in _BODY_KEYS):
             return obj
-        values = obj.values()
+        values: Iterable = obj.values()
     elif isinstance(obj, list):
         values = obj
     else:

@@ -39,7 +39,7 @@ def parse_html(html: str | bytes):
     try:
         root = etree.fromstring(html, _PARSER)
     except ValueError:  # a str that declares its encoding: parse its UTF-8 bytes
-        root = etree.fromstring(html.encode("utf-8"), etree.HTMLParser(encoding="utf-8"))
+        root = etree.fromstring(html.encode("utf-8") if isinstance(html, str) else html, etree.HTMLParser(encoding="utf-8"))
     return root
 
 

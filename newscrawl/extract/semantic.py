@@ -68,7 +68,7 @@ def _figure(ctx: Page, root) -> dict | None:
     out = {"url": unwrap_image(ctx.abs(src))}
     if img.get("alt"):
         out["alt"] = clean(img.get("alt"))
-    cap = fig.find(".//figcaption")
+    cap = fig.find(".//figcaption") if fig is not None else None
     if cap is not None and text_of(cap):
         out["caption"] = text_of(cap)
     return out

@@ -7,6 +7,7 @@ once did.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 from urllib.parse import quote
@@ -31,7 +32,7 @@ def tag_slug(name: str) -> str:
 
 
 def image_src(a: ReplicaArticle) -> str:
-    url = a.image["url"]
+    url = (a.image or {})["url"]
     return f"/_next/image?url={quote(url, safe='')}&w=1200&q=75" if a.next_image else url
 
 
@@ -87,7 +88,7 @@ def jsonld(a: ReplicaArticle, base: str, related: list[ReplicaArticle]) -> str:
         author = [{"@type": "Organization" if n.endswith(" Desk") else "Person", "name": n}
                   for n in a.authors] or \
                  [{"@type": "Organization", "name": SITE_NAME}]
-    art = {
+    art: dict[str, object] = {
         "@type": "NewsArticle", "@id": url + "#article", "headline": a.title, "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": a.published.isoformat(),
@@ -104,7 +105,7 @@ def jsonld(a: ReplicaArticle, base: str, related: list[ReplicaArticle]) -> str:
     if a.read_time:
         art["timeRequired"] = f"PT{a.read_time}M"
     if a.image:
-        img = {"@type": "ImageObject", "url": image_src(a) if a.next_image else a.image["url"],
+        img: dict[str, object] = {"@type": "ImageObject", "url": image_src(a) if a.next_image else a.image["url"],
                "width": 1200, "height": 800}
         if a.image.get("caption"):
             img["caption"] = a.image["caption"]
@@ -343,7 +344,7 @@ def robots(base: str) -> str:
         f"# Feeds: {base}/feed/ {base}/rss.xml\n# LLMs: {base}/llms.txt\n")
 
 
-def sitemap_index(base: str, children: list[tuple[str, datetime | None]]) -> str:
+def sitemap_index(base: str, children: Sequence[tuple[str, datetime | None]]) -> str:
     items = "".join(f"<sitemap><loc>{esc(base + c)}</loc>"
                     + (f"<lastmod>{when.isoformat()}</lastmod>" if when else "") + "</sitemap>"
                     for c, when in children)
@@ -351,7 +352,7 @@ def sitemap_index(base: str, children: list[tuple[str, datetime | None]]) -> str
             f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</sitemapindex>')
 
 
-def urlset(base: str, entries: list[tuple[str, datetime | None]], news: bool = False) -> str:
+def urlset(base: str, entries: Sequence[tuple[str, datetime | None]], news: bool = False) -> str:
     ns = ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"' if news else ""
     rows = []
     for path, when in entries:

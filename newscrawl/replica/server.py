@@ -15,7 +15,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])  # type: ignore[index]
         resp = self.site.handle(self.path, f"http://{host}", self.headers.get("User-Agent", ""),
                                 self.headers)
         if resp.raw is not None:
@@ -86,7 +86,7 @@ class ReplicaServer:
     @property
     def base_url(self) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> ReplicaServer:
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

@@ -366,7 +366,8 @@ def expected_articles(site: ReplicaSite, base: str) -> dict[str, dict]:
             return d.replace(hour=0, minute=0, second=0) if date_only else d
 
         if a.kind == "legacy":
-            crumbs, language = [], "en-US"
+            crumbs: list[dict[str, str]] = []
+            language = "en-US"
         elif a.kind == "bare":
             crumbs, language = [], "en"
         else:

@@ -27,8 +27,23 @@ from ..extract.common import LEGACY_SELECTORS, ExtractConfig
 from ..extract.legacy import check_selectors
 from ..extract.listing import read_feed, read_listing, read_robots, read_sitemap, with_page
 from ..incremental import KIND, VALIDATORS, CrawlHistory, Policy, utcnow, validators_of
+from ..keys import (
+    DISCOVERY,
+    DROPPED,
+    ERRORS,
+    EXTRACTION,
+    INCREMENTAL,
+    LISTING_PROBE,
+    LISTING_STOP,
+    META_LOAD_MORE,
+    META_RENDER,
+    META_URL,
+    MODE,
+    RENDER,
+    SKIPPED,
+    THEME,
+)
 from ..outcome import STAT_ERROR, USAGE_ERROR
-from ..pipelines import STORE_PIPELINE
 from ..render import NoBrowser, SubrequestPolicy
 from ..seen import SeenUrls
 from ..settings import user_agent
@@ -170,7 +185,7 @@ class GbafSpider(scrapy.Spider):
                              revisit_every=settings.getfloat("NEWSCRAWL_REVISIT_EVERY"),
                              known_pages=settings.getint("NEWSCRAWL_KNOWN_PAGES"))
         # Runs that store articles remember them (and the validators of what they fetched).
-        self.remembers = settings.getwithbase("ITEM_PIPELINES").get(STORE_PIPELINE) is not None
+        self.remembers = settings.getbool("NEWSCRAWL_INCREMENTAL")
         self.settings_for_store = settings
         if settings.getpriority("USER_AGENT") <= settings.getpriority("NEWSCRAWL_CONTACT_URL"):
             settings.set("USER_AGENT", user_agent(settings.get("NEWSCRAWL_CONTACT_URL")), priority="spider")
@@ -223,7 +238,7 @@ class GbafSpider(scrapy.Spider):
             raise
         self.incremental = self.refresh == "auto" and len(self.history) > 0
         mode = "incremental" if self.incremental else "full"
-        self.crawler.stats.set_value("newscrawl/mode", mode)
+        self.crawler.stats.set_value(MODE, mode)
         logger.info("%s crawl: %d articles of %s stored; last successful run started %s", mode.title(),
                     len(self.history), self.rules.base_url, self.history.last_success or "never")
 
@@ -250,7 +265,7 @@ class GbafSpider(scrapy.Spider):
                              cb_kwargs={"category": category, "page": page})
 
     def _article_request(self, url, dont_filter=False, kind="article_new", validators=None):
-        meta = {"newscrawl_url": url}
+        meta = {META_URL: url}
         if self._render_wanted(url):
             meta.update(playwright=True, newscrawl_render="configured",
                         playwright_page_methods=[PageMethod("wait_for_load_state", "networkidle")])
@@ -261,11 +276,11 @@ class GbafSpider(scrapy.Spider):
         return any(r.search(url) for r in self.render_res)
 
     def _rendered_listing_request(self, url, category, reason: str):
-        self.crawler.stats.inc_value(f"newscrawl/render/{reason}")
+        self.crawler.stats.inc_value(f"{RENDER}{reason}")
         return scrapy.Request(url, callback=self.parse_rendered_listing, errback=self.on_render_error,
                               cb_kwargs={"category": category}, dont_filter=True,
                               meta={KIND: "listing", "playwright": True, "playwright_include_page": True,
-                                    "newscrawl_render": reason})
+                                    META_RENDER: reason})
 
     async def parse_rendered_listing(self, response, category):
         """A listing in the browser: click its "load more" control until no new article link
@@ -285,7 +300,7 @@ class GbafSpider(scrapy.Spider):
                     break
                 links_before = await page.locator("a[href]").count()
                 await button.first.click(timeout=10_000)
-                self.crawler.stats.inc_value("newscrawl/render/clicks")
+                self.crawler.stats.inc_value(RENDER + "clicks")
                 try:  # the new cards, or nothing new within the timeout
                     await page.wait_for_function("n => document.querySelectorAll('a[href]').length > n",
                                                  arg=links_before, timeout=10_000)
@@ -351,12 +366,12 @@ class GbafSpider(scrapy.Spider):
         except ValueError as exc:
             self._bad_discovery_page(response, "bad_sitemap", exc)
             return
-        self.crawler.stats.inc_value("newscrawl/discovery/sitemaps")
+        self.crawler.stats.inc_value(DISCOVERY + "sitemaps")
         for child in children:
             if not self.rules.same_site(child.url):
                 continue
             if self.incremental and not self.history.sitemap_child_changed(child.lastmod):
-                self.crawler.stats.inc_value("newscrawl/incremental/sitemap_unchanged")
+                self.crawler.stats.inc_value(INCREMENTAL + "sitemap_unchanged")
                 continue
             yield self._request(child.url, self.parse_sitemap, "sitemap", self._page_validators(child.url))
         yield from self._follow_links(links, "sitemap")
@@ -373,11 +388,11 @@ class GbafSpider(scrapy.Spider):
         except ValueError as exc:
             self._bad_discovery_page(response, "bad_feed", exc)
             return
-        self.crawler.stats.inc_value("newscrawl/discovery/feeds")
+        self.crawler.stats.inc_value(DISCOVERY + "feeds")
         yield from self._follow_links(links, "feed")
 
     def _bad_discovery_page(self, response, reason: str, exc) -> None:
-        self.crawler.stats.inc_value(f"newscrawl/errors/{reason}")
+        self.crawler.stats.inc_value(f"{ERRORS}{reason}")
         logger.warning("Skipped %s: %s", response.url, exc)
 
     def _follow_links(self, links, via: str):
@@ -387,16 +402,16 @@ class GbafSpider(scrapy.Spider):
                 continue
             url = self.rules.article_url(link.url)
             if self.since and link.date and link.date < self.since:
-                self.crawler.stats.inc_value("newscrawl/skipped/before_since")
+                self.crawler.stats.inc_value(SKIPPED + "before_since")
                 continue
             if self.incremental and self.history.is_known(url):
                 known.append(replace(link, url=url))
                 continue
             # Scrapy's dupefilter (DUPEFILTER_CLASS) drops links already requested.
-            self.crawler.stats.inc_value(f"newscrawl/discovery/{via}")
+            self.crawler.stats.inc_value(f"{DISCOVERY}{via}")
             yield self._article_request(url)
         if known:
-            self.crawler.stats.inc_value("newscrawl/incremental/known_links", len(known))
+            self.crawler.stats.inc_value(INCREMENTAL + "known_links", len(known))
             for url, validators in self.history.changed_since_fetched(known):
                 yield self._article_request(url, kind="article_revisit", validators=validators)
 
@@ -420,7 +435,7 @@ class GbafSpider(scrapy.Spider):
     def _category_missing(self, category: str, problem: str):
         """A named category does not exist: a usage error (nothing stored), with the
         categories the home page's navigation offers."""
-        self.crawler.stats.inc_value("newscrawl/errors/missing_category")
+        self.crawler.stats.inc_value(ERRORS + "missing_category")
         self.held = []
         return scrapy.Request(self.rules.url("/"), callback=self._report_missing, errback=self._report_missing_failed,
                               dont_filter=True, priority=100, cb_kwargs={"category": category, "problem": problem},
@@ -442,7 +457,7 @@ class GbafSpider(scrapy.Spider):
 
     def _parse_listing(self, response, category, page):
         if response.status == 304:  # page 1 unchanged since the last run: nothing new here
-            self.crawler.stats.inc_value("newscrawl/listing/stop/not_modified")
+            self.crawler.stats.inc_value(LISTING_STOP + "not_modified")
             return
         if not isinstance(response, TextResponse):
             return
@@ -476,43 +491,43 @@ class GbafSpider(scrapy.Spider):
         elif self.since and all(link.date and link.date < self.since for link in listing.articles):
             stop = "older_than_since"
         if stop:
-            self.crawler.stats.inc_value(f"newscrawl/listing/stop/{stop}")
-            if stop == "no_new_links" and response.meta.get("newscrawl_load_more"):
-                yield self._rendered_listing_request(response.meta["newscrawl_load_more"], category, "load_more")
+            self.crawler.stats.inc_value(f"{LISTING_STOP}{stop}")
+            if stop == "no_new_links" and response.meta.get(META_LOAD_MORE):
+                yield self._rendered_listing_request(response.meta[META_LOAD_MORE], category, "load_more")
             return
         next_url = listing.next_url
         load_more = None  # set only on the first probe: if page 2 exists, paging works
         if next_url is None and self.probe:
             next_url = with_page(response.url, page + 1, "path")
-            self.crawler.stats.inc_value("newscrawl/listing/probe")
+            self.crawler.stats.inc_value(LISTING_PROBE)
             if page == 1 and response.xpath("//button | //a[@role='button']").re_first(LOAD_MORE):
                 load_more = response.url  # if the probe finds nothing, the browser will click
         if next_url:
             request = self._listing_request(next_url, category, page + 1)
             if load_more:
-                request.meta["newscrawl_load_more"] = load_more
+                request.meta[META_LOAD_MORE] = load_more
             yield request
 
     # ---- articles --------------------------------------------------------------------
     def parse_article(self, response):
         if response.status == 304:
-            self.history.not_modified(response.meta.get("newscrawl_url", response.url))
+            self.history.not_modified(response.meta.get(META_URL, response.url))
             return None
         if not isinstance(response, TextResponse) or b"html" not in (
                 response.headers.get(b"Content-Type") or b"text/html").lower():
-            return self._drop(response.meta.get("newscrawl_url", response.url), "not_html")
+            return self._drop(response.meta.get(META_URL, response.url), "not_html")
         if not response.body.strip():
-            return self._drop(response.meta.get("newscrawl_url", response.url), "empty_response")
+            return self._drop(response.meta.get(META_URL, response.url), "empty_response")
         try:
             # The response's own tree: _page_links below reads the same parse.
             article = self.parser.parse(response.url, response.selector, report=self._page_problem)
         except DropPage as exc:
-            url = response.meta.get("newscrawl_url", response.url)
+            url = response.meta.get(META_URL, response.url)
             if exc.reason in ("no_title", "no_body") and not response.meta.get("playwright") \
                     and self._is_app_shell(response):
-                self.crawler.stats.inc_value("newscrawl/render/app_shell")
+                self.crawler.stats.inc_value(RENDER + "app_shell")
                 return self._request(url, self.parse_article, "article_render", dont_filter=True,
-                                     meta={"newscrawl_url": url, "playwright": True, "newscrawl_render": "app_shell",
+                                     meta={META_URL: url, "playwright": True, META_RENDER: "app_shell",
                                            # the content arrives after "load": wait until the network rests
                                            "playwright_page_methods": [PageMethod("wait_for_load_state",
                                                                                   "networkidle")]})
@@ -526,18 +541,18 @@ class GbafSpider(scrapy.Spider):
             self._mark_requested(article.url)
         for field_name, layer in article.extraction.items():
             if field_name == "theme":  # the parser version the page was read with
-                stats.inc_value(f"newscrawl/theme/{layer}")
+                stats.inc_value(f"{THEME}{layer}")
             else:
-                stats.inc_value(f"newscrawl/extraction/{field_name}/{layer}")
+                stats.inc_value(f"{EXTRACTION}{field_name}/{layer}")
         if self.since and article.published_at and article.published_at < self.since:
-            stats.inc_value("newscrawl/skipped/before_since")
+            stats.inc_value(SKIPPED + "before_since")
             return None
         out = [article]
         if self.follow_links:
             for url in article.related_urls + self._page_links(response):
                 if self.incremental and self.history.is_known(url):
                     continue
-                stats.inc_value("newscrawl/discovery/article_links")
+                stats.inc_value(DISCOVERY + "article_links")
                 out.append(self._article_request(url))
         return out
 
@@ -563,7 +578,7 @@ class GbafSpider(scrapy.Spider):
     def _drop(self, url: str, reason: str):
         if reason in PERMANENT_DROPS and self.history is not None:
             self.history.dropped(url)
-        self.crawler.stats.inc_value(f"newscrawl/dropped/{reason}")
+        self.crawler.stats.inc_value(f"{DROPPED}{reason}")
         logger.warning("Dropped page %s: %s", url, reason)
         return None
 
@@ -572,35 +587,35 @@ class GbafSpider(scrapy.Spider):
         release_lease(self.crawler, request)  # cluster mode: this request is done
         if failure.check(NoBrowser):
             if request.callback == self.parse_article:
-                return self._drop(request.meta.get("newscrawl_url", request.url), "no_browser")
-            self.crawler.stats.inc_value("newscrawl/dropped/no_browser")
+                return self._drop(request.meta.get(META_URL, request.url), "no_browser")
+            self.crawler.stats.inc_value(DROPPED + "no_browser")
             return None
         too_large = (failure.check(DownloadCancelledError) and "max size" in str(failure.value)) or \
             (failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(failure.value))
         if too_large or (failure.check(IgnoreRequest) and "max redirections" in str(failure.value)):
             reason = "too_large" if too_large else "redirect_loop"
             if request.callback == self.parse_article:
-                return self._drop(request.meta.get("newscrawl_url", request.url), reason)
-            self.crawler.stats.inc_value(f"newscrawl/errors/{reason}")
+                return self._drop(request.meta.get(META_URL, request.url), reason)
+            self.crawler.stats.inc_value(f"{ERRORS}{reason}")
             logger.warning("Could not fetch %s: %s", request.url, reason)
             return None
         if request.callback == self.parse_robots:  # robots.txt failed: the configured sitemaps and feeds
             logger.warning("robots.txt of %s failed (%s); reading the configured sitemaps and feeds",
                            self.rules.base_url, type(failure.value).__name__)
-            self.crawler.stats.inc_value("newscrawl/errors/robots_txt")
+            self.crawler.stats.inc_value(ERRORS + "robots_txt")
             return list(self._sitemap_and_feed_requests([], []))
         if failure.check(ResponseDataLossError):
             if request.callback == self.parse_article:  # never stored half-received
-                return self._drop(request.meta.get("newscrawl_url", request.url), "truncated")
+                return self._drop(request.meta.get(META_URL, request.url), "truncated")
         named = request.meta.get(NAMED)
         if named in self.unverified and failure.check(HttpError):
             return [self._category_missing(named, f"it answered {failure.value.response.status}")]
-        if failure.check(HttpError) and request.meta.get("newscrawl_load_more"):
+        if failure.check(HttpError) and request.meta.get(META_LOAD_MORE):
             # the category has a "load more" control and no page N+1: the browser clicks it
-            return [self._rendered_listing_request(request.meta["newscrawl_load_more"],
+            return [self._rendered_listing_request(request.meta[META_LOAD_MORE],
                                                    request.cb_kwargs.get("category"), "load_more")]
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            self.crawler.stats.inc_value("newscrawl/skipped/ignored_request")
+            self.crawler.stats.inc_value(SKIPPED + "ignored_request")
             logger.debug("Not fetched %s: %s", request.url, failure.value)
             return
         if failure.check(HttpError):
@@ -611,6 +626,6 @@ class GbafSpider(scrapy.Spider):
         if request.callback == self.parse_article:
             self._drop(request.url, reason)
         else:
-            self.crawler.stats.inc_value(f"newscrawl/errors/{reason}")
+            self.crawler.stats.inc_value(f"{ERRORS}{reason}")
             level = logging.INFO if "page" in request.cb_kwargs and request.cb_kwargs["page"] > 1 else logging.WARNING
             logger.log(level, "Could not fetch %s: %s", request.url, reason)

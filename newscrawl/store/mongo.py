@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from typing import Any
 
 import pymongo
 from pymongo import ASCENDING, DESCENDING, TEXT, UpdateOne
@@ -20,7 +21,7 @@ REFUSED = {121: "rejected_by_validator", 10334: "too_large_document", 17419: "to
 TRANSIENT = (mongo_errors.ConnectionFailure, mongo_errors.ServerSelectionTimeoutError,
              mongo_errors.NetworkTimeout, mongo_errors.AutoReconnect, mongo_errors.ExecutionTimeout,
              mongo_errors.WTimeoutError)
-INDEXES = [
+INDEXES: list[tuple[list[tuple[str, Any]], dict[str, Any]]] = [
     ([("url", ASCENDING)], {"name": "url_unique", "unique": True}),
     ([("published_at", DESCENDING)], {"name": "published_at_desc"}),
     ([("category", ASCENDING), ("published_at", DESCENDING)], {"name": "category_published_at"}),

@@ -65,16 +65,16 @@ class SQLiteStore:
         self.path = Path(path)
         self.where = str(self.path.resolve())
         self.readonly = readonly
-        self.db = None
+        self.db: sqlite3.Connection
         try:
             if readonly:
                 self.db = self._open_readonly()
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None,
-                                          check_same_thread=False)
-                _patiently(lambda: self.db.execute("PRAGMA journal_mode=WAL"))
-                self.db.execute("PRAGMA synchronous=NORMAL")
+                db = self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None,
+                                               check_same_thread=False)
+                _patiently(lambda: db.execute("PRAGMA journal_mode=WAL"))
+                db.execute("PRAGMA synchronous=NORMAL")
         except (OSError, sqlite3.Error) as exc:
             raise StoreUnavailable(f"cannot open the embedded store {self.where}: {exc}; "
                                    f"set NEWSCRAWL_DATA_DIR to a writable folder") from None
@@ -98,9 +98,7 @@ class SQLiteStore:
         return db
 
     def close(self) -> None:
-        if self.db is not None:
-            self.db.close()
-            self.db = None
+        self.db.close()  # a second close does nothing
 
     def _tx(self, fn):
         with self.lock:
@@ -315,7 +313,8 @@ class SQLiteStore:
 
     # ---- queries ---------------------------------------------------------------------
     def find(self, f: Filters):
-        where, args = [], []
+        where: list[str] = []
+        args: list[str | int] = []
         if f.site:
             where.append("url >= ? AND url < ?")
             args.extend(self._prefix_range(f.site + "/"))

@@ -1,0 +1,51 @@
+"""The names components agree on: request meta keys and stats keys, each defined once here.
+
+Stats keys are what `crawl_runs`, `newscrawl stats`, the run checks and scrapyd's job logs
+show; a prefix ending in ``/`` is followed by a reason, a layer or a field (``DROPPED +
+"http_404"``). Request meta keys are read by more than one component (spider, middlewares,
+scheduler, pipelines).
+"""
+from __future__ import annotations
+
+# ---- request meta ------------------------------------------------------------------------
+META_URL = "newscrawl_url"  # the article URL a request stands for (before redirects, renders)
+META_KIND = "newscrawl_kind"  # what a request fetches: listing, sitemap, feed, robots, article_*
+META_VALIDATORS = "newscrawl_validators"  # ETag / Last-Modified to send (conditional GET)
+META_LEASE = "newscrawl_lease"  # cluster mode: the lease of the queued request it came from
+META_RENDER = "newscrawl_render"  # why a request goes through the browser
+META_LOAD_MORE = "newscrawl_load_more"  # a listing with a "load more" control the probe may need
+META_NAMED = "newscrawl_named_category"  # page 1 of a category the user named
+META_BACKOFF = "newscrawl_backoff"  # retries of a request backed off so far
+META_SLOT = "newscrawl_slot"  # cluster throttle: the site slot a request waited for
+
+# ---- stats: the run ------------------------------------------------------------------------
+ERROR = "newscrawl/error"  # the one line saying why a crawl failed
+MODE = "newscrawl/mode"  # full or incremental
+STORE = "newscrawl/store"  # which store ("sqlite /path", "mongodb host/db")
+LOCK = "newscrawl/lock"
+MONITOR_STATUS = "newscrawl/monitor/status"
+MONITOR_REASONS = "newscrawl/monitor/reasons"
+
+# ---- stats: prefixes followed by a reason, a kind, a layer or a field --------------------
+DROPPED = "newscrawl/dropped/"  # pages not stored, by reason
+ERRORS = "newscrawl/errors/"  # pages that failed without being articles, by reason
+SKIPPED = "newscrawl/skipped/"  # links not followed on purpose
+DISCOVERY = "newscrawl/discovery/"  # article links found, by where
+LISTING_STOP = "newscrawl/listing/stop/"  # why a category's paging stopped
+LISTING_PROBE = "newscrawl/listing/probe"
+INCREMENTAL = "newscrawl/incremental/"
+RENDER = "newscrawl/render/"  # browser renders, by reason
+THEME = "newscrawl/theme/"  # the parser version pages were read with
+EXTRACTION = "newscrawl/extraction/"  # "<field>/<layer>": fields read by each layer
+EXTRACTION_ERROR = "newscrawl/extraction_error/"  # "<layer>/<field>": a layer that failed
+REQUESTS = "newscrawl/requests/"  # requests by kind
+REQUESTS_CONDITIONAL = "newscrawl/requests/conditional"
+NOT_MODIFIED = "newscrawl/http/not_modified"
+STORE_COUNTS = "newscrawl/store/"  # new, updated, unchanged, spilled, errors, ...
+STORE_NEW = STORE_COUNTS + "new"
+STORE_UPDATED = STORE_COUNTS + "updated"
+STORE_UNCHANGED = STORE_COUNTS + "unchanged"
+STORE_SPILLED = STORE_COUNTS + "spilled"
+STORE_ERRORS = STORE_COUNTS + "errors"
+STORE_WRITTEN = STORE_COUNTS + "written"
+CLUSTER = "newscrawl/cluster/"
