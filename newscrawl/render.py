@@ -129,3 +129,35 @@ class RenderingHandler(ScrapyPlaywrightDownloadHandler):
                 self.stats.set_value(RENDER + "browser", self.executable)
         self.stats.inc_value(RENDER + "pages")
         return await super().download_request(request)
+
+
+LOAD_MORE_CONTROLS = "button, a[role=button], a[href='#']"
+
+
+async def click_load_more(page, read_links, max_clicks: int, has_text, on_click=None) -> dict:
+    """A listing in the browser: click its "load more" control (``has_text``: a pattern of
+    its label) until no new link shows or ``max_clicks``, reading links after each click.
+    ``read_links(html)`` -> links with a ``url``; ``on_click()`` hears of each click.
+    Returns the links by URL, in the order they appeared."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    links: dict = {}
+    for click in range(max_clicks + 1):
+        new = [link for link in read_links(await page.content()) if link.url not in links]
+        for link in new:
+            links[link.url] = link
+        if click and not new:
+            break
+        button = page.locator(LOAD_MORE_CONTROLS).filter(has_text=has_text)
+        if click == max_clicks or not await button.count():
+            break
+        links_before = await page.locator("a[href]").count()
+        await button.first.click(timeout=10_000)
+        if on_click is not None:
+            on_click()
+        try:  # the new cards, or nothing new within the timeout
+            await page.wait_for_function("n => document.querySelectorAll('a[href]').length > n",
+                                         arg=links_before, timeout=10_000)
+        except PlaywrightTimeout:
+            break
+    return links

@@ -6,11 +6,13 @@ import shutil
 import socket
 import subprocess
 import sys
+from datetime import datetime, timezone
 
 import pytest
 
 from newscrawl.replica import ReplicaServer, ReplicaSite, expected_articles
-from newscrawl.store import PROJECT_ROOT, default_data_dir
+from newscrawl.store import PROJECT_ROOT, ArticleWriter, default_data_dir
+from newscrawl.store.sqlite import SQLiteStore
 
 from .conftest import ROOT, run_crawl
 
@@ -174,3 +176,25 @@ def test_stats_as_json_gives_each_runs_figures_per_site(two_sites):
     assert [r["site"] for r in only_a["runs"]] == [a] and only_a["articles"] == n_a
     later = json.loads(newscrawl("stats", "--data-dir", str(data), "--format", "json", "--since", "2999-01-01").stdout)
     assert later["runs"] == []
+
+
+# ---- BackoffRetryMiddleware ------------------------------------------------------------
+def test_cli_output_into_a_closed_pipe_exits_quietly(tmp_path):
+    store = SQLiteStore(tmp_path / "newscrawl.sqlite3")
+    store.ensure_indexes()
+    now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    ArticleWriter(store, 10).write([{"url": f"http://www.example-mirror.test/story-{i}", "title": f"Story {i}", "body": "word " * 300,
+                                     "content_hash": str(i), "published_at": now} for i in range(300)], now)
+    store.close()
+    proc = subprocess.Popen([sys.executable, "-m", "newscrawl.cli", "query", "--format", "jsonl", "--limit",
+                             "300", "--data-dir", str(tmp_path), "--mongo-uri", ""],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    json.loads(proc.stdout.readline())  # the reader takes one line and goes away (| head -1)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    # ~450 KB of output cannot fit the pipe's 64 KiB buffer: the writer always meets the
+    # closed pipe, and exits as a shell pipeline's writer does (128 + SIGPIPE)
+    assert proc.wait(timeout=60) == 141
+    assert "Traceback" not in err and "BrokenPipeError" not in err
+
+

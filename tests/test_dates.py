@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from newscrawl.dates import parse_date
+from newscrawl.dates import parse_date, parse_since
 
 UTC = timezone.utc
 
@@ -28,3 +28,24 @@ def test_a_date_without_a_zone_is_read_in_the_default_zone():
     paris = timezone(timedelta(hours=2))
     assert parse_date("2024-04-30 16:38:37", paris) == datetime(2024, 4, 30, 14, 38, 37, tzinfo=UTC)
     assert parse_date("2024-04-30 16:38:37 +00:00", paris) == datetime(2024, 4, 30, 16, 38, 37, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text, want", [
+    ("January 15, 2025", datetime(2025, 1, 15, tzinfo=UTC)),
+    ("Posted on 15 January 2025", datetime(2025, 1, 15, tzinfo=UTC)),
+    ("2025-01-15T09:30:00+01:00", datetime(2025, 1, 15, 8, 30, tzinfo=UTC)),
+    ("2025-01-15T09:30:00Z", datetime(2025, 1, 15, 9, 30, tzinfo=UTC)),
+    ("Wed, 15 Jan 2025 09:30:00 +0000", datetime(2025, 1, 15, 9, 30, tzinfo=UTC)),
+    ("no date here", None),
+])
+def test_dates_become_utc(text, want):
+    assert parse_date(text) == want
+
+
+def test_since_rejects_bad_dates():
+    assert parse_since("2025-06-01") == datetime(2025, 6, 1, tzinfo=UTC)
+    for bad in ("2025-13-01", "01/06/2025", "yesterday"):
+        with pytest.raises(ValueError, match="YYYY-MM-DD"):
+            parse_since(bad)
+
+

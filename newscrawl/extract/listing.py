@@ -202,3 +202,24 @@ def read_robots(text: str, base_url: str) -> tuple[list[str], list[str]]:
             if "*" not in u and u not in feeds:
                 feeds.append(u)
     return sitemaps, feeds
+
+
+# ---- what a page offers besides its links: readings on a parsel Selector ------------------
+LOAD_MORE = re.compile(r"\b(load|show|see|view) more\b|\bmore (stories|articles|news)\b", re.I)
+
+
+def has_load_more(selector) -> bool:
+    """A "load more" control (a button or a link acting as one) on a listing page."""
+    return bool(selector.xpath("//button | //a[@role='button']").re_first(LOAD_MORE))
+
+
+def adjacent_articles(selector, base_url: str, rules: SiteRules) -> list[str]:
+    """Canonical URLs of the previous/next article links of an article page."""
+    out = []
+    for href in selector.xpath("//a[contains(., 'Previous') or contains(., 'Next') "
+                               "or @rel='prev' or @rel='next']/@href").getall():
+        url = urljoin(base_url, href)
+        if rules.is_article(url):
+            out.append(rules.article_url(url))
+    return out
+

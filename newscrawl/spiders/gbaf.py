@@ -1,32 +1,40 @@
 """The `gbaf` spider: discovers and parses every article of Global Banking & Finance Review.
 
-It decides what to fetch and follow; page parsers (newscrawl.extract) turn responses into
-fields; pipelines validate, normalize, dedupe and store.
+It decides what to fetch and follow, builds the requests and counts what it did. The rules
+it calls live apart, each testable without a crawl: arguments and settings
+(:mod:`.arguments`, :mod:`.config`), why a request failed (:mod:`newscrawl.failures`), when a
+category's paging stops (:mod:`newscrawl.paging`), what a page offers (:mod:`newscrawl.extract`),
+the browser's click loop (:mod:`newscrawl.render`). Pipelines validate, normalize, dedupe
+and store.
 """
 from __future__ import annotations
 
-import ipaddress
 import logging
-import re
 from dataclasses import replace
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import scrapy
-from playwright.async_api import TimeoutError as PlaywrightTimeout
 from protego import Protego
-from scrapy.exceptions import CloseSpider, DownloadCancelledError, IgnoreRequest, ResponseDataLossError, UsageError
+from scrapy.exceptions import CloseSpider
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy_playwright.page import PageMethod
 
 from ..cluster.lease import release as release_lease
-from ..dates import parse_since
-from ..extract.article import ArticleParser, DropPage
-from ..extract.common import LEGACY_SELECTORS, ExtractConfig
-from ..extract.legacy import check_selectors
-from ..extract.listing import read_feed, read_listing, read_robots, read_sitemap, with_page
-from ..incremental import KIND, VALIDATORS, CrawlHistory, Policy, utcnow, validators_of
+from ..extract.article import DropPage
+from ..extract.listing import (
+    LOAD_MORE,
+    adjacent_articles,
+    has_load_more,
+    read_feed,
+    read_listing,
+    read_robots,
+    read_sitemap,
+    with_page,
+)
+from ..extract.shell import is_app_shell
+from ..failures import PERMANENT_DROPS, failure_reason
+from ..incremental import KIND, VALIDATORS, CrawlHistory, utcnow, validators_of
 from ..keys import (
     DISCOVERY,
     DROPPED,
@@ -36,6 +44,7 @@ from ..keys import (
     LISTING_PROBE,
     LISTING_STOP,
     META_LOAD_MORE,
+    META_NAMED,
     META_RENDER,
     META_URL,
     MODE,
@@ -44,178 +53,85 @@ from ..keys import (
     THEME,
 )
 from ..outcome import STAT_ERROR, USAGE_ERROR
-from ..render import NoBrowser, SubrequestPolicy
-from ..seen import SeenUrls
-from ..settings import user_agent
+from ..paging import NO_NEW_LINKS, CategoryPaging
+from ..render import click_load_more
 from ..store import open_store
-from ..text import WIRE_AGENCIES
-from ..urls import SiteRules
+from .arguments import ARGUMENTS, CrawlArguments, parse_arguments
+from .config import SpiderConfig, polite_settings, spider_config
 
 logger = logging.getLogger(__name__)
-
-ARGUMENTS = ("base_url", "categories", "max_pages", "since", "urls", "refresh", "crawl_id", "wait")
-NAMED = "newscrawl_named_category"  # request meta: page 1 of a category the user named
-BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
-REFRESH = ("auto", "all")
-# Drops that a re-fetch would repeat: remembered, and not fetched again by incremental runs.
-PERMANENT_DROPS = frozenset({"http_404", "http_410", "not_html", "empty_response", "no_body", "no_title"})
-LOAD_MORE = re.compile(r"\b(load|show|see|view) more\b|\bmore (stories|articles|news)\b", re.I)
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
-
-
-def _is_local(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+NAMED = META_NAMED
+__all__ = ["ARGUMENTS", "GbafSpider"]
+# wait until the network rests: the content of a rendered page arrives after "load"
+SETTLED = [PageMethod("wait_for_load_state", "networkidle")]
 
 
 class GbafSpider(scrapy.Spider):
     name = "gbaf"
 
-    def __init__(self, base_url=None, categories=None, max_pages=None, since=None, urls=None,
-                 refresh=None, crawl_id=None, wait=None, **kwargs):
-        unknown = sorted(k for k in kwargs if not k.startswith("_") and k not in ("name",))
-        if unknown:
-            raise UsageError(f"gbaf: unknown argument(s) {', '.join(unknown)}; "
-                             f"known: {', '.join(ARGUMENTS)}")
+    def __init__(self, **kwargs):
+        self.args: CrawlArguments = parse_arguments(self.name, **kwargs)
         super().__init__(**{k: v for k, v in kwargs.items() if k.startswith("_")})
-        self.crawl_args = {k: v for k, v in (("base_url", base_url), ("categories", categories),
-                                              ("max_pages", max_pages), ("since", since),
-                                              ("urls", urls), ("refresh", refresh),
-                                              ("crawl_id", crawl_id)) if v is not None}
-        self.base_url_arg = base_url
-        try:
-            self.categories = self._categories(categories)
-            self.max_pages = self._positive(max_pages, "max_pages")
-            self.since = parse_since(since) if since else None
-            self.refresh = (refresh or "auto").strip().lower()
-            if self.refresh not in REFRESH:
-                raise ValueError(f"refresh must be auto (fetch what is new or changed) or all "
-                                 f"(fetch everything again), got {refresh!r}")
-            self.wait = BOOLEANS.get(str(wait).strip().lower()) if wait is not None else False
-            if self.wait is None:
-                raise ValueError(f"wait must be 1 (wait for a running crawl of the site) or 0, got {wait!r}")
-        except ValueError as exc:
-            raise UsageError(f"gbaf: {exc}") from None
-        self.urls_arg = [u.strip() for u in (urls or "").split(",") if u.strip()]
-        self.listing_seen: dict[str, SeenUrls] = {}
-        self.known_pages_read: dict[str, int] = {}
+        self.crawl_args = self.args.given  # what crawl_runs and the cluster's crawl id read
+        self.categories, self.since, self.wait = self.args.categories, self.args.since, self.args.wait
         self.history: CrawlHistory | None = None
         self.incremental = False
         # Named categories not yet seen to exist; what they lead to waits until all are.
         self.unverified: set[str] = set(self.categories or ())
         self.held: list = []
 
-    @staticmethod
-    def _categories(value):
-        if value is None:
-            return None
-        cats = [c.strip().strip("/").lower() for c in value.split(",") if c.strip()]
-        bad = [c for c in cats if not _SLUG.match(c)]
-        if not cats or bad:
-            raise ValueError(f"categories must be category slugs such as finance,banking; got {value!r}")
-        return cats
-
-    @staticmethod
-    def _positive(value, name):
-        if value is None:
-            return None
-        try:
-            n = int(value)
-        except ValueError:
-            n = 0
-        if n < 1:
-            raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
-        return n
-
     @classmethod
     def check_arguments(cls, settings, **spargs) -> None:
         """Raise UsageError for bad arguments, without starting anything."""
-        cls(**spargs)._configure(settings.copy())
+        spider = cls(**spargs)
+        spider_config(spider.args, settings)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider._configure(crawler.settings)
+        spider.configure(spider_config(spider.args, crawler.settings))
+        polite_settings(crawler.settings, spider.rules)  # Scrapy freezes them after this
         return spider
 
-    def _configure(self, settings) -> None:
-        base = self.base_url_arg or settings.get("NEWSCRAWL_BASE_URL")
-        try:
-            self.rules = SiteRules(base, extra_deny=tuple(settings.getlist("NEWSCRAWL_EXTRA_DENY")))
-        except ValueError as exc:
-            raise UsageError(f"gbaf: {exc} (set -a base_url=http://HOST[:PORT])") from None
-        for u in self.urls_arg:
-            if not self.rules.is_article(u):
-                raise UsageError(f"gbaf: urls: {u!r} is not an article URL of {self.rules.base_url}")
-        try:
-            tz = ZoneInfo(settings.get("NEWSCRAWL_TIMEZONE"))
-        except (ZoneInfoNotFoundError, ValueError):
-            raise UsageError(f"NEWSCRAWL_TIMEZONE: unknown time zone "
-                             f"{settings.get('NEWSCRAWL_TIMEZONE')!r}; set e.g. Europe/London") from None
-        legacy = dict(LEGACY_SELECTORS)
-        legacy.update(settings.getdict("NEWSCRAWL_LEGACY_SELECTORS"))
-        try:
-            check_selectors(legacy)
-        except ValueError as exc:
-            raise UsageError(f"NEWSCRAWL_LEGACY_SELECTORS{exc}") from None
-        self.tz = tz
-        self.parser = ArticleParser(self.rules, ExtractConfig(
-            agencies=WIRE_AGENCIES + tuple(settings.getlist("NEWSCRAWL_WIRE_AGENCIES")),
-            legacy_selectors=legacy, default_tz=tz,
-            generic=settings.getbool("NEWSCRAWL_GENERIC_EXTRACTION")))
+    def configure(self, config: SpiderConfig) -> None:
+        self.config = config
+        self.rules, self.tz, self.parser = config.rules, config.tz, config.parser
+        self.render_policy = config.render_policy  # read by the rendering handler
         self.allowed_domains = [urlsplit(self.rules.base_url).hostname]
-        # An incremental (since) run finds new articles in listings, sitemaps and feeds;
-        # related links of articles lead only into the archive.
-        self.follow_links = (settings.getbool("NEWSCRAWL_FOLLOW_ARTICLE_LINKS")
-                             and not self.urls_arg and self.since is None)
-        self.probe = settings.getbool("NEWSCRAWL_PAGINATION_PROBE")
-        self.default_categories = [c.strip("/") for c in settings.getlist("NEWSCRAWL_CATEGORIES")]
-        self.sitemaps = [self.rules.url(p) for p in settings.getlist("NEWSCRAWL_SITEMAPS")]
-        self.feeds = [self.rules.url(p) for p in settings.getlist("NEWSCRAWL_FEEDS")]
-        self.render_res = [re.compile(p) for p in settings.getlist("NEWSCRAWL_RENDER_URLS")]
-        self.render_max_clicks = settings.getint("NEWSCRAWL_RENDER_MAX_CLICKS")
-        self.render_policy = SubrequestPolicy(self.rules, None, settings.get("USER_AGENT") or "*",
-                                              tuple(settings.getlist("NEWSCRAWL_EXTRA_DENY")))
-        self.policy = Policy(revisit_hours=settings.getfloat("NEWSCRAWL_REVISIT_HOURS"),
-                             revisit_every=settings.getfloat("NEWSCRAWL_REVISIT_EVERY"),
-                             known_pages=settings.getint("NEWSCRAWL_KNOWN_PAGES"))
-        # Runs that store articles remember them (and the validators of what they fetched).
-        self.remembers = settings.getbool("NEWSCRAWL_INCREMENTAL")
-        self.settings_for_store = settings
-        if settings.getpriority("USER_AGENT") <= settings.getpriority("NEWSCRAWL_CONTACT_URL"):
-            settings.set("USER_AGENT", user_agent(settings.get("NEWSCRAWL_CONTACT_URL")), priority="spider")
-        if _is_local(self.rules.base_url) and settings.getbool("NEWSCRAWL_LOCAL_FAST"):
-            for key, value in (("AUTOTHROTTLE_ENABLED", False), ("DOWNLOAD_DELAY", 0),
-                               ("CONCURRENT_REQUESTS_PER_DOMAIN", 16)):
-                if settings.getpriority(key) <= settings.getpriority("NEWSCRAWL_LOCAL_FAST"):
-                    settings.set(key, value, priority="spider")
+        self.paging = CategoryPaging(self.args.max_pages, self.since, config.policy.known_pages)
 
     # ---- discovery -------------------------------------------------------------------
     async def start(self):
-        if self.urls_arg:
-            for u in self.urls_arg:
+        if self.args.urls:
+            for u in self.args.urls:
                 yield self._article_request(self.rules.article_url(u), dont_filter=True)
             return
         self._open_history()
-        if self.incremental:
-            for url, validators in self.history.revisits_due():
-                request = self._article_request(url, kind="article_revisit", validators=validators)
-                if self.unverified:
-                    self.held.append(request)
-                else:
-                    yield request
+        for request in self._revisits():
+            yield request
         if self.categories is None:
             home, robots = self.rules.url("/"), self.rules.url("/robots.txt")
             yield self._request(home, self.parse_listing, "listing", self._page_validators(home),
                                 cb_kwargs={"category": None, "page": 1})
             yield self._request(robots, self.parse_robots, "robots", self._page_validators(robots),
                                 dont_filter=True)
-        starts = [self.rules.category_url(p) for p in self.categories or self.default_categories]
+        for request in self._category_starts():
+            yield request
+
+    def _revisits(self):
+        """Known articles due for a re-fetch (incremental mode); held while named categories
+        are unverified."""
+        if not self.incremental:
+            return
+        for url, validators in self.history.revisits_due():
+            request = self._article_request(url, kind="article_revisit", validators=validators)
+            if self.unverified:
+                self.held.append(request)
+            else:
+                yield request
+
+    def _category_starts(self):
+        starts = [self.rules.category_url(p) for p in self.categories or self.config.default_categories]
         if self.incremental:  # sub-categories found by earlier runs, whatever page 1 says now
             starts += self.history.remembered("listing")
         for url in dict.fromkeys(starts):
@@ -228,15 +144,17 @@ class GbafSpider(scrapy.Spider):
 
     def _open_history(self) -> None:
         """Incremental mode when the store already holds articles of this site."""
-        if not self.remembers:
+        if not self.config.incremental:
             return
-        store = open_store(self.settings_for_store, quiet=True)
+        store = open_store(self.crawler.settings, quiet=True)
         try:
-            self.history = CrawlHistory(store, self.rules.base_url, self.name, self.policy, utcnow())
+            self.history = CrawlHistory(store, self.rules.base_url, self.name, self.config.policy, utcnow())
         except BaseException:
             store.close()
             raise
-        self.incremental = self.refresh == "auto" and len(self.history) > 0
+        self.incremental = self.args.refresh == "auto" and len(self.history) > 0
+        if self.incremental:
+            self.paging.is_known = lambda url: self._known(self.rules.article_url(url))
         mode = "incremental" if self.incremental else "full"
         self.crawler.stats.set_value(MODE, mode)
         logger.info("%s crawl: %d articles of %s stored; last successful run started %s", mode.title(),
@@ -247,6 +165,10 @@ class GbafSpider(scrapy.Spider):
             self.history.save(utcnow())
             self.history.store.close()
             self.history = None
+
+    def _known(self, url: str) -> bool:
+        """Is this (canonical) article URL stored already? Only an incremental run asks."""
+        return self.incremental and self.history is not None and self.history.is_known(url)
 
     def _request(self, url, callback, kind, validators=None, cb_kwargs=None, dont_filter=False, meta=None):
         meta = {KIND: kind, **(meta or {})}
@@ -267,13 +189,12 @@ class GbafSpider(scrapy.Spider):
     def _article_request(self, url, dont_filter=False, kind="article_new", validators=None):
         meta = {META_URL: url}
         if self._render_wanted(url):
-            meta.update(playwright=True, newscrawl_render="configured",
-                        playwright_page_methods=[PageMethod("wait_for_load_state", "networkidle")])
+            meta.update({"playwright": True, META_RENDER: "configured", "playwright_page_methods": SETTLED})
         return self._request(url, self.parse_article, kind, validators, dont_filter=dont_filter, meta=meta)
 
     # ---- rendering (newscrawl/render.py) ---------------------------------------------
     def _render_wanted(self, url: str) -> bool:
-        return any(r.search(url) for r in self.render_res)
+        return any(r.search(url) for r in self.config.render_urls)
 
     def _rendered_listing_request(self, url, category, reason: str):
         self.crawler.stats.inc_value(f"{RENDER}{reason}")
@@ -283,29 +204,14 @@ class GbafSpider(scrapy.Spider):
                                     META_RENDER: reason})
 
     async def parse_rendered_listing(self, response, category):
-        """A listing in the browser: click its "load more" control until no new article link
-        shows (or NEWSCRAWL_RENDER_MAX_CLICKS), collecting links after each click."""
+        """A listing in the browser: its "load more" control clicked until no new article link
+        shows (or NEWSCRAWL_RENDER_MAX_CLICKS)."""
         page = response.meta["playwright_page"]
-        links: dict[str, object] = {}
         try:
-            for click in range(self.render_max_clicks + 1):
-                listing = read_listing(response.url, await page.content(), self.rules, self.tz)
-                new = [link for link in listing.articles if link.url not in links]
-                for link in new:
-                    links[link.url] = link
-                if click and not new:
-                    break
-                button = page.locator("button, a[role=button], a[href='#']").filter(has_text=LOAD_MORE)
-                if click == self.render_max_clicks or not await button.count():
-                    break
-                links_before = await page.locator("a[href]").count()
-                await button.first.click(timeout=10_000)
-                self.crawler.stats.inc_value(RENDER + "clicks")
-                try:  # the new cards, or nothing new within the timeout
-                    await page.wait_for_function("n => document.querySelectorAll('a[href]').length > n",
-                                                 arg=links_before, timeout=10_000)
-                except PlaywrightTimeout:
-                    break
+            links = await click_load_more(
+                page, lambda html: read_listing(response.url, html, self.rules, self.tz).articles,
+                self.config.render_max_clicks, LOAD_MORE,
+                on_click=lambda: self.crawler.stats.inc_value(RENDER + "clicks"))
         finally:
             await page.close()
         for request in self._follow_links(list(links.values()), "rendered_listing"):
@@ -315,18 +221,7 @@ class GbafSpider(scrapy.Spider):
         page = failure.request.meta.get("playwright_page")
         if page is not None:
             await page.close()
-        self.on_error(failure)
-
-    @staticmethod
-    def _is_app_shell(response) -> bool:
-        """An empty root element (#__next, #root, #app) and scripts: the content comes later."""
-        if not response.xpath("//script[@src]"):
-            return False
-        roots = response.xpath('//body//*[@id="__next" or @id="root" or @id="app"]')
-        if not roots or any(r.xpath("string(.)").get().strip() for r in roots):
-            return False
-        text = " ".join(t.strip() for t in response.xpath("//body//text()[not(ancestor::script)]").getall())
-        return len(text.strip()) < 200
+        return self.on_error(failure)
 
     def _wanted_category(self, path: str) -> bool:
         if self.categories is None:
@@ -350,11 +245,11 @@ class GbafSpider(scrapy.Spider):
         yield from self._sitemap_and_feed_requests(sitemaps, feeds)
 
     def _sitemap_and_feed_requests(self, sitemaps, feeds):
-        for url in dict.fromkeys(sitemaps + self.sitemaps):
+        for url in dict.fromkeys(sitemaps + self.config.sitemaps):
             if self.rules.same_site(url):
                 yield self._request(url, self.parse_sitemap, "sitemap", self._page_validators(url),
                                     cb_kwargs={"kind": "sitemap_root"})
-        for url in dict.fromkeys(feeds + self.feeds):
+        for url in dict.fromkeys(feeds + self.config.feeds):
             if self.rules.same_site(url):
                 yield self._request(url, self.parse_feed, "feed", self._page_validators(url))
 
@@ -404,17 +299,18 @@ class GbafSpider(scrapy.Spider):
             if self.since and link.date and link.date < self.since:
                 self.crawler.stats.inc_value(SKIPPED + "before_since")
                 continue
-            if self.incremental and self.history.is_known(url):
+            if self._known(url):
                 known.append(replace(link, url=url))
                 continue
             # Scrapy's dupefilter (DUPEFILTER_CLASS) drops links already requested.
             self.crawler.stats.inc_value(f"{DISCOVERY}{via}")
             yield self._article_request(url)
-        if known:
+        if known and self.history is not None:
             self.crawler.stats.inc_value(INCREMENTAL + "known_links", len(known))
             for url, validators in self.history.changed_since_fetched(known):
                 yield self._article_request(url, kind="article_revisit", validators=validators)
 
+    # ---- listings ----------------------------------------------------------------------
     def parse_listing(self, response, category, page):
         named = response.meta.get(NAMED)
         if named is None or named not in self.unverified:
@@ -472,98 +368,95 @@ class GbafSpider(scrapy.Spider):
                     yield self._listing_request(cat_url, path, 1)
         if category is None:
             return
-        # "New" means new to this category's pages: links already found through a sitemap
-        # must not stop the paging, a page that repeats earlier pages must.
-        on_pages = self.listing_seen.get(category)
-        if on_pages is None:
-            on_pages = self.listing_seen[category] = SeenUrls(capacity=1024)
-        new = [link for link in listing.articles if on_pages.add(link.url)]
-        stop = None
-        if not new:
-            stop = "no_new_links"
-        elif self.incremental and all(self.history.is_known(self.rules.article_url(link.url))
-                                      for link in listing.articles):
-            read = self.known_pages_read[category] = self.known_pages_read.get(category, 0) + 1
-            if read > self.policy.known_pages:
-                stop = "all_known"
-        elif self.max_pages and page >= self.max_pages:
-            stop = "max_pages"
-        elif self.since and all(link.date and link.date < self.since for link in listing.articles):
-            stop = "older_than_since"
+        stop = self.paging.stop_reason(category, page, listing.articles)
         if stop:
             self.crawler.stats.inc_value(f"{LISTING_STOP}{stop}")
-            if stop == "no_new_links" and response.meta.get(META_LOAD_MORE):
+            if stop == NO_NEW_LINKS and response.meta.get(META_LOAD_MORE):
                 yield self._rendered_listing_request(response.meta[META_LOAD_MORE], category, "load_more")
             return
-        next_url = listing.next_url
-        load_more = None  # set only on the first probe: if page 2 exists, paging works
-        if next_url is None and self.probe:
+        next_page = self._next_page(response, listing.next_url, category, page)
+        if next_page is not None:
+            yield next_page
+
+    def _next_page(self, response, next_url, category, page):
+        """Page N+1: the pager's link, else (NEWSCRAWL_PAGINATION_PROBE) /page/N+1/; when
+        page 1 also has a "load more" control, a failing probe hands it to the browser."""
+        load_more = None
+        if next_url is None and self.config.probe:
             next_url = with_page(response.url, page + 1, "path")
             self.crawler.stats.inc_value(LISTING_PROBE)
-            if page == 1 and response.xpath("//button | //a[@role='button']").re_first(LOAD_MORE):
-                load_more = response.url  # if the probe finds nothing, the browser will click
-        if next_url:
-            request = self._listing_request(next_url, category, page + 1)
-            if load_more:
-                request.meta[META_LOAD_MORE] = load_more
-            yield request
+            if page == 1 and has_load_more(response.selector):
+                load_more = response.url
+        if not next_url:
+            return None
+        request = self._listing_request(next_url, category, page + 1)
+        if load_more:
+            request.meta[META_LOAD_MORE] = load_more
+        return request
 
     # ---- articles --------------------------------------------------------------------
     def parse_article(self, response):
+        url = response.meta.get(META_URL, response.url)
         if response.status == 304:
-            self.history.not_modified(response.meta.get(META_URL, response.url))
+            self.history.not_modified(url)
             return None
-        if not isinstance(response, TextResponse) or b"html" not in (
-                response.headers.get(b"Content-Type") or b"text/html").lower():
-            return self._drop(response.meta.get(META_URL, response.url), "not_html")
-        if not response.body.strip():
-            return self._drop(response.meta.get(META_URL, response.url), "empty_response")
+        unusable = self._unusable(response)
+        if unusable:
+            return self._drop(url, unusable)
         try:
-            # The response's own tree: _page_links below reads the same parse.
+            # The response's own tree: adjacent_articles below reads the same parse.
             article = self.parser.parse(response.url, response.selector, report=self._page_problem)
         except DropPage as exc:
-            url = response.meta.get(META_URL, response.url)
             if exc.reason in ("no_title", "no_body") and not response.meta.get("playwright") \
-                    and self._is_app_shell(response):
-                self.crawler.stats.inc_value(RENDER + "app_shell")
-                return self._request(url, self.parse_article, "article_render", dont_filter=True,
-                                     meta={META_URL: url, "playwright": True, META_RENDER: "app_shell",
-                                           # the content arrives after "load": wait until the network rests
-                                           "playwright_page_methods": [PageMethod("wait_for_load_state",
-                                                                                  "networkidle")]})
+                    and is_app_shell(response.selector):
+                return self._render_article(url)
             return self._drop(url, exc.reason)
         except Exception:  # noqa: BLE001 (a bad page never stops the crawl)
             logger.exception("Parser failed on %s", response.url)
             return self._drop(response.url, "parse_error")
         article.http_cache = validators_of(response)
-        stats = self.crawler.stats
         if article.url != response.url:  # its canonical URL: links to it are not new
             self._mark_requested(article.url)
-        for field_name, layer in article.extraction.items():
+        self._count_extraction(article.extraction)
+        if self.since and article.published_at and article.published_at < self.since:
+            self.crawler.stats.inc_value(SKIPPED + "before_since")
+            return None
+        return [article, *self._article_links(response, article)]
+
+    @staticmethod
+    def _unusable(response) -> str | None:
+        """Why a response cannot be an article page, before parsing it."""
+        if not isinstance(response, TextResponse) or b"html" not in (
+                response.headers.get(b"Content-Type") or b"text/html").lower():
+            return "not_html"
+        if not response.body.strip():
+            return "empty_response"
+        return None
+
+    def _render_article(self, url: str):
+        self.crawler.stats.inc_value(RENDER + "app_shell")
+        return self._request(url, self.parse_article, "article_render", dont_filter=True,
+                             meta={META_URL: url, "playwright": True, META_RENDER: "app_shell",
+                                   "playwright_page_methods": SETTLED})
+
+    def _count_extraction(self, layers: dict[str, str]) -> None:
+        stats = self.crawler.stats
+        for field_name, layer in layers.items():
             if field_name == "theme":  # the parser version the page was read with
                 stats.inc_value(f"{THEME}{layer}")
             else:
                 stats.inc_value(f"{EXTRACTION}{field_name}/{layer}")
-        if self.since and article.published_at and article.published_at < self.since:
-            stats.inc_value(SKIPPED + "before_since")
-            return None
-        out = [article]
-        if self.follow_links:
-            for url in article.related_urls + self._page_links(response):
-                if self.incremental and self.history.is_known(url):
-                    continue
-                stats.inc_value(DISCOVERY + "article_links")
-                out.append(self._article_request(url))
-        return out
 
-    def _page_links(self, response) -> list[str]:
-        """Previous/next article links of an article page."""
+    def _article_links(self, response, article) -> list:
+        """Requests for the related and previous/next articles (NEWSCRAWL_FOLLOW_ARTICLE_LINKS)."""
+        if not self.config.follow_links:
+            return []
         out = []
-        for href in response.xpath("//a[contains(., 'Previous') or contains(., 'Next') "
-                                   "or @rel='prev' or @rel='next']/@href").getall():
-            url = response.urljoin(href)
-            if self.rules.is_article(url):
-                out.append(self.rules.article_url(url))
+        for url in article.related_urls + adjacent_articles(response.selector, response.url, self.rules):
+            if self._known(url):
+                continue
+            self.crawler.stats.inc_value(DISCOVERY + "article_links")
+            out.append(self._article_request(url))
         return out
 
     def _mark_requested(self, url: str) -> None:
@@ -582,50 +475,39 @@ class GbafSpider(scrapy.Spider):
         logger.warning("Dropped page %s: %s", url, reason)
         return None
 
+    # ---- failures (newscrawl/failures.py says why) ---------------------------------------
     def on_error(self, failure):
         request = failure.request
         release_lease(self.crawler, request)  # cluster mode: this request is done
-        if failure.check(NoBrowser):
-            if request.callback == self.parse_article:
-                return self._drop(request.meta.get(META_URL, request.url), "no_browser")
-            self.crawler.stats.inc_value(DROPPED + "no_browser")
-            return None
-        too_large = (failure.check(DownloadCancelledError) and "max size" in str(failure.value)) or \
-            (failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(failure.value))
-        if too_large or (failure.check(IgnoreRequest) and "max redirections" in str(failure.value)):
-            reason = "too_large" if too_large else "redirect_loop"
-            if request.callback == self.parse_article:
-                return self._drop(request.meta.get(META_URL, request.url), reason)
-            self.crawler.stats.inc_value(f"{ERRORS}{reason}")
-            logger.warning("Could not fetch %s: %s", request.url, reason)
-            return None
-        if request.callback == self.parse_robots:  # robots.txt failed: the configured sitemaps and feeds
-            logger.warning("robots.txt of %s failed (%s); reading the configured sitemaps and feeds",
-                           self.rules.base_url, type(failure.value).__name__)
-            self.crawler.stats.inc_value(ERRORS + "robots_txt")
-            return list(self._sitemap_and_feed_requests([], []))
-        if failure.check(ResponseDataLossError):
-            if request.callback == self.parse_article:  # never stored half-received
-                return self._drop(request.meta.get(META_URL, request.url), "truncated")
-        named = request.meta.get(NAMED)
-        if named in self.unverified and failure.check(HttpError):
-            return [self._category_missing(named, f"it answered {failure.value.response.status}")]
-        if failure.check(HttpError) and request.meta.get(META_LOAD_MORE):
-            # the category has a "load more" control and no page N+1: the browser clicks it
-            return [self._rendered_listing_request(request.meta[META_LOAD_MORE],
-                                                   request.cb_kwargs.get("category"), "load_more")]
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        reason = failure_reason(failure)
+        if reason is None:  # not sent: robots.txt, off-site, filtered
             self.crawler.stats.inc_value(SKIPPED + "ignored_request")
             logger.debug("Not fetched %s: %s", request.url, failure.value)
-            return
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            reason = f"http_{status}"
-        else:
-            reason = f"download_{type(failure.value).__name__}"
+            return None
         if request.callback == self.parse_article:
-            self._drop(request.url, reason)
-        else:
-            self.crawler.stats.inc_value(f"{ERRORS}{reason}")
-            level = logging.INFO if "page" in request.cb_kwargs and request.cb_kwargs["page"] > 1 else logging.WARNING
-            logger.log(level, "Could not fetch %s: %s", request.url, reason)
+            return self._drop(request.meta.get(META_URL, request.url), reason)
+        instead = self._instead_of(failure, reason)
+        if instead is not None:
+            return instead
+        self.crawler.stats.inc_value(f"{(DROPPED if reason == 'no_browser' else ERRORS)}{reason}")
+        later_page = request.cb_kwargs.get("page", 1) > 1  # the end of a category's pages, often
+        logger.log(logging.INFO if later_page else logging.WARNING, "Could not fetch %s: %s", request.url, reason)
+        return None
+
+    def _instead_of(self, failure, reason: str) -> list | None:
+        """What to fetch instead of a failed discovery page, if anything."""
+        request = failure.request
+        if request.callback == self.parse_robots:  # the configured sitemaps and feeds
+            logger.warning("robots.txt of %s failed (%s); reading the configured sitemaps and feeds",
+                           self.rules.base_url, reason)
+            self.crawler.stats.inc_value(ERRORS + "robots_txt")
+            return list(self._sitemap_and_feed_requests([], []))
+        if not failure.check(HttpError):
+            return None
+        named = request.meta.get(NAMED)
+        if named in self.unverified:
+            return [self._category_missing(named, f"it answered {failure.value.response.status}")]
+        if request.meta.get(META_LOAD_MORE):  # a "load more" control and no page N+1: the browser clicks
+            return [self._rendered_listing_request(request.meta[META_LOAD_MORE],
+                                                   request.cb_kwargs.get("category"), "load_more")]
+        return None

@@ -1,0 +1,89 @@
+"""The `gbaf` spider's arguments (``-a NAME=VALUE``): read and checked in one place.
+
+:func:`parse_arguments` is used by the spider and, before anything starts, by the crawl
+command and the scheduler (``GbafSpider.check_arguments``): a bad value is a UsageError
+(exit code 2) in one line saying what to set.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from scrapy.exceptions import UsageError
+
+from ..dates import parse_since
+
+ARGUMENTS = ("base_url", "categories", "max_pages", "since", "urls", "refresh", "crawl_id", "wait")
+BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+REFRESH = ("auto", "all")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
+
+
+@dataclass(frozen=True)
+class CrawlArguments:
+    base_url: str | None = None  # None: NEWSCRAWL_BASE_URL
+    categories: list[str] | None = None  # None: the whole site
+    max_pages: int | None = None  # listing pages per category
+    since: datetime | None = None  # only articles published since
+    urls: list[str] = field(default_factory=list)  # only these articles
+    refresh: str = "auto"  # auto: what is new or changed; all: everything again
+    wait: bool = False  # wait for a running crawl of the site instead of exiting
+    given: dict = field(default_factory=dict)  # the arguments as passed (crawl_runs, crawl id)
+
+
+def parse_arguments(spider: str, **kwargs) -> CrawlArguments:
+    """The arguments, checked; UsageError naming the argument otherwise. Keys starting with
+    ``_`` (scrapyd's ``_job``) are Scrapy's and ignored here."""
+    unknown = sorted(k for k in kwargs if not k.startswith("_") and k not in ARGUMENTS)
+    if unknown:
+        raise UsageError(f"{spider}: unknown argument(s) {', '.join(unknown)}; known: {', '.join(ARGUMENTS)}")
+    given = {k: kwargs[k] for k in ARGUMENTS if k != "wait" and kwargs.get(k) is not None}
+    try:
+        return CrawlArguments(
+            base_url=kwargs.get("base_url"), categories=categories(kwargs.get("categories")),
+            max_pages=positive(kwargs.get("max_pages"), "max_pages"),
+            since=parse_since(kwargs["since"]) if kwargs.get("since") else None,
+            urls=[u.strip() for u in (kwargs.get("urls") or "").split(",") if u.strip()],
+            refresh=refresh(kwargs.get("refresh")), wait=wait(kwargs.get("wait")), given=given)
+    except ValueError as exc:
+        raise UsageError(f"{spider}: {exc}") from None
+
+
+def categories(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    cats = [c.strip().strip("/").lower() for c in value.split(",") if c.strip()]
+    bad = [c for c in cats if not _SLUG.match(c)]
+    if not cats or bad:
+        raise ValueError(f"categories must be category slugs such as finance,banking; got {value!r}")
+    return cats
+
+
+def positive(value, name: str) -> int | None:
+    if value is None:
+        return None
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
+    return n
+
+
+def refresh(value: str | None) -> str:
+    mode = (value or "auto").strip().lower()
+    if mode not in REFRESH:
+        raise ValueError(f"refresh must be auto (fetch what is new or changed) or all "
+                         f"(fetch everything again), got {value!r}")
+    return mode
+
+
+def wait(value) -> bool:
+    if value is None:
+        return False
+    flag = BOOLEANS.get(str(value).strip().lower())
+    if flag is None:
+        raise ValueError(f"wait must be 1 (wait for a running crawl of the site) or 0, got {value!r}")
+    return flag

@@ -1,0 +1,118 @@
+"""What the `gbaf` spider reads from its settings and arguments, checked once at start.
+
+:func:`spider_config` turns settings and :class:`.arguments.CrawlArguments` into a
+:class:`SpiderConfig` (a bad value is a UsageError naming the setting);
+:func:`polite_settings` adjusts the crawl's own settings to the site (the bot's User-Agent,
+full speed on a replica on this machine) while Scrapy still lets the spider change them.
+"""
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from scrapy.exceptions import UsageError
+
+from ..extract.article import ArticleParser
+from ..extract.common import LEGACY_SELECTORS, ExtractConfig
+from ..extract.legacy import check_selectors
+from ..incremental import Policy
+from ..render import SubrequestPolicy
+from ..settings import user_agent
+from ..text import WIRE_AGENCIES
+from ..urls import SiteRules
+from .arguments import CrawlArguments
+
+
+@dataclass
+class SpiderConfig:
+    rules: SiteRules
+    tz: ZoneInfo
+    parser: ArticleParser
+    follow_links: bool  # related and previous/next links of articles
+    probe: bool  # try page N+1 of a listing that shows no pager
+    default_categories: list[str]
+    sitemaps: list[str]
+    feeds: list[str]
+    render_urls: list[re.Pattern]
+    render_max_clicks: int
+    render_policy: SubrequestPolicy
+    policy: Policy  # incremental mode's revisit and paging rules
+    incremental: bool  # NEWSCRAWL_INCREMENTAL (RunAddon: False when nothing is stored)
+
+
+def site_rules(base_url: str | None, settings) -> SiteRules:
+    try:
+        return SiteRules(base_url or settings.get("NEWSCRAWL_BASE_URL"),
+                         extra_deny=tuple(settings.getlist("NEWSCRAWL_EXTRA_DENY")))
+    except ValueError as exc:
+        raise UsageError(f"gbaf: {exc} (set -a base_url=http://HOST[:PORT])") from None
+
+
+def time_zone(settings) -> ZoneInfo:
+    name = settings.get("NEWSCRAWL_TIMEZONE")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"NEWSCRAWL_TIMEZONE: unknown time zone {name!r}; set e.g. Europe/London") from None
+
+
+def article_parser(rules: SiteRules, tz: ZoneInfo, settings) -> ArticleParser:
+    legacy = dict(LEGACY_SELECTORS)
+    legacy.update(settings.getdict("NEWSCRAWL_LEGACY_SELECTORS"))
+    try:
+        check_selectors(legacy)
+    except ValueError as exc:
+        raise UsageError(f"NEWSCRAWL_LEGACY_SELECTORS{exc}") from None
+    return ArticleParser(rules, ExtractConfig(
+        agencies=WIRE_AGENCIES + tuple(settings.getlist("NEWSCRAWL_WIRE_AGENCIES")),
+        legacy_selectors=legacy, default_tz=tz, generic=settings.getbool("NEWSCRAWL_GENERIC_EXTRACTION")))
+
+
+def spider_config(args: CrawlArguments, settings) -> SpiderConfig:
+    rules = site_rules(args.base_url, settings)
+    for u in args.urls:
+        if not rules.is_article(u):
+            raise UsageError(f"gbaf: urls: {u!r} is not an article URL of {rules.base_url}")
+    tz = time_zone(settings)
+    deny = tuple(settings.getlist("NEWSCRAWL_EXTRA_DENY"))
+    return SpiderConfig(
+        rules=rules, tz=tz, parser=article_parser(rules, tz, settings),
+        # An incremental (since) run finds new articles in listings, sitemaps and feeds;
+        # related links of articles lead only into the archive.
+        follow_links=settings.getbool("NEWSCRAWL_FOLLOW_ARTICLE_LINKS") and not args.urls and args.since is None,
+        probe=settings.getbool("NEWSCRAWL_PAGINATION_PROBE"),
+        default_categories=[c.strip("/") for c in settings.getlist("NEWSCRAWL_CATEGORIES")],
+        sitemaps=[rules.url(p) for p in settings.getlist("NEWSCRAWL_SITEMAPS")],
+        feeds=[rules.url(p) for p in settings.getlist("NEWSCRAWL_FEEDS")],
+        render_urls=[re.compile(p) for p in settings.getlist("NEWSCRAWL_RENDER_URLS")],
+        render_max_clicks=settings.getint("NEWSCRAWL_RENDER_MAX_CLICKS"),
+        render_policy=SubrequestPolicy(rules, None, settings.get("USER_AGENT") or "*", deny),
+        policy=Policy(revisit_hours=settings.getfloat("NEWSCRAWL_REVISIT_HOURS"),
+                      revisit_every=settings.getfloat("NEWSCRAWL_REVISIT_EVERY"),
+                      known_pages=settings.getint("NEWSCRAWL_KNOWN_PAGES")),
+        incremental=settings.getbool("NEWSCRAWL_INCREMENTAL"))
+
+
+def is_local(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def polite_settings(settings, rules: SiteRules) -> None:
+    """The bot's User-Agent with NEWSCRAWL_CONTACT_URL (unless USER_AGENT is set), and no
+    delay on a site served from this machine (NEWSCRAWL_LOCAL_FAST), unless set by the user."""
+    if settings.getpriority("USER_AGENT") <= settings.getpriority("NEWSCRAWL_CONTACT_URL"):
+        settings.set("USER_AGENT", user_agent(settings.get("NEWSCRAWL_CONTACT_URL")), priority="spider")
+    if is_local(rules.base_url) and settings.getbool("NEWSCRAWL_LOCAL_FAST"):
+        for key, value in (("AUTOTHROTTLE_ENABLED", False), ("DOWNLOAD_DELAY", 0),
+                           ("CONCURRENT_REQUESTS_PER_DOMAIN", 16)):
+            if settings.getpriority(key) <= settings.getpriority("NEWSCRAWL_LOCAL_FAST"):
+                settings.set(key, value, priority="spider")

@@ -1,0 +1,57 @@
+"""newscrawl.extract.listing: listing cards, home links, sitemaps, feeds and robots.txt."""
+from datetime import timezone
+from pathlib import Path
+
+from newscrawl.extract.listing import read_feed, read_listing, read_robots, read_sitemap
+from newscrawl.urls import SiteRules
+
+HTML = Path(__file__).parent / "html"
+BASE = "http://www.example-mirror.test"
+UTC = timezone.utc
+LIVE = SiteRules()
+
+
+def test_listing_cards_dates_and_next_links():
+    rules = SiteRules(BASE)
+    page = read_listing(BASE + "/category/finance/", (HTML / "listing_finance.html").read_text(), rules)
+    assert len(page.articles) == 5 and all(link.date for link in page.articles)
+    assert all("?" not in link.url and not link.url.endswith("/") for link in page.articles)
+    assert page.next_url == BASE + "/category/finance/page/2/"
+    assert BASE + "/category/finance/fintech/" in page.categories
+    business = read_listing(BASE + "/category/business/", (HTML / "listing_business.html").read_text(), rules)
+    assert business.next_url == BASE + "/category/business/page/2/"  # <link rel=next>
+    banking = read_listing(BASE + "/category/banking/?page=2", (HTML / "listing_banking_p2.html").read_text(), rules)
+    assert banking.next_url is None  # page 2 of 2: its pager links back only
+
+
+def test_home_links_exclude_non_articles():
+    rules = SiteRules(BASE)
+    page = read_listing(BASE + "/", (HTML / "home.html").read_text(), rules)
+    paths = {u.removeprefix(BASE) for u in (link.url for link in page.articles)}
+    assert not [p for p in paths if p.startswith(("/admin", "/api", "/tag", "/author", "/awards", "/about"))]
+    assert "/private-preview" in paths  # robots.txt, not the link rules, keeps it out
+
+
+def test_sitemaps_feed_and_robots():
+    children, links = read_sitemap((HTML / "sitemap_index.xml").read_bytes())
+    assert [c.url for c in children] == [BASE + "/sitemaps/posts-1.xml", BASE + "/sitemaps/posts-2.xml", BASE + "/sitemaps/pages.xml"]
+    _, news = read_sitemap((HTML / "sitemap_news.xml").read_bytes())
+    assert len(news) == 10 and all(link.date and link.date.tzinfo for link in news)
+    feed = read_feed((HTML / "feed.xml").read_bytes())
+    assert len(feed) == 10 and "utm_source=rss" in feed[0].url and feed[0].date
+    sitemaps, feeds = read_robots((HTML / "robots.txt").read_text(), BASE)
+    assert sitemaps == [BASE + "/sitemap.xml", BASE + "/sitemap-news.xml"]
+    assert feeds == [BASE + "/feed/", BASE + "/rss.xml"]
+
+
+def test_load_more_controls_and_adjacent_article_links():
+    from parsel import Selector
+
+    from newscrawl.extract.listing import adjacent_articles, has_load_more
+    assert has_load_more(Selector(text="<button>Load more stories</button>"))
+    assert has_load_more(Selector(text="<a role='button' href='#'>See more</a>"))
+    assert not has_load_more(Selector(text="<button>Subscribe</button><a href='/more'>Load more</a>"))
+    rules = SiteRules(BASE)
+    page = Selector(text="<a rel='prev' href='/older-story/'>x</a><a href='/newer-story'>Next article</a>"
+                         "<a href='https://elsewhere.test/x'>Next</a><a href='/about'>About</a>")
+    assert adjacent_articles(page, BASE + "/a-story", rules) == [BASE + "/older-story", BASE + "/newer-story"]

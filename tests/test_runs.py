@@ -1,0 +1,33 @@
+"""newscrawl.runs: a crawl's stats summarized for crawl_runs."""
+from datetime import timezone
+
+from newscrawl.runs import summarize
+
+UTC = timezone.utc
+BASE = "http://www.example-mirror.test"
+
+
+# ---- BackoffRetryMiddleware ------------------------------------------------------------
+def test_summarize_groups_counts_drops_errors_and_layers():
+    stats = {"item_scraped_count": 7, "response_received_count": 12, "newscrawl/store/new": 5,
+             "newscrawl/store/unchanged": 2, "newscrawl/dropped/http_404": 1,
+             "newscrawl/dropped/no_body": 2, "newscrawl/errors/http_500": 3, "newscrawl/store/errors": 4,
+             "log_count/ERROR": 6, "newscrawl/extraction/title/jsonld": 6,
+             "newscrawl/extraction/title/meta": 1, "newscrawl/extraction/body/semantic": 7,
+             "newscrawl/requests/listing": 3, "newscrawl/requests/article_revisit": 2,
+             "newscrawl/requests/conditional": 5, "newscrawl/http/not_modified": 4,
+             "newscrawl/theme/nextjs": 6, "newscrawl/theme/generic": 1,
+             "newscrawl/extraction_error/jsonld/authors": 2}
+    counts, extraction = summarize(stats)
+    assert counts == {"scraped": 7, "pages": 12, "new": 5, "updated": 0, "unchanged": 2, "spilled": 0,
+                      "dropped": {"http_404": 1, "no_body": 2},
+                      "errors": {"http_500": 3, "store": 4, "log_errors": 6},
+                      "requests": {"listing": 3, "article_revisit": 2, "conditional": 5}, "not_modified": 4,
+                      "themes": {"nextjs": 6, "generic": 1}, "extraction_errors": {"jsonld/authors": 2}}
+    assert extraction == {"title": {"jsonld": 6, "meta": 1}, "body": {"semantic": 7}}
+    assert summarize({}) == ({"scraped": 0, "pages": 0, "new": 0, "updated": 0, "unchanged": 0,
+                              "spilled": 0, "requests": {}, "not_modified": 0, "dropped": {}, "errors": {},
+                              "themes": {}, "extraction_errors": {}}, {})
+
+
+# ---- the block reader ------------------------------------------------------------------

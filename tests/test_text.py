@@ -1,0 +1,33 @@
+"""newscrawl.text: bylines and datelines."""
+from datetime import timezone
+from pathlib import Path
+
+import pytest
+
+from newscrawl.text import dateline_source, split_byline
+from newscrawl.urls import SiteRules
+
+HTML = Path(__file__).parent / "html"
+BASE = "http://www.example-mirror.test"
+UTC = timezone.utc
+LIVE = SiteRules()
+
+
+@pytest.mark.parametrize("byline, names", [
+    ("By Brenda Goh", ["Brenda Goh"]),
+    ("By Brenda Goh and David Kirton", ["Brenda Goh", "David Kirton"]),
+    ("By A. Jones, Bo Li and Carla de la Cruz", ["A. Jones", "Bo Li", "Carla de la Cruz"]),
+    ("By Jane Smith, Chief Economist at Northbridge", ["Jane Smith"]),
+    ("By Tom Fairbanks | Reuters", ["Tom Fairbanks"]),
+    ("Reuters", []),
+])
+def test_bylines(byline, names):
+    assert split_byline(byline) == names
+
+
+def test_datelines():
+    assert dateline_source("SHANGHAI (Reuters) - China's central bank") == "Reuters"
+    assert dateline_source("NEW YORK/LONDON (Reuters) - x") == "Reuters"
+    assert dateline_source("The bank (Reuters) said") is None
+
+
