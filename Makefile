@@ -29,8 +29,9 @@ test: install  ## also installs redis-server and chromium (Debian) when missing
 	bash scripts/system-deps.sh
 	$(BIN)/python -m pytest -q
 
-lint: install  ## ruff (settings in pyproject.toml)
-	$(BIN)/ruff check newscrawl tests bench
+lint: install  ## ruff and mypy (settings in pyproject.toml)
+	$(BIN)/ruff check newscrawl tests bench scripts
+	$(BIN)/mypy
 
 SCRAPYD_PORT ?= 6800
 scrapyd: install  ## scrapyd in the foreground with the project installed (127.0.0.1:SCRAPYD_PORT, SQLite job history, auth from SCRAPYD_USERNAME/PASSWORD)

@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import task, threads
+from twisted.internet import defer, task, threads
 
 from .cluster.keys import crawl_id
 from .keys import LOCK
@@ -67,7 +67,7 @@ class CrawlLock:
         self.owner: str | None = None
         self.loop: task.LoopingCall | None = None
         self.info: dict = {}
-        self._beat = None  # the heartbeat write in flight
+        self._beat: defer.Deferred | None = None  # the heartbeat write in flight
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -128,13 +128,16 @@ class CrawlLock:
         self.loop.start(self.heartbeat_seconds, now=False)
 
     def _heartbeat(self):
+        store, site, owner = self.store, self.site, self.owner
+        assert store is not None and site is not None and owner is not None  # held since spider_opened
+
         def beat():
             try:
                 now = self.clock()
-                if self.store.refresh_lock(self.site, self.owner, now):
+                if store.refresh_lock(site, owner, now):
                     return
                 # a worker of the same shared crawl finished and released it: hold it again
-                if self.shared and self.store.acquire_lock(self.site, self.owner, self.info,
+                if self.shared and store.acquire_lock(site, owner, self.info,
                                                            now - self.stale_seconds, now) is None:
                     return
                 logger.warning("The crawl lock of %s was taken over by another crawl", self.site)
@@ -148,7 +151,8 @@ class CrawlLock:
             self.loop.stop()
         if self._beat is not None and not self._beat.called:
             await maybe_deferred_to_future(self._beat)
-        if self.store is not None and self.owner is not None and reason != ALREADY_RUNNING:
+        if self.store is not None and self.site is not None and self.owner is not None \
+                and reason != ALREADY_RUNNING:
             try:
                 self.store.release_lock(self.site, self.owner)
             except StoreUnavailable as exc:

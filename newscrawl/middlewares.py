@@ -6,6 +6,7 @@ import asyncio
 import logging
 import random
 import time
+from typing import Any, cast
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
@@ -194,7 +195,7 @@ class Reachability:
         self.failed: dict[str, int] = {}  # url -> failed attempts
         self.causes: dict[str, str] = {}  # url -> the last cause, for the line
         self.closing = False
-        self.timer = None
+        self.timer: Any = None  # an IDelayedCall
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -233,7 +234,8 @@ class Reachability:
         self.causes[request.url] = cause
         if self.timer is None:
             from twisted.internet import reactor  # the running one
-            self.timer = reactor.callLater(max(0.0, self.budget - (time.monotonic() - self.started)), self._check)
+            waited = time.monotonic() - (self.started or time.monotonic())
+            self.timer = cast(Any, reactor).callLater(max(0.0, self.budget - waited), self._check)
         if self._check():
             raise IgnoreRequest(f"site unreachable: {cause}")
         return None

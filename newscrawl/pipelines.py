@@ -118,7 +118,7 @@ class StorePipeline:
         # spilled), so that "scraped" means "stored" (the cluster releases a request's
         # lease then: a worker killed with SIGKILL loses no parsed article).
         self.ack_stored = ack_stored
-        self._waiter = None  # Deferred fired when the current buffer is written
+        self._waiter: defer.Deferred | None = None  # fired when the current buffer is written
         self.stats = crawler.stats
         self.store_factory = store_factory
         self.spill_dir = spill_dir
@@ -130,7 +130,7 @@ class StorePipeline:
         self.buffer: list[dict] = []
         self.store: Store | None = None
         self.saver: BatchSaver | None = None
-        self.loop = None
+        self.loop: task.LoopingCall | None = None
         self.in_flight: set = set()  # Deferreds of writes running in worker threads
         self.spill: SpillFile | None = None
         self.stopping: str | None = None
@@ -265,6 +265,7 @@ class StorePipeline:
         self._flush()
         while self.in_flight:  # timed writes still running, and the last batch
             await maybe_deferred_to_future(next(iter(self.in_flight)))
+        assert self.saver is not None  # opened with the store
         with self.saver.lock:
             self.store.close()
             self.store = None

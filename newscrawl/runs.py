@@ -117,6 +117,8 @@ class CrawlRunRecorder:
         self.store = None
 
     def _save(self):
+        if self.store is None:
+            return
         try:
             self.store.save_run(self.run)
         except StoreUnavailable as exc:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from typing import Any
 
 import redis
 from scrapy import signals
@@ -27,7 +28,6 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis import connection, picklecompat
 from twisted.internet import task
-from twisted.internet.interfaces import IDelayedCall
 
 from ..keys import CLUSTER, META_LEASE
 from .dupefilter import RedisDupeFilter
@@ -52,7 +52,7 @@ class RedisUnavailable(Exception):
 
 def connect(settings):
     """A Redis client from REDIS_URL (scrapy-redis's connection settings), pinged."""
-    url = redis_url(settings)
+    url = redis_url(settings) or ""
     server = connection.get_redis(url=url, **{k: v for k, v in settings.getdict("REDIS_PARAMS").items()},
                                   socket_connect_timeout=settings.getfloat("NEWSCRAWL_REDIS_TIMEOUT"),
                                   socket_timeout=settings.getfloat("NEWSCRAWL_REDIS_TIMEOUT"))
@@ -96,7 +96,7 @@ class ClusterScheduler(BaseScheduler):
         self.lost = False
         self.failures: int | None = None  # None: Redis answers; n: pings failed so far in an outage
         self.backlog: list = []  # Redis operations put off during an outage, in order
-        self._retry_call: IDelayedCall | None = None
+        self._retry_call: Any = None  # an IDelayedCall
         self._extender: task.LoopingCall | None = None
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
 

@@ -48,6 +48,7 @@ class Command(ScrapyCrawl):
             return
         stats = crawler.stats.get_stats()
         status = run_status(stats)
+        assert self.settings is not None  # Scrapy's command sets them before run()
         self.exitcode = exit_code(status, self.settings.getbool("NEWSCRAWL_FAIL_ON_DEGRADED"))
         if stats.get(STAT_ERROR):
             self._say(f"error: {stats[STAT_ERROR]}")

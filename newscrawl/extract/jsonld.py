@@ -123,7 +123,7 @@ class JsonLdLayer(Layer):
                 for i in items if _name(i) or _name(i.get("item"))]
 
     def faq(self, page):
-        pairs = []
+        pairs: list[dict] = []
         for q in names_list(_node(page, "FAQPage").get("mainEntity")):
             if not isinstance(q, dict):
                 continue

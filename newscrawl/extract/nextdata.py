@@ -143,7 +143,8 @@ class NextDataLayer(Layer):
     def category(self, page):
         a = self.art(page)
         cat = a.get("category") or a.get("section")
-        return (_names(cat) or [None])[0] if cat else None
+        names = _names(cat) if cat else []
+        return names[0] if names else None
 
     def tags(self, page):
         return _names(self.art(page).get("tags"))

@@ -123,7 +123,7 @@ class GbafSpider(scrapy.Spider):
         are unverified."""
         if not self.incremental:
             return
-        for url, validators in self.history.revisits_due():
+        for url, validators in self.past().revisits_due():
             request = self._article_request(url, kind="article_revisit", validators=validators)
             if self.unverified:
                 self.held.append(request)
@@ -133,7 +133,7 @@ class GbafSpider(scrapy.Spider):
     def _category_starts(self):
         starts = [self.rules.category_url(p) for p in self.categories or self.config.default_categories]
         if self.incremental:  # sub-categories found by earlier runs, whatever page 1 says now
-            starts += self.history.remembered("listing")
+            starts += self.past().remembered("listing")
         for url in dict.fromkeys(starts):
             path = self.rules.category_path(url)
             if path and self._wanted_category(path):
@@ -166,6 +166,13 @@ class GbafSpider(scrapy.Spider):
             self.history.store.close()
             self.history = None
 
+    def past(self) -> CrawlHistory:
+        """What earlier runs stored (incremental mode, where only it asks). A method: Scrapy's
+        feed exporter reads every attribute of the spider for its URI parameters."""
+        if self.history is None:
+            raise RuntimeError("no crawl history: not an incremental run")
+        return self.history
+
     def _known(self, url: str) -> bool:
         """Is this (canonical) article URL stored already? Only an incremental run asks."""
         return self.incremental and self.history is not None and self.history.is_known(url)
@@ -178,7 +185,7 @@ class GbafSpider(scrapy.Spider):
                               dont_filter=dont_filter, meta=meta)
 
     def _page_validators(self, url):
-        return self.history.page_validators(url) if self.incremental else None
+        return self.past().page_validators(url) if self.incremental else None
 
     def _listing_request(self, url, category, page):
         if category is not None and self._render_wanted(url):
@@ -241,7 +248,7 @@ class GbafSpider(scrapy.Spider):
             sitemaps, feeds = read_robots(response.text, self.rules.base_url)
             self.render_policy.robots = Protego.parse(response.text)
         else:  # unchanged: the sitemaps and feeds it named last time
-            sitemaps, feeds = self.history.remembered("sitemap_root"), self.history.remembered("feed")
+            sitemaps, feeds = self.past().remembered("sitemap_root"), self.past().remembered("feed")
         yield from self._sitemap_and_feed_requests(sitemaps, feeds)
 
     def _sitemap_and_feed_requests(self, sitemaps, feeds):
@@ -265,7 +272,7 @@ class GbafSpider(scrapy.Spider):
         for child in children:
             if not self.rules.same_site(child.url):
                 continue
-            if self.incremental and not self.history.sitemap_child_changed(child.lastmod):
+            if self.incremental and not self.past().sitemap_child_changed(child.lastmod):
                 self.crawler.stats.inc_value(INCREMENTAL + "sitemap_unchanged")
                 continue
             yield self._request(child.url, self.parse_sitemap, "sitemap", self._page_validators(child.url))
@@ -398,7 +405,7 @@ class GbafSpider(scrapy.Spider):
     def parse_article(self, response):
         url = response.meta.get(META_URL, response.url)
         if response.status == 304:
-            self.history.not_modified(url)
+            self.past().not_modified(url)
             return None
         unusable = self._unusable(response)
         if unusable:
