@@ -64,6 +64,9 @@ def _bare_host(host: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+KINDS_CACHE = 100_000  # URLs whose kind SiteRules.classify remembers (~20 MB at most)
+
+
 @dataclass
 class SiteRules:
     """Which URLs belong to the crawled site and what they are."""
@@ -74,6 +77,9 @@ class SiteRules:
     denied_hosts: tuple[str, ...] = ("staging.",)
     extra_deny: tuple[str, ...] = ()
     _deny_res: list[re.Pattern] = field(default_factory=list, init=False, repr=False)
+    # classify()'s answers: the same pager, navigation and card links appear on every page
+    _kinds: dict[str, tuple[str | None, str | None]] = field(default_factory=dict, init=False, repr=False,
+                                                             compare=False)
 
     def __post_init__(self) -> None:
         self.base_url = canonicalize(self.base_url, trailing_slash=False).rstrip("/")
@@ -128,6 +134,19 @@ class SiteRules:
         if not segs or segs[-1] == "feed":
             return None
         return "/".join(segs)
+
+    def classify(self, url: str) -> tuple[str | None, str | None]:
+        """(category path, canonical article URL) of an absolute URL: at most one is not
+        None. Remembered (up to KINDS_CACHE URLs): listing pages repeat their links, and a
+        link read again costs a dict lookup instead of two parses of the URL."""
+        kind = self._kinds.get(url)
+        if kind is None:
+            path = self.category_path(url)
+            kind = (path, None) if path else (None, self.article_url(url) if self.is_article(url) else None)
+            if len(self._kinds) >= KINDS_CACHE:
+                self._kinds.clear()
+            self._kinds[url] = kind
+        return kind
 
     def category_url(self, path: str, page: int = 1) -> str:
         suffix = f"page/{page}/" if page > 1 else ""

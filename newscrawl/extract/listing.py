@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
+from functools import lru_cache
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
@@ -30,6 +31,7 @@ class Listing:
     next_url: str | None = None
 
 
+@lru_cache(maxsize=100_000)
 def _page_of(url: str) -> int:
     parts = urlsplit(url)
     m = re.search(r"/page/(\d+)/?$", parts.path)
@@ -70,50 +72,73 @@ def _card_date(a, tz: tzinfo) -> datetime | None:
     return None
 
 
+_JOINED: dict[tuple[str, str], str] = {}  # (origin or "", href) -> absolute URL
+JOINED_CACHE = 100_000
+
+
+def _joiner(url: str):
+    """urljoin for the links of the page at ``url``, remembering root-relative and absolute
+    hrefs (the same on every page of the site: pagers, navigation, cards seen before)."""
+    origin = url[:url.find("/", url.find("//") + 2)] if url.count("/") >= 3 else url
+
+    def join(href: str) -> str:
+        if href.startswith("/") and not href.startswith("//"):
+            key = (origin, href)
+        elif "://" in href:
+            key = ("", href)
+        else:
+            return urljoin(url, href)
+        out = _JOINED.get(key)
+        if out is None:
+            out = urljoin(url, href)
+            if len(_JOINED) >= JOINED_CACHE:
+                _JOINED.clear()
+            _JOINED[key] = out
+        return out
+    return join
+
+
 def read_listing(url: str, html: str | Selector, rules: SiteRules, tz: tzinfo = timezone.utc) -> Listing:
+    """A listing page's article links (with the cards' dates), the category links it shows
+    and its next page. Each link costs a lookup once seen (a pager that lists every page
+    number is read in time linear in its links, not in the site's size)."""
     sel = html if isinstance(html, Selector) else Selector(text=html, type="html")
     doc = sel.root
     out = Listing()
     seen: set[str] = set()
+    categories: dict[str, None] = {}
+    join = _joiner(url)
     main = doc.find(".//main")
     root = main if main is not None else doc
     for a in root.iter("a"):
         href = a.get("href")
         if not href:
             continue
-        absu = urljoin(url, href)
-        if rules.category_path(absu):
-            cat_url = rules.url(f"/category/{rules.category_path(absu)}/")
-            if cat_url not in out.categories:
-                out.categories.append(cat_url)
-            continue
-        if not rules.is_article(absu) or any(skipped(x) for x in a.iterancestors()):
-            continue
-        canon = rules.article_url(absu)
-        if canon not in seen:
+        path, canon = rules.classify(join(href))
+        if path:
+            categories[path] = None
+        elif canon and canon not in seen and not any(skipped(x) for x in a.iterancestors()):
             seen.add(canon)
             out.articles.append(Link(canon, _card_date(a, tz)))
     # Category links in the site's navigation too (discovery of sections).
     for href in doc.xpath("//nav//a/@href | //header//a/@href"):
-        absu = urljoin(url, href)
-        path = rules.category_path(absu)
+        path = rules.classify(join(href))[0]
         if path:
-            cat_url = rules.url(f"/category/{path}/")
-            if cat_url not in out.categories:
-                out.categories.append(cat_url)
-    out.next_url = _next(url, doc, rules)
+            categories[path] = None
+    out.categories = [rules.url(f"/category/{p}/") for p in categories]
+    out.next_url = _next(url, doc, rules, join)
     return out
 
 
-def _next(url: str, doc, rules: SiteRules) -> str | None:
+def _next(url: str, doc, rules: SiteRules, join) -> str | None:
     nxt = doc.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href')
     if nxt:
         return urljoin(url, nxt[0])
     here = _page_of(url)
     cat = rules.category_path(url)
     for href in doc.xpath("//a/@href"):
-        absu = urljoin(url, href)
-        if rules.category_path(absu) == cat and _page_of(absu) == here + 1:
+        absu = join(href)
+        if rules.classify(absu)[0] == cat and _page_of(absu) == here + 1:
             return absu
     return None
 

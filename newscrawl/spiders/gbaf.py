@@ -154,7 +154,7 @@ class GbafSpider(scrapy.Spider):
             raise
         self.incremental = self.args.refresh == "auto" and len(self.history) > 0
         if self.incremental:
-            self.paging.is_known = lambda url: self._known(self.rules.article_url(url))
+            self.paging.is_known = lambda url: self._known(self.rules.classify(url)[1] or url)
         mode = "incremental" if self.incremental else "full"
         self.crawler.stats.set_value(MODE, mode)
         logger.info("%s crawl: %d articles of %s stored; last successful run started %s", mode.title(),
@@ -300,9 +300,9 @@ class GbafSpider(scrapy.Spider):
     def _follow_links(self, links, via: str):
         known = []
         for link in links:
-            if not self.rules.is_article(link.url):
+            url = self.rules.classify(link.url)[1]
+            if url is None:  # not an article of the site
                 continue
-            url = self.rules.article_url(link.url)
             if self.since and link.date and link.date < self.since:
                 self.crawler.stats.inc_value(SKIPPED + "before_since")
                 continue
