@@ -29,7 +29,8 @@ from .cluster.keys import crawl_id
 from .keys import LOCK
 from .outcome import ALREADY_RUNNING, STAT_ERROR, STORE_UNAVAILABLE
 from .pipelines import stores_articles
-from .store import Store, StoreUnavailable, open_store
+from .store import Store, StoreUnavailable
+from .store.crawl import CrawlStore
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class CrawlLock:
         s = crawler.settings
         if not s.getbool("NEWSCRAWL_LOCK_ENABLED") or not stores_articles(s):
             raise NotConfigured  # a crawl that stores nothing (-O out.jsonl only) takes no lock
-        return cls(crawler, lambda: open_store(s, quiet=True), s.getfloat("NEWSCRAWL_LOCK_STALE"),
+        return cls(crawler, lambda: CrawlStore.of(crawler).get(), s.getfloat("NEWSCRAWL_LOCK_STALE"),
                    s.getfloat("NEWSCRAWL_LOCK_HEARTBEAT"), shared=s.getbool("NEWSCRAWL_LOCK_SHARED"))
 
     async def spider_opened(self, spider):
@@ -161,6 +162,4 @@ class CrawlLock:
         self._close_store()
 
     def _close_store(self):
-        if self.store is not None:
-            self.store.close()
-            self.store = None
+        self.store = None  # the crawl's store (CrawlStore) closes when the engine stops

@@ -23,7 +23,8 @@ from spidermon.core.actions import Action
 from .extract.themes import UNKNOWN as UNKNOWN_THEMES
 from .keys import DROPPED, EXTRACTION, EXTRACTION_ERROR, MODE, MONITOR_REASONS, MONITOR_STATUS, THEME
 from .outcome import checks_apply
-from .store import StoreUnavailable, open_store
+from .store import StoreUnavailable
+from .store.crawl import CrawlStore
 
 logger = logging.getLogger(__name__)
 # Spidermon's text report still calls the deprecated Spider.log().
@@ -153,13 +154,9 @@ class RunMonitor(Monitor):
         job = (spider.name, json.dumps(getattr(spider, "crawl_args", {}), sort_keys=True),
                getattr(getattr(spider, "rules", None), "base_url", None), self.stats.get(MODE, "full"))
         try:
-            store = open_store(self.settings, quiet=True)
+            runs = CrawlStore.of(self.data.crawler).get().last_runs(50)
         except StoreUnavailable:
             return []
-        try:
-            runs = store.last_runs(50)
-        finally:
-            store.close()
         return [r["counts"]["scraped"] for r in runs
                 if r.get("finish_reason") == "finished" and r.get("counts")
                 and (r.get("spider"), json.dumps(r.get("arguments") or {}, sort_keys=True), r.get("site"),

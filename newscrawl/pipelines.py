@@ -18,7 +18,8 @@ from .keys import DROPPED, STORE, STORE_COUNTS, STORE_ERRORS, STORE_SPILLED, STO
 from .outcome import LOST, SPILLED, STAT_ERROR, STORE_UNAVAILABLE
 from .prepare import Prepare, Rejected
 from .seen import SeenUrls
-from .store import ArticleWriter, Store, StoreUnavailable, open_store, spill_dir
+from .store import ArticleWriter, Store, StoreUnavailable, spill_dir
+from .store.crawl import CrawlStore
 from .store.saver import BatchSaver
 from .store.spill import SpillFile
 
@@ -139,7 +140,7 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
-        return cls(crawler, lambda: open_store(s), spill_dir(s),
+        return cls(crawler, lambda: CrawlStore.of(crawler).get(), spill_dir(s),
                    batch_size=s.getint("NEWSCRAWL_BATCH_SIZE"),
                    flush_seconds=s.getfloat("NEWSCRAWL_FLUSH_SECONDS"),
                    retries=s.getint("NEWSCRAWL_STORE_RETRIES"),
@@ -152,9 +153,7 @@ class StorePipeline:
             self.store = self.store_factory()
             self.store.ensure_indexes()
         except StoreUnavailable as exc:  # one line saying what to do; the crawl does not start
-            if self.store is not None:
-                self.store.close()
-                self.store = None
+            self.store = None
             self.stats.set_value(STAT_ERROR, str(exc))
             logger.error("Not started: %s", exc)
             raise CloseSpider(STORE_UNAVAILABLE) from None
@@ -265,7 +264,4 @@ class StorePipeline:
         self._flush()
         while self.in_flight:  # timed writes still running, and the last batch
             await maybe_deferred_to_future(next(iter(self.in_flight)))
-        assert self.saver is not None  # opened with the store
-        with self.saver.lock:
-            self.store.close()
-            self.store = None
+        self.store = None  # the crawl's store (CrawlStore) closes when the engine stops

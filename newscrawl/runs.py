@@ -26,7 +26,8 @@ from .keys import (
     THEME,
 )
 from .outcome import STAT_ERROR, run_status
-from .store import Store, StoreUnavailable, open_store
+from .store import Store, StoreUnavailable
+from .store.crawl import CrawlStore
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class CrawlRunRecorder:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, lambda: open_store(crawler.settings, quiet=True), crawler.settings["NEWSCRAWL_RUN_ID"])
+        return cls(crawler, lambda: CrawlStore.of(crawler).get(), crawler.settings["NEWSCRAWL_RUN_ID"])
 
     def spider_opened(self, spider):
         try:
@@ -113,8 +114,7 @@ class CrawlRunRecorder:
         logger.info("Crawl run %s: %d new, %d updated, %d unchanged, %d dropped, stored in %s",
                     self.run["run_id"][:8], counts["new"], counts["updated"], counts["unchanged"],
                     sum(counts["dropped"].values()), self.run["store"])
-        self.store.close()
-        self.store = None
+        self.store = None  # the crawl's store (CrawlStore) closes when the engine stops
 
     def _save(self):
         if self.store is None:

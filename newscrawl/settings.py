@@ -151,6 +151,7 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.StorePipeline": 900,
 }
 EXTENSIONS = {
+    "newscrawl.store.crawl.CrawlStore": 0,  # the crawl's one store, shared by the components below
     "newscrawl.lock.CrawlLock": 400,  # one crawl per site and store at a time (newscrawl/lock.py)
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,  # before the recorder: it reads the verdict
     "newscrawl.runs.CrawlRunRecorder": 600,

@@ -55,7 +55,7 @@ from ..keys import (
 from ..outcome import STAT_ERROR, USAGE_ERROR
 from ..paging import NO_NEW_LINKS, CategoryPaging
 from ..render import click_load_more
-from ..store import open_store
+from ..store.crawl import CrawlStore
 from .arguments import ARGUMENTS, CrawlArguments, parse_arguments
 from .config import SpiderConfig, polite_settings, spider_config
 
@@ -146,12 +146,8 @@ class GbafSpider(scrapy.Spider):
         """Incremental mode when the store already holds articles of this site."""
         if not self.config.incremental:
             return
-        store = open_store(self.crawler.settings, quiet=True)
-        try:
-            self.history = CrawlHistory(store, self.rules.base_url, self.name, self.config.policy, utcnow())
-        except BaseException:
-            store.close()
-            raise
+        store = CrawlStore.of(self.crawler).get()
+        self.history = CrawlHistory(store, self.rules.base_url, self.name, self.config.policy, utcnow())
         self.incremental = self.args.refresh == "auto" and len(self.history) > 0
         if self.incremental:
             self.paging.is_known = lambda url: self._known(self.rules.classify(url)[1] or url)
@@ -162,8 +158,7 @@ class GbafSpider(scrapy.Spider):
 
     def closed(self, reason):
         if self.history is not None:
-            self.history.save(utcnow())
-            self.history.store.close()
+            self.history.save(utcnow())  # the store itself closes when the engine stops
             self.history = None
 
     def past(self) -> CrawlHistory:

@@ -33,9 +33,9 @@ INDEXES: list[tuple[list[tuple[str, Any]], dict[str, Any]]] = [
       "language_override": "text_language"}),
 ]
 
-# One client per process and URI, shared by every user in the process.
-_clients: dict[str, list] = {}
-_clients_lock = threading.Lock()
+# mongomock-ng's in-memory server: one per process, as a real server outlives its clients
+_fake_client: Any = None
+_fake_lock = threading.Lock()
 
 
 mask_uri = mask_password  # the name the stores and tests use
@@ -87,31 +87,17 @@ def driver_options(uri: str, options: dict) -> dict:
 
 
 def _connect(uri: str, timeout_ms: int, options: dict):
+    """A client of its own for each store: a crawl has one store (newscrawl.store.crawl), a
+    command one, so a process has one client per store it uses."""
+    global _fake_client
     if uri.startswith("mongomock://"):  # pymongo-compatible fake, for tests and try-outs
         import mongomock_ng
-        return mongomock_ng.MongoClient(tz_aware=True)
+        with _fake_lock:
+            if _fake_client is None:
+                _fake_client = mongomock_ng.MongoClient(tz_aware=True)
+            return _fake_client
     return pymongo.MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=timeout_ms,
                                connectTimeoutMS=timeout_ms, appname="newscrawl", **driver_options(uri, options))
-
-
-def acquire_client(uri: str, timeout_ms: int, options: dict | None = None):
-    with _clients_lock:
-        entry = _clients.get(uri)
-        if entry is None:
-            entry = _clients[uri] = [_connect(uri, timeout_ms, options or {}), 0]
-        entry[1] += 1
-        return entry[0]
-
-
-def release_client(uri: str) -> None:
-    with _clients_lock:
-        entry = _clients.get(uri)
-        if entry is None:
-            return
-        entry[1] -= 1
-        if entry[1] <= 0 and not uri.startswith("mongomock://"):  # the fake keeps its data
-            entry[0].close()
-            del _clients[uri]
 
 
 def _exists(exc) -> bool:
@@ -147,7 +133,7 @@ class MongoStore:
         if self.validation not in ("error", "warn", "off"):
             raise StoreMisconfigured(f"NEWSCRAWL_MONGO_VALIDATION must be error, warn or off, got {self.validation!r}")
         self.where = f"{mask_uri(uri)} database {database}"
-        self.client = acquire_client(uri, timeout_ms, self.options)
+        self.client = _connect(uri, timeout_ms, self.options)
         self.db = db = self.client[database]
         self.articles = db["articles"]
         self.runs = db["crawl_runs"]
@@ -174,7 +160,8 @@ class MongoStore:
 
     def close(self) -> None:
         if self.client is not None:
-            release_client(self.uri)
+            if not self.uri.startswith("mongomock://"):  # the fake keeps its data
+                self.client.close()
             self.client = None
 
     def _call(self, fn, *args, **kwargs):
