@@ -1,13 +1,14 @@
 """Scale benchmark: does the cost of a page stay flat as the site grows?
 
-Crawls generated replicas of several sizes (default 2,000 and 20,000 articles) for real, each
+Crawls generated replicas of several sizes (default 2,000, 20,000 and 50,000 articles: about 10
+minutes on 2 cores) for real, each
 in a fresh process into a throw-away embedded store, and prints, per size, CPU ms per fetched
 page (user + system of the crawl process only: the replica server runs in this process),
 pages/s and peak memory, with the ratio to the smallest size. The baseline, measured the same
 way in the same run on the smallest replica: a generic follow-all Scrapy spider
 (bench/followall.py: every same-site link, robots.txt obeyed, no extraction).
 
-    python bench/scale_bench.py [--sizes 2000,20000] [--profile DIR]
+    python bench/scale_bench.py [--sizes 2000,20000,50000] [--profile DIR]
 
 ``--profile DIR`` writes a cProfile of each crawl (DIR/crawl-N.prof) for finding what grows.
 """
@@ -67,7 +68,7 @@ def follow_all(size: int) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sizes", default="2000,20000", help="generated articles per replica, comma-separated")
+    ap.add_argument("--sizes", default="2000,20000,50000", help="generated articles per replica, comma-separated")
     ap.add_argument("--profile", metavar="DIR", help="write a cProfile of each gbaf crawl into DIR")
     opts = ap.parse_args()
     sizes = sorted(int(s) for s in opts.sizes.split(","))
