@@ -1,9 +1,8 @@
 """Scale benchmark: does the cost of a page stay flat as the site grows?
 
-Crawls generated replicas of several sizes (default 2,000, 20,000 and 50,000 articles: about 10
-minutes on 2 cores) for real, each
-in a fresh process into a throw-away embedded store, and prints, per size, CPU ms per fetched
-page (user + system of the crawl process only: the replica server runs in this process),
+Crawls generated replicas of several sizes (default 2,000, 20,000 and 50,000 articles: about
+10 minutes on 2 cores) for real, each in a fresh process into a throw-away embedded store, and
+prints, per size, CPU ms per fetched page (user + system of the crawl process only: the replica server runs in this process),
 pages/s and peak memory, with the ratio to the smallest size. The baseline, measured the same
 way in the same run on the smallest replica: a generic follow-all Scrapy spider
 (bench/followall.py: every same-site link, robots.txt obeyed, no extraction).

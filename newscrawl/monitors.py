@@ -33,11 +33,18 @@ REQUIRED_FIELDS = ("title", "body", "published_at")
 
 
 class _OneLinePerCheck(logging.Filter):
-    """Spidermon logs each failed check again with its traceback; MarkDegraded logs one line
-    per failed check with its figure and floor, which is all a reader needs."""
+    """Each check logs one line with its figure and floor (RunMonitor.check, MarkDegraded):
+    Spidermon's own report (a box of ~25 lines) goes to DEBUG, and the traceback it logs
+    again for each failed check is dropped."""
 
     def filter(self, record):
-        return not (isinstance(record.msg, str) and record.msg.startswith("[Spidermon] \n"))
+        if not (isinstance(record.msg, str) and record.msg.startswith("[Spidermon]")):
+            return True
+        if record.msg.startswith("[Spidermon] \n"):
+            return False
+        if record.levelno == logging.INFO:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
 
 
 def field_coverage(stats: dict) -> tuple[int, dict[str, float]]:
@@ -62,16 +69,19 @@ class RunMonitor(Monitor):
         return self.data.crawler.settings
 
     def setUp(self):
-        spider_logger = logging.getLogger(self.data.spider.name)
-        if not any(isinstance(f, _OneLinePerCheck) for f in spider_logger.filters):
-            spider_logger.addFilter(_OneLinePerCheck())
+        quiet_report(self.data.spider.name)
         if not checks_apply(self.stats):  # interrupted, usage error, unreachable: a status of its own
             self.skipTest(f"finish reason {self.stats.get('finish_reason')!r}")
 
     def check(self, ok: bool, message: str) -> None:
-        """A failed check is one line: what was measured and the floor it missed."""
+        """One line: what was measured and its floor (a failed check's line is MarkDegraded's)."""
         if not ok:
             self.fail(message)
+        logger.info("Run check passed: %s", message)
+
+    def skip(self, why: str) -> None:
+        logger.info("Run check skipped: %s: %s", self._testMethodName.removeprefix("test_").replace("_", " "), why)
+        self.skipTest(why)
 
     @monitors.name("finish reason")
     def test_finish_reason(self):
@@ -99,30 +109,32 @@ class RunMonitor(Monitor):
     def test_field_coverage(self):
         parsed, coverage = field_coverage(self.stats)
         if not parsed:
-            self.skipTest("no article parsed")
-        low = [f"{f} {coverage.get(f, 0):.0%} (needs 100%)" for f in REQUIRED_FIELDS if coverage.get(f, 0) < 1]
+            self.skip("no article parsed")
+        figures = [f"{f} {coverage.get(f, 0):.0%} (needs 100%)" for f in REQUIRED_FIELDS]
+        low = [line for f, line in zip(REQUIRED_FIELDS, figures) if coverage.get(f, 0) < 1]
         floors = self.settings.getdict("NEWSCRAWL_MONITOR_COVERAGE")
         min_items = self.settings.getint("NEWSCRAWL_MONITOR_MIN_ITEMS")
         for field, floor in floors.items():
             share = coverage.get(field, 0)
+            figures.append(f"{field} {share:.0%} (needs {float(floor):.0%})")
             # a field found nowhere fails at once; a thin one once the run is large enough
             if share == 0 or (parsed >= min_items and share < floor):
-                low.append(f"{field} {share:.0%} (needs {float(floor):.0%})")
-        self.check(not low, f"field coverage of {parsed} articles: " + ", ".join(low))
+                low.append(figures[-1])
+        self.check(not low, f"field coverage of {parsed} articles: " + ", ".join(low or figures))
 
     @monitors.name("themes")
     def test_known_theme(self):
         themes = {k.rsplit("/", 1)[1]: v for k, v in self.stats.items() if k.startswith(THEME)}
         parsed = sum(themes.values())
         if parsed < self.settings.getint("NEWSCRAWL_MONITOR_MIN_ITEMS"):
-            self.skipTest(f"{parsed} articles parsed")
+            self.skip(f"{parsed} articles parsed")
         unknown = sum(themes.get(name, 0) for name in UNKNOWN_THEMES)
         limit = self.settings.getfloat("NEWSCRAWL_MONITOR_MAX_UNKNOWN_THEME")
-        self.check(unknown / parsed <= limit,
-                   f"unknown theme {unknown / parsed:.0%} ({unknown} of {parsed} articles; at most {limit:.0%}) "
-                   f"matched no known theme version (read as "
-                             f"{' or '.join(repr(n) for n in UNKNOWN_THEMES)}): a redesign? "
-                             f"add a theme version (README, Extraction)")
+        figure = f"unknown theme {unknown / parsed:.0%} ({unknown} of {parsed} articles; at most {limit:.0%})"
+        ok = unknown / parsed <= limit
+        self.check(ok, figure if ok else f"{figure} matched no known theme version (read as "
+                                         f"{' or '.join(repr(n) for n in UNKNOWN_THEMES)}): a redesign? "
+                                         f"add a theme version (README, Extraction)")
 
     @monitors.name("extraction errors")
     def test_extraction_errors(self):
@@ -130,19 +142,19 @@ class RunMonitor(Monitor):
                   if k.startswith(EXTRACTION_ERROR)}
         parsed, _ = field_coverage(self.stats)
         if not parsed:
-            self.skipTest("no article parsed")
+            self.skip("no article parsed")
         limit = self.settings.getfloat("NEWSCRAWL_MONITOR_MAX_EXTRACTION_ERRORS")
         worst = ", ".join(f"{k} {v}" for k, v in sorted(errors.items(), key=lambda kv: -kv[1])[:3])
         n = sum(errors.values())
         self.check(n / parsed <= limit, f"extraction errors {n / parsed:.1%} ({n} layer fields raised on "
-                                        f"{parsed} articles: {worst}; at most {limit:.0%})")
+                                        f"{parsed} articles{': ' + worst if worst else ''}; at most {limit:.0%})")
 
     @monitors.name("item count")
     def test_item_count(self):
         previous = self._previous_counts()
         runs_needed = self.settings.getint("NEWSCRAWL_MONITOR_HISTORY_RUNS")
         if len(previous) < runs_needed:
-            self.skipTest(f"{len(previous)} earlier runs of this job (needs {runs_needed})")
+            self.skip(f"{len(previous)} earlier runs of this job (needs {runs_needed})")
         median = statistics.median(previous)
         items = self.stats.get("item_scraped_count", 0)
         ratio = self.settings.getfloat("NEWSCRAWL_MONITOR_MIN_ITEMS_RATIO")
@@ -200,7 +212,19 @@ class MarkPassed(Action):
         self.data.crawler.stats.set_value(MONITOR_STATUS, "passed")
 
 
+def quiet_report(spider_name: str) -> None:
+    """Spidermon's report (logged as the spider) at DEBUG: each check logs its own line."""
+    spider_logger = logging.getLogger(spider_name)
+    if not any(isinstance(f, _OneLinePerCheck) for f in spider_logger.filters):
+        spider_logger.addFilter(_OneLinePerCheck())
+
+
 class RunChecks(MonitorSuite):
     monitors = [RunMonitor]
     monitors_passed_actions = [MarkPassed]
     monitors_failed_actions = [MarkDegraded]
+
+    def __init__(self, *args, crawler=None, **kwargs):
+        super().__init__(*args, crawler=crawler, **kwargs)
+        if crawler is not None and getattr(crawler, "spider", None) is not None:
+            quiet_report(crawler.spider.name)  # before the report's first line

@@ -2,10 +2,11 @@
 import os
 
 from newscrawl import __version__, connections
-from newscrawl.logformatter import install_credential_masking
+from newscrawl.logformatter import install_credential_masking, install_quieter_logs
 from newscrawl.urls import LIVE_BASE_URL
 
 install_credential_masking()  # Scrapy's settings dump at start prints -s MONGO_URI=... as given
+install_quieter_logs()  # Scrapy's settings, middleware and stats dumps at DEBUG
 
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
@@ -108,7 +109,7 @@ NEWSCRAWL_REDIS_BACKOFF = 0.5  # seconds before the first retry; doubles
 NEWSCRAWL_REDIS_TIMEOUT = 5.0  # connect and socket timeout, seconds
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
-LOGSTATS_INTERVAL = 60.0
+LOGSTATS_INTERVAL = 60.0  # for Scrapy's LogStats, off in EXTENSIONS (newscrawl.progress instead)
 # Off: both are servers inside the crawl process (the remote-control extension of Scrapy 2.19
 # runs Python code sent to it over HTTP). Opt in per run with -s REMOTE_CONTROL_ENABLED=True.
 TELNETCONSOLE_ENABLED = False
@@ -155,7 +156,11 @@ EXTENSIONS = {
     "newscrawl.lock.CrawlLock": 400,  # one crawl per site and store at a time (newscrawl/lock.py)
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,  # before the recorder: it reads the verdict
     "newscrawl.runs.CrawlRunRecorder": 600,
+    "newscrawl.progress.Progress": 700,  # one progress line every NEWSCRAWL_PROGRESS_SECONDS
+    "scrapy.extensions.logstats.LogStats": None,  # its "Crawled N pages" line: Progress says more
 }
+NEWSCRAWL_PROGRESS_SECONDS = 30.0  # 0: no progress lines
+NEWSCRAWL_PROGRESS_BAR = False  # a live bar instead, on an interactive terminal only
 # Run checks at the end of every crawl (newscrawl/monitors.py). A failed check marks the run
 # degraded in crawl_runs and posts to NEWSCRAWL_ALERT_WEBHOOK when set.
 SPIDERMON_ENABLED = True

@@ -177,3 +177,20 @@ def test_bad_legacy_selectors_fail_at_start(tmp_path, value, message):
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert f"error: {message}" in proc.stderr
     assert "Traceback" not in proc.stderr and not (tmp_path / "data").exists()
+
+
+def test_a_crawl_of_the_replica_logs_its_start_checks_and_summary_in_few_lines(full):
+    """At INFO: start, progress, the summary and one line per run check with its figure and
+    floor; Scrapy's settings, middleware and stats dumps and Spidermon's report at DEBUG."""
+    result, _, _ = full
+    lines = [line for line in result.log.splitlines() if re.match(r"^\d{4}-\d\d-\d\d ", line)]
+    assert len(lines) <= 60, "\n".join(lines)
+    text = "\n".join(lines)
+    for dump in ("Overridden settings", "Enabled extensions", "Enabled item pipelines", "Dumping Scrapy stats",
+                 "[Spidermon] ----", "Versions:"):
+        assert dump not in text
+    assert "Scrapy 2." in text and "Spider opened" in text and "Spider closed (finished)" in text
+    assert re.search(r"Run check passed: drop rate \d+\.\d% \(\d+ of \d+ pages; at most \d+%\)", text)
+    assert re.search(r"Run check passed: field coverage of \d+ articles: title 100% \(needs 100%\)", text)
+    assert re.search(r"Crawl run \w{8}: status passed \(exit code 0\)", text)
+    assert re.search(r"Crawl run \w{8}: \d+ new, 0 updated", text)

@@ -493,7 +493,7 @@ class GbafSpider(scrapy.Spider):
             return instead
         self.crawler.stats.inc_value(f"{(DROPPED if reason == 'no_browser' else ERRORS)}{reason}")
         later_page = request.cb_kwargs.get("page", 1) > 1  # the end of a category's pages, often
-        logger.log(logging.INFO if later_page else logging.WARNING, "Could not fetch %s: %s", request.url, reason)
+        logger.log(logging.DEBUG if later_page else logging.WARNING, "Could not fetch %s: %s", request.url, reason)
         return None
 
     def _instead_of(self, failure, reason: str) -> list | None:
