@@ -187,32 +187,8 @@ def cmd_purge(args) -> int:
     return 0
 
 
-def run_figures(run: dict) -> dict:
-    """One crawl run as `newscrawl stats --format json` shows it (README: the fields)."""
-    c = run.get("counts") or {}
-    started, finished = run.get("started_at"), run.get("finished_at")
-    extraction = run.get("extraction") or {}
-    parsed = max((sum(layers.values()) for f, layers in extraction.items() if f in ("url", "title")), default=0)
-    return {
-        "run_id": run.get("run_id"), "site": run.get("site"), "spider": run.get("spider"),
-        "arguments": run.get("arguments") or {}, "mode": run.get("mode", "full"), "status": run.get("status"),
-        "finish_reason": run.get("finish_reason"), "error": run.get("error"),
-        "failed_checks": (run.get("monitor") or {}).get("reasons", []) if run.get("status") == "degraded" else [],
-        "started_at": started.isoformat() if started else None,
-        "finished_at": finished.isoformat() if finished else None,
-        "duration_s": round((finished - started).total_seconds(), 3) if started and finished else None,
-        "pages": c.get("pages", 0), "requests": sum((c.get("requests") or {}).values()),
-        "requests_by_kind": c.get("requests") or {}, "not_modified": c.get("not_modified", 0),
-        "new": c.get("new", 0), "updated": c.get("updated", 0), "unchanged": c.get("unchanged", 0),
-        "dropped": sum((c.get("dropped") or {}).values()), "dropped_by_reason": c.get("dropped") or {},
-        "spilled": c.get("spilled", 0), "scraped": c.get("scraped", 0),
-        "coverage": {f: round(sum(layers.values()) / parsed, 4) for f, layers in extraction.items()} if parsed else {},
-        "themes": c.get("themes") or {}, "extraction_errors": c.get("extraction_errors") or {},
-        "crawl_id": run.get("crawl_id"), "store": run.get("store"),
-    }
-
-
 def cmd_stats(args) -> int:
+    from .report import run_figures
     store = _store(args)
     if args.format == "json":
         try:
@@ -387,6 +363,50 @@ def cmd_worker(args) -> int:
     return Worker(crawl_command(args.spider, args.argument or [], args.set or []), args.every, beat).run()
 
 
+def cmd_report(args) -> int:
+    from .report import gather, render
+    out = Path(args.out)
+    if args.out != "-" and not out.parent.is_dir():
+        raise CliError(f"--out {args.out}: no folder {out.parent}")
+    store = _store(args)
+    try:
+        page = render(gather(store, site=args.site, since=args.since, runs=args.runs))
+    finally:
+        store.close()
+    if args.out == "-":
+        sys.stdout.write(page)
+    else:
+        out.write_text(page, encoding="utf-8")
+        print(f"Wrote {out} ({len(page.encode()) / 1024:.0f} KiB): open it in a browser, offline")
+    return 0
+
+
+def cmd_dashboard(args) -> int:
+    from .dashboard import Dashboard, is_loopback
+    settings = settings_from(args)
+    password = os.environ.get("NEWSCRAWL_DASHBOARD_PASSWORD") or settings.get("NEWSCRAWL_DASHBOARD_PASSWORD")
+    user = os.environ.get("NEWSCRAWL_DASHBOARD_USER") or "newscrawl"
+    store = _store(args)
+    try:
+        server = Dashboard((args.host, args.port), store, site=args.site, password=password, user=user)
+    except OSError as exc:
+        store.close()
+        raise CliError(f"cannot serve on {args.host}:{args.port} ({exc.strerror}); pass another --port") from None
+    if not is_loopback(args.host) and not password:
+        print(f"newscrawl dashboard: warning: bound to {args.host} without NEWSCRAWL_DASHBOARD_PASSWORD: anyone "
+              f"who reaches port {args.port} reads the store", file=sys.stderr)
+    port = server.server_address[1]
+    print(f"Dashboard of {store.kind} {store.where} at http://{args.host}:{port}/ (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        store.close()
+    return 0
+
+
 def cmd_serve(args) -> int:
     from .replica import ReplicaServer, ReplicaSite, build_articles
     try:
@@ -535,6 +555,21 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--format", choices=("text", "json"), default="text",
                     help="json: one object with the store, per-site totals and the runs' figures")
     st.set_defaults(fn=cmd_stats)
+    rp = sub.add_parser("report", help="the run history and latest articles as one self-contained HTML file")
+    store_opts(rp)
+    site_opt(rp)
+    rp.add_argument("--out", required=True, help="an .html file, or - for standard output")
+    rp.add_argument("--since", type=_date_arg, help="runs started on or after YYYY-MM-DD")
+    rp.add_argument("--runs", type=_positive, default=200, help="the last N runs in full (default 200; the "
+                                                                   "daily history covers every run)")
+    rp.set_defaults(fn=cmd_report)
+    db = sub.add_parser("dashboard", help="the report served live from the store, with a search")
+    store_opts(db)
+    site_opt(db)
+    db.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; elsewhere, set "
+                                                        "NEWSCRAWL_DASHBOARD_PASSWORD)")
+    db.add_argument("--port", type=int, default=8650)
+    db.set_defaults(fn=cmd_dashboard)
     pu = sub.add_parser("purge", help="remove one site's articles, runs and validators from the store")
     store_opts(pu)
     site_opt(pu, required=True)

@@ -124,6 +124,11 @@ class Store(Protocol):
 
     def last_runs(self, n: int, site: str | None = None) -> list[dict]: ...
 
+    def run_days(self, site: str | None = None, since: datetime | None = None) -> list[dict]:
+        """The run history aggregated by the store, one row a day (UTC), oldest first:
+        {"day", "runs", "passed", "degraded", "new", "updated", "unchanged", "pages",
+        "not_modified", "duration_s"}."""
+
     # one crawl per site and store (newscrawl.lock); times are epoch seconds
     def acquire_lock(self, site: str, owner: str, info: dict, stale_before: float, now: float) -> dict | None:
         """Take the site's crawl lock for ``owner`` (free, stale since before ``stale_before``,

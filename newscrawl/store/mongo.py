@@ -348,6 +348,32 @@ class MongoStore:
         cur = self.runs.find({"site": site} if site else {}, {"_id": 0}).sort("started_at", DESCENDING).limit(n)
         return self._call(list, cur)
 
+    def run_days(self, site: str | None = None, since=None) -> list[dict]:
+        match: dict = {}
+        if site is not None:
+            match["site"] = site
+        if since is not None:
+            match["started_at"] = {"$gte": since}
+
+        def total(key: str) -> dict:
+            return {"$sum": {"$ifNull": [f"$counts.{key}", 0]}}
+
+        def status(name: str) -> dict:
+            return {"$sum": {"$cond": [{"$eq": ["$status", name]}, 1, 0]}}
+        group = {"_id": {"$dateToString": {"format": "%Y-%m-%d", "date": "$started_at"}}, "runs": {"$sum": 1},
+                 "passed": status("passed"), "degraded": status("degraded"),
+                 **{k: total(k) for k in ("new", "updated", "unchanged", "pages", "not_modified")},
+                 "duration_ms": {"$sum": {"$ifNull": [{"$subtract": ["$finished_at", "$started_at"]}, 0]}}}
+        limit = {"maxTimeMS": self.query_timeout_ms} if self.query_timeout_ms else {}
+        rows = self._call(list, self.runs.aggregate([{"$match": match}, {"$group": group}, {"$sort": {"_id": 1}}],
+                                                    **limit))
+        out = []
+        for r in rows:
+            day = r.pop("_id")
+            r["duration_s"] = (r.pop("duration_ms") or 0) / 1000
+            out.append({"day": day, **r})
+        return out
+
     # ---- one crawl per site (newscrawl.lock): a lock document with a lease -------------
     def acquire_lock(self, site: str, owner: str, info: dict, stale_before: float, now: float) -> dict | None:
         try:

@@ -269,6 +269,27 @@ class SQLiteStore:
                                        " ORDER BY started_at DESC LIMIT ?", (site, n))
             return [loads(r[0]) for r in rows]
 
+    def run_days(self, site: str | None = None, since=None) -> list[dict]:
+        where, args = [], []
+        if site is not None:
+            where.append("json_extract(doc, '$.site') = ?")
+            args.append(site)
+        if since is not None:
+            where.append("started_at >= ?")
+            args.append(iso(since))
+        n = "coalesce(json_extract(doc, '$.counts.{}'), 0)"
+        sql = ("SELECT substr(started_at, 1, 10) AS day, count(*), "
+               "sum(json_extract(doc, '$.status') = 'passed'), sum(json_extract(doc, '$.status') = 'degraded'), "
+               + ", ".join(f"sum({n.format(k)})" for k in ("new", "updated", "unchanged", "pages", "not_modified"))
+               + ", sum(coalesce((julianday(json_extract(doc, '$.finished_at')) - julianday(started_at)) * 86400, 0))"
+               " FROM crawl_runs" + (" WHERE " + " AND ".join(where) if where else "")
+               + " GROUP BY day ORDER BY day")
+        with self.lock:
+            rows = self.db.execute(sql, args).fetchall()
+        keys = ("day", "runs", "passed", "degraded", "new", "updated", "unchanged", "pages", "not_modified",
+                "duration_s")
+        return [dict(zip(keys, row)) for row in rows]
+
     # ---- one crawl per site (newscrawl.lock) ------------------------------------------
     def acquire_lock(self, site: str, owner: str, info: dict, stale_before: float, now: float) -> dict | None:
         def run(db):
