@@ -7,7 +7,7 @@ import pytest
 
 from newscrawl import cli
 from newscrawl.render import find_browser
-from newscrawl.report import esc, freshness, gather, href, render
+from newscrawl.report import esc, freshness, href
 from newscrawl.store.mongo import MongoStore
 from newscrawl.store.sqlite import SQLiteStore
 
