@@ -392,10 +392,10 @@ def cmd_dashboard(args) -> int:
     except OSError as exc:
         store.close()
         raise CliError(f"cannot serve on {args.host}:{args.port} ({exc.strerror}); pass another --port") from None
+    port = server.server_address[1]
     if not is_loopback(args.host) and not password:
         print(f"newscrawl dashboard: warning: bound to {args.host} without NEWSCRAWL_DASHBOARD_PASSWORD: anyone "
-              f"who reaches port {args.port} reads the store", file=sys.stderr)
-    port = server.server_address[1]
+              f"who reaches port {port} reads the store", file=sys.stderr)
     print(f"Dashboard of {store.kind} {store.where} at http://{args.host}:{port}/ (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever()

@@ -319,7 +319,8 @@ def render(d: ReportData, live: bool = False, refresh_seconds: int = 30) -> str:
                     + (f'<input type="hidden" name="site" value="{esc(d.site)}">' if d.site else "")
                     + ' <button type="submit">Search</button></form></section>')
         if d.found is not None:
-            body.append(_articles_table(f"{len(d.found)} articles found for “{d.search}”", d.found, "found"))
+            body.append(_articles_table(f"{len(d.found)} article{'' if len(d.found) == 1 else 's'} found for “{d.search}”",
+                                        d.found, "found"))
     body += [f"<section>{_kpis(d)}</section>", _charts(d) if d.runs else
              '<section><p class="muted">No crawl run recorded yet.</p></section>',
              _problems(d.runs), _runs_table(d.runs), _articles_table("Latest articles", d.latest, "latest"),
