@@ -35,7 +35,7 @@ def test_the_stack_has_its_services_with_healthchecks_restarts_and_volumes():
     assert set(SERVICES) == {"mongo", "redis", "scrapyd", "scheduler", "worker"}
     for name, svc in SERVICES.items():
         assert svc.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
-        assert svc.get("restart") in ("unless-stopped", "always"), f"{name} has no restart policy"
+        assert svc.get("restart") in ("unless-stopped", "always"), f"{name} has no restart policy"  # either restarts a crashed service and comes back after a reboot
     named = set(COMPOSE["volumes"])
     for name in ("mongo", "redis", *APP):  # the app services: spill files, job history, heartbeats
         vols = [v.split(":")[0] for v in SERVICES[name]["volumes"]]

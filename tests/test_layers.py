@@ -235,3 +235,27 @@ def test_legacy_selectors_from_settings_accept_parsel_forms():
     assert LegacyLayer().title(p) == LegacyLayer().title(
         page("legacy_wordpress.html", "/building-societies-celebrate-a-decade-of-digital-savings/"))
     assert LegacyLayer().published_at(p) == datetime(2019, 5, 14, 7, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("markup, names", [
+    # a "By" element apart from the name, hCard and microdata classes, an /author/ link
+    ("<p>By</p><span class='author-name vcard fn author' itemprop='name'><a href='/author/staff/'>Maria Lopez</a>"
+     "</span>", ["Maria Lopez"]),
+    ("<div itemprop='author' itemscope itemtype='https://schema.org/Person'><span itemprop='name'>John Doe</span>"
+     "</div>", ["John Doe"]),
+    ("<span>By <a rel='author' href='/people/jane'>Jane Roe</a> and <a rel='author' href='/people/ann'>Ann Lee</a>"
+     "</span>", ["Jane Roe", "Ann Lee"]),
+    ("<div class='meta'><a href='/author/peter-smith/'>Peter Smith</a> | 3 min read</div>", ["Peter Smith"]),
+    ("<div class='byline'>By Sam Green, Reuters</div>", ["Sam Green"]),  # the agency is the source
+    ("<div class='byline'>Global Banking &amp; Finance Review Staff</div>", ["Global Banking & Finance Review Staff"]),
+])
+def test_bylines_in_author_markup(markup, names):
+    """Author markup of other sites' themes; the navigation's and the footer's author links
+    are no byline."""
+    body = "<p>" + "Banks raised their rates again on Tuesday, lenders said in a statement. " * 6 + "</p>"
+    html = (f"<html><head><title>Banks raise rates</title></head><body><nav><a href='/author/nav-guy'>Nav Guy</a>"
+            f"</nav><article><h1>Banks raise rates</h1>{markup}<time datetime='2026-02-01T09:00:00Z'>x</time>"
+            f"{body}{body}</article><footer><a rel='author' href='/x'>Footer Person</a></footer></body></html>")
+    base = "https://www.example-news.test"
+    article = ArticleParser(SiteRules(base)).parse(base + "/banks-raise-rates", html)
+    assert article.authors == names

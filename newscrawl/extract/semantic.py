@@ -22,7 +22,37 @@ _CRUMB_HREF = etree.XPath("(.//a/@href | self::a/@href)[1]")
 _ARTICLE_BODY = etree.XPath("(//*[@itemprop='articleBody'])[1]")
 _FIRST_OF = {tag: etree.XPath(f"(//{tag})[1]") for tag in ("article", "main")}
 _TIME = etree.XPath("(//time[@datetime])[1]")
-_AUTHOR_ELS = etree.XPath('//*[@rel="author"] | //*[@itemprop="author"]')
+# Author markup, most specific first; each kind is tried alone (the first that names someone
+# wins): schema.org microdata, rel=author, hCard/byline classes, links to an author page.
+_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
+AUTHOR_MARKUP = [etree.XPath(x) for x in (
+    '//*[@itemprop="author"]//*[@itemprop="name"] | //*[@itemprop="author"][not(.//*[@itemprop="name"])]',
+    '//*[@rel="author"]',
+    "//*[" + " or ".join(_CLASS.format(c) for c in ("author-name", "byline__name", "byline-name", "fn")) + "]",
+    "//*[" + " or ".join(_CLASS.format(c) for c in ("byline", "author", "article-author", "post-author")) + "]",
+    '//a[contains(@href, "/author/") or contains(@href, "/authors/")]',
+)]
+_OUTSIDE = frozenset({"nav", "footer", "aside"})
+_LEAD_BY = re.compile(r"^\s*(?:written\s+)?by\s*[:\-–]?\s*", re.I)
+
+
+def marked_authors(page: Page) -> list[str]:
+    """Names in author markup: the first kind of AUTHOR_MARKUP that gives some. Outside
+    navigation, footers, asides and comments; a leading "By" is dropped (also when it is an
+    element of its own beside the name)."""
+    for xpath in AUTHOR_MARKUP:
+        names: list[str] = []
+        for el in xpath(page.root):
+            if any(a.tag in _OUTSIDE or "comment" in (a.get("class") or "").lower() or a.get("id") == "comments"
+                   for a in el.iterancestors()):
+                continue
+            text = _LEAD_BY.sub("", text_of(el))
+            if not text or len(text) > 120:
+                continue
+            names += split_byline("By " + text, page.config.agencies, page.config.site_names)
+        if names:
+            return list(dict.fromkeys(names))
+    return []
 
 
 def find_root(ctx: Page):
@@ -193,8 +223,7 @@ class SemanticLayer(Layer):
         if not authors and root is not None:
             authors = _header_byline(root, page)
         if not authors:
-            for el in _AUTHOR_ELS(page.root):
-                authors += split_byline(text_of(el), page.config.agencies, page.config.site_names)
+            authors = marked_authors(page)
         return list(dict.fromkeys(authors))
 
     def body(self, page):
