@@ -158,3 +158,17 @@ def dateline_source(text: str | None) -> str | None:
     """The wire agency of a dateline such as "SHANGHAI (Reuters) - "."""
     m = DATELINE.match(text or "")
     return clean(m.group(2)) if m else None
+
+
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def same_headline(a: str | None, b: str | None) -> bool:
+    """Do two headlines name the same story: equal, or sharing most of their words (an SEO
+    variant of the visible headline)? Case, punctuation and the order of words aside."""
+    if not a or not b:
+        return False
+    wa, wb = set(_WORDS.findall(a.lower())), set(_WORDS.findall(b.lower()))
+    if not wa or not wb:
+        return False
+    return wa == wb or (min(len(wa), len(wb)) >= 3 and len(wa & wb) / min(len(wa), len(wb)) >= 0.6)

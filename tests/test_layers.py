@@ -259,3 +259,21 @@ def test_bylines_in_author_markup(markup, names):
     base = "https://www.example-news.test"
     article = ArticleParser(SiteRules(base)).parse(base + "/banks-raise-rates", html)
     assert article.authors == names
+
+
+def test_the_visible_headline_wins_over_a_structured_variant_and_entities_are_decoded():
+    base = "https://www.example-news.test"
+    body = "<p>" + "The central bank kept its main rate unchanged on Wednesday, as markets expected. " * 6 + "</p>"
+
+    def parse(h1, headline):
+        html = (f'<html><head><title>{headline} | Example News</title><meta property="og:site_name" '
+                f'content="Example News"><script type="application/ld+json">{{"@type": "NewsArticle", '
+                f'"headline": "{headline}", "datePublished": "2026-02-01T09:00:00Z"}}</script></head><body>'
+                f"<article><h1>{h1}</h1>{body}{body}</article></body></html>")
+        return ArticleParser(SiteRules(base)).parse(base + "/fed-holds-rates", html)
+    seo = parse("Fed holds rates, signals two cuts in 2026", "Fed Holds Interest Rates &#8211; Signals Two Cuts")
+    assert seo.title == "Fed holds rates, signals two cuts in 2026" and seo.extraction["title"] == "semantic"
+    other = parse("Latest news", "Fed holds rates and signals two cuts")  # an h1 that is no headline
+    assert other.title == "Fed holds rates and signals two cuts" and other.extraction["title"] == "jsonld"
+    quoted = parse("Latest news", "Lender&#8217;s profit doubles")
+    assert quoted.title == "Lender\u2019s profit doubles"

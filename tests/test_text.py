@@ -31,3 +31,11 @@ def test_datelines():
     assert dateline_source("The bank (Reuters) said") is None
 
 
+
+
+def test_same_headline_tells_an_seo_variant_from_another_heading():
+    from newscrawl.text import same_headline
+    assert same_headline("Banks raise rates again", "banks raise rates again!")
+    assert same_headline("Fed holds rates, signals two cuts in 2026", "Fed holds interest rates and signals two cuts")
+    assert not same_headline("Latest news", "Fed holds interest rates and signals two cuts")
+    assert not same_headline("Markets", "Markets rally") and not same_headline("", "x")

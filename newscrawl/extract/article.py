@@ -8,11 +8,13 @@ is asked. The article records which layer gave each field, and the theme.
 """
 from __future__ import annotations
 
+import html
 from datetime import datetime, timezone
 
 from ..items import Article
-from ..text import clean, dateline_source
+from ..text import clean, dateline_source, same_headline
 from ..urls import SiteRules
+from .blocks import text_of
 from .common import ExtractConfig
 from .generic import GenericLayer
 from .jsonld import JsonLdLayer
@@ -34,6 +36,15 @@ class DropPage(Exception):
     def __init__(self, reason: str, detail: str = ""):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
+
+
+def unescaped(value):
+    """HTML entities decoded in a layer's text (structured data often carries "&#8217;")."""
+    if isinstance(value, str):
+        return html.unescape(value) if "&" in value else value
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return [html.unescape(v) if "&" in v else v for v in value]
+    return value
 
 
 class ArticleParser:
@@ -93,7 +104,7 @@ class ArticleParser:
             if fn is None:
                 continue
             try:
-                value = fn(page)
+                value = unescaped(fn(page))
             except Exception as exc:  # noqa: BLE001 (a failing field costs that field only)
                 page.field_error(name, fname, exc)
                 continue
@@ -120,6 +131,10 @@ class ArticleParser:
             url, layers["url"] = page.url, "response"
         values["url"] = rules.article_url(url)
         values["title"] = page.strip_site_name(values.get("title"))
+        visible = page.strip_site_name(text_of(page.h1)) if page.h1 is not None else None
+        if visible and visible != values["title"] and same_headline(visible, values["title"]):
+            # the headline the page shows, over a structured (SEO) variant of it
+            values["title"], layers["title"] = visible, "semantic"
         crumbs = values.get("breadcrumbs") or []
         if crumbs:
             last = crumbs[-1]
