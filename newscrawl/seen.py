@@ -70,3 +70,30 @@ class SeenUrls:
     @property
     def nbytes(self) -> int:
         return self._table.itemsize * len(self._table)
+
+
+class Memo:
+    """A bounded memo of ``fn(key)`` in two generations: when the young one holds ``size``
+    keys it becomes the old one (the previous old one goes); a key found old comes back young.
+    What is used keeps being remembered, at the cost of one dict lookup, without an LRU's
+    bookkeeping; at most 2 x ``size`` keys."""
+
+    def __init__(self, fn, size: int):
+        self.fn = fn
+        self.size = size
+        self.young: dict = {}
+        self.old: dict = {}
+
+    def __call__(self, key):
+        value = self.young.get(key, _MISSING)
+        if value is _MISSING:
+            value = self.old.get(key, _MISSING)
+            if value is _MISSING:
+                value = self.fn(key)
+            if len(self.young) >= self.size:
+                self.old, self.young = self.young, {}
+            self.young[key] = value
+        return value
+
+
+_MISSING = object()

@@ -11,6 +11,8 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 
+from .seen import Memo
+
 LIVE_BASE_URL = "https://www.globalbankingandfinance.com"
 
 # Query parameters that only track the click, never select content.
@@ -64,7 +66,7 @@ def _bare_host(host: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-KINDS_CACHE = 100_000  # URLs whose kind SiteRules.classify remembers (~20 MB at most)
+KINDS_CACHE = 100_000  # URLs a generation whose kind SiteRules.classify remembers (~40 MB at most)
 
 
 @dataclass
@@ -78,8 +80,7 @@ class SiteRules:
     extra_deny: tuple[str, ...] = ()
     _deny_res: list[re.Pattern] = field(default_factory=list, init=False, repr=False)
     # classify()'s answers: the same pager, navigation and card links appear on every page
-    _kinds: dict[str, tuple[str | None, str | None]] = field(default_factory=dict, init=False, repr=False,
-                                                             compare=False)
+    _kinds: Memo = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.base_url = canonicalize(self.base_url, trailing_slash=False).rstrip("/")
@@ -90,6 +91,7 @@ class SiteRules:
         self.netloc = parts.netloc
         self.host = _bare_host(parts.netloc)
         self._deny_res = [re.compile(p) for p in self.extra_deny]
+        self._kinds = Memo(self._kind, KINDS_CACHE)
 
     def url(self, path: str) -> str:
         """Absolute URL of a site path."""
@@ -137,16 +139,13 @@ class SiteRules:
 
     def classify(self, url: str) -> tuple[str | None, str | None]:
         """(category path, canonical article URL) of an absolute URL: at most one is not
-        None. Remembered (up to KINDS_CACHE URLs): listing pages repeat their links, and a
-        link read again costs a dict lookup instead of two parses of the URL."""
-        kind = self._kinds.get(url)
-        if kind is None:
-            path = self.category_path(url)
-            kind = (path, None) if path else (None, self.article_url(url) if self.is_article(url) else None)
-            if len(self._kinds) >= KINDS_CACHE:
-                self._kinds.clear()
-            self._kinds[url] = kind
-        return kind
+        None. Remembered (newscrawl.seen.Memo, KINDS_CACHE URLs a generation): listing pages
+        repeat their links, and a link read again costs a dict lookup instead of two parses."""
+        return self._kinds(url)
+
+    def _kind(self, url: str) -> tuple[str | None, str | None]:
+        path = self.category_path(url)
+        return (path, None) if path else (None, self.article_url(url) if self.is_article(url) else None)
 
     def category_url(self, path: str, page: int = 1) -> str:
         suffix = f"page/{page}/" if page > 1 else ""

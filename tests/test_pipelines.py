@@ -170,3 +170,4 @@ def test_bylines_are_stored_as_the_layers_read_them(tmp_path, byline, stored):
     (doc,) = list(store.find(Filters()))
     store.close()
     assert doc["authors"] == stored
+

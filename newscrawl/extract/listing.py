@@ -11,6 +11,7 @@ from lxml import etree
 from parsel import Selector
 
 from ..dates import parse_date
+from ..seen import Memo
 from ..urls import SiteRules
 from .blocks import skipped
 
@@ -72,8 +73,9 @@ def _card_date(a, tz: tzinfo) -> datetime | None:
     return None
 
 
-_JOINED: dict[tuple[str, str], str] = {}  # (origin or "", href) -> absolute URL
 JOINED_CACHE = 100_000
+# (origin or "", href) -> absolute URL: the same for every page of the origin
+_JOINED = Memo(lambda key: urljoin(key[0] + "/", key[1]), JOINED_CACHE)
 
 
 def _joiner(url: str):
@@ -88,13 +90,7 @@ def _joiner(url: str):
             key = ("", href)
         else:
             return urljoin(url, href)
-        out = _JOINED.get(key)
-        if out is None:
-            out = urljoin(url, href)
-            if len(_JOINED) >= JOINED_CACHE:
-                _JOINED.clear()
-            _JOINED[key] = out
-        return out
+        return _JOINED(key)
     return join
 
 
