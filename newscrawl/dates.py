@@ -95,6 +95,21 @@ def parse_date(value: object, default_tz: tzinfo = timezone.utc) -> datetime | N
     return None
 
 
+def zone_of(value: str) -> str:
+    """How a date text says its time: "zoned" (an offset, Z, a zone name, RFC 822), "no_zone"
+    (a time read in NEWSCRAWL_TIMEZONE), "date_only" (midnight there), "" (no date)."""
+    text = " ".join(value.split())
+    if _RFC822.match(text):
+        return "zoned"
+    m = _ISO.search(text)
+    if m:
+        _, clock, offset, named = m.groups()
+        if not clock:
+            return "date_only"
+        return "zoned" if offset or (named and named in ZONE_NAMES) else "no_zone"
+    return "date_only" if parse_date(text) is not None else ""
+
+
 def parse_since(value: str) -> datetime:
     """The spider's ``since`` argument: YYYY-MM-DD (or a full ISO datetime)."""
     text = value.strip()

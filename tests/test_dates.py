@@ -49,3 +49,26 @@ def test_since_rejects_bad_dates():
             parse_since(bad)
 
 
+
+
+@pytest.mark.parametrize("text, shape", [
+    ("2024-04-30 16:38:37 +02:00", "zoned"), ("2024-04-30T16:38:37Z", "zoned"), ("2024-04-30 16:38 EST", "zoned"),
+    ("Tue, 30 Apr 2024 16:38:37 GMT", "zoned"), ("2024-04-30T16:38:37", "no_zone"), ("2024-04-30", "date_only"),
+    ("April 30, 2024", "date_only"), ("no date here", ""),
+])
+def test_zone_of_says_how_a_date_gives_its_time(text, shape):
+    from newscrawl.dates import zone_of
+    assert zone_of(text) == shape
+
+
+def test_a_page_whose_dates_have_no_zone_is_counted_once():
+    from newscrawl.extract.article import ArticleParser
+    from newscrawl.urls import SiteRules
+    heard = []
+    body = "<p>" + "Lenders raised rates on Tuesday, the bank said in a statement to markets. " * 6 + "</p>"
+    html = (f'<html><head><title>Rates rise</title><meta property="article:published_time" content="2026-02-01T09:00:00">'
+            f'<meta property="article:modified_time" content="2026-02-01T10:00:00"></head><body><article><h1>Rates rise'
+            f"</h1>{body}{body}</article></body></html>")
+    a = ArticleParser(SiteRules("https://x.test")).parse("https://x.test/rates-rise", html, report=heard.append)
+    assert a.published_at == datetime(2026, 2, 1, 9, tzinfo=UTC)  # NEWSCRAWL_TIMEZONE: UTC by default
+    assert heard.count("dates/no_zone") == 1

@@ -131,7 +131,7 @@ def test_a_layer_raising_on_the_body_falls_back_to_the_next_layer():
     a = parser.parse(MIRROR + "/three-reporters-on-copper-price-swings",
                      (HTML / "wire_labels_only.html").read_text(), report=heard.append)
     assert a.extraction["body"] == "generic" and "Copper's sharpest" in a.body
-    assert heard == ["extraction_error/semantic/body"]
+    assert [h for h in heard if h.startswith("extraction_error")] == ["extraction_error/semantic/body"]
 
 
 GLUED_FAQ = """<html><head><title>Rates - Global Banking &amp; Finance Review</title>

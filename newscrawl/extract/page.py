@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from ..dates import parse_date
+from ..dates import parse_date, zone_of
 from ..text import clean
 from ..urls import SiteRules
 
@@ -79,6 +79,14 @@ class Page:
             return
         self._reported.add(name)
         logger.warning("%s on %s: %s", name, self.url, detail)
+        if self._report is not None:
+            self._report(name)
+
+    def note(self, name: str) -> None:
+        """Something worth counting, not worth a warning: reported once a page."""
+        if name in self._reported:
+            return
+        self._reported.add(name)
         if self._report is not None:
             self._report(name)
 
@@ -179,7 +187,14 @@ class Page:
 
     # ---- value helpers ----------------------------------------------------------------
     def date(self, value):
-        return parse_date(value, self.config.default_tz) if isinstance(value, str) else None
+        if not isinstance(value, str):
+            return None
+        parsed = parse_date(value, self.config.default_tz)
+        if parsed is not None:
+            shape = zone_of(value)
+            if shape in ("no_zone", "date_only"):  # read in NEWSCRAWL_TIMEZONE: counted once a page
+                self.note(f"dates/{shape}")
+        return parsed
 
     def abs(self, url: str | None) -> str | None:
         if not url or not isinstance(url, str):
