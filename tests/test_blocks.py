@@ -9,7 +9,6 @@ UTC = timezone.utc
 BASE = "http://www.example-mirror.test"
 
 
-# ---- BackoffRetryMiddleware ------------------------------------------------------------
 def _reading(html, after_h1=True):
     root = lxml.html.fromstring(html)
     h1 = root.find(".//h1") if after_h1 else None
@@ -40,4 +39,3 @@ def test_block_reader_starts_after_the_title_and_ends_a_flat_section_at_a_headin
     assert [b.text for b in r.body] == ["Body after the list.", "Sub", "More."]
 
 
-# ---- the compact dupefilter ------------------------------------------------------------

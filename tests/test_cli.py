@@ -178,7 +178,6 @@ def test_stats_as_json_gives_each_runs_figures_per_site(two_sites):
     assert later["runs"] == []
 
 
-# ---- BackoffRetryMiddleware ------------------------------------------------------------
 def test_cli_output_into_a_closed_pipe_exits_quietly(tmp_path):
     store = SQLiteStore(tmp_path / "newscrawl.sqlite3")
     store.ensure_indexes()

@@ -11,7 +11,6 @@ UTC = timezone.utc
 BASE = "http://www.example-mirror.test"
 
 
-# ---- BackoffRetryMiddleware ------------------------------------------------------------
 def test_compact_dupefilter_filters_and_resumes_from_a_jobdir(tmp_path):
     crawler = get_crawler()
     fp = crawler.request_fingerprinter
@@ -32,7 +31,6 @@ def test_project_settings_use_the_compact_dupefilter():
     assert get_project_settings()["DUPEFILTER_CLASS"] == "newscrawl.dupefilter.CompactDupeFilter"
 
 
-# ---- page problems ---------------------------------------------------------------------
 def test_a_jobdir_left_by_a_crash_is_not_trusted(tmp_path, caplog):
     fp = get_crawler().request_fingerprinter
     clean = CompactDupeFilter(str(tmp_path), fingerprinter=fp)

@@ -9,7 +9,6 @@ UTC = timezone.utc
 BASE = "http://www.example-mirror.test"
 
 
-# ---- BackoffRetryMiddleware ------------------------------------------------------------
 def test_invalid_jsonld_is_reported_once_and_logged(caplog):
     html = ("<html><head><script type='application/ld+json'>{not json</script>"
             "<script type='application/ld+json'>{\"broken\": </script></head><body><article><h1>A title</h1>"
@@ -19,8 +18,6 @@ def test_invalid_jsonld_is_reported_once_and_logged(caplog):
     with caplog.at_level(logging.WARNING):
         a = ArticleParser(SiteRules(BASE)).parse(BASE + "/a-story", html, report=seen.append)
     assert a.title == "A title"
-    assert seen == ["invalid_jsonld"]
+    assert [s for s in seen if not s.startswith("dates/")] == ["invalid_jsonld"]  # dates/: counted, not problems
     assert [r for r in caplog.records if "invalid_jsonld" in r.getMessage() and "/a-story" in r.getMessage()]
 
-
-# ---- replay = the crawl's chain, with the configured settings --------------------------

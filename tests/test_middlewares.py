@@ -13,7 +13,6 @@ UTC = timezone.utc
 BASE = "http://www.example-mirror.test"
 
 
-# ---- BackoffRetryMiddleware ------------------------------------------------------------
 def _middleware(**settings):
     crawler = get_crawler(settings_dict={"RETRY_TIMES": 4, "RETRY_HTTP_CODES": [429, 503],
                                          "NEWSCRAWL_BACKOFF_BASE": 2.0, "NEWSCRAWL_BACKOFF_MAX": 120.0,
@@ -52,4 +51,3 @@ def test_retry_after_is_honoured_and_the_retry_waits():
     assert mw.process_response(req, ok) is ok
 
 
-# ---- runs.summarize --------------------------------------------------------------------

@@ -11,7 +11,6 @@ UTC = timezone.utc
 BASE = "http://www.example-mirror.test"
 
 
-# ---- BackoffRetryMiddleware ------------------------------------------------------------
 def test_replay_normalizes_with_the_configured_settings(tmp_path, capsys):
     raw = {"url": BASE + "/a-wire-story", "title": "A wire story", "body": "Text of the story.",
            "published_at": datetime(2026, 3, 1, tzinfo=UTC), "authors": ["Jane\u00a0Doe", "Jane Doe"],
@@ -32,4 +31,3 @@ def test_replay_normalizes_with_the_configured_settings(tmp_path, capsys):
         assert stored[key] == value, key
 
 
-# ---- the CLI into a closed pipe --------------------------------------------------------

@@ -7,7 +7,6 @@ UTC = timezone.utc
 BASE = "http://www.example-mirror.test"
 
 
-# ---- BackoffRetryMiddleware ------------------------------------------------------------
 def test_summarize_groups_counts_drops_errors_and_layers():
     stats = {"item_scraped_count": 7, "response_received_count": 12, "newscrawl/store/new": 5,
              "newscrawl/store/unchanged": 2, "newscrawl/dropped/http_404": 1,
@@ -30,4 +29,3 @@ def test_summarize_groups_counts_drops_errors_and_layers():
                               "themes": {}, "extraction_errors": {}}, {})
 
 
-# ---- the block reader ------------------------------------------------------------------
