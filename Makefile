@@ -52,6 +52,8 @@ bench: install
 	$(BIN)/python bench/extraction_bench.py
 	$(BIN)/python bench/incremental_bench.py
 	$(BIN)/python bench/dupefilter_bench.py
+	$(BIN)/python bench/report_bench.py
+	$(BIN)/python bench/scale_bench.py
 	$(BIN)/python bench/distributed_bench.py
 	$(BIN)/python bench/render_bench.py
 	$(BIN)/python bench/faults_bench.py
