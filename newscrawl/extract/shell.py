@@ -3,12 +3,13 @@ from __future__ import annotations
 
 
 def is_app_shell(selector) -> bool:
-    """An empty root element (#__next, #root, #app), scripts and little text: the content
-    comes later, from the scripts (the page needs rendering)."""
-    if not selector.xpath("//script[@src]"):
+    """Scripts and little visible text (under 200 characters outside scripts, styles and
+    templates): the content comes later, from the scripts. Asked only of a page the static
+    layers found no title or body in; whatever its mount element is called (#__next, #root,
+    #app, #app-root, or none)."""
+    if not selector.xpath("//script[@src] | //script[not(@type) or @type='module' or @type='text/javascript']"):
         return False
-    roots = selector.xpath('//body//*[@id="__next" or @id="root" or @id="app"]')
-    if not roots or any(r.xpath("string(.)").get().strip() for r in roots):
-        return False
-    text = " ".join(t.strip() for t in selector.xpath("//body//text()[not(ancestor::script)]").getall())
+    text = " ".join(t.strip() for t in selector.xpath(
+        "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::template)"
+        " and not(ancestor::noscript)]").getall())
     return len(text.strip()) < 200
