@@ -35,6 +35,7 @@ LISTING_STOP = "newscrawl/listing/stop/"  # why a category's paging stopped
 LISTING_PROBE = "newscrawl/listing/probe"
 INCREMENTAL = "newscrawl/incremental/"
 RENDER = "newscrawl/render/"  # browser renders, by reason
+APP_SHELL = "newscrawl/app_shell/"  # app shells read from their data route (next_data) or not
 THEME = "newscrawl/theme/"  # the parser version pages were read with
 EXTRACTION = "newscrawl/extraction/"  # "<field>/<layer>": fields read by each layer
 EXTRACTION_ERROR = "newscrawl/extraction_error/"  # "<layer>/<field>": a layer that failed

@@ -6,7 +6,7 @@ import pytest
 
 from newscrawl.render import find_browser
 from newscrawl.replica import ReplicaServer, ReplicaSite
-from newscrawl.replica.js import APP_SHELL, NEXT_ONLY, TRACK
+from newscrawl.replica.js import APP_SHELL, BUILD_ID, NEXT_ONLY, NEXT_ROUTE, TRACK
 
 from .conftest import run_crawl
 
@@ -31,7 +31,11 @@ def test_js_pages_are_rendered_only_where_needed(js_replica, tmp_path):
     assert data["extraction"]["body"] == "nextdata" and data["title"] == "A story only in the Next.js data"
     stats = result.stats
     assert stats["newscrawl/render/load_more"] == 1 and stats["newscrawl/render/app_shell"] == 1
-    assert stats["newscrawl/render/pages"] == 2  # the markets listing and the app shell; not the data page
+    assert stats["newscrawl/render/pages"] == 2  # the markets listing and the app shell; not the data pages
+    routed = result.by_url[f"{base}{NEXT_ROUTE}"]  # an app shell read from its Next.js data route
+    assert routed["title"] == "Lenders read from the data route" and routed["extraction"]["body"] == "nextdata"
+    assert stats["newscrawl/app_shell/next_data"] == 1 and f"/_next/data/{BUILD_ID}{NEXT_ROUTE}.json" in \
+        [urlsplit(p).path for p, _ in site.log]
     assert stats["newscrawl/render/clicks"] >= 2
     paths = [urlsplit(p).path for p, _ in site.log]
     assert TRACK not in paths and not [p for p in paths if p.startswith("/api/")]  # blocked in the browser
@@ -56,6 +60,7 @@ def test_without_a_browser_pages_that_need_one_are_dropped(js_replica, tmp_path)
     assert result.stats["newscrawl/dropped/no_browser"] == 2  # the app shell and the markets listing
     assert result.log.count("needs a browser to render and none is installed") == 1
     assert f"{js_replica.base_url}{NEXT_ONLY}" in result.by_url  # no browser needed
+    assert f"{js_replica.base_url}{NEXT_ROUTE}" in result.by_url  # nor for a data route
     assert len(result.items) >= 44
 
 

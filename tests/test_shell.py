@@ -13,3 +13,18 @@ def test_an_empty_mount_element_with_scripts_is_an_app_shell():
     assert is_app_shell(Selector(text=other_mount))  # by what it shows, not by the element's id
     wordy = shell.replace("</body>", "<p>" + "words " * 60 + "</p></body>")
     assert not is_app_shell(Selector(text=wordy))
+
+
+def test_the_next_js_data_route_of_a_page():
+    from newscrawl.extract.shell import next_build_id, next_data_page, next_data_url
+    manifest = Selector(text="<html><body><div id='app-root'></div>"
+                             "<script src='/_next/static/b-42/_buildManifest.js'></script></body></html>")
+    assert next_build_id(manifest) == "b-42"
+    assert next_data_url(manifest, "https://x.test/a-story/") == "https://x.test/_next/data/b-42/a-story.json"
+    inline = Selector(text='<script id="__NEXT_DATA__" type="application/json">{"buildId": "abc", "props": {}}</script>')
+    assert next_build_id(inline) == "abc"
+    assert next_data_url(Selector(text="<script src='/app.js'></script>"), "https://x.test/a") is None
+    assert next_data_url(Selector(text="<script src='/_next/static/../x/_buildManifest.js'></script>"),
+                         "https://x.test/a") is None  # no path tricks in a build id
+    page = next_data_page({"pageProps": {"article": {"title": "</script><b>x</b>"}}})
+    assert page.count("</script>") == 1  # the data cannot close its script element

@@ -23,6 +23,9 @@ MARKETS = "markets"
 MARKETS_PAGE = 5
 APP_SHELL = "/app-shell-market-wrap"
 NEXT_ONLY = "/next-data-only-story"
+NEXT_ROUTE = "/next-route-story"  # an app shell whose script fetches its Next.js data route
+BUILD_ID = "replica-build-7"
+SITE = render.SITE_NAME
 TRACK = "/api/track"
 
 LOAD_MORE_JS = """
@@ -79,12 +82,24 @@ class JsPages:
                                  category="finance", in_listings=False)
         self.next_only = replace(base[1], slug=NEXT_ONLY.strip("/"), title="A story only in the Next.js data",
                                  category="finance", in_listings=False)
+        routed = fresh_articles(1, when + timedelta(days=2), seed=53)[0]
+        self.next_route = replace(routed, slug=NEXT_ROUTE.strip("/"), title="Lenders read from the data route",
+                                  category="finance", in_listings=False)
 
     def articles(self) -> list[ReplicaArticle]:
-        return [*self.markets, self.app_shell, self.next_only]
+        return [*self.markets, self.app_shell, self.next_only, self.next_route]
 
     def home_links(self) -> list[tuple[str, str]]:
-        return [(f"/category/{MARKETS}/", "Markets"), (APP_SHELL, "Markets wrap"), (NEXT_ONLY, "Data story")]
+        return [(f"/category/{MARKETS}/", "Markets"), (APP_SHELL, "Markets wrap"), (NEXT_ONLY, "Data story"),
+                (NEXT_ROUTE, "Routed story")]
+
+    @staticmethod
+    def _props(a: ReplicaArticle) -> dict:
+        return {"article": {
+            "title": a.title, "slug": a.slug, "publishedAt": a.published.isoformat(),
+            "author": {"name": a.authors[0] if a.authors else "Staff Reporter"},
+            "category": {"title": "Finance"}, "excerpt": a.summary or "",
+            "body": "".join(f"<p>{render.esc(t)}</p>" for kind, t in a.blocks if kind == "p")}}
 
     def route(self, path: str, query: dict, base: str):
         """(status, body, content type) for the paths this module serves, else None."""
@@ -118,6 +133,14 @@ class JsPages:
                     "author": a.authors[0] if a.authors else "Staff Reporter",
                     "paragraphs": [t for kind, t in a.blocks if kind == "p"]}
             return 200, json.dumps(data).encode(), "application/json"
+        if path == NEXT_ROUTE:  # no __NEXT_DATA__: the build id only in the manifest's path
+            scripts = (f'<script src="/_next/static/{BUILD_ID}/_buildManifest.js"></script>'
+                       '<script src="/static/app-shell-noop.js"></script>')
+            html = (f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{SITE}</title></head>'
+                    f'<body><div id="app-root"></div>{scripts}</body></html>')
+            return 200, html.encode(), "text/html; charset=utf-8"
+        if path == f"/_next/data/{BUILD_ID}{NEXT_ROUTE}.json":
+            return 200, json.dumps({"pageProps": self._props(self.next_route)}).encode(), "application/json"
         if path == NEXT_ONLY:
             a = self.next_only
             data = {"props": {"pageProps": {"article": {

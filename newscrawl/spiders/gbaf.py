@@ -9,6 +9,7 @@ and store.
 """
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import replace
 from urllib.parse import urlsplit
@@ -32,10 +33,11 @@ from ..extract.listing import (
     read_sitemap,
     with_page,
 )
-from ..extract.shell import is_app_shell
+from ..extract.shell import is_app_shell, next_data_page, next_data_url
 from ..failures import PERMANENT_DROPS, failure_reason
 from ..incremental import KIND, VALIDATORS, CrawlHistory, utcnow, validators_of
 from ..keys import (
+    APP_SHELL,
     DISCOVERY,
     DROPPED,
     ERRORS,
@@ -411,11 +413,16 @@ class GbafSpider(scrapy.Spider):
         except DropPage as exc:
             if exc.reason in ("no_title", "no_body") and not response.meta.get("playwright") \
                     and is_app_shell(response.selector):
-                return self._render_article(url)
+                return self._read_app_shell(response, url)
             return self._drop(url, exc.reason)
         except Exception:  # noqa: BLE001 (a bad page never stops the crawl)
             logger.exception("Parser failed on %s", response.url)
             return self._drop(response.url, "parse_error")
+        return self._emit(response, article)
+
+    def _emit(self, response, article, page=True):
+        """A parsed article and the requests it leads to (``page``: the response is the
+        article's page, whose previous/next links count; not a data route's JSON)."""
         article.http_cache = validators_of(response)
         if article.url != response.url:  # its canonical URL: links to it are not new
             self._mark_requested(article.url)
@@ -423,7 +430,7 @@ class GbafSpider(scrapy.Spider):
         if self.since and article.published_at and article.published_at < self.since:
             self.crawler.stats.inc_value(SKIPPED + "before_since")
             return None
-        return [article, *self._article_links(response, article)]
+        return [article, *self._article_links(response, article, page)]
 
     @staticmethod
     def _unusable(response) -> str | None:
@@ -434,6 +441,32 @@ class GbafSpider(scrapy.Spider):
         if not response.body.strip():
             return "empty_response"
         return None
+
+    def _read_app_shell(self, response, url: str):
+        """An app shell: the data its script fetches (a Next.js data route, robots.txt
+        permitting) before the browser."""
+        data_url = next_data_url(response.selector, response.url)
+        if data_url is None:
+            return self._render_article(url)
+        return scrapy.Request(data_url, callback=self.parse_next_data, errback=self.on_next_data_error,
+                              dont_filter=True, cb_kwargs={"page_url": response.url},
+                              meta={KIND: "article_data", META_URL: url})
+
+    def parse_next_data(self, response, page_url: str):
+        url = response.meta.get(META_URL, page_url)
+        try:
+            data = json.loads(response.text)
+            article = self.parser.parse(page_url, next_data_page(data), report=self._page_problem)
+        except (ValueError, AttributeError, DropPage):  # not the page's data after all
+            self.crawler.stats.inc_value(APP_SHELL + "next_data_unusable")
+            return self._render_article(url)
+        self.crawler.stats.inc_value(APP_SHELL + "next_data")
+        return self._emit(response, article, page=False)
+
+    def on_next_data_error(self, failure):
+        release_lease(self.crawler, failure.request)
+        self.crawler.stats.inc_value(APP_SHELL + "next_data_failed")
+        return self._render_article(failure.request.meta[META_URL])
 
     def _render_article(self, url: str):
         self.crawler.stats.inc_value(RENDER + "app_shell")
@@ -449,12 +482,13 @@ class GbafSpider(scrapy.Spider):
             else:
                 stats.inc_value(f"{EXTRACTION}{field_name}/{layer}")
 
-    def _article_links(self, response, article) -> list:
+    def _article_links(self, response, article, page: bool) -> list:
         """Requests for the related and previous/next articles (NEWSCRAWL_FOLLOW_ARTICLE_LINKS)."""
         if not self.config.follow_links:
             return []
         out = []
-        for url in article.related_urls + adjacent_articles(response.selector, response.url, self.rules):
+        adjacent = adjacent_articles(response.selector, response.url, self.rules) if page else []
+        for url in article.related_urls + adjacent:
             if self._known(url):
                 continue
             self.crawler.stats.inc_value(DISCOVERY + "article_links")
