@@ -382,7 +382,8 @@ def cmd_report(args) -> int:
 
 
 def cmd_dashboard(args) -> int:
-    from .dashboard import Dashboard, is_loopback
+    from .dashboard import Dashboard
+    from .urls import is_loopback
     settings = settings_from(args)
     password = os.environ.get("NEWSCRAWL_DASHBOARD_PASSWORD") or settings.get("NEWSCRAWL_DASHBOARD_PASSWORD")
     user = os.environ.get("NEWSCRAWL_DASHBOARD_USER") or "newscrawl"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hmac
-import ipaddress
 import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,15 +18,6 @@ from .report import gather, render
 from .store import Store, StoreUnavailable
 
 logger = logging.getLogger(__name__)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class Dashboard(ThreadingHTTPServer):

@@ -5,6 +5,7 @@ site's URL scheme is a settings change.
 """
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
@@ -154,6 +155,16 @@ class SiteRules:
     def article_url(self, url: str) -> str:
         """Canonical URL of an article: article paths carry no trailing slash."""
         return canonicalize(url, trailing_slash=False)
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address (127.0.0.0/8, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def mask_password(url: str) -> str:

@@ -3,9 +3,13 @@ ten days (a theme shift, a degraded and a failed run among them) and a hostile h
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
+from newscrawl.render import LAUNCH_ARGS, find_browser
 from newscrawl.store import ArticleWriter
 
 UTC = timezone.utc
@@ -45,3 +49,23 @@ def add_history(store, site: str, now: datetime | None = None) -> None:
         "url": f"{site}/hostile-headline", "title": HOSTILE, "body": "Text of the story.", "content_hash": "h",
         "published_at": now - timedelta(minutes=5), "category": "Finance <i>x</i>",
         "authors": ["<img src=x onerror=alert(1)>"]}], now)
+
+
+@contextmanager
+def browser_page():
+    """A page in Debian's chromium (headless), and the console and page errors it meets."""
+    browser = find_browser()
+    if browser is None:
+        pytest.skip("no chromium (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=browser, args=LAUNCH_ARGS)
+        try:
+            page = b.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            yield page, errors
+        finally:
+            b.close()

@@ -10,11 +10,10 @@ import urllib.request
 import pytest
 
 from newscrawl.dashboard import Dashboard
-from newscrawl.render import LAUNCH_ARGS, find_browser
 from newscrawl.store.sqlite import SQLiteStore
 
 from .conftest import ROOT
-from .report_history import ARTIFACTS, HOSTILE
+from .report_history import ARTIFACTS, HOSTILE, browser_page
 from .test_report import crawled  # noqa: F401 (the fixture: a real crawl plus history)
 
 
@@ -29,21 +28,11 @@ def url_of(server: Dashboard, path: str = "/") -> str:
 
 
 def test_the_dashboard_in_a_browser(crawled, tmp_path):  # noqa: F811
-    browser = find_browser()
-    if browser is None:
-        pytest.skip("no chromium (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
     data, _ = crawled
     store = SQLiteStore(data / "newscrawl.sqlite3", readonly=True)
     server = serve(store)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=browser, args=LAUNCH_ARGS)
-            page = b.new_page(viewport={"width": 1280, "height": 900})
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
+        with browser_page() as (page, errors):
             page.goto(url_of(server))
             assert errors == []
             assert page.locator('meta[http-equiv="refresh"]').get_attribute("content") == "30"
@@ -60,7 +49,6 @@ def test_the_dashboard_in_a_browser(crawled, tmp_path):  # noqa: F811
             page.goto(url_of(server, "/?q=" + "%3Cscript%3Ewindow.__pwned%3D1%3C%2Fscript%3E"))
             assert page.evaluate("window.__pwned") is None and errors == []
             page.screenshot(path=str(ARTIFACTS / "dashboard-search.png"))
-            b.close()
     finally:
         server.shutdown()
         store.close()

@@ -6,13 +6,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from newscrawl import cli
-from newscrawl.render import find_browser
 from newscrawl.report import esc, freshness, href
 from newscrawl.store.mongo import MongoStore
 from newscrawl.store.sqlite import SQLiteStore
 
 from .conftest import run_crawl
-from .report_history import ARTIFACTS, HOSTILE, add_history, earlier_runs
+from .report_history import ARTIFACTS, HOSTILE, add_history, browser_page, earlier_runs
 
 UTC = timezone.utc
 
@@ -87,22 +86,10 @@ def test_the_report_is_one_file_with_nothing_from_another_host(crawled, tmp_path
 
 
 def test_the_report_in_a_browser(crawled, tmp_path):
-    browser = find_browser()
-    if browser is None:
-        pytest.skip("no chromium (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    from newscrawl.render import LAUNCH_ARGS
     data, result = crawled
     out = tmp_path / "report.html"
     assert cli.main(["report", "--out", str(out), "--data-dir", str(data), "--store", "embedded"]) == 0
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=browser, args=LAUNCH_ARGS)
-        page = b.new_page(viewport={"width": 1280, "height": 900})
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+    with browser_page() as (page, errors):
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
         page.goto(out.as_uri())
@@ -119,4 +106,3 @@ def test_the_report_in_a_browser(crawled, tmp_path):
         assert "unknown theme 100%" in page.locator("#problems").inner_text()
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
         page.screenshot(path=str(ARTIFACTS / "report-top.png"))  # docs/report.png
-        b.close()

@@ -7,7 +7,6 @@ full speed on a replica on this machine) while Scrapy still lets the spider chan
 """
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -22,7 +21,7 @@ from ..incremental import Policy
 from ..render import SubrequestPolicy
 from ..settings import user_agent
 from ..text import WIRE_AGENCIES
-from ..urls import SiteRules
+from ..urls import SiteRules, is_loopback
 from .arguments import CrawlArguments
 
 
@@ -97,13 +96,7 @@ def spider_config(args: CrawlArguments, settings) -> SpiderConfig:
 
 
 def is_local(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback(urlsplit(url).hostname or "")
 
 
 def polite_settings(settings, rules: SiteRules) -> None:

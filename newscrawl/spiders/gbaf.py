@@ -62,7 +62,6 @@ from .arguments import ARGUMENTS, CrawlArguments, parse_arguments
 from .config import SpiderConfig, polite_settings, spider_config
 
 logger = logging.getLogger(__name__)
-NAMED = META_NAMED
 __all__ = ["ARGUMENTS", "GbafSpider"]
 # wait until the network rests: the content of a rendered page arrives after "load"
 SETTLED = [PageMethod("wait_for_load_state", "networkidle")]
@@ -141,7 +140,7 @@ class GbafSpider(scrapy.Spider):
             if path and self._wanted_category(path):
                 request = self._listing_request(url, path, 1)
                 if path in self.unverified:
-                    request.meta[NAMED] = path
+                    request.meta[META_NAMED] = path
                 yield request
 
     def _open_history(self) -> None:
@@ -316,7 +315,7 @@ class GbafSpider(scrapy.Spider):
 
     # ---- listings ----------------------------------------------------------------------
     def parse_listing(self, response, category, page):
-        named = response.meta.get(NAMED)
+        named = response.meta.get(META_NAMED)
         if named is None or named not in self.unverified:
             yield from self._parse_listing(response, category, page)
             return
@@ -540,7 +539,7 @@ class GbafSpider(scrapy.Spider):
             return list(self._sitemap_and_feed_requests([], []))
         if not failure.check(HttpError):
             return None
-        named = request.meta.get(NAMED)
+        named = request.meta.get(META_NAMED)
         if named in self.unverified:
             return [self._category_missing(named, f"it answered {failure.value.response.status}")]
         if request.meta.get(META_LOAD_MORE):  # a "load more" control and no page N+1: the browser clicks
