@@ -6,12 +6,22 @@ the last successful run) and answers the spider's questions: is this URL stored,
 stored article due for a revisit, which sitemap links changed since we last fetched them.
 It buffers what the run learns (validators, 304s) and writes it at the end.
 
+Change signals (home, listings, sitemaps, feeds, robots.txt) are not trusted for ever: a
+CDN or cache may answer 304, or keep its ETag, while the content changed. Each signal keeps
+a small ``state`` with its validators: a digest of the last body, how many 304s in a row it
+answered (``streak``), whether it was caught lying (``liar``), and, for watch mode, how
+often to poll it. :func:`conditional_allowed` sends every ``NEWSCRAWL_RECHECK_EVERY``-th
+request of a signal without validators; :func:`is_stale_validator` catches the lie (same
+validators, another body), counted as ``newscrawl/http/stale_validator``; from then on that
+signal is always fetched in full.
+
 ``ConditionalRequests`` (a downloader middleware) sends ``If-None-Match`` /
 ``If-Modified-Since`` for requests that carry validators, counts requests by kind and the
 304 answers, and lets a 304 through to the callback.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -35,11 +45,48 @@ def validators_of(response) -> dict | None:
             "last_modified": modified.decode("latin-1") if modified else None}
 
 
+def digest(body: bytes) -> str:
+    return hashlib.sha1(body).hexdigest()[:16]
+
+
+def conditional_allowed(state: dict, every: int) -> bool:
+    """Send the stored validators with this request of a change signal? Not to a signal caught
+    lying, and not when its last ``every - 1`` answers were all 304 (so at least every
+    ``every``-th request is a full one; 0 or 1: always conditional)."""
+    if state.get("liar"):
+        return False
+    return every <= 1 or state.get("streak", 0) < every - 1
+
+
+def is_stale_validator(old: dict | None, new: dict | None, body_digest: str) -> bool:
+    """Did the site keep its validators although the body changed? ``old``: the stored entry
+    (validators and ``state.digest``), ``new``: this response's validators."""
+    if not old or not new:
+        return False
+    before = (old.get("state") or {}).get("digest")
+    if not before or before == body_digest:
+        return False
+    if old.get("etag") and new.get("etag"):
+        return old["etag"] == new["etag"]
+    return bool(old.get("last_modified")) and old.get("last_modified") == new.get("last_modified")
+
+
+def next_interval(interval: float | None, changed: bool, lo: float, hi: float, grow: float = 1.5) -> float:
+    """Watch mode's poll interval of a signal: the shortest after a change, longer by ``grow``
+    each time nothing changed, within [lo, hi]."""
+    if changed or not interval:
+        return lo
+    return max(lo, min(hi, interval * grow))
+
+
 @dataclass
 class Policy:
     revisit_hours: float  # articles published this recently are revisited ...
     revisit_every: float  # ... when last fetched more than this many hours ago
     known_pages: int  # listing pages read past the first all-known one
+    recheck_every: int = 3  # every n-th request of a change signal goes without validators
+    poll_min: float = 60.0  # watch mode: a signal's poll interval, after a change ...
+    poll_max: float = 900.0  # ... and at most, while nothing changes
 
 
 class CrawlHistory:
@@ -60,6 +107,7 @@ class CrawlHistory:
         self.last_success = self._last_success(spider)
         self._touched: list[str] = []
         self._learned: dict[str, dict] = {}
+        self.rechecks = 0  # change signals fetched without validators on purpose
 
     def _last_success(self, spider: str) -> datetime | None:
         for run in self.store.last_runs(50):
@@ -94,17 +142,57 @@ class CrawlHistory:
         return lastmod is None or self.last_success is None or lastmod > self.last_success
 
     def page_validators(self, url: str) -> dict | None:
+        """The validators to send for a change signal, or None (a full fetch: none stored, or
+        this request is the periodic check of a signal that keeps answering 304)."""
         v = self.validators.get(url)
-        return {"etag": v.get("etag"), "last_modified": v.get("last_modified")} if v else None
+        if not v or not (v.get("etag") or v.get("last_modified")):
+            return None
+        if not conditional_allowed(v.get("state") or {}, self.policy.recheck_every):
+            self.rechecks += 1
+            return None
+        return {"etag": v.get("etag"), "last_modified": v.get("last_modified")}
+
+    def signals(self, kinds: tuple[str, ...]) -> dict[str, dict]:
+        """{url: stored entry} of the change signals of these kinds (watch mode)."""
+        return {u: v for u, v in self.validators.items() if v.get("kind") in kinds}
 
     def remembered(self, kind: str) -> list[str]:
         return sorted(u for u, v in self.validators.items() if v.get("kind") == kind)
 
     # ---- what this run learns ----------------------------------------------------------
-    def learn(self, url: str, kind: str, response) -> None:
+    def learn(self, url: str, kind: str, response) -> tuple[bool, bool]:
+        """A change signal answered in full: (changed since the last fetch, caught lying)."""
         v = validators_of(response)
-        if v:
-            self._learned[url] = {"url": url, "kind": kind, **v, "fetched_at": self.now}
+        old = self._learned.get(url) or self.validators.get(url)
+        body = digest(response.body)
+        state = dict((old or {}).get("state") or {})
+        changed = state.get("digest") != body
+        stale = is_stale_validator(old, v, body)
+        if stale:
+            state["liar"] = True
+            logger.info("%s kept its validators (%s) although its content changed: fetched in full from now on",
+                        url, (v or {}).get("etag") or (v or {}).get("last_modified"))
+        state.update(digest=body, streak=0)
+        self._schedule(state, changed)
+        self._learned[url] = {"url": url, "kind": kind, **(v or {"etag": None, "last_modified": None}),
+                              "fetched_at": self.now, "state": state}
+        return changed, stale
+
+    def signal_not_modified(self, url: str) -> None:
+        """A change signal answered 304."""
+        old = self._learned.get(url) or self.validators.get(url)
+        if not old:
+            return
+        state = dict(old.get("state") or {})
+        state["streak"] = state.get("streak", 0) + 1
+        self._schedule(state, False)
+        self._learned[url] = {**old, "state": state}
+
+    def _schedule(self, state: dict, changed: bool) -> None:
+        interval = next_interval(state.get("interval_s"), changed, self.policy.poll_min, self.policy.poll_max)
+        state.update(interval_s=interval, next_poll_at=(self.now + timedelta(seconds=interval)).isoformat())
+        if changed:
+            state["changed_at"] = self.now.isoformat()
 
     def dropped(self, url: str) -> None:
         """A page that is not an article (404, not HTML, no body): not fetched again while

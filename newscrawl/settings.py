@@ -80,6 +80,15 @@ NEWSCRAWL_GENERIC_EXTRACTION = True  # trafilatura when no other layer finds the
 NEWSCRAWL_REVISIT_HOURS = 48.0
 NEWSCRAWL_REVISIT_EVERY = 2.0
 NEWSCRAWL_KNOWN_PAGES = 0
+# A CDN may answer 304 (or keep its ETag) although a page changed: every n-th request of a
+# change signal (home, listing page 1, sitemap, feed, robots.txt) goes without validators,
+# so an article a lying 304 hides is fetched by the n-th run; a signal caught lying
+# (newscrawl/http/stale_validator) is fetched in full from then on. 0: always conditional.
+NEWSCRAWL_RECHECK_EVERY = 3
+# `newscrawl watch`: each change signal's poll interval, shortest right after it changed,
+# growing by half each poll that found nothing, up to the longest (seconds).
+NEWSCRAWL_WATCH_MIN_INTERVAL = 60.0
+NEWSCRAWL_WATCH_MAX_INTERVAL = 900.0
 
 # Scrapy's dupefilter, 8 bytes of fingerprint a request (newscrawl/dupefilter.py).
 DUPEFILTER_CLASS = "newscrawl.dupefilter.CompactDupeFilter"

@@ -102,3 +102,75 @@ def test_bad_refresh_is_a_usage_error(value, tmp_path, replica):
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert "refresh" in proc.stderr and "Traceback" not in proc.stderr
     assert replica.site.log == []
+
+
+def test_stale_validators_hide_a_new_article_for_two_runs_at_most(fresh_replica, store_cfg):  # noqa: F811
+    """A CDN answering 304 to the first ETag it served, whatever the page now shows: the new
+    article is stored by the third run after it appeared, and the lie is counted and not
+    trusted again."""
+    base, site = fresh_replica.base_url, fresh_replica.site
+    site.stale_validators = True
+    crawl(store_cfg, base_url=base)
+    first = docs(store_cfg)
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    (hidden,) = fresh_articles(1, now)
+    site.publish([hidden])
+    url = f"{base}/{hidden.slug}"
+    crawls = []
+    for _ in range(3):
+        crawls.append(crawl(store_cfg, base_url=base))
+        if url in docs(store_cfg):
+            break
+    assert url in docs(store_cfg), "the new article is still hidden after three runs"
+    assert len(crawls) == 3  # two runs trusted the 304s (the price of conditional GET on a liar)
+    assert [c.stats.get_value("newscrawl/http/stale_validator", 0) for c in crawls][:2] == [0, 0]
+    assert crawls[2].stats.get_value("newscrawl/http/stale_validator", 0) >= 1
+    assert crawls[2].stats.get_value("newscrawl/http/rechecks", 0) >= 1
+    assert runs(store_cfg)[0]["counts"]["new"] == 1 and len(docs(store_cfg)) == len(first) + 1
+
+    # caught lying: from now on its pages are fetched in full, and the next article comes at once
+    (later,) = fresh_articles(1, now + timedelta(minutes=1), seed=8)
+    site.publish([later])
+    crawl(store_cfg, base_url=base)
+    assert f"{base}/{later.slug}" in docs(store_cfg)
+
+
+def test_honest_validators_are_rechecked_every_third_request(fresh_replica, store_cfg):  # noqa: F811
+    base, site = fresh_replica.base_url, fresh_replica.site
+    crawl(store_cfg, base_url=base)
+    conditional = []
+    for _ in range(3):
+        site.reset_log()
+        c = crawl(store_cfg, base_url=base)
+        home = [r for r in site.requests if urlsplit(r.path).path == "/"]
+        conditional.append(home[0].conditional)
+        assert c.stats.get_value("newscrawl/http/stale_validator", 0) == 0  # an unchanged page is no lie
+    assert conditional == [True, True, False]
+
+
+def test_conditional_allowed_sends_every_third_request_in_full():
+    from newscrawl.incremental import conditional_allowed
+    assert [conditional_allowed({"streak": n}, 3) for n in range(4)] == [True, True, False, False]
+    assert conditional_allowed({}, 3) and not conditional_allowed({"liar": True}, 3)
+    assert conditional_allowed({"streak": 50}, 0)  # 0: always conditional
+
+
+def test_is_stale_validator_needs_same_validators_and_another_body():
+    from newscrawl.incremental import is_stale_validator
+    old = {"etag": '"a"', "last_modified": None, "state": {"digest": "d1"}}
+    assert is_stale_validator(old, {"etag": '"a"', "last_modified": None}, "d2")
+    assert not is_stale_validator(old, {"etag": '"b"', "last_modified": None}, "d2")  # honest change
+    assert not is_stale_validator(old, {"etag": '"a"', "last_modified": None}, "d1")  # unchanged
+    lm = {"etag": None, "last_modified": "Tue, 01 Dec 2026 10:00:00 GMT", "state": {"digest": "d1"}}
+    assert is_stale_validator(lm, {"etag": None, "last_modified": lm["last_modified"]}, "d2")
+    assert not is_stale_validator({"etag": '"a"'}, {"etag": '"a"'}, "d2")  # no digest stored yet
+
+
+def test_next_interval_shrinks_after_a_change_and_grows_within_bounds():
+    from newscrawl.incremental import next_interval
+    assert next_interval(None, False, 60, 900) == 60
+    assert next_interval(600, True, 60, 900) == 60
+    seq = [60.0]
+    for _ in range(10):
+        seq.append(next_interval(seq[-1], False, 60, 900))
+    assert seq[:4] == [60, 90, 135, 202.5] and seq[-1] == 900

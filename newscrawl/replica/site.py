@@ -63,6 +63,11 @@ class ReplicaSite:
         self.unknown_theme = False  # True: article pages leave Next.js (a theme no probe knows)
         self.delay = 0.0  # seconds each answer takes (a slow site, for concurrency tests)
         self.redirects: dict[str, str] = {}  # path -> where it redirects (301), e.g. a retired category
+        # True: pages without Last-Modified (home, listings, sitemaps, feeds, robots.txt) keep
+        # the ETag they were first served with, and answer 304 to it, whatever they now
+        # show: a CDN that serves stale validators
+        self.stale_validators = False
+        self.frozen_etags: dict[str, str] = {}
         self.in_flight = 0  # requests being answered now ...
         self.max_in_flight = 0  # ... and the most at once since reset_log()
         self._index()
@@ -116,17 +121,19 @@ class ReplicaSite:
                 self.in_flight -= 1
         conditional = bool(headers and (headers.get("If-None-Match") or headers.get("If-Modified-Since")))
         if resp.status == 200 and resp.body and resp.raw is None:
-            resp = self._validated(resp, headers or {})
+            resp = self._validated(resp, headers or {}, path)
         with self.lock:
             self.log.append((path_qs, resp.status))
             self.requests.append(Request(path_qs, resp.status, conditional))
             self.user_agents.add(user_agent)
         return resp
 
-    @staticmethod
-    def _validated(resp: Response, headers) -> Response:
+    def _validated(self, resp: Response, headers, path: str = "") -> Response:
         """ETag (a hash of the body) and, for articles, Last-Modified; 304 when they match."""
         etag = '"' + hashlib.sha1(resp.body).hexdigest()[:20] + '"'
+        if self.stale_validators and "Last-Modified" not in resp.headers:
+            with self.lock:
+                etag = self.frozen_etags.setdefault(path, etag)
         resp.headers.setdefault("ETag", etag)
         inm = headers.get("If-None-Match")
         ims = headers.get("If-Modified-Since")

@@ -91,7 +91,10 @@ def spider_config(args: CrawlArguments, settings) -> SpiderConfig:
         render_policy=SubrequestPolicy(rules, None, settings.get("USER_AGENT") or "*", deny),
         policy=Policy(revisit_hours=settings.getfloat("NEWSCRAWL_REVISIT_HOURS"),
                       revisit_every=settings.getfloat("NEWSCRAWL_REVISIT_EVERY"),
-                      known_pages=settings.getint("NEWSCRAWL_KNOWN_PAGES")),
+                      known_pages=settings.getint("NEWSCRAWL_KNOWN_PAGES"),
+                      recheck_every=settings.getint("NEWSCRAWL_RECHECK_EVERY"),
+                      poll_min=settings.getfloat("NEWSCRAWL_WATCH_MIN_INTERVAL"),
+                      poll_max=settings.getfloat("NEWSCRAWL_WATCH_MAX_INTERVAL")),
         incremental=settings.getbool("NEWSCRAWL_INCREMENTAL"))
 
 

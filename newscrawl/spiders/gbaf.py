@@ -50,8 +50,10 @@ from ..keys import (
     META_RENDER,
     META_URL,
     MODE,
+    RECHECKS,
     RENDER,
     SKIPPED,
+    STALE_VALIDATOR,
     THEME,
 )
 from ..outcome import STAT_ERROR, USAGE_ERROR
@@ -159,6 +161,8 @@ class GbafSpider(scrapy.Spider):
 
     def closed(self, reason):
         if self.history is not None:
+            if self.history.rechecks:
+                self.crawler.stats.inc_value(RECHECKS, self.history.rechecks)
             self.history.save(utcnow())  # the store itself closes when the engine stops
             self.history = None
 
@@ -232,11 +236,15 @@ class GbafSpider(scrapy.Spider):
         return any(path == c or path.startswith(c + "/") for c in self.categories)
 
     def _learn(self, response, kind: str) -> bool:
-        """Remember the page's validators; False for a 304 (nothing new there)."""
+        """Remember a change signal's validators; False for a 304 (nothing new there)."""
         if response.status == 304:
+            if self.history is not None:
+                self.history.signal_not_modified(response.url)
             return False
         if self.history is not None:
-            self.history.learn(response.url, kind, response)
+            _, stale = self.history.learn(response.url, kind, response)
+            if stale:
+                self.crawler.stats.inc_value(STALE_VALIDATOR)
         return True
 
     def parse_robots(self, response):
@@ -355,13 +363,15 @@ class GbafSpider(scrapy.Spider):
         raise CloseSpider(USAGE_ERROR)
 
     def _parse_listing(self, response, category, page):
+        kind = "listing" if category is not None else "home"
         if response.status == 304:  # page 1 unchanged since the last run: nothing new here
+            self._learn(response, kind)
             self.crawler.stats.inc_value(LISTING_STOP + "not_modified")
             return
         if not isinstance(response, TextResponse):
             return
         if page == 1:
-            self._learn(response, "listing" if category is not None else "home")
+            self._learn(response, kind)
         listing = read_listing(response.url, response.text, self.rules, self.tz)
         yield from self._follow_links(listing.articles, "listing")
         if category is None or page == 1:  # sections linked from the home page or a category

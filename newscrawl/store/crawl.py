@@ -37,7 +37,13 @@ class CrawlStore:
     def get(self) -> Store:
         with self.lock:
             if self.store is None:
-                self.store = self.factory()
+                store = self.factory()
+                try:
+                    store.ensure_indexes()  # the schema this code reads (idempotent)
+                except BaseException:
+                    store.close()
+                    raise
+                self.store = store
             return self.store
 
     def close(self) -> None:

@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS article_tags (
 CREATE INDEX IF NOT EXISTS article_tags_tag ON article_tags (tag);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (title, summary, body);
 CREATE TABLE IF NOT EXISTS http_validators (
-    url TEXT PRIMARY KEY, kind TEXT, etag TEXT, last_modified TEXT, fetched_at TEXT);
+    url TEXT PRIMARY KEY, kind TEXT, etag TEXT, last_modified TEXT, fetched_at TEXT, state TEXT);
 CREATE TABLE IF NOT EXISTS crawl_runs (run_id TEXT PRIMARY KEY, started_at TEXT, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS crawl_runs_started_at ON crawl_runs (started_at DESC);
 CREATE TABLE IF NOT EXISTS crawl_locks (
@@ -120,10 +120,17 @@ class SQLiteStore:
         with self.lock:
             try:
                 _patiently(lambda: self.db.executescript(SCHEMA))
+                _patiently(self._migrate)
                 _patiently(self._probe_write)
             except sqlite3.Error as exc:
                 raise StoreUnavailable(f"cannot write the embedded store {self.where}: {exc}; "
                                        f"set NEWSCRAWL_DATA_DIR to a writable folder") from None
+
+    def _migrate(self) -> None:
+        """Columns added since a store was created (idempotent)."""
+        cols = {r[1] for r in self.db.execute("PRAGMA table_info(http_validators)")}
+        if "state" not in cols:  # change signals' state (newscrawl.incremental)
+            self.db.execute("ALTER TABLE http_validators ADD COLUMN state TEXT")
 
     def _probe_write(self) -> None:
         """Can this process write here at all (a read-only file or folder says so only on a write)?"""
@@ -241,16 +248,23 @@ class SQLiteStore:
 
     def load_validators(self, prefix: str) -> dict[str, dict]:
         with self.lock:
-            rows = self.db.execute("SELECT url, kind, etag, last_modified, fetched_at FROM http_validators"
+            rows = self.db.execute("SELECT url, kind, etag, last_modified, fetched_at, state FROM http_validators"
                                    " WHERE url >= ? AND url < ?", self._prefix_range(prefix)).fetchall()
-        return {r[0]: revive(dict(zip(("url", "kind", "etag", "last_modified", "fetched_at"), r))) for r in rows}
+        out = {}
+        for r in rows:
+            entry = revive(dict(zip(("url", "kind", "etag", "last_modified", "fetched_at"), r[:5])))
+            if r[5]:
+                entry["state"] = loads(r[5])
+            out[r[0]] = entry
+        return out
 
     def save_validators(self, entries: list[dict]) -> None:
         self._tx(lambda db: db.executemany(
-            "INSERT INTO http_validators (url, kind, etag, last_modified, fetched_at) VALUES (?, ?, ?, ?, ?)"
+            "INSERT INTO http_validators (url, kind, etag, last_modified, fetched_at, state) VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (url) DO UPDATE SET kind = excluded.kind, etag = excluded.etag,"
-            " last_modified = excluded.last_modified, fetched_at = excluded.fetched_at",
-            [(e["url"], e.get("kind"), e.get("etag"), e.get("last_modified"), iso(e.get("fetched_at")))
+            " last_modified = excluded.last_modified, fetched_at = excluded.fetched_at, state = excluded.state",
+            [(e["url"], e.get("kind"), e.get("etag"), e.get("last_modified"), iso(e.get("fetched_at")),
+              dumps(e["state"]) if e.get("state") else None)
              for e in entries]))
 
     # ---- runs ------------------------------------------------------------------------
