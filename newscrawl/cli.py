@@ -187,6 +187,14 @@ def cmd_purge(args) -> int:
     return 0
 
 
+def span(seconds: float) -> str:
+    """A duration for people: 42 s, 3.5 min, 2.1 h, 4.0 d."""
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if abs(seconds) >= size:
+            return f"{seconds / size:.1f} {unit}"
+    return f"{seconds:.0f} s"
+
+
 def cmd_stats(args) -> int:
     from .report import run_figures
     store = _store(args)
@@ -231,6 +239,13 @@ def cmd_stats(args) -> int:
               f"updated {c.get('updated', 0)}, unchanged {c.get('unchanged', 0)}, "
               f"dropped {sum((c.get('dropped') or {}).values())}, spilled {c.get('spilled', 0)}  "
               f"{json.dumps(run.get('arguments') or {})}{worker}")
+        fresh = c.get("freshness") or {}
+        if fresh.get("n"):
+            print(f"      freshness of {fresh['n']} new articles, published to stored: p50 {span(fresh['p50_s'])}, "
+                  f"p95 {span(fresh['p95_s'])}" + (f" ({fresh['date_only']} more with a date only)"
+                                                    if fresh.get("date_only") else ""))
+        if c.get("stale_validators"):
+            print(f"      {c['stale_validators']} change signals kept their validators while their content changed")
         if run.get("error"):
             print(f"      {printable(run['error'])}")
         for reason in (run.get("monitor") or {}).get("reasons", []) if status == "degraded" else []:

@@ -52,3 +52,4 @@ STORE_SPILLED = STORE_COUNTS + "spilled"
 STORE_ERRORS = STORE_COUNTS + "errors"
 STORE_WRITTEN = STORE_COUNTS + "written"
 CLUSTER = "newscrawl/cluster/"
+FRESHNESS = "newscrawl/freshness/"  # new articles' published-to-stored lag: n, p50_s, p95_s, date_only

@@ -14,7 +14,8 @@ from twisted.internet import defer, task, threads
 from twisted.python.threadable import isInIOThread
 
 from .dates import to_ms
-from .keys import DROPPED, STORE, STORE_COUNTS, STORE_ERRORS, STORE_SPILLED, STORE_WRITTEN
+from .figures import percentile
+from .keys import DROPPED, FRESHNESS, STORE, STORE_COUNTS, STORE_ERRORS, STORE_SPILLED, STORE_WRITTEN
 from .outcome import LOST, SPILLED, STAT_ERROR, STORE_UNAVAILABLE
 from .prepare import Prepare, Rejected
 from .seen import SeenUrls
@@ -129,6 +130,7 @@ class StorePipeline:
         self.backoff = backoff
         self.history_max = history_max
         self.buffer: list[dict] = []
+        self.lags: list[float] = []  # new articles' published-to-stored seconds (freshness)
         self.store: Store | None = None
         self.saver: BatchSaver | None = None
         self.loop: task.LoopingCall | None = None
@@ -224,6 +226,9 @@ class StorePipeline:
         for url, reason in counts.rejected.items():  # too large for MongoDB, refused by its validator
             stats.inc_value(f"{DROPPED}{reason}")
             logger.warning("Dropped article %s: %s", url, reason)
+        self.lags += counts.lags
+        if counts.date_only:
+            stats.inc_value(FRESHNESS + "date_only", counts.date_only)
         stats.inc_value(STORE_COUNTS + "batches")
         stats.inc_value(STORE_WRITTEN, len(batch))
         logger.info("Stored %d articles (%d new, %d updated, %d unchanged); %d so far",
@@ -264,4 +269,8 @@ class StorePipeline:
         self._flush()
         while self.in_flight:  # timed writes still running, and the last batch
             await maybe_deferred_to_future(next(iter(self.in_flight)))
+        if self.lags:
+            self.stats.set_value(FRESHNESS + "n", len(self.lags))
+            self.stats.set_value(FRESHNESS + "p50_s", round(percentile(self.lags, 0.5), 1))
+            self.stats.set_value(FRESHNESS + "p95_s", round(percentile(self.lags, 0.95), 1))
         self.store = None  # the crawl's store (CrawlStore) closes when the engine stops

@@ -12,11 +12,11 @@ number of runs) plus the last ``runs`` runs in full, so 100,000 runs render as f
 from __future__ import annotations
 
 import html
-import math
 import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from .figures import percentile
 from .store import Filters, Store
 
 FIELDS = ("title", "body", "published_at", "authors", "category", "summary", "tags", "image", "updated_at",
@@ -46,6 +46,8 @@ def run_figures(run: dict) -> dict:
         "coverage": {f: round(sum(layers.values()) / parsed, 4) for f, layers in extraction.items()} if parsed else {},
         "themes": c.get("themes") or {}, "extraction_errors": c.get("extraction_errors") or {},
         "crawl_id": run.get("crawl_id"), "store": run.get("store"),
+        "freshness": c.get("freshness") or {},
+        "stale_validators": c.get("stale_validators", 0),
     }
 
 
@@ -62,13 +64,6 @@ class ReportData:
     freshness: list[dict] = field(default_factory=list)  # {"day", "n", "p50_h", "p95_h"}
     search: str | None = None
     found: list[dict] | None = None  # the articles the search found
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = math.floor(k), math.ceil(k)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def freshness(articles: list[dict]) -> list[dict]:

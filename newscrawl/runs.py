@@ -13,11 +13,13 @@ from .keys import (
     ERRORS,
     EXTRACTION,
     EXTRACTION_ERROR,
+    FRESHNESS,
     MODE,
     MONITOR_REASONS,
     MONITOR_STATUS,
     NOT_MODIFIED,
     REQUESTS,
+    STALE_VALIDATOR,
     STORE_ERRORS,
     STORE_NEW,
     STORE_SPILLED,
@@ -46,6 +48,8 @@ def summarize(stats: dict) -> tuple[dict, dict]:
         "spilled": stats.get(STORE_SPILLED, 0),
         "requests": group(REQUESTS),
         "not_modified": stats.get(NOT_MODIFIED, 0),
+        "stale_validators": stats.get(STALE_VALIDATOR, 0),
+        "freshness": group(FRESHNESS),  # new articles' published-to-stored lag: n, p50_s, p95_s
         "dropped": group(DROPPED),
         "themes": group(THEME),  # parser versions the pages were read with
         "extraction_errors": group(EXTRACTION_ERROR),  # "<layer>/<field>": n

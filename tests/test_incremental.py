@@ -11,6 +11,19 @@ from .inprocess import crawl
 from .test_storage import docs, runs, store_cfg  # noqa: F401 (the fixture)
 
 
+def stats_command(cfg) -> str:
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+    store = (["--mongo-uri", cfg["MONGO_URI"], "--mongo-database", cfg["MONGO_DATABASE"]] if cfg.get("MONGO_URI")
+             else ["--data-dir", cfg["NEWSCRAWL_DATA_DIR"]])
+    proc = subprocess.run([sys.executable, "-m", "newscrawl.cli", "stats", *store], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
 def article_requests(site):
     """(path, conditional) of every request the replica answered for an article page."""
     slugs = set(site.by_slug)
@@ -23,6 +36,9 @@ def test_incremental_reruns_fetch_only_new_and_changed(fresh_replica, store_cfg)
     crawl(store_cfg, base_url=base)
     first = docs(store_cfg)
     assert runs(store_cfg)[0]["mode"] == "full"
+    date_only = [a for a in site.articles if a.date_only and f"{base}/{a.slug}" in first]
+    assert date_only and all(first[f"{base}/{a.slug}"]["freshness"]["date_only"] for a in date_only)
+    assert runs(store_cfg)[0]["counts"]["freshness"]["date_only"] >= len(date_only)
 
     # edited after the first crawl fetched them (sitemaps give lastmod to the second)
     now = (datetime.now(timezone.utc) + timedelta(seconds=1)).replace(microsecond=0)
@@ -51,6 +67,17 @@ def test_incremental_reruns_fetch_only_new_and_changed(fresh_replica, store_cfg)
     assert (run2["counts"]["new"], run2["counts"]["updated"]) == (20, 5)
     assert run2["counts"]["requests"]["article_new"] == 20
     assert run2["counts"]["requests"]["article_revisit"] == 5
+    # freshness: the 20 were published 1 to 20 minutes before `now`; stored seconds later
+    fresh = run2["counts"]["freshness"]
+    timed = [a for a in new if not a.date_only]
+    assert fresh["n"] == len(timed) and fresh.get("date_only", 0) == 20 - len(timed)
+    lags = sorted((now - a.published).total_seconds() for a in timed)
+    assert lags[len(lags) // 2] - 60 <= fresh["p50_s"] <= lags[len(lags) // 2] + 60 and fresh["p95_s"] <= 20 * 60 + 60
+    lag = second[f"{base}/{timed[0].slug}"]["freshness"]
+    assert lag["from"] == "published_at" and not lag["date_only"] and 55 <= lag["lag_s"] <= 120  # `now` is a second ahead
+    assert all("freshness" not in second[u] or second[u]["freshness"] == first[u]["freshness"] for u in first)
+    shown = stats_command(store_cfg)
+    assert f"freshness of {len(timed)} new articles, published to stored: p50 " in shown
     assert c2.stats.get_value("newscrawl/listing/stop/all_known") or \
         c2.stats.get_value("newscrawl/listing/stop/not_modified")
 

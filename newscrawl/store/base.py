@@ -164,6 +164,8 @@ class Counts:
     round_trips: int = 0
     history_trimmed: int = 0  # updates whose history lost old entries to stay under the size bound
     rejected: dict[str, str] = field(default_factory=dict)  # url -> reason it was not stored
+    lags: list[float] = field(default_factory=list)  # new articles: seconds from published to stored
+    date_only: int = 0  # new articles whose published time is a date only (no lag measured)
 
     def add(self, other: Counts) -> None:
         self.new += other.new
@@ -172,6 +174,19 @@ class Counts:
         self.round_trips += other.round_trips
         self.history_trimmed += other.history_trimmed
         self.rejected.update(other.rejected)
+        self.lags += other.lags
+        self.date_only += other.date_only
+
+
+def freshness_of(published: datetime | None, stored: datetime) -> dict | None:
+    """How long the article took from its published time (what the site says) to the store.
+    A published time of exactly midnight UTC is taken as a date only: its lag says nothing
+    of minutes (``date_only``, no ``lag_s``)."""
+    if not isinstance(published, datetime) or published.tzinfo is None:
+        return None
+    if (published.hour, published.minute, published.second, published.microsecond) == (0, 0, 0, 0):
+        return {"from": "published_at", "date_only": True}
+    return {"from": "published_at", "date_only": False, "lag_s": round((stored - published).total_seconds(), 3)}
 
 
 def bson_size(doc: dict) -> int:
@@ -234,6 +249,9 @@ class ArticleWriter:
             if old is None:
                 doc = dict(item, _hashes=hashes, first_seen_at=now, last_seen_at=now, version=1,
                            history=[], _history_bytes=[])
+                fresh = freshness_of(item.get("published_at"), now)
+                if fresh is not None:
+                    doc["freshness"] = fresh
                 if bson_size(doc) > self.max_bytes:
                     counts.rejected[url] = "too_large_document"
                     continue
@@ -277,6 +295,13 @@ class ArticleWriter:
         applied = self.store.apply(inserts, touches, updates, self.history_max)
         counts.round_trips += 1
         counts.new += len(applied.inserted)
+        for ins in inserts:
+            fresh = ins.doc.get("freshness")
+            if fresh and ins.doc["url"] in applied.inserted:
+                if fresh["date_only"]:
+                    counts.date_only += 1
+                else:
+                    counts.lags.append(fresh["lag_s"])
         counts.updated += len(applied.updated)
         counts.unchanged += len(touches)
         counts.rejected.update(applied.rejected)
