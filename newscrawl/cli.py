@@ -57,6 +57,12 @@ def _positive(value: str) -> int:
     return n
 
 
+def _cursor(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"a cursor is a whole number (0 or the `cursor` of a change), got {value!r}")
+    return int(value)
+
+
 def _site(value: str) -> str:
     from .urls import SiteRules
     try:
@@ -263,6 +269,53 @@ def cmd_stats(args) -> int:
               f"updated {total['updated']}, unchanged {total['unchanged']}")
     store.close()
     return 0
+
+
+def cmd_changes(args) -> int:
+    import signal
+    import threading
+
+    from . import changes
+    if args.follow and args.format != "jsonl":
+        raise CliError("--follow prints JSON Lines: use --format jsonl")
+    if args.format == "atom" and not args.out:
+        raise CliError("--format atom writes a file: add --out FILE (or --out - for standard output)")
+    out = open(args.out, "w", encoding="utf-8") if args.out and args.out != "-" else sys.stdout
+    try:
+        if args.format == "atom":
+            store = _store(args)
+            try:
+                found = changes.latest(store, args.limit or 50, site=args.site) if args.since is None else \
+                    list(changes.read(store, args.since, site=args.site, limit=args.limit or 50))[::-1]
+            finally:
+                store.close()
+            out.write(changes.atom(found, f"newscrawl changes{' of ' + args.site if args.site else ''}",
+                                   f"urn:newscrawl:changes:{args.site or 'all'}"))
+            return 0
+        since = args.since or 0
+        if not args.follow:
+            store = _store(args)
+            try:
+                changes.check_cursor(store, since)
+                write_docs((changes.shown(c) for c in changes.read(store, since, args.site, args.limit)),
+                           args.format, out)
+            finally:
+                store.close()
+            return 0
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        for change in changes.follow(lambda: _store(args), since, stop, site=args.site, poll=args.poll,
+                                     limit=args.limit):
+            out.write(dumps(changes.shown(change)) + "\n")
+            out.flush()
+        return 0
+    except changes.CursorTooOld as exc:
+        print(f"newscrawl changes: error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if out is not sys.stdout:
+            out.close()
 
 
 def cmd_replay(args) -> int:
@@ -591,6 +644,19 @@ def build_parser() -> argparse.ArgumentParser:
     site_opt(pu, required=True)
     pu.add_argument("--yes", action="store_true", help="do not ask")
     pu.set_defaults(fn=cmd_purge)
+    ch = sub.add_parser("changes", help="the change feed: every new article and new version, oldest first, "
+                                        "each once (pass back the last cursor you processed)")
+    store_opts(ch)
+    site_opt(ch)
+    ch.add_argument("--since", type=_cursor, metavar="CURSOR",
+                    help="print the changes after this cursor (0: from the beginning; the default)")
+    ch.add_argument("--follow", action="store_true", help="keep printing changes as they are stored")
+    ch.add_argument("--format", choices=("jsonl", "json", "atom"), default="jsonl",
+                    help="jsonl: one change a line; json: one array; atom: a feed of the latest changes (--out)")
+    ch.add_argument("--limit", type=_positive, help="at most N changes (atom: default 50)")
+    ch.add_argument("--out", help="a file (default: standard output)")
+    ch.add_argument("--poll", type=float, default=1.0, help="--follow: seconds between two reads (default 1)")
+    ch.set_defaults(fn=cmd_changes)
     r = sub.add_parser("replay", help="load a spill file (JSON Lines) into the store")
     store_opts(r)
     r.add_argument("file")

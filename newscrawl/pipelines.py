@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from itemadapter import ItemAdapter
@@ -113,7 +113,7 @@ class StorePipeline:
 
     def __init__(self, crawler, store_factory: Callable[[], Store], spill_dir: Path,
                  batch_size: int, flush_seconds: float, retries: int, backoff: float,
-                 history_max: int, run_id: str, ack_stored: bool = False):
+                 history_max: int, run_id: str, ack_stored: bool = False, changes_keep_days: float = 0):
         self.crawler = crawler
         self.run_id = run_id
         # ack_stored: an item leaves process_item only once its batch is written (or
@@ -129,6 +129,7 @@ class StorePipeline:
         self.retries = retries
         self.backoff = backoff
         self.history_max = history_max
+        self.changes_keep_days = changes_keep_days
         self.buffer: list[dict] = []
         self.lags: list[float] = []  # new articles' published-to-stored seconds (freshness)
         self.store: Store | None = None
@@ -148,7 +149,8 @@ class StorePipeline:
                    retries=s.getint("NEWSCRAWL_STORE_RETRIES"),
                    backoff=s.getfloat("NEWSCRAWL_STORE_BACKOFF"),
                    history_max=s.getint("NEWSCRAWL_HISTORY_MAX"), run_id=s["NEWSCRAWL_RUN_ID"],
-                   ack_stored=s.getbool("NEWSCRAWL_ACK_STORED"))
+                   ack_stored=s.getbool("NEWSCRAWL_ACK_STORED"),
+                   changes_keep_days=s.getfloat("NEWSCRAWL_CHANGES_KEEP_DAYS"))
 
     def open_spider(self):
         try:
@@ -159,6 +161,11 @@ class StorePipeline:
             self.stats.set_value(STAT_ERROR, str(exc))
             logger.error("Not started: %s", exc)
             raise CloseSpider(STORE_UNAVAILABLE) from None
+        if self.changes_keep_days > 0:
+            try:
+                self.store.prune_changes(datetime.now(timezone.utc) - timedelta(days=self.changes_keep_days))
+            except StoreUnavailable as exc:  # the feed keeps a little more: no reason to stop
+                logger.warning("Could not prune the change feed: %s", exc)
         run_id = self.run_id
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         self.spill = SpillFile(self.spill_dir / f"{self.crawler.spider.name}-{stamp}-{run_id[:8]}.jsonl")

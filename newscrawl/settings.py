@@ -85,6 +85,12 @@ NEWSCRAWL_KNOWN_PAGES = 0
 # so an article a lying 304 hides is fetched by the n-th run; a signal caught lying
 # (newscrawl/http/stale_validator) is fetched in full from then on. 0: always conditional.
 NEWSCRAWL_RECHECK_EVERY = 3
+# The change feed (`newscrawl changes`): changes are kept this many days (0: for ever); a
+# consumer whose cursor is older is told to start again. MongoDB: a change number that a
+# write took but no record holds yet is waited for this long (another writer may still be
+# writing it), then passed (a write that did not take).
+NEWSCRAWL_CHANGES_KEEP_DAYS = 30
+NEWSCRAWL_CHANGES_SETTLE_SECONDS = 60.0
 # `newscrawl watch`: each change signal's poll interval, shortest right after it changed,
 # growing by half each poll that found nothing, up to the longest (seconds).
 NEWSCRAWL_WATCH_MIN_INTERVAL = 60.0

@@ -157,6 +157,12 @@ class SiteRules:
         return canonicalize(url, trailing_slash=False)
 
 
+def site_of(url: str) -> str:
+    """scheme://host[:port] of a URL: the site it belongs to."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def is_loopback(host: str) -> bool:
     """``localhost`` or a loopback address (127.0.0.0/8, ::1)."""
     if host == "localhost":

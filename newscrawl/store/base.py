@@ -23,7 +23,7 @@ CONTENT_FIELDS = ("title", "category", "breadcrumbs", "tags", "authors", "publis
                   "key_takeaways", "faq", "image", "language")
 # Kept in history when they change: content_hash stands for the body, which is kept too.
 HISTORY_FIELDS = tuple(f for f in CONTENT_FIELDS if f != "content_hash") + ("body",)
-INTERNAL_FIELDS = ("_id", "_hashes", "_history_bytes", "http_cache")
+INTERNAL_FIELDS = ("_id", "_hashes", "_history_bytes", "http_cache", "_change")
 # MongoDB refuses a document over 16 MiB (BSON); both stores hold the same bound.
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024 - 64 * 1024  # headroom for the server's own fields
 # Set on an unchanged article too: the HTTP validators of its last fetch.
@@ -118,6 +118,18 @@ class Store(Protocol):
 
     def save_validators(self, entries: list[dict]) -> None:
         """Upsert {"url", "kind", "etag", "last_modified", "fetched_at"} entries."""
+
+    # the change feed (every new article and new version, numbered)
+    def changes_after(self, cursor: int, limit: int) -> list[dict]:
+        """Changes numbered above ``cursor``, oldest first, at most ``limit``: {"cursor",
+        "kind", "url", "version", "fields", "changed_at", "article"}. Stops before a number
+        still being written by another writer."""
+
+    def change_bounds(self) -> tuple[int, int]:
+        """(the oldest number kept, the newest), (0, 0) when none."""
+
+    def prune_changes(self, before: datetime) -> int:
+        """Drop changes older than ``before`` (NEWSCRAWL_CHANGES_KEEP_DAYS); how many."""
 
     # crawl runs
     def save_run(self, run: dict) -> None: ...
@@ -312,6 +324,30 @@ class ArticleWriter:
         if retry:
             logger.info("Another writer changed %d articles meanwhile; classifying them again", len(retry))
         return retry
+
+
+# ---- the change feed --------------------------------------------------------------------
+# Every new article and every new version gets the next number of one sequence, written with
+# the article (SQLite: in its transaction; MongoDB: a counter document, and the number kept in
+# the article so that a change whose record a crash lost is rebuilt from the article).
+# `newscrawl changes` prints them in that order: a consumer that passes back the last cursor
+# it processed sees every change once.
+
+def snapshot(doc: dict) -> dict:
+    """The article's fields as a change shows them."""
+    return {k: v for k, v in doc.items() if k not in INTERNAL_FIELDS and k not in ("history", "last_seen_at")}
+
+
+def insert_change(doc: dict) -> dict:
+    return {"kind": "new", "url": doc["url"], "version": 1, "changed_at": doc["first_seen_at"],
+            "fields": sorted(f for f in HISTORY_FIELDS if doc.get(f) not in (None, [], "")),
+            "article": snapshot(doc)}
+
+
+def update_change(u: Update) -> dict:
+    return {"kind": "updated", "url": u.url, "version": u.version + 1, "changed_at": u.seen_at,
+            "fields": sorted(u.history_entry["fields"]),
+            "article": snapshot(dict(u.fields, url=u.url, version=u.version + 1))}
 
 
 def public(doc: dict) -> dict:

@@ -4,14 +4,15 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from datetime import datetime, timezone
 from typing import Any
 
 import pymongo
-from pymongo import ASCENDING, DESCENDING, TEXT, UpdateOne
+from pymongo import ASCENDING, DESCENDING, TEXT, ReturnDocument, UpdateOne
 from pymongo import errors as mongo_errors
 
-from ..urls import mask_password
-from .base import Applied, Filters, StoreMisconfigured, StoreUnavailable, public
+from ..urls import mask_password, site_of
+from .base import Applied, Filters, StoreMisconfigured, StoreUnavailable, insert_change, public, snapshot, update_change
 from .schema import article_validator
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,8 @@ INDEXES: list[tuple[list[tuple[str, Any]], dict[str, Any]]] = [
     ([("published_at", DESCENDING)], {"name": "published_at_desc"}),
     ([("category", ASCENDING), ("published_at", DESCENDING)], {"name": "category_published_at"}),
     ([("tags", ASCENDING)], {"name": "tags"}),
+    # the change feed: a change number's article (a record lost to a crash is rebuilt from it)
+    ([("_change.cursor", ASCENDING)], {"name": "change_cursor", "sparse": True}),
     ([("title", TEXT), ("summary", TEXT), ("body", TEXT)],
      # A text index reads each document's `language` field as its stemming language and
      # refuses writes whose value it does not know ("en-GB"): point it at a field we never set.
@@ -72,6 +75,7 @@ def options_from(settings) -> dict:
         out[option] = value
     out["query_timeout_ms"] = settings.getint("NEWSCRAWL_MONGO_QUERY_TIMEOUT_MS")
     out["validation"] = settings.get("NEWSCRAWL_MONGO_VALIDATION")
+    out["changes_settle_s"] = settings.getfloat("NEWSCRAWL_CHANGES_SETTLE_SECONDS", 60.0)
     return out
 
 
@@ -139,6 +143,9 @@ class MongoStore:
         self.runs = db["crawl_runs"]
         self.validators = db["http_validators"]
         self.locks = db["crawl_locks"]
+        self.changes = db["changes"]  # the change feed: _id is the change's number
+        self.counters = db["counters"]  # {"_id": "changes", "seq": the last number handed out}
+        self.settle_s = float(self.options.get("changes_settle_s", 60.0))
         try:
             self.client.admin.command("ping")
             missing = readonly and "articles" not in db.list_collection_names()
@@ -239,6 +246,9 @@ class MongoStore:
             self._call(self.validators.create_index, [("url", ASCENDING)], name="url_unique", unique=True)
         if "started_at_desc" not in self._call(self.runs.index_information):
             self._call(self.runs.create_index, [("started_at", DESCENDING)], name="started_at_desc")
+        self._doing = f"create the indexes of {self.db.name}.changes"
+        if "changed_at" not in self._call(self.changes.index_information):
+            self._call(self.changes.create_index, [("changed_at", ASCENDING)], name="changed_at")
 
 
     # ---- writes ----------------------------------------------------------------------
@@ -252,10 +262,25 @@ class MongoStore:
         cur = self._call(self.articles.find, {"url": {"$in": urls}}, proj)
         return {d["url"]: d for d in self._call(list, cur)}
 
+    def _numbers(self, n: int) -> list[int]:
+        """The next ``n`` numbers of the change feed (one atomic $inc)."""
+        if not n:
+            return []
+        counter = self._call(self.counters.find_one_and_update, {"_id": "changes"}, {"$inc": {"seq": n}},
+                             upsert=True, return_document=ReturnDocument.AFTER)
+        return list(range(counter["seq"] - n + 1, counter["seq"] + 1))
+
     def apply(self, inserts, touches, updates, history_max: int) -> Applied:
         ops, kinds = [], []
+        # Each new article and new version takes its change's number before the write, and
+        # keeps it (with what changed) in `_change`, set with the write itself: a change
+        # record a crash lost between the two writes is rebuilt from the article.
+        numbers = iter(self._numbers(len(inserts) + len(updates)))
+        changes: dict[str, dict] = {}
         for ins in inserts:
-            doc = dict(ins.doc)
+            change = dict(insert_change(ins.doc), cursor=next(numbers))
+            changes[ins.doc["url"]] = change
+            doc = dict(ins.doc, _change={k: change[k] for k in ("cursor", "kind", "fields", "changed_at")})
             seen = doc.pop("last_seen_at")
             ops.append(UpdateOne({"url": doc["url"]},
                                  {"$setOnInsert": doc, "$max": {"last_seen_at": seen}}, upsert=True))
@@ -268,7 +293,10 @@ class MongoStore:
             kinds.append(("touch", t.url))
         for u in updates:
             keep = min(u.history_keep, history_max)
-            op = {"$set": dict(u.fields) if keep else dict(u.fields, history=[]), "$inc": {"version": 1},
+            change = dict(update_change(u), cursor=next(numbers))
+            changes[u.url] = change
+            fields = dict(u.fields, _change={k: change[k] for k in ("cursor", "kind", "fields", "changed_at")})
+            op = {"$set": fields if keep else dict(fields, history=[]), "$inc": {"version": 1},
                   "$max": {"last_seen_at": u.seen_at}}
             if keep:  # the size bound may keep fewer than history_max (newest)
                 op["$push"] = {"history": {"$each": [u.history_entry], "$slice": -keep}}
@@ -305,7 +333,65 @@ class MongoStore:
             state = self.fetch_state(update_urls)
             applied.updated = {url for url in update_urls
                                if (state.get(url, {}).get("version"), state.get(url, {}).get("_hashes")) == want[url]}
+        self._record_changes([changes[u] for u in sorted(applied.inserted | applied.updated)])
         return applied
+
+    def _record_changes(self, changes: list[dict]) -> None:
+        if not changes:
+            return
+        try:
+            self._call(self.changes.insert_many, [self._change_doc(c) for c in changes], ordered=False)
+        except mongo_errors.BulkWriteError as exc:  # a retried batch: those records exist
+            if any(e.get("code") != 11000 for e in (exc.details or {}).get("writeErrors", [])):
+                raise StoreUnavailable(f"MongoDB refused change records: {exc}") from exc
+
+    @staticmethod
+    def _change_doc(change: dict) -> dict:
+        out = {k: v for k, v in change.items() if k != "cursor"}
+        out["_id"] = change["cursor"]
+        out["site"] = site_of(change["url"])
+        return out
+
+    # ---- the change feed -------------------------------------------------------------
+    def changes_after(self, cursor: int, limit: int) -> list[dict]:
+        """Records in number order; at a missing number: the article that holds it (its
+        record lost to a crash), else wait until the next record is older than the settle
+        time (NEWSCRAWL_CHANGES_SETTLE_SECONDS: a number taken by a write that did not take,
+        or one still being written)."""
+        cur = self._call(self.changes.find, {"_id": {"$gt": cursor}})
+        docs = self._call(list, cur.sort("_id", ASCENDING).limit(limit))
+        out: list[dict] = []
+        expect = cursor + 1
+        now = datetime.now(timezone.utc)
+        for d in docs:
+            while d["_id"] > expect:
+                rebuilt = self._rebuilt(expect)
+                if rebuilt is not None:
+                    out.append(rebuilt)
+                elif (now - d["changed_at"]).total_seconds() < self.settle_s:
+                    return out  # perhaps still being written: the next read sees it
+                expect += 1
+            d["cursor"] = d.pop("_id")
+            d.pop("site", None)
+            out.append(d)
+            expect = d["cursor"] + 1
+        return out[:limit]
+
+    def _rebuilt(self, number: int) -> dict | None:
+        doc = self._call(self.articles.find_one, {"_change.cursor": number}, {"_id": 0, "history": 0})
+        if doc is None:
+            return None
+        change = doc["_change"]
+        return {"cursor": number, "kind": change["kind"], "url": doc["url"], "version": doc.get("version"),
+                "fields": change["fields"], "changed_at": change["changed_at"], "article": snapshot(doc)}
+
+    def change_bounds(self) -> tuple[int, int]:
+        first = self._call(list, self.changes.find({}, {"_id": 1}).sort("_id", ASCENDING).limit(1))
+        last = self._call(list, self.changes.find({}, {"_id": 1}).sort("_id", DESCENDING).limit(1))
+        return (first[0]["_id"] if first else 0), (last[0]["_id"] if last else 0)
+
+    def prune_changes(self, before) -> int:
+        return self._call(self.changes.delete_many, {"changed_at": {"$lt": before}}).deleted_count
 
     # ---- incremental crawls ------------------------------------------------------------
     @staticmethod
@@ -406,7 +492,8 @@ class MongoStore:
         return {"articles": self._call(self.articles.delete_many, under).deleted_count,
                 "crawl_runs": self._call(self.runs.delete_many, {"site": site}).deleted_count,
                 "http_validators": self._call(self.validators.delete_many, under).deleted_count,
-                "crawl_locks": self._call(self.locks.delete_many, {"_id": site}).deleted_count}
+                "crawl_locks": self._call(self.locks.delete_many, {"_id": site}).deleted_count,
+                "changes": self._call(self.changes.delete_many, {"site": site}).deleted_count}
 
     # ---- queries ---------------------------------------------------------------------
     def _resolve(self, field: str, value: str) -> str:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from ..codec import dumps, iso, loads, revive
-from .base import Applied, Filters, StoreUnavailable
+from .base import Applied, Filters, StoreUnavailable, insert_change, update_change
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -37,6 +37,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (title, summary, body
 CREATE TABLE IF NOT EXISTS http_validators (
     url TEXT PRIMARY KEY, kind TEXT, etag TEXT, last_modified TEXT, fetched_at TEXT, state TEXT);
 CREATE TABLE IF NOT EXISTS crawl_runs (run_id TEXT PRIMARY KEY, started_at TEXT, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL, changed_at TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS changes_changed_at ON changes (changed_at);
 CREATE INDEX IF NOT EXISTS crawl_runs_started_at ON crawl_runs (started_at DESC);
 CREATE TABLE IF NOT EXISTS crawl_locks (
     site TEXT PRIMARY KEY, owner TEXT NOT NULL, heartbeat_at REAL NOT NULL, doc TEXT NOT NULL);
@@ -188,6 +191,7 @@ class SQLiteStore:
                 if cur.rowcount == 1:
                     applied.inserted.add(d["url"])
                     self._index_text(db, cur.lastrowid, d, replace=False)
+                    self._record_change(db, insert_change(ins.doc))
             db.executemany("UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE url = ?",
                            [(iso(t.seen_at), t.url) for t in touches if not t.fields])
             db.executemany("UPDATE articles SET last_seen_at = max(last_seen_at, ?),"
@@ -210,8 +214,40 @@ class SQLiteStore:
                      dumps(history), rowid))
                 self._index_text(db, rowid, doc, replace=True)
                 applied.updated.add(u.url)
+                self._record_change(db, update_change(u))
             return applied
         return self._tx(run)
+
+    @staticmethod
+    def _record_change(db, change: dict) -> None:
+        """In the article's own transaction: numbered in commit order, never a gap."""
+        db.execute("INSERT INTO changes (url, changed_at, doc) VALUES (?, ?, ?)",
+                   (change["url"], iso(change["changed_at"]), dumps(change)))
+
+    # ---- the change feed -------------------------------------------------------------
+    def changes_after(self, cursor: int, limit: int) -> list[dict]:
+        with self.lock:
+            try:
+                rows = self.db.execute("SELECT seq, doc FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
+                                       (cursor, limit)).fetchall()
+            except sqlite3.OperationalError as exc:  # a store no crawl has written since the feed came
+                if "no such table" in str(exc):
+                    return []
+                raise StoreUnavailable(f"embedded store {self.where}: {exc}") from exc
+        return [dict(loads(doc), cursor=seq) for seq, doc in rows]
+
+    def change_bounds(self) -> tuple[int, int]:
+        with self.lock:
+            try:
+                lo, hi = self.db.execute("SELECT min(seq), max(seq) FROM changes").fetchone()
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):
+                    return 0, 0
+                raise StoreUnavailable(f"embedded store {self.where}: {exc}") from exc
+        return lo or 0, hi or 0
+
+    def prune_changes(self, before) -> int:
+        return self._tx(lambda db: db.execute("DELETE FROM changes WHERE changed_at < ?", (iso(before),)).rowcount)
 
     # ---- incremental crawls ------------------------------------------------------------
     @staticmethod
@@ -343,7 +379,8 @@ class SQLiteStore:
                                              (site,)).rowcount,
                     "http_validators": db.execute("DELETE FROM http_validators WHERE url >= ? AND url < ?",
                                                   (lo, hi)).rowcount,
-                    "crawl_locks": db.execute("DELETE FROM crawl_locks WHERE site = ?", (site,)).rowcount}
+                    "crawl_locks": db.execute("DELETE FROM crawl_locks WHERE site = ?", (site,)).rowcount,
+                    "changes": db.execute("DELETE FROM changes WHERE url >= ? AND url < ?", (lo, hi)).rowcount}
         return self._tx(run)
 
     # ---- queries ---------------------------------------------------------------------
