@@ -203,6 +203,10 @@ class CrawlHistory:
     def not_modified(self, url: str) -> None:
         self._touched.append(url)
 
+    def tick(self, now: datetime) -> None:
+        """A crawl that does not close (watch mode): the clock moves on."""
+        self.now = now
+
     def save(self, now: datetime) -> None:
         try:
             if self._touched:
@@ -210,6 +214,7 @@ class CrawlHistory:
             self.store.save_validators(list(self._learned.values()))
         except StoreUnavailable as exc:  # costs only a conditional request next time
             logger.warning("Could not save what this run learned for the next one: %s", exc)
+        self.validators.update(self._learned)  # what the next poll of a watch sends
         self._touched, self._learned = [], {}
 
 

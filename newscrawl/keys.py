@@ -17,6 +17,7 @@ META_LOAD_MORE = "newscrawl_load_more"  # a listing with a "load more" control t
 META_NAMED = "newscrawl_named_category"  # page 1 of a category the user named
 META_BACKOFF = "newscrawl_backoff"  # retries of a request backed off so far
 META_SLOT = "newscrawl_slot"  # cluster throttle: the site slot a request waited for
+META_POLL = "newscrawl_poll"  # watch mode: a change signal polled between two discoveries
 
 # ---- stats: the run ------------------------------------------------------------------------
 ERROR = "newscrawl/error"  # the one line saying why a crawl failed
@@ -52,4 +53,5 @@ STORE_SPILLED = STORE_COUNTS + "spilled"
 STORE_ERRORS = STORE_COUNTS + "errors"
 STORE_WRITTEN = STORE_COUNTS + "written"
 CLUSTER = "newscrawl/cluster/"
+WATCH = "newscrawl/watch/"  # watch mode: polls, signals polled, signals changed, discoveries
 FRESHNESS = "newscrawl/freshness/"  # new articles' published-to-stored lag: n, p50_s, p95_s, date_only

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .keys import ERROR, MONITOR_STATUS
+from .keys import ERROR, MODE, MONITOR_STATUS
 
 # Finish reasons that newscrawl's components set (CloseSpider reasons).
 USAGE_ERROR = "usage_error"  # a start URL the user named does not exist
@@ -44,7 +44,9 @@ LOCKED = Status("locked", 6, "another crawl of the same site into the same store
                              "(-a wait=1 waits for it)")
 INTERRUPTED = Status("interrupted", 130, "stopped by SIGINT or SIGTERM (Ctrl-C, docker stop, "
                                          "scrapyd cancel); the JOBDIR frontier is kept")
-ALL = (PASSED, FAILED, USAGE, DEGRADED, UNREACHABLE, STORE, LOCKED, INTERRUPTED)
+STOPPED = Status("stopped", 0, "a watch (-a watch=1, `newscrawl watch`) stopped by SIGINT or SIGTERM, "
+                               "its last batch stored: how a watch ends")
+ALL = (PASSED, FAILED, USAGE, DEGRADED, UNREACHABLE, STORE, LOCKED, INTERRUPTED, STOPPED)
 BY_NAME = {s.name: s for s in ALL}
 
 
@@ -58,7 +60,7 @@ def run_status(stats: dict) -> Status:
     if reason == ALREADY_RUNNING:
         return LOCKED
     if reason in INTERRUPTED_REASONS:
-        return INTERRUPTED
+        return STOPPED if stats.get(MODE) == "watch" else INTERRUPTED
     if reason in (SPILLED, LOST):
         return STORE
     if reason in (STORE_UNAVAILABLE, REDIS_UNAVAILABLE):

@@ -14,12 +14,11 @@ from twisted.internet import defer, task, threads
 from twisted.python.threadable import isInIOThread
 
 from .dates import to_ms
-from .figures import percentile
-from .keys import DROPPED, FRESHNESS, STORE, STORE_COUNTS, STORE_ERRORS, STORE_SPILLED, STORE_WRITTEN
+from .keys import DROPPED, MODE, STORE, STORE_COUNTS, STORE_ERRORS, STORE_SPILLED, STORE_WRITTEN
 from .outcome import LOST, SPILLED, STAT_ERROR, STORE_UNAVAILABLE
 from .prepare import Prepare, Rejected
 from .seen import SeenUrls
-from .store import ArticleWriter, Store, StoreUnavailable, spill_dir
+from .store import ArticleWriter, Counts, Store, StoreUnavailable, spill_dir
 from .store.crawl import CrawlStore
 from .store.saver import BatchSaver
 from .store.spill import SpillFile
@@ -46,6 +45,11 @@ def fields_of(item) -> dict:
     change them in place). ItemAdapter.asdict() would also copy every nested list and dict,
     which cost ~5% of a crawl's CPU when three pipelines each did it."""
     return dict(ItemAdapter(item).items())
+
+
+# Sent (in the reactor's thread) with ``counts`` (newscrawl.store.Counts) for each batch
+# written: the run record's freshness figures come from it.
+ARTICLES_STORED = object()
 
 
 def drop(stats, reason: str) -> DropItem:
@@ -131,7 +135,6 @@ class StorePipeline:
         self.history_max = history_max
         self.changes_keep_days = changes_keep_days
         self.buffer: list[dict] = []
-        self.lags: list[float] = []  # new articles' published-to-stored seconds (freshness)
         self.store: Store | None = None
         self.saver: BatchSaver | None = None
         self.loop: task.LoopingCall | None = None
@@ -205,14 +208,21 @@ class StorePipeline:
 
         def done(result):
             self.in_flight.discard(d)
+            self._stored(result)
             if waiter is not None:
                 waiter.callback(None)
             return result
         d.addBoth(done)
         return d
 
-    def _write(self, batch: list[dict]) -> None:
-        """Write one batch (in a worker thread, or at idle/close) and count what became of it."""
+    def _stored(self, counts) -> None:
+        """In the reactor's thread: say what a batch became (ARTICLES_STORED, for the run record)."""
+        if isinstance(counts, Counts):
+            self.crawler.signals.send_catch_log(ARTICLES_STORED, counts=counts)
+
+    def _write(self, batch: list[dict]) -> Counts | None:
+        """Write one batch (in a worker thread, or at idle/close) and count what became of it;
+        the store's counts when it was written."""
         assert self.saver is not None and self.spill is not None, "the pipeline is open"
         saved = self.saver.save(batch)
         stats = self.stats
@@ -221,11 +231,11 @@ class StorePipeline:
         if saved.lost:
             stats.inc_value(STORE_COUNTS + "lost", saved.lost)
             self._stop(LOST_REASON)
-            return
+            return None
         if saved.spilled:
             stats.inc_value(STORE_SPILLED, saved.spilled)
             stats.set_value(STORE_COUNTS + "spill_file", str(self.spill.path))
-            return
+            return None
         counts = saved.counts
         assert counts is not None  # written: nothing lost or spilled
         for key in ("new", "updated", "unchanged", "round_trips", "history_trimmed"):
@@ -233,14 +243,14 @@ class StorePipeline:
         for url, reason in counts.rejected.items():  # too large for MongoDB, refused by its validator
             stats.inc_value(f"{DROPPED}{reason}")
             logger.warning("Dropped article %s: %s", url, reason)
-        self.lags += counts.lags
-        if counts.date_only:
-            stats.inc_value(FRESHNESS + "date_only", counts.date_only)
         stats.inc_value(STORE_COUNTS + "batches")
         stats.inc_value(STORE_WRITTEN, len(batch))
-        logger.info("Stored %d articles (%d new, %d updated, %d unchanged); %d so far",
+        # a watch logs one line per cycle that found something (the spider's), not one per batch
+        logger.log(logging.DEBUG if stats.get_value(MODE) == "watch" else logging.INFO,
+                   "Stored %d articles (%d new, %d updated, %d unchanged); %d so far",
                     len(batch), counts.new, counts.updated, counts.unchanged,
                     stats.get_value(STORE_WRITTEN))
+        return counts
 
     def _stop(self, reason: str) -> None:
         """Close the crawl (from the worker thread or the reactor's)."""
@@ -264,7 +274,7 @@ class StorePipeline:
             raise DontCloseSpider
         batch = self._take()
         if batch:  # the crawl is idle: write what is left now, before the close reason is set
-            self._write(batch)
+            self._stored(self._write(batch))
         if self.spill is not None and self.spill.count:
             raise CloseSpider(SPILLED_REASON)
 
@@ -276,8 +286,4 @@ class StorePipeline:
         self._flush()
         while self.in_flight:  # timed writes still running, and the last batch
             await maybe_deferred_to_future(next(iter(self.in_flight)))
-        if self.lags:
-            self.stats.set_value(FRESHNESS + "n", len(self.lags))
-            self.stats.set_value(FRESHNESS + "p50_s", round(percentile(self.lags, 0.5), 1))
-            self.stats.set_value(FRESHNESS + "p95_s", round(percentile(self.lags, 0.95), 1))
         self.store = None  # the crawl's store (CrawlStore) closes when the engine stops

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 
 from scrapy import signals
+from twisted.internet import task
 
+from .figures import freshness
 from .keys import (
     CLUSTER,
     DROPPED,
@@ -28,6 +30,7 @@ from .keys import (
     THEME,
 )
 from .outcome import STAT_ERROR, run_status
+from .pipelines import ARTICLES_STORED
 from .store import Store, StoreUnavailable
 from .store.crawl import CrawlStore
 
@@ -64,21 +67,41 @@ def summarize(stats: dict) -> tuple[dict, dict]:
     return counts, extraction
 
 
+def since(stats: dict, base: dict) -> dict:
+    """The counters of ``stats`` since ``base`` was taken (a watch's period); the rest as is."""
+    if not base:
+        return stats
+    return {k: v - base.get(k, 0) if isinstance(v, (int, float)) and not isinstance(v, bool)
+            and isinstance(base.get(k, 0), (int, float)) else v for k, v in stats.items()}
+
+
 class CrawlRunRecorder:
     """Extension: records each crawl in the store's `crawl_runs` collection."""
 
-    def __init__(self, crawler, store_factory: Callable[[], Store], run_id: str):
+    def __init__(self, crawler, store_factory: Callable[[], Store], run_id: str, period: float = 3600.0):
         self.crawler = crawler
         self.store_factory = store_factory
         self.store: Store | None = None
         self.run: dict = {}
         self.run_id = run_id
+        self.period = period  # watch mode: one record per period
+        self.periods = 0
+        self.loop: task.LoopingCall | None = None
+        self.base: dict = {}  # the stats when this record started (a watch's period)
+        self.lags: list[float] = []  # this record's new articles: published-to-stored seconds
+        self.date_only = 0
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.articles_stored, signal=ARTICLES_STORED)
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, lambda: CrawlStore.of(crawler).get(), crawler.settings["NEWSCRAWL_RUN_ID"])
+        return cls(crawler, lambda: CrawlStore.of(crawler).get(), crawler.settings["NEWSCRAWL_RUN_ID"],
+                   crawler.settings.getfloat("NEWSCRAWL_WATCH_PERIOD"))
+
+    def articles_stored(self, counts) -> None:
+        self.lags += counts.lags
+        self.date_only += counts.date_only
 
     def spider_opened(self, spider):
         try:
@@ -91,8 +114,32 @@ class CrawlRunRecorder:
                     "store": f"{self.store.kind} {self.store.where}",
                     "started_at": datetime.now(timezone.utc), "status": "running"}
         self._save()
+        if getattr(getattr(spider, "args", None), "watch", False):
+            self.loop = task.LoopingCall(self.next_period)
+            self.loop.start(self.period, now=False)
+
+    def next_period(self) -> None:
+        """Watch mode: this period's record is done (its own figures); the next one starts."""
+        stats = self.crawler.stats.get_stats()
+        counts, extraction = summarize(since(stats, self.base))
+        counts["freshness"] = freshness(self.lags, self.date_only)
+        self.run.update(finished_at=datetime.now(timezone.utc), finish_reason="period_end", status="passed",
+                        mode=stats.get(MODE, "watch"), counts=counts, extraction=extraction)
+        self._save()
+        self.periods += 1
+        self.base, self.lags, self.date_only = dict(stats), [], 0
+        self.run = {k: v for k, v in self.run.items() if k not in ("finished_at", "finish_reason", "counts",
+                                                                   "extraction")}
+        self.run.update(run_id=f"{self.run_id}-{self.periods}", started_at=datetime.now(timezone.utc),
+                        status="running")
+        self._save()
 
     def spider_closed(self, spider, reason):
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        fresh = freshness(self.lags, self.date_only)
+        for key, value in fresh.items():  # for the stats Scrapy logs at the end
+            self.crawler.stats.set_value(FRESHNESS + key, value)
         stats = self.crawler.stats.get_stats()
         status = run_status({**stats, "finish_reason": reason})
         # The line a scheduler reads in the job's log (newscrawl.schedule): the status, and why.
@@ -102,7 +149,8 @@ class CrawlRunRecorder:
                    (": " + "; ".join(stats.get(MONITOR_REASONS) or []) if status.name == "degraded" else ""))
         if self.store is None:
             return
-        counts, extraction = summarize(stats)
+        counts, extraction = summarize(since(stats, self.base))
+        counts["freshness"] = fresh
         cluster = {k[len(CLUSTER):]: v for k, v in stats.items() if k.startswith(CLUSTER)}
         if cluster:  # one run per worker of a shared crawl
             self.run.update(crawl_id=cluster.get("crawl_id"), cluster=cluster)
@@ -116,7 +164,7 @@ class CrawlRunRecorder:
             self.run["error"] = stats[STAT_ERROR]
         self._save()
         logger.info("Crawl run %s: %d new, %d updated, %d unchanged, %d dropped, stored in %s",
-                    self.run["run_id"][:8], counts["new"], counts["updated"], counts["unchanged"],
+                    self.run["run_id"][:8 + (len(self.run["run_id"]) - len(self.run_id))], counts["new"], counts["updated"], counts["unchanged"],
                     sum(counts["dropped"].values()), self.run["store"])
         self.store = None  # the crawl's store (CrawlStore) closes when the engine stops
 

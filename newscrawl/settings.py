@@ -95,6 +95,10 @@ NEWSCRAWL_CHANGES_SETTLE_SECONDS = 60.0
 # growing by half each poll that found nothing, up to the longest (seconds).
 NEWSCRAWL_WATCH_MIN_INTERVAL = 60.0
 NEWSCRAWL_WATCH_MAX_INTERVAL = 900.0
+# ... a full incremental discovery (home, robots.txt, sitemaps, feeds, categories, revisits)
+# this often, and one crawl_runs record per period (seconds)
+NEWSCRAWL_WATCH_DISCOVERY_INTERVAL = 3600.0
+NEWSCRAWL_WATCH_PERIOD = 3600.0
 
 # Scrapy's dupefilter, 8 bytes of fingerprint a request (newscrawl/dupefilter.py).
 DUPEFILTER_CLASS = "newscrawl.dupefilter.CompactDupeFilter"

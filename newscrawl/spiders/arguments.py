@@ -14,7 +14,7 @@ from scrapy.exceptions import UsageError
 
 from ..dates import parse_since
 
-ARGUMENTS = ("base_url", "categories", "max_pages", "since", "urls", "refresh", "crawl_id", "wait")
+ARGUMENTS = ("base_url", "categories", "max_pages", "since", "urls", "refresh", "crawl_id", "wait", "watch")
 BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 REFRESH = ("auto", "all")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
@@ -29,6 +29,7 @@ class CrawlArguments:
     urls: list[str] = field(default_factory=list)  # only these articles
     refresh: str = "auto"  # auto: what is new or changed; all: everything again
     wait: bool = False  # wait for a running crawl of the site instead of exiting
+    watch: bool = False  # keep polling the site's change signals (newscrawl.watch); never closes
     given: dict = field(default_factory=dict)  # the arguments as passed (crawl_runs, crawl id)
 
 
@@ -45,7 +46,8 @@ def parse_arguments(spider: str, **kwargs) -> CrawlArguments:
             max_pages=positive(kwargs.get("max_pages"), "max_pages"),
             since=parse_since(kwargs["since"]) if kwargs.get("since") else None,
             urls=[u.strip() for u in (kwargs.get("urls") or "").split(",") if u.strip()],
-            refresh=refresh(kwargs.get("refresh")), wait=wait(kwargs.get("wait")), given=given)
+            refresh=refresh(kwargs.get("refresh")), wait=flag(kwargs.get("wait"), "wait", "wait for a running crawl"),
+            watch=flag(kwargs.get("watch"), "watch", "keep polling the site"), given=given)
     except ValueError as exc:
         raise UsageError(f"{spider}: {exc}") from None
 
@@ -80,10 +82,10 @@ def refresh(value: str | None) -> str:
     return mode
 
 
-def wait(value) -> bool:
+def flag(value, name: str, meaning: str) -> bool:
     if value is None:
         return False
-    flag = BOOLEANS.get(str(value).strip().lower())
-    if flag is None:
-        raise ValueError(f"wait must be 1 (wait for a running crawl of the site) or 0, got {value!r}")
-    return flag
+    on = BOOLEANS.get(str(value).strip().lower())
+    if on is None:
+        raise ValueError(f"{name} must be 1 ({meaning}) or 0, got {value!r}")
+    return on

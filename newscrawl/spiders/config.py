@@ -40,6 +40,7 @@ class SpiderConfig:
     render_policy: SubrequestPolicy
     policy: Policy  # incremental mode's revisit and paging rules
     incremental: bool  # NEWSCRAWL_INCREMENTAL (RunAddon: False when nothing is stored)
+    watch_discovery: float = 3600.0  # watch mode: seconds between two full discoveries
 
 
 def site_rules(base_url: str | None, settings) -> SiteRules:
@@ -77,6 +78,8 @@ def spider_config(args: CrawlArguments, settings) -> SpiderConfig:
             raise UsageError(f"gbaf: urls: {u!r} is not an article URL of {rules.base_url}")
     tz = time_zone(settings)
     deny = tuple(settings.getlist("NEWSCRAWL_EXTRA_DENY"))
+    if args.watch:
+        check_watch(args, settings)
     return SpiderConfig(
         rules=rules, tz=tz, parser=article_parser(rules, tz, settings),
         # An incremental (since) run finds new articles in listings, sitemaps and feeds;
@@ -95,7 +98,25 @@ def spider_config(args: CrawlArguments, settings) -> SpiderConfig:
                       recheck_every=settings.getint("NEWSCRAWL_RECHECK_EVERY"),
                       poll_min=settings.getfloat("NEWSCRAWL_WATCH_MIN_INTERVAL"),
                       poll_max=settings.getfloat("NEWSCRAWL_WATCH_MAX_INTERVAL")),
-        incremental=settings.getbool("NEWSCRAWL_INCREMENTAL"))
+        incremental=settings.getbool("NEWSCRAWL_INCREMENTAL"),
+        watch_discovery=settings.getfloat("NEWSCRAWL_WATCH_DISCOVERY_INTERVAL"))
+
+
+def check_watch(args: CrawlArguments, settings) -> None:
+    """Watch mode polls the site into the store, incrementally: what it cannot be combined with."""
+    if args.urls:
+        raise UsageError("gbaf: watch polls the whole site (or -a categories); it takes no urls")
+    if args.refresh != "auto":
+        raise UsageError("gbaf: watch fetches what is new or changed: it takes no refresh=all")
+    if not settings.getbool("NEWSCRAWL_INCREMENTAL"):
+        raise UsageError("gbaf: watch needs the store pipeline (newscrawl.pipelines.StorePipeline) "
+                         "and NEWSCRAWL_INCREMENTAL")
+    lo, hi = settings.getfloat("NEWSCRAWL_WATCH_MIN_INTERVAL"), settings.getfloat("NEWSCRAWL_WATCH_MAX_INTERVAL")
+    if not 0 < lo <= hi:
+        raise UsageError(f"gbaf: NEWSCRAWL_WATCH_MIN_INTERVAL ({lo:g}) must be above 0 and at most "
+                         f"NEWSCRAWL_WATCH_MAX_INTERVAL ({hi:g})")
+    if settings.getfloat("NEWSCRAWL_WATCH_DISCOVERY_INTERVAL") < lo:
+        raise UsageError("gbaf: NEWSCRAWL_WATCH_DISCOVERY_INTERVAL must be at least NEWSCRAWL_WATCH_MIN_INTERVAL")
 
 
 def is_local(url: str) -> bool:

@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import replace
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import scrapy
 from protego import Protego
-from scrapy.exceptions import CloseSpider
+from scrapy import signals
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy_playwright.page import PageMethod
@@ -47,6 +49,7 @@ from ..keys import (
     LISTING_STOP,
     META_LOAD_MORE,
     META_NAMED,
+    META_POLL,
     META_RENDER,
     META_URL,
     MODE,
@@ -54,12 +57,16 @@ from ..keys import (
     RENDER,
     SKIPPED,
     STALE_VALIDATOR,
+    STORE_SPILLED,
+    STORE_WRITTEN,
     THEME,
+    WATCH,
 )
 from ..outcome import STAT_ERROR, USAGE_ERROR
 from ..paging import NO_NEW_LINKS, CategoryPaging
 from ..render import click_load_more
 from ..store.crawl import CrawlStore
+from ..watch import WatchPlan, cycle_stats, watch_settings
 from .arguments import ARGUMENTS, CrawlArguments, parse_arguments
 from .config import SpiderConfig, polite_settings, spider_config
 
@@ -94,6 +101,10 @@ class GbafSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.configure(spider_config(spider.args, crawler.settings))
         polite_settings(crawler.settings, spider.rules)  # Scrapy freezes them after this
+        if spider.args.watch:
+            watch_settings(crawler.settings)
+            # after the pipelines' idle handler (they write their buffer then): connected at open
+            crawler.signals.connect(spider._watch_opened, signal=signals.spider_opened)
         return spider
 
     def configure(self, config: SpiderConfig) -> None:
@@ -102,6 +113,9 @@ class GbafSpider(scrapy.Spider):
         self.render_policy = config.render_policy  # read by the rendering handler
         self.allowed_domains = [urlsplit(self.rules.base_url).hostname]
         self.paging = CategoryPaging(self.args.max_pages, self.since, config.policy.known_pages)
+        self.watch = WatchPlan(config.watch_discovery, self.categories) if self.args.watch else None
+        self._wake = None  # watch mode: the next poll, when nothing is due now
+        self._cycle: dict | None = None  # watch mode: the cycle being fetched (its start, its stats)
 
     # ---- discovery -------------------------------------------------------------------
     async def start(self):
@@ -110,16 +124,101 @@ class GbafSpider(scrapy.Spider):
                 yield self._article_request(self.rules.article_url(u), dont_filter=True)
             return
         self._open_history()
-        for request in self._revisits():
+        if self.watch is not None:
+            self._begin_cycle("the first discovery")
+        for request in self._discovery():
             yield request
+
+    def _discovery(self):
+        """Home, robots.txt (its sitemaps and feeds), categories and due revisits."""
+        if self.watch is not None:
+            self.watch.last_discovery = utcnow()
+            self.crawler.stats.inc_value(WATCH + "discoveries")
+        yield from self._revisits()
         if self.categories is None:
             home, robots = self.rules.url("/"), self.rules.url("/robots.txt")
             yield self._request(home, self.parse_listing, "listing", self._page_validators(home),
                                 cb_kwargs={"category": None, "page": 1})
             yield self._request(robots, self.parse_robots, "robots", self._page_validators(robots),
                                 dont_filter=True)
-        for request in self._category_starts():
-            yield request
+        yield from self._category_starts()
+
+    # ---- watch mode (newscrawl/watch.py): a crawl that does not close ----------------------
+    def _watch_opened(self, spider):
+        self.crawler.signals.connect(self._watch_idle, signal=signals.spider_idle)
+
+    def _begin_cycle(self, what: str) -> None:
+        self._cycle = {"at": utcnow(), "stats": dict(self.crawler.stats.get_stats()), "what": what}
+
+    def _watch_idle(self):
+        if self.history is None:  # the store failed at start: nothing to watch
+            return
+        if not self._cycle_done():
+            raise DontCloseSpider
+        self._watch_next()
+        raise DontCloseSpider
+
+    def _watch_next(self) -> None:
+        """Fetch what is due now (a discovery, or the signals due), else wake when it is."""
+        now, watch = utcnow(), self.watch
+        assert watch is not None
+        if self._wake is not None and self._wake.active():
+            self._wake.cancel()
+        self._wake = None
+        if watch.discovery_due(now):
+            self._open_history()
+            self._begin_cycle("a discovery")
+            requests = list(self._discovery())
+        else:
+            self.past().tick(now)
+            due = watch.due(self.past().signals(watch.kinds()), now)
+            self._begin_cycle(f"polling {len(due)} change signals")
+            requests = [r for url, kind in due if (r := self._poll_request(url, kind)) is not None]
+        if requests:
+            for request in requests:
+                self.crawler.engine.crawl(request)
+            return
+        self._cycle = None
+        from twisted.internet import reactor
+        wake = watch.next_wake(self.past().signals(watch.kinds()), now)
+        self._wake = cast(Any, reactor).callLater(max(0.2, (wake - now).total_seconds()), self._watch_next)
+
+    def _cycle_done(self) -> bool:
+        """The last cycle's writes are done: save what it learned, and say what it found."""
+        if self._cycle is None:
+            return True
+        stats = self.crawler.stats.get_stats()
+        if stats.get("item_scraped_count", 0) > stats.get(STORE_WRITTEN, 0) + stats.get(STORE_SPILLED, 0):
+            return False  # a batch is still being written
+        before, cycle, self._cycle = cycle_stats(self._cycle["stats"]), self._cycle, None
+        self.past().save(utcnow())
+        if not self.incremental:  # the first discovery filled an empty store: read it
+            self._open_history()
+        after = cycle_stats(stats)
+        found = {k: after[k] - before[k] for k in after}
+        self.crawler.stats.inc_value(WATCH + "cycles")
+        if found["new"] or found["updated"]:
+            logger.info("Watch: %d new, %d updated after %s; %d requests in %.1f s", found["new"], found["updated"],
+                        cycle["what"], found["requests"], (utcnow() - cycle["at"]).total_seconds())
+        return True
+
+    def _poll_request(self, url: str, kind: str):
+        meta = {META_POLL: True}
+        validators = self._page_validators(url)
+        self.crawler.stats.inc_value(WATCH + "polls")
+        if kind == "home":
+            return self._request(url, self.parse_listing, "listing", validators, meta=meta,
+                                 cb_kwargs={"category": None, "page": 1})
+        if kind == "feed":
+            return self._request(url, self.parse_feed, "feed", validators, meta=meta)
+        if kind == "sitemap_root":
+            return self._request(url, self.parse_sitemap, "sitemap", validators, meta=meta,
+                                 cb_kwargs={"kind": "sitemap_root"})
+        path = self.rules.category_path(url)  # a listing: page 1 of a named category
+        if path and path in (self.categories or ()):
+            return self._request(url, self.parse_listing, "listing", validators, meta=meta,
+                                 cb_kwargs={"category": path, "page": 1})
+        return None
 
     def _revisits(self):
         """Known articles due for a re-fetch (incremental mode); held while named categories
@@ -155,11 +254,14 @@ class GbafSpider(scrapy.Spider):
         if self.incremental:
             self.paging.is_known = lambda url: self._known(self.rules.classify(url)[1] or url)
         mode = "incremental" if self.incremental else "full"
-        self.crawler.stats.set_value(MODE, mode)
+        self.crawler.stats.set_value(MODE, "watch" if self.watch is not None else mode)
         logger.info("%s crawl: %d articles of %s stored; last successful run started %s", mode.title(),
                     len(self.history), self.rules.base_url, self.history.last_success or "never")
 
     def closed(self, reason):
+        wake = getattr(self, "_wake", None)
+        if wake is not None and wake.active():
+            wake.cancel()
         if self.history is not None:
             if self.history.rechecks:
                 self.crawler.stats.inc_value(RECHECKS, self.history.rechecks)
@@ -179,6 +281,8 @@ class GbafSpider(scrapy.Spider):
 
     def _request(self, url, callback, kind, validators=None, cb_kwargs=None, dont_filter=False, meta=None):
         meta = {KIND: kind, **(meta or {})}
+        if self.watch is not None and kind != "article_new":  # asked again in later cycles
+            dont_filter = True
         if validators and self.incremental:
             meta[VALIDATORS] = validators
         return scrapy.Request(url, callback=callback, errback=self.on_error, cb_kwargs=cb_kwargs or {},
@@ -279,8 +383,11 @@ class GbafSpider(scrapy.Spider):
             if self.incremental and not self.past().sitemap_child_changed(child.lastmod):
                 self.crawler.stats.inc_value(INCREMENTAL + "sitemap_unchanged")
                 continue
-            yield self._request(child.url, self.parse_sitemap, "sitemap", self._page_validators(child.url))
+            yield self._request(child.url, self.parse_sitemap, "sitemap", self._page_validators(child.url),
+                                meta={META_POLL: True} if response.meta.get(META_POLL) else None)
         yield from self._follow_links(links, "sitemap")
+        if response.meta.get(META_POLL):
+            return
         for link in links:
             path = self.rules.category_path(link.url)
             if path and self._wanted_category(path):
@@ -374,6 +481,8 @@ class GbafSpider(scrapy.Spider):
             self._learn(response, kind)
         listing = read_listing(response.url, response.text, self.rules, self.tz)
         yield from self._follow_links(listing.articles, "listing")
+        if response.meta.get(META_POLL):  # a watch's poll: new articles only, not sections
+            return
         if category is None or page == 1:  # sections linked from the home page or a category
             for cat_url in listing.categories:
                 path = self.rules.category_path(cat_url)
