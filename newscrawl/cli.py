@@ -431,6 +431,33 @@ def cmd_worker(args) -> int:
     return Worker(crawl_command(args.spider, args.argument or [], args.set or []), args.every, beat).run()
 
 
+def watch_command(args) -> list[str]:
+    """`newscrawl watch` as the `scrapy crawl` it runs (README: watch mode)."""
+    cmd = ["scrapy", "crawl", "gbaf", "-a", "watch=1"]
+    for a in args.argument or []:
+        cmd += ["-a", a]
+    named = {"NEWSCRAWL_WATCH_MIN_INTERVAL": args.min_interval, "NEWSCRAWL_WATCH_MAX_INTERVAL": args.max_interval,
+             "NEWSCRAWL_WATCH_DISCOVERY_INTERVAL": args.discovery_interval, "MONGO_URI": args.mongo_uri,
+             "MONGO_DATABASE": args.mongo_database, "NEWSCRAWL_DATA_DIR": args.data_dir, "NEWSCRAWL_STORE": args.store}
+    for name, value in named.items():
+        if value is not None:
+            cmd += ["-s", f"{name}={value}"]
+    for name, value in args.set or []:
+        cmd += ["-s", f"{name}={value}"]
+    return cmd
+
+
+def cmd_watch(args) -> int:
+    """Watch mode: the `gbaf` spider with -a watch=1, in this process (its exit code)."""
+    from scrapy.cmdline import execute
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
+    try:
+        execute(watch_command(args))
+    except SystemExit as exc:  # Scrapy's commands end this way
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
+
+
 def cmd_report(args) -> int:
     from .report import gather, render
     out = Path(args.out)
@@ -644,6 +671,18 @@ def build_parser() -> argparse.ArgumentParser:
     site_opt(pu, required=True)
     pu.add_argument("--yes", action="store_true", help="do not ask")
     pu.set_defaults(fn=cmd_purge)
+    wa = sub.add_parser("watch", help="keep the store fresh: poll the site's change signals and fetch what is "
+                                      "new or changed, until SIGTERM/SIGINT (exit 0)")
+    store_opts(wa)
+    wa.add_argument("-a", dest="argument", action="append", metavar="NAME=VALUE",
+                    help="a spider argument, as for scrapy crawl (base_url, categories, ...)")
+    wa.add_argument("--min-interval", type=float, metavar="S",
+                    help="a change signal's poll interval right after it changed (default 60)")
+    wa.add_argument("--max-interval", type=float, metavar="S",
+                    help="the longest poll interval, while nothing changes (default 900)")
+    wa.add_argument("--discovery-interval", type=float, metavar="S",
+                    help="seconds between two full incremental discoveries (default 3600)")
+    wa.set_defaults(fn=cmd_watch)
     ch = sub.add_parser("changes", help="the change feed: every new article and new version, oldest first, "
                                         "each once (pass back the last cursor you processed)")
     store_opts(ch)

@@ -138,8 +138,13 @@ class CrawlHistory:
                 if url in states and (states[url].get("last_seen_at") is None
                                       or lastmod > states[url]["last_seen_at"])]
 
-    def sitemap_child_changed(self, lastmod: datetime | None) -> bool:
-        return lastmod is None or self.last_success is None or lastmod > self.last_success
+    def sitemap_child_changed(self, lastmod: datetime | None, url: str | None = None) -> bool:
+        """Is a child sitemap worth fetching: its lastmod is newer than our last fetch of it
+        (or, not fetched yet, than the start of the last successful run)."""
+        entry = self.validators.get(url) if url else None
+        fetched = entry.get("fetched_at") if entry else None
+        since = fetched if isinstance(fetched, datetime) else self.last_success
+        return lastmod is None or since is None or lastmod > since
 
     def page_validators(self, url: str) -> dict | None:
         """The validators to send for a change signal, or None (a full fetch: none stored, or

@@ -91,7 +91,9 @@ class NormalizePipeline(ValidatePipeline):
 
 
 class DedupePipeline:
-    """A URL already seen in this run is dropped (compact: ~16 bytes a URL)."""
+    """An article already seen in this run, with the same content, is dropped (compact: ~16
+    bytes an article). The same URL with another body is a new version (a watch, which
+    never ends, fetches an edited article again)."""
 
     def __init__(self, stats):
         self.stats = stats
@@ -102,7 +104,8 @@ class DedupePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item):
-        if not self.seen.add(ItemAdapter(item)["url"]):
+        adapter = ItemAdapter(item)
+        if not self.seen.add(f"{adapter['url']}#{adapter.get('content_hash') or ''}"):
             raise drop(self.stats, "duplicate_url")
         return item
 

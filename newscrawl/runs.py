@@ -164,7 +164,7 @@ class CrawlRunRecorder:
             self.run["error"] = stats[STAT_ERROR]
         self._save()
         logger.info("Crawl run %s: %d new, %d updated, %d unchanged, %d dropped, stored in %s",
-                    self.run["run_id"][:8 + (len(self.run["run_id"]) - len(self.run_id))], counts["new"], counts["updated"], counts["unchanged"],
+                    self.run_id[:8] + self.run["run_id"][len(self.run_id):], counts["new"], counts["updated"], counts["unchanged"],
                     sum(counts["dropped"].values()), self.run["store"])
         self.store = None  # the crawl's store (CrawlStore) closes when the engine stops
 

@@ -380,7 +380,7 @@ class GbafSpider(scrapy.Spider):
         for child in children:
             if not self.rules.same_site(child.url):
                 continue
-            if self.incremental and not self.past().sitemap_child_changed(child.lastmod):
+            if self.incremental and not self.past().sitemap_child_changed(child.lastmod, child.url):
                 self.crawler.stats.inc_value(INCREMENTAL + "sitemap_unchanged")
                 continue
             yield self._request(child.url, self.parse_sitemap, "sitemap", self._page_validators(child.url),
