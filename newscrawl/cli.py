@@ -450,6 +450,16 @@ def watch_command(args) -> list[str]:
 def cmd_watch(args) -> int:
     """Watch mode: the `gbaf` spider with -a watch=1, in this process (its exit code)."""
     from scrapy.cmdline import execute
+
+    from .watch import heartbeat_path
+    from .worker import heartbeat_age
+    if args.health is not None:
+        beat = heartbeat_path(settings_from(args))
+        age = heartbeat_age(beat)
+        if age is None:
+            print(f"newscrawl watch: unhealthy: no heartbeat at {beat}", file=sys.stderr)
+            return 1
+        return _health("watch", age, args.health)
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
     try:
         execute(watch_command(args))
@@ -682,6 +692,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="the longest poll interval, while nothing changes (default 900)")
     wa.add_argument("--discovery-interval", type=float, metavar="S",
                     help="seconds between two full incremental discoveries (default 3600)")
+    wa.add_argument("--health", type=float, metavar="SECONDS",
+                    help="exit 0 when the running watch's heartbeat is younger (healthcheck)")
     wa.set_defaults(fn=cmd_watch)
     ch = sub.add_parser("changes", help="the change feed: every new article and new version, oldest first, "
                                         "each once (pass back the last cursor you processed)")

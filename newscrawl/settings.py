@@ -99,6 +99,7 @@ NEWSCRAWL_WATCH_MAX_INTERVAL = 900.0
 # this often, and one crawl_runs record per period (seconds)
 NEWSCRAWL_WATCH_DISCOVERY_INTERVAL = 3600.0
 NEWSCRAWL_WATCH_PERIOD = 3600.0
+NEWSCRAWL_WATCH_HEARTBEAT = None  # the watch's heartbeat file; None: <data dir>/watch/heartbeat.json
 
 # Scrapy's dupefilter, 8 bytes of fingerprint a request (newscrawl/dupefilter.py).
 DUPEFILTER_CLASS = "newscrawl.dupefilter.CompactDupeFilter"

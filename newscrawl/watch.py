@@ -76,3 +76,20 @@ def cycle_stats(stats: dict) -> dict[str, int]:
 def watch_settings(settings) -> None:
     """A crawl that never ends has no progress bar nor time left (the watch logs its cycles)."""
     settings.set("NEWSCRAWL_PROGRESS_SECONDS", 0, priority="spider")
+
+
+def heartbeat_path(settings):
+    """Where a watch writes its heartbeat (NEWSCRAWL_WATCH_HEARTBEAT, else <data dir>/watch/heartbeat.json)."""
+    from pathlib import Path
+
+    from .store import data_dir
+    value = settings.get("NEWSCRAWL_WATCH_HEARTBEAT")
+    return Path(value).expanduser().resolve() if value else data_dir(settings) / "watch" / "heartbeat.json"
+
+
+def beat(path, site: str, cycles: int) -> None:
+    """The heartbeat: the reactor is alive (written every few seconds, busy or idle)."""
+    import time
+
+    from .codec import write_atomic
+    write_atomic(path, {"heartbeat": time.time(), "site": site, "cycles": cycles})

@@ -136,13 +136,31 @@ def test_a_consumer_killed_mid_feed_sees_every_change_once(store_cfg, tmp_path):
     out = tmp_path / "consumed.jsonl"
     cmd = [sys.executable, "-m", "newscrawl.cli", "changes", *store_args(store_cfg)]
 
+    started: list[subprocess.Popen] = []
+
     def consumer():
-        return subprocess.Popen([sys.executable, "-c", CONSUMER, str(out), *cmd], cwd=ROOT, start_new_session=True)
+        started.append(subprocess.Popen([sys.executable, "-c", CONSUMER, str(out), *cmd], cwd=ROOT,
+                                        start_new_session=True))
+        return started[-1]
 
     def consumed() -> list[dict]:
         text = out.read_text() if out.exists() else ""
         return [json.loads(line) for line in text[:text.rfind("\n") + 1].splitlines()]
 
+    try:
+        killed_at, expected = consume_through_a_kill(site, store_cfg, consumer, consumed)
+    finally:
+        for proc in started:  # a failing test leaves no feed running
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+    got = consumed()
+    assert killed_at < expected  # the kill was mid-feed
+    assert len(got) == expected == len({c["url"] for c in got})  # every article once
+    assert [c["cursor"] for c in got] == sorted(c["cursor"] for c in got)
+    assert {c["url"] for c in got} == set(docs(store_cfg))
+
+
+def consume_through_a_kill(site, store_cfg, consumer, consumed) -> tuple[int, int]:  # noqa: F811
     with ReplicaServer(site) as server:
         settings = [f"{k}={v}" for k, v in store_cfg.items() if v is not None]
         settings += ["NEWSCRAWL_BATCH_SIZE=3", "NEWSCRAWL_FLUSH_SECONDS=0.2", "LOG_LEVEL=WARNING"]
@@ -167,11 +185,7 @@ def test_a_consumer_killed_mid_feed_sees_every_change_once(store_cfg, tmp_path):
         time.sleep(1.0)  # nothing more arrives
         os.killpg(second.pid, signal.SIGTERM)
         second.wait(10)
-    got = consumed()
-    assert killed_at < expected  # the kill was mid-feed
-    assert len(got) == expected == len({c["url"] for c in got})  # every article once
-    assert [c["cursor"] for c in got] == sorted(c["cursor"] for c in got)
-    assert {c["url"] for c in got} == set(docs(store_cfg))
+    return killed_at, expected
 
 
 def test_follow_stops_cleanly_on_sigterm(tmp_path, fresh_replica):

@@ -28,11 +28,11 @@ from .redis_server import free_port
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 BIN = Path(sys.executable).parent
-APP = ("scrapyd", "scheduler", "worker")
+APP = ("scrapyd", "scheduler", "worker", "watch")
 
 
 def test_the_stack_has_its_services_with_healthchecks_restarts_and_volumes():
-    assert set(SERVICES) == {"mongo", "redis", "scrapyd", "scheduler", "worker"}
+    assert set(SERVICES) == {"mongo", "redis", "scrapyd", "scheduler", "worker", "watch"}
     for name, svc in SERVICES.items():
         assert svc.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
         assert svc.get("restart") in ("unless-stopped", "always"), f"{name} has no restart policy"  # either restarts a crashed service and comes back after a reboot
@@ -43,6 +43,9 @@ def test_the_stack_has_its_services_with_healthchecks_restarts_and_volumes():
     assert SERVICES["mongo"]["image"].count(":") == 1 and SERVICES["mongo"]["image"].split(":")[1][0].isdigit()
     assert {SERVICES[s].get("build") for s in APP} == {"."}  # one image
     assert SERVICES["worker"]["profiles"] == ["cluster"]  # `docker compose up -d` starts no worker
+    assert SERVICES["watch"]["profiles"] == ["watch"]  # nor a watch: scheduled runs or watch mode
+    assert SERVICES["watch"]["command"][:2] == ["newscrawl", "watch"]
+    assert SERVICES["watch"]["stop_grace_period"] == "2m"  # time to store the last batch on docker stop
 
 
 def test_healthchecks_check_the_service_not_the_process():
@@ -50,6 +53,7 @@ def test_healthchecks_check_the_service_not_the_process():
     assert "daemonstatus.json" in checks["scrapyd"]
     assert "schedule --state /data/scheduler/newscrawl.json --health" in checks["scheduler"]
     assert "worker --health" in checks["worker"]
+    assert "watch --health" in checks["watch"]
     assert not [n for n, c in checks.items() if "os.kill(1" in c]
 
 

@@ -47,6 +47,13 @@ class Scrapyd:
         with urllib.request.urlopen(req, timeout=5) as r:
             return json.loads(r.read())
 
+    def post(self, endpoint: str, **fields) -> dict:
+        from urllib.parse import urlencode
+        req = urllib.request.Request(f"{self.url}/{endpoint}", data=urlencode(fields).encode())
+        req.add_header("Authorization", "Basic " + b64encode(b"ops:s3cret").decode())
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return json.loads(r.read())
+
     def stop(self):
         self.proc.terminate()
         self.proc.wait(20)
@@ -104,7 +111,34 @@ def test_deploy_schedule_run_and_no_overlap(tmp_path, replica_slow):
         else:
             pytest.fail(f"the job did not finish: {jobs}")
         assert len(jobs["finished"]) == 1 and not jobs["pending"] and not jobs["running"]  # no overlap
-        assert len(docs({"NEWSCRAWL_DATA_DIR": str(store), "MONGO_URI": None})) == 44
+        cfg = {"NEWSCRAWL_DATA_DIR": str(store), "MONGO_URI": None}
+        assert len(docs(cfg)) == 44
+
+        # watch mode as a scrapyd service: a job that runs until cancelled (a cron slot restarts it)
+        watch = tmp_path / "watch.toml"
+        watch.write_text(f'[[job]]\nname = "watch"\nspider = "gbaf"\ncron = "*/5 * * * *"\n'
+                         f'args = {{ base_url = "{replica_slow.base_url}", watch = "1" }}\n'
+                         f'settings = {{ NEWSCRAWL_WATCH_MIN_INTERVAL = "1", NEWSCRAWL_WATCH_MAX_INTERVAL = "2" }}\n')
+        started = subprocess.run([*cmd[:-2], str(watch), "--once"], capture_output=True, text=True, timeout=60, env=env)
+        assert started.returncode == 0, started.stderr
+        watch_job = started.stdout.strip().split("\t")[1]
+        from datetime import datetime, timezone
+
+        from newscrawl.replica import fresh_articles
+        time.sleep(3)
+        (new,) = fresh_articles(1, datetime.now(timezone.utc))
+        replica_slow.site.publish([new])
+        deadline = time.time() + 90
+        while time.time() < deadline and f"{replica_slow.base_url}/{new.slug}" not in docs(cfg):
+            time.sleep(0.5)
+        assert f"{replica_slow.base_url}/{new.slug}" in docs(cfg), (tmp_path / "scrapyd").joinpath("scrapyd.log").read_text()[-3000:]
+        assert scrapyd.post("cancel.json", project="newscrawl", job=watch_job)["status"] == "ok"
+        deadline = time.time() + 60
+        while time.time() < deadline and not [j for j in scrapyd.get("listjobs.json?project=newscrawl")["finished"]
+                                              if j["id"] == watch_job]:
+            time.sleep(0.5)
+        log = next((tmp_path / "scrapyd" / "logs").rglob(f"{watch_job}.log")).read_text()
+        assert "status stopped (exit code 0)" in log, log[-3000:]
     finally:
         scrapyd.stop()
 

@@ -212,7 +212,8 @@ def test_mongodb_indexes_are_created_once_and_enforced(store_cfg):
         store.ensure_indexes()  # a second start changes nothing
         info = store.articles.index_information()
         assert set(info) == {"_id_", "url_unique", "published_at_desc", "category_published_at",
-                             "tags", "text"}
+                             "tags", "text", "change_cursor"}
+        assert info["change_cursor"]["sparse"] is True  # the change feed: only articles that hold a number
         assert info["url_unique"]["unique"] is True
         assert info["text"]["language_override"] == "text_language"
         t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)

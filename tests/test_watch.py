@@ -10,6 +10,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
+import pytest
+
 from newscrawl.replica import ReplicaSite, fresh_articles
 from newscrawl.replica.server import ReplicaServer
 from newscrawl.watch import WatchPlan
@@ -20,11 +22,26 @@ from .test_storage import docs, runs
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 
 
+@pytest.fixture(autouse=True)
+def no_watch_left():
+    """A failing test leaves no watch running."""
+    yield
+    for proc in STARTED:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    STARTED.clear()
+
+
+STARTED: list[subprocess.Popen] = []
+
+
 def watch(cfg, base, *args) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "newscrawl.cli", "watch", "--data-dir", cfg["NEWSCRAWL_DATA_DIR"],
+    STARTED.append(subprocess.Popen([sys.executable, "-m", "newscrawl.cli", "watch", "--data-dir", cfg["NEWSCRAWL_DATA_DIR"],
                              "-a", f"base_url={base}", "--min-interval", "1", "--max-interval", "3",
                              "--discovery-interval", "300", "-s", "LOG_LEVEL=INFO", *args],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    return STARTED[-1]
 
 
 def wait_for(predicate, seconds: float, proc: subprocess.Popen, site=None) -> float:

@@ -66,7 +66,7 @@ from ..outcome import STAT_ERROR, USAGE_ERROR
 from ..paging import NO_NEW_LINKS, CategoryPaging
 from ..render import click_load_more
 from ..store.crawl import CrawlStore
-from ..watch import WatchPlan, cycle_stats, watch_settings
+from ..watch import WatchPlan, beat, cycle_stats, heartbeat_path, watch_settings
 from .arguments import ARGUMENTS, CrawlArguments, parse_arguments
 from .config import SpiderConfig, polite_settings, spider_config
 
@@ -146,6 +146,10 @@ class GbafSpider(scrapy.Spider):
     # ---- watch mode (newscrawl/watch.py): a crawl that does not close ----------------------
     def _watch_opened(self, spider):
         self.crawler.signals.connect(self._watch_idle, signal=signals.spider_idle)
+        from twisted.internet import task
+        path = heartbeat_path(self.crawler.settings)
+        self._beat = task.LoopingCall(lambda: beat(path, self.rules.base_url, self.crawler.stats.get_value(WATCH + "cycles", 0)))
+        self._beat.start(5.0)  # the healthcheck's (`newscrawl watch --health S`)
 
     def _begin_cycle(self, what: str) -> None:
         self._cycle = {"at": utcnow(), "stats": dict(self.crawler.stats.get_stats()), "what": what}
@@ -262,6 +266,9 @@ class GbafSpider(scrapy.Spider):
         wake = getattr(self, "_wake", None)
         if wake is not None and wake.active():
             wake.cancel()
+        heart = getattr(self, "_beat", None)
+        if heart is not None and heart.running:
+            heart.stop()
         if self.history is not None:
             if self.history.rechecks:
                 self.crawler.stats.inc_value(RECHECKS, self.history.rechecks)
