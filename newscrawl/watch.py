@@ -15,8 +15,15 @@ crawl_runs: one record per NEWSCRAWL_WATCH_PERIOD (an hour) with that period's f
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, cast
+
+from .keys import WATCH
+
+logger = logging.getLogger(__name__)
+WATCH_CYCLES = WATCH + "cycles"  # cycles fetched (a discovery or a poll)
 
 # Change signals polled between two discoveries (kinds of the stored validators).
 POLLED = ("home", "feed", "sitemap_root")
@@ -93,3 +100,64 @@ def beat(path, site: str, cycles: int) -> None:
 
     from .codec import write_atomic
     write_atomic(path, {"heartbeat": time.time(), "site": site, "cycles": cycles})
+
+
+class WatchLoop:
+    """A watch's cycles inside the crawl: the cycle being fetched and what it found, the
+    timer for the next poll, the heartbeat. The spider builds the requests (it decides what to
+    fetch); this only keeps time and figures."""
+
+    def __init__(self, plan: WatchPlan, crawler, heartbeat, site: str, clock=None):
+        from .incremental import utcnow
+        self.plan, self.crawler, self.site = plan, crawler, site
+        self.heartbeat = heartbeat  # the heartbeat file
+        self.clock = clock or utcnow
+        self.cycle: dict | None = None
+        self.wake: Any = None  # the timer of the next poll (twisted DelayedCall)
+        self.beat: Any = None  # the heartbeat's LoopingCall
+
+    @property
+    def stats(self):  # the crawl's, once it runs
+        return self.crawler.stats
+
+    def start(self) -> None:
+        from twisted.internet import task
+        self.beat = task.LoopingCall(lambda: beat(self.heartbeat, self.site, self.stats.get_value(WATCH_CYCLES, 0)))
+        self.beat.start(5.0)  # read by `newscrawl watch --health S`
+
+    def begin(self, what: str) -> None:
+        self.cycle = {"at": self.clock(), "stats": dict(self.stats.get_stats()), "what": what}
+
+    def settled(self) -> bool:
+        """The cycle's items are all written (or spilled): its figures are final."""
+        from .keys import STORE_SPILLED, STORE_WRITTEN
+        s = self.stats.get_stats()
+        return s.get("item_scraped_count", 0) <= s.get(STORE_WRITTEN, 0) + s.get(STORE_SPILLED, 0)
+
+    def finish(self) -> dict | None:
+        """End the cycle: what it found ({"new", "updated", "requests"}), or None (none ran)."""
+        if self.cycle is None:
+            return None
+        cycle, self.cycle = self.cycle, None
+        before, after = cycle_stats(cycle["stats"]), cycle_stats(self.stats.get_stats())
+        self.stats.inc_value(WATCH_CYCLES)
+        found = {k: after[k] - before[k] for k in after}
+        if found["new"] or found["updated"]:
+            logger.info("Watch: %d new, %d updated after %s; %d requests in %.1f s", found["new"], found["updated"],
+                        cycle["what"], found["requests"], (self.clock() - cycle["at"]).total_seconds())
+        return found
+
+    def sleep_until(self, when: datetime, then) -> None:
+        from twisted.internet import reactor
+        self.cancel_wake()
+        self.wake = cast(Any, reactor).callLater(max(0.2, (when - self.clock()).total_seconds()), then)
+
+    def cancel_wake(self) -> None:
+        if self.wake is not None and self.wake.active():
+            self.wake.cancel()
+        self.wake = None
+
+    def stop(self) -> None:
+        self.cancel_wake()
+        if self.beat is not None and self.beat.running:
+            self.beat.stop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -22,6 +23,7 @@ from ..render import SubrequestPolicy
 from ..settings import user_agent
 from ..text import WIRE_AGENCIES
 from ..urls import SiteRules, is_loopback
+from ..watch import heartbeat_path
 from .arguments import CrawlArguments
 
 
@@ -41,6 +43,7 @@ class SpiderConfig:
     policy: Policy  # incremental mode's revisit and paging rules
     incremental: bool  # NEWSCRAWL_INCREMENTAL (RunAddon: False when nothing is stored)
     watch_discovery: float = 3600.0  # watch mode: seconds between two full discoveries
+    watch_heartbeat: Path | None = None  # watch mode: the heartbeat file
 
 
 def site_rules(base_url: str | None, settings) -> SiteRules:
@@ -99,7 +102,8 @@ def spider_config(args: CrawlArguments, settings) -> SpiderConfig:
                       poll_min=settings.getfloat("NEWSCRAWL_WATCH_MIN_INTERVAL"),
                       poll_max=settings.getfloat("NEWSCRAWL_WATCH_MAX_INTERVAL")),
         incremental=settings.getbool("NEWSCRAWL_INCREMENTAL"),
-        watch_discovery=settings.getfloat("NEWSCRAWL_WATCH_DISCOVERY_INTERVAL"))
+        watch_discovery=settings.getfloat("NEWSCRAWL_WATCH_DISCOVERY_INTERVAL"),
+        watch_heartbeat=heartbeat_path(settings) if args.watch else None)
 
 
 def check_watch(args: CrawlArguments, settings) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import replace
-from typing import Any, cast
 from urllib.parse import urlsplit
 
 import scrapy
@@ -57,8 +56,6 @@ from ..keys import (
     RENDER,
     SKIPPED,
     STALE_VALIDATOR,
-    STORE_SPILLED,
-    STORE_WRITTEN,
     THEME,
     WATCH,
 )
@@ -66,7 +63,7 @@ from ..outcome import STAT_ERROR, USAGE_ERROR
 from ..paging import NO_NEW_LINKS, CategoryPaging
 from ..render import click_load_more
 from ..store.crawl import CrawlStore
-from ..watch import WatchPlan, beat, cycle_stats, heartbeat_path, watch_settings
+from ..watch import WatchLoop, WatchPlan, watch_settings
 from .arguments import ARGUMENTS, CrawlArguments, parse_arguments
 from .config import SpiderConfig, polite_settings, spider_config
 
@@ -114,8 +111,8 @@ class GbafSpider(scrapy.Spider):
         self.allowed_domains = [urlsplit(self.rules.base_url).hostname]
         self.paging = CategoryPaging(self.args.max_pages, self.since, config.policy.known_pages)
         self.watch = WatchPlan(config.watch_discovery, self.categories) if self.args.watch else None
-        self._wake = None  # watch mode: the next poll, when nothing is due now
-        self._cycle: dict | None = None  # watch mode: the cycle being fetched (its start, its stats)
+        if self.watch is not None:
+            self.watching = WatchLoop(self.watch, self.crawler, config.watch_heartbeat, self.rules.base_url)
 
     # ---- discovery -------------------------------------------------------------------
     async def start(self):
@@ -125,7 +122,7 @@ class GbafSpider(scrapy.Spider):
             return
         self._open_history()
         if self.watch is not None:
-            self._begin_cycle("the first discovery")
+            self.watching.begin("the first discovery")
         for request in self._discovery():
             yield request
 
@@ -145,66 +142,42 @@ class GbafSpider(scrapy.Spider):
 
     # ---- watch mode (newscrawl/watch.py): a crawl that does not close ----------------------
     def _watch_opened(self, spider):
+        # connected now, after the pipelines' idle handler (they write their buffer then)
         self.crawler.signals.connect(self._watch_idle, signal=signals.spider_idle)
-        from twisted.internet import task
-        path = heartbeat_path(self.crawler.settings)
-        self._beat = task.LoopingCall(lambda: beat(path, self.rules.base_url, self.crawler.stats.get_value(WATCH + "cycles", 0)))
-        self._beat.start(5.0)  # the healthcheck's (`newscrawl watch --health S`)
-
-    def _begin_cycle(self, what: str) -> None:
-        self._cycle = {"at": utcnow(), "stats": dict(self.crawler.stats.get_stats()), "what": what}
+        self.watching.start()
 
     def _watch_idle(self):
         if self.history is None:  # the store failed at start: nothing to watch
             return
-        if not self._cycle_done():
-            raise DontCloseSpider
+        if self.watching.cycle is not None:
+            if not self.watching.settled():  # its last batch is being written
+                raise DontCloseSpider
+            self.past().save(utcnow())  # what the cycle learned: validators, signal states
+            if not self.incremental:  # the first discovery filled an empty store: read it
+                self._open_history()
+            self.watching.finish()
         self._watch_next()
         raise DontCloseSpider
 
     def _watch_next(self) -> None:
         """Fetch what is due now (a discovery, or the signals due), else wake when it is."""
-        now, watch = utcnow(), self.watch
-        assert watch is not None
-        if self._wake is not None and self._wake.active():
-            self._wake.cancel()
-        self._wake = None
-        if watch.discovery_due(now):
+        now, plan = utcnow(), self.watching.plan
+        self.watching.cancel_wake()
+        if plan.discovery_due(now):
             self._open_history()
-            self._begin_cycle("a discovery")
+            self.watching.begin("a discovery")
             requests = list(self._discovery())
         else:
             self.past().tick(now)
-            due = watch.due(self.past().signals(watch.kinds()), now)
-            self._begin_cycle(f"polling {len(due)} change signals")
+            due = plan.due(self.past().signals(plan.kinds()), now)
+            self.watching.begin(f"polling {len(due)} change signals")
             requests = [r for url, kind in due if (r := self._poll_request(url, kind)) is not None]
         if requests:
             for request in requests:
                 self.crawler.engine.crawl(request)
             return
-        self._cycle = None
-        from twisted.internet import reactor
-        wake = watch.next_wake(self.past().signals(watch.kinds()), now)
-        self._wake = cast(Any, reactor).callLater(max(0.2, (wake - now).total_seconds()), self._watch_next)
-
-    def _cycle_done(self) -> bool:
-        """The last cycle's writes are done: save what it learned, and say what it found."""
-        if self._cycle is None:
-            return True
-        stats = self.crawler.stats.get_stats()
-        if stats.get("item_scraped_count", 0) > stats.get(STORE_WRITTEN, 0) + stats.get(STORE_SPILLED, 0):
-            return False  # a batch is still being written
-        before, cycle, self._cycle = cycle_stats(self._cycle["stats"]), self._cycle, None
-        self.past().save(utcnow())
-        if not self.incremental:  # the first discovery filled an empty store: read it
-            self._open_history()
-        after = cycle_stats(stats)
-        found = {k: after[k] - before[k] for k in after}
-        self.crawler.stats.inc_value(WATCH + "cycles")
-        if found["new"] or found["updated"]:
-            logger.info("Watch: %d new, %d updated after %s; %d requests in %.1f s", found["new"], found["updated"],
-                        cycle["what"], found["requests"], (utcnow() - cycle["at"]).total_seconds())
-        return True
+        self.watching.cycle = None
+        self.watching.sleep_until(plan.next_wake(self.past().signals(plan.kinds()), now), self._watch_next)
 
     def _poll_request(self, url: str, kind: str):
         meta = {META_POLL: True}
@@ -263,12 +236,8 @@ class GbafSpider(scrapy.Spider):
                     len(self.history), self.rules.base_url, self.history.last_success or "never")
 
     def closed(self, reason):
-        wake = getattr(self, "_wake", None)
-        if wake is not None and wake.active():
-            wake.cancel()
-        heart = getattr(self, "_beat", None)
-        if heart is not None and heart.running:
-            heart.stop()
+        if self.watch is not None:
+            self.watching.stop()
         if self.history is not None:
             if self.history.rechecks:
                 self.crawler.stats.inc_value(RECHECKS, self.history.rechecks)
