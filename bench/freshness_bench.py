@@ -4,8 +4,9 @@ The replica publishes on a random (Poisson) schedule and edits some recent artic
 compressed time (``--speed 20``: a site hour in 3 real minutes). Two ways of keeping the
 store current run against their own copy of the same schedule:
 
-- ``watch``: `newscrawl watch` with the default intervals scaled by the speed (60 s to
-  15 min between polls of a change signal, a discovery every hour);
+- ``watch``: `newscrawl watch` with its intervals scaled by the speed (by default 60 s to
+  15 min between polls of a change signal, a discovery every hour: ``--watch-min``,
+  ``--watch-max``, ``--discovery``);
 - ``scheduled``: `scrapy crawl gbaf` every ``--every`` site minutes (incremental runs).
 
 Each run has a quiet phase first (nothing changes: requests an hour while idle), then the
@@ -76,8 +77,10 @@ class Site:
         self.published[f"{self.base}/{a.slug}"] = time.time()
 
     def edit(self) -> None:
-        recent = [a for a in self.site.ordered[:8] if f"{self.base}/{a.slug}" not in self.edited
-                  and not a.fail_first and a.kind not in ("legacy", "bare")]
+        # a recent article the bench did not publish (its fetches count as requests per new article)
+        recent = [a for a in self.site.ordered if f"{self.base}/{a.slug}" not in self.edited
+                  and f"{self.base}/{a.slug}" not in self.published
+                  and not a.fail_first and a.kind not in ("legacy", "bare")][:8]
         if not recent:
             return
         a = self.rng.choice(recent)
@@ -97,10 +100,11 @@ def env() -> dict:
     return {**os.environ, "PYTHONPATH": str(ROOT), "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
 
 
-def start_watch(site: Site, data: Path, speed: float) -> subprocess.Popen:
+def start_watch(site: Site, data: Path, speed: float, args) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "newscrawl.cli", "watch", "--data-dir", str(data),
-                             "-a", f"base_url={site.base}", "--min-interval", str(60 / speed),
-                             "--max-interval", str(900 / speed), "--discovery-interval", str(3600 / speed),
+                             "-a", f"base_url={site.base}", "--min-interval", str(args.watch_min / speed),
+                             "--max-interval", str(args.watch_max / speed),
+                             "--discovery-interval", str(args.discovery / speed),
                              "-s", f"NEWSCRAWL_WATCH_PERIOD={3600 / speed}", "-s", "LOG_LEVEL=WARNING"],
                             cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -145,7 +149,7 @@ def measure(mode: str, args, plan: list[tuple[float, str]]) -> dict:
     data = Path(tempfile.mkdtemp(prefix=f"fresh-{mode}-"))
     speed = args.speed
     crawl_once(site, data)  # the store starts with the site as it is (both modes)
-    runner = start_watch(site, data, speed) if mode == "watch" else Scheduled(site, data, args.every * 60 / speed)
+    runner = start_watch(site, data, speed, args) if mode == "watch" else Scheduled(site, data, args.every * 60 / speed)
     try:
         time.sleep(5 * 60 / speed)  # settle: the first poll or run has happened
         quiet_start = len(site.requests())
@@ -204,6 +208,9 @@ def main() -> None:
     p.add_argument("--quiet", type=float, default=30.0, help="site minutes with nothing new, first (default 30)")
     p.add_argument("--grace", type=float, default=20.0, help="site minutes after the last change (default 20)")
     p.add_argument("--modes", default="watch,scheduled")
+    p.add_argument("--watch-min", type=float, default=60.0, help="watch: --min-interval, site seconds (default 60)")
+    p.add_argument("--watch-max", type=float, default=900.0, help="watch: --max-interval, site seconds (default 900)")
+    p.add_argument("--discovery", type=float, default=3600.0, help="watch: --discovery-interval (default 3600)")
     p.add_argument("--seed", type=int, default=21)
     args = p.parse_args()
     plan = schedule(args.hours, args.rate, args.edits, args.seed)

@@ -79,6 +79,20 @@ def next_interval(interval: float | None, changed: bool, lo: float, hi: float, g
     return max(lo, min(hi, interval * grow))
 
 
+def staggered(proposed: datetime, others: list[datetime], spacing: float) -> datetime:
+    """A signal's next poll moved off the others' by ``spacing`` seconds, at most half an
+    interval later. The home page, the feeds and the news sitemap all list the new
+    articles: polled apart rather than together, n of them watch the site n times as often
+    for the same number of requests."""
+    t = proposed
+    for _ in range(len(others) + 1):
+        clash = [o for o in others if abs((o - t).total_seconds()) < spacing]
+        if not clash:
+            break
+        t = max(clash) + timedelta(seconds=spacing)
+    return t if (t - proposed).total_seconds() <= spacing * (len(others) + 1) / 2 else proposed
+
+
 @dataclass
 class Policy:
     revisit_hours: float  # articles published this recently are revisited ...
@@ -87,6 +101,7 @@ class Policy:
     recheck_every: int = 3  # every n-th request of a change signal goes without validators
     poll_min: float = 60.0  # watch mode: a signal's poll interval, after a change ...
     poll_max: float = 900.0  # ... and at most, while nothing changes
+    poll_kinds: tuple[str, ...] = ("home", "feed", "sitemap_root")  # the signals a watch polls (staggered)
 
 
 class CrawlHistory:
@@ -178,7 +193,7 @@ class CrawlHistory:
             logger.info("%s kept its validators (%s) although its content changed: fetched in full from now on",
                         url, (v or {}).get("etag") or (v or {}).get("last_modified"))
         state.update(digest=body, streak=0)
-        self._schedule(state, changed)
+        self._schedule(url, state, changed)
         self._learned[url] = {"url": url, "kind": kind, **(v or {"etag": None, "last_modified": None}),
                               "fetched_at": self.now, "state": state}
         return changed, stale
@@ -190,12 +205,18 @@ class CrawlHistory:
             return
         state = dict(old.get("state") or {})
         state["streak"] = state.get("streak", 0) + 1
-        self._schedule(state, False)
+        self._schedule(url, state, False)
         self._learned[url] = {**old, "state": state}
 
-    def _schedule(self, state: dict, changed: bool) -> None:
+    def _schedule(self, url: str, state: dict, changed: bool) -> None:
         interval = next_interval(state.get("interval_s"), changed, self.policy.poll_min, self.policy.poll_max)
-        state.update(interval_s=interval, next_poll_at=(self.now + timedelta(seconds=interval)).isoformat())
+        others = []
+        for u, e in {**self.validators, **self._learned}.items():
+            when = (e.get("state") or {}).get("next_poll_at")
+            if u != url and e.get("kind") in self.policy.poll_kinds and when:
+                others.append(datetime.fromisoformat(when))
+        at = staggered(self.now + timedelta(seconds=interval), others, interval / (len(others) + 1))
+        state.update(interval_s=interval, next_poll_at=at.isoformat())
         if changed:
             state["changed_at"] = self.now.isoformat()
 

@@ -49,7 +49,7 @@ class WatchPlan:
     polls: int = field(default=0)
 
     def kinds(self) -> tuple[str, ...]:
-        return POLLED + (("listing",) if self.categories else ())
+        return POLLED + (("listing",) if self.categories else ())  # as Policy.poll_kinds
 
     def discovery_due(self, now: datetime) -> bool:
         return self.last_discovery is None or now >= self.last_discovery + timedelta(seconds=self.discovery_every)

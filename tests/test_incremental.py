@@ -201,3 +201,14 @@ def test_next_interval_shrinks_after_a_change_and_grows_within_bounds():
     for _ in range(10):
         seq.append(next_interval(seq[-1], False, 60, 900))
     assert seq[:4] == [60, 90, 135, 202.5] and seq[-1] == 900
+
+
+def test_staggered_polls_spread_signals_that_all_list_new_articles():
+    from newscrawl.incremental import staggered
+    t0 = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+    assert staggered(t0, [], 60) == t0
+    assert staggered(t0, [t0 + timedelta(seconds=200)], 60) == t0  # far enough apart already
+    assert staggered(t0, [t0, t0 + timedelta(seconds=30)], 60) == t0 + timedelta(seconds=90)
+    # never pushed more than half an interval (spacing x signals) later
+    crowded = [t0, t0 + timedelta(seconds=60), t0 + timedelta(seconds=120)]
+    assert staggered(t0, crowded, 60) == t0

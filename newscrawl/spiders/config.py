@@ -23,7 +23,7 @@ from ..render import SubrequestPolicy
 from ..settings import user_agent
 from ..text import WIRE_AGENCIES
 from ..urls import SiteRules, is_loopback
-from ..watch import heartbeat_path
+from ..watch import POLLED, heartbeat_path
 from .arguments import CrawlArguments
 
 
@@ -100,7 +100,8 @@ def spider_config(args: CrawlArguments, settings) -> SpiderConfig:
                       known_pages=settings.getint("NEWSCRAWL_KNOWN_PAGES"),
                       recheck_every=settings.getint("NEWSCRAWL_RECHECK_EVERY"),
                       poll_min=settings.getfloat("NEWSCRAWL_WATCH_MIN_INTERVAL"),
-                      poll_max=settings.getfloat("NEWSCRAWL_WATCH_MAX_INTERVAL")),
+                      poll_max=settings.getfloat("NEWSCRAWL_WATCH_MAX_INTERVAL"),
+                      poll_kinds=POLLED + (("listing",) if args.categories else ())),
         incremental=settings.getbool("NEWSCRAWL_INCREMENTAL"),
         watch_discovery=settings.getfloat("NEWSCRAWL_WATCH_DISCOVERY_INTERVAL"),
         watch_heartbeat=heartbeat_path(settings) if args.watch else None)
