@@ -8,12 +8,17 @@ NEWSCRAWL_CHANGES_KEEP_DAYS; a cursor older than that is refused, never silently
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
+import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
+from typing import Any
 from xml.etree import ElementTree as ET
 
+from .codec import dumps
 from .store import Store, StoreUnavailable
 from .urls import site_of
 
@@ -148,3 +153,101 @@ def latest(store: Store, n: int, site: str | None = None) -> list[dict]:
         if len(found) >= n or start == 0:
             return found[::-1][:n]
         window *= 4
+
+
+# ---- the webhook sink (NEWSCRAWL_CHANGES_WEBHOOK) ----------------------------------------
+
+def post_json(url: str, body: dict, timeout: float = 10.0) -> None:
+    """POST ``body`` as JSON; an HTTP error or no answer raises OSError."""
+    req = urllib.request.Request(url, data=dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(req, timeout=timeout).close()
+
+
+class Webhook:
+    """Posts the change feed to a URL in batches ``{"cursor": the last one in the batch,
+    "changes": [...]}``, each retried with backoff; the last cursor the hook acknowledged (a
+    2xx) is kept in the store under the hook's name, so a crash, a restart or a hook that was
+    down re-posts from there: at least once, in order, deduplicable by ``cursor``. A new hook
+    starts at the beginning of the feed."""
+
+    def __init__(self, url: str, post=post_json, batch: int = 100, retries: int = 3, backoff: float = 1.0,
+                 sleep=time.sleep):
+        self.url, self.post, self.batch, self.retries, self.backoff, self.sleep = url, post, batch, retries, backoff, sleep
+        self.name = "webhook:" + hashlib.sha1(url.encode()).hexdigest()[:16]  # no token in the store
+
+    def drain(self, store: Store) -> int:
+        """Post every change not acknowledged yet; how many were acknowledged now."""
+        cursor, sent = store.load_cursor(self.name), 0
+        while True:
+            batch = [shown(c) for c in store.changes_after(cursor, self.batch)]
+            if not batch:
+                return sent
+            body = {"cursor": batch[-1]["cursor"], "changes": batch}
+            for attempt in range(self.retries + 1):
+                try:
+                    self.post(self.url, body)
+                    break
+                except OSError as exc:
+                    if attempt == self.retries:
+                        logger.warning("The change webhook did not take %d changes after cursor %d (%s); "
+                                       "they are posted again later", len(batch), cursor, exc)
+                        return sent
+                    self.sleep(self.backoff * 2 ** attempt)
+            cursor = body["cursor"]
+            store.save_cursor(self.name, cursor)
+            sent += len(batch)
+
+
+class ChangesWebhook:
+    """Extension: after each batch the crawl stores, posts the new changes (in a worker
+    thread, one drain at a time); a last drain when the crawl closes."""
+
+    def __init__(self, crawler, hook: Webhook):
+        from scrapy import signals
+
+        from .pipelines import ARTICLES_STORED
+        from .store.crawl import CrawlStore
+        self.crawler, self.hook = crawler, hook
+        self.store = lambda: CrawlStore.of(crawler).get()
+        self.running: Any = None  # the drain in a worker thread (a Deferred)
+        self.again = False
+        crawler.signals.connect(self.stored, signal=ARTICLES_STORED)
+        crawler.signals.connect(self.closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        from scrapy.exceptions import NotConfigured
+        url = crawler.settings.get("NEWSCRAWL_CHANGES_WEBHOOK")
+        if not url:
+            raise NotConfigured
+        return cls(crawler, Webhook(url))
+
+    def _drain(self) -> None:
+        try:
+            self.hook.drain(self.store())
+        except StoreUnavailable as exc:
+            logger.warning("Could not read the change feed for the webhook: %s", exc)
+
+    def stored(self, counts) -> None:
+        if not (counts.new or counts.updated):
+            return
+        if self.running is not None:
+            self.again = True  # one drain at a time; this one runs once it is done
+            return
+        from twisted.internet import threads
+        self.running = threads.deferToThread(self._drain)
+
+        def done(_):
+            self.running = None
+            if self.again:
+                self.again = False
+                self.stored(counts)
+        self.running.addBoth(done)
+
+    async def closed(self, spider, reason) -> None:
+        from scrapy.utils.defer import maybe_deferred_to_future
+        if self.running is not None:
+            await maybe_deferred_to_future(self.running)
+        from twisted.internet import threads
+        await maybe_deferred_to_future(threads.deferToThread(self._drain))

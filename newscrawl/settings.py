@@ -91,6 +91,9 @@ NEWSCRAWL_RECHECK_EVERY = 3
 # writing it), then passed (a write that did not take).
 NEWSCRAWL_CHANGES_KEEP_DAYS = 30
 NEWSCRAWL_CHANGES_SETTLE_SECONDS = 60.0
+# POST the change feed here, in batches with their cursor, after each batch a crawl stores
+# (at least once, in order: the hook dedupes by cursor); None: no webhook.
+NEWSCRAWL_CHANGES_WEBHOOK = os.environ.get("NEWSCRAWL_CHANGES_WEBHOOK") or None
 # `newscrawl watch`: each change signal's poll interval, shortest right after it changed,
 # growing by half each poll that found nothing, up to the longest (seconds).
 NEWSCRAWL_WATCH_MIN_INTERVAL = 60.0
@@ -176,6 +179,7 @@ EXTENSIONS = {
     "newscrawl.lock.CrawlLock": 400,  # one crawl per site and store at a time (newscrawl/lock.py)
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,  # before the recorder: it reads the verdict
     "newscrawl.runs.CrawlRunRecorder": 600,
+    "newscrawl.changes.ChangesWebhook": 650,  # NEWSCRAWL_CHANGES_WEBHOOK: the change feed, posted
     "newscrawl.progress.Progress": 700,  # one progress line every NEWSCRAWL_PROGRESS_SECONDS
     "scrapy.extensions.logstats.LogStats": None,  # its "Crawled N pages" line: Progress says more
 }

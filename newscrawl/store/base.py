@@ -131,6 +131,11 @@ class Store(Protocol):
     def prune_changes(self, before: datetime) -> int:
         """Drop changes older than ``before`` (NEWSCRAWL_CHANGES_KEEP_DAYS); how many."""
 
+    def load_cursor(self, name: str) -> int:
+        """The last cursor a named consumer of the feed acknowledged (0: none yet)."""
+
+    def save_cursor(self, name: str, cursor: int) -> None: ...
+
     # crawl runs
     def save_run(self, run: dict) -> None: ...
 

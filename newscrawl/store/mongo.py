@@ -390,6 +390,13 @@ class MongoStore:
         last = self._call(list, self.changes.find({}, {"_id": 1}).sort("_id", DESCENDING).limit(1))
         return (first[0]["_id"] if first else 0), (last[0]["_id"] if last else 0)
 
+    def load_cursor(self, name: str) -> int:
+        doc = self._call(self.db["feed_cursors"].find_one, {"_id": name})
+        return doc["cursor"] if doc else 0
+
+    def save_cursor(self, name: str, cursor: int) -> None:
+        self._call(self.db["feed_cursors"].update_one, {"_id": name}, {"$max": {"cursor": cursor}}, upsert=True)
+
     def prune_changes(self, before) -> int:
         return self._call(self.changes.delete_many, {"changed_at": {"$lt": before}}).deleted_count
 

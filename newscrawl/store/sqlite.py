@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS crawl_runs (run_id TEXT PRIMARY KEY, started_at TEXT,
 CREATE TABLE IF NOT EXISTS changes (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL, changed_at TEXT NOT NULL, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS changes_changed_at ON changes (changed_at);
+CREATE TABLE IF NOT EXISTS feed_cursors (name TEXT PRIMARY KEY, cursor INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS crawl_runs_started_at ON crawl_runs (started_at DESC);
 CREATE TABLE IF NOT EXISTS crawl_locks (
     site TEXT PRIMARY KEY, owner TEXT NOT NULL, heartbeat_at REAL NOT NULL, doc TEXT NOT NULL);
@@ -245,6 +246,15 @@ class SQLiteStore:
                     return 0, 0
                 raise StoreUnavailable(f"embedded store {self.where}: {exc}") from exc
         return lo or 0, hi or 0
+
+    def load_cursor(self, name: str) -> int:
+        with self.lock:
+            row = self.db.execute("SELECT cursor FROM feed_cursors WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else 0
+
+    def save_cursor(self, name: str, cursor: int) -> None:
+        self._tx(lambda db: db.execute("INSERT INTO feed_cursors (name, cursor) VALUES (?, ?) ON CONFLICT (name)"
+                                       " DO UPDATE SET cursor = max(cursor, excluded.cursor)", (name, cursor)))
 
     def prune_changes(self, before) -> int:
         return self._tx(lambda db: db.execute("DELETE FROM changes WHERE changed_at < ?", (iso(before),)).rowcount)
