@@ -55,17 +55,32 @@ class RobotsTxt(RobotsTxtMiddleware):
     turning a Deferred into a Future consumes its result: the first waiter gets the parser,
     the others None, which means "no robots.txt, allow". Any crawl that starts with several
     requests (a cluster worker taking a full queue, ``-a urls=``) fetched forbidden pages.
-    Each waiter here waits on a Deferred of its own."""
+    Each waiter here waits on a Deferred of its own.
 
-    def __init__(self, crawler):
+    Scrapy reads a site's robots.txt once per crawl; a crawl that lasts (a watch, a long
+    backfill) reads it again when it is older than NEWSCRAWL_ROBOTS_TTL seconds (a day)."""
+
+    def __init__(self, crawler, ttl: float = 86400.0, clock=time.monotonic):
         super().__init__(crawler)
+        self.ttl, self.clock = ttl, clock
+        self.read_at: dict[str, float] = {}  # netloc -> when its robots.txt was asked for
         robots_logger = logging.getLogger(RobotsTxtMiddleware.__module__)
         if not any(isinstance(f, _NoTracebackForUnreachable) for f in robots_logger.filters):
             robots_logger.addFilter(_NoTracebackForUnreachable())
 
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler, crawler.settings.getfloat("NEWSCRAWL_ROBOTS_TTL"))
+
     async def robot_parser(self, request):
-        pending = self._parsers.get(urlparse_cached(request).netloc)
+        netloc = urlparse_cached(request).netloc
+        pending = self._parsers.get(netloc)
         if not isinstance(pending, Deferred):
+            now = self.clock()
+            if netloc in self._parsers and self.ttl > 0 and now - self.read_at.get(netloc, now) > self.ttl:
+                del self._parsers[netloc]  # stale: Scrapy's code fetches it again
+            if netloc not in self._parsers:
+                self.read_at[netloc] = now
             return await super().robot_parser(request)
         mine: Deferred = Deferred()
 

@@ -62,6 +62,7 @@ DOWNLOADER_MIDDLEWARES = {
 
 # The site. base_url (spider argument) overrides NEWSCRAWL_BASE_URL.
 NEWSCRAWL_BASE_URL = LIVE_BASE_URL
+NEWSCRAWL_ROBOTS_TTL = 86400.0  # a crawl that lasts (a watch) reads robots.txt again after this (s)
 NEWSCRAWL_CATEGORIES = ["business", "finance", "banking", "technology", "investing"]
 NEWSCRAWL_SITEMAPS = ["/sitemap.xml", "/sitemap-news.xml"]
 NEWSCRAWL_FEEDS = ["/feed/"]
