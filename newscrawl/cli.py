@@ -239,7 +239,7 @@ def cmd_stats(args) -> int:
         c = run.get("counts") or {}
         worker = f" worker {run['cluster'].get('worker')} of {run['crawl_id']}" if run.get("crawl_id") else ""
         status = run.get("status") or "?"
-        outcome = status.upper() if status not in ("passed", "running", "finished") else status
+        outcome = status.upper() if status not in ("passed", "running", "finished", "stopped") else status
         print(f"  {run['started_at']:%Y-%m-%d %H:%M} {run.get('site') or '-'}  {run.get('mode', 'full'):<11} "
               f"{outcome:<17} ({run.get('finish_reason') or '-'}) new {c.get('new', 0)}, "
               f"updated {c.get('updated', 0)}, unchanged {c.get('unchanged', 0)}, "
