@@ -52,3 +52,13 @@ def test_the_webhook_hears_of_a_degraded_run(fresh_replica, store_cfg, webhook):
     fresh_replica.site.redesign = True
     crawl(dict(store_cfg, NEWSCRAWL_ALERT_WEBHOOK=url), base_url=fresh_replica.base_url)
     assert len(posts) == 1 and posts[0]["status"] == "degraded" and "authors" in posts[0]["reasons"][0]
+
+
+def test_one_article_without_a_summary_is_not_a_degraded_run(fresh_replica, store_cfg):  # noqa: F811
+    """A field found in none of one or two articles says nothing (a -a urls= run, a cluster
+    worker's small slice); found in none of a handful, it fails (the redesign test above)."""
+    legacy = next(a for a in fresh_replica.site.articles if a.kind == "legacy" and not a.slash_url)
+    crawl(store_cfg, base_url=fresh_replica.base_url, urls=f"{fresh_replica.base_url}/{legacy.slug}")
+    run = runs(store_cfg)[0]
+    assert run["counts"]["new"] == 1 and docs(store_cfg)[f"{fresh_replica.base_url}/{legacy.slug}"]["summary"] is None
+    assert run["status"] == "passed", run.get("monitor")
