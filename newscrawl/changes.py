@@ -212,6 +212,7 @@ class ChangesWebhook:
         self.store = lambda: CrawlStore.of(crawler).get()
         self.running: Any = None  # the drain in a worker thread (a Deferred)
         self.again = False
+        self.closing = False  # no drain starts after the last one (the store closes next)
         crawler.signals.connect(self.stored, signal=ARTICLES_STORED)
         crawler.signals.connect(self.closed, signal=signals.spider_closed)
 
@@ -230,7 +231,7 @@ class ChangesWebhook:
             logger.warning("Could not read the change feed for the webhook: %s", exc)
 
     def stored(self, counts) -> None:
-        if not (counts.new or counts.updated):
+        if not (counts.new or counts.updated) or self.closing:
             return
         if self.running is not None:
             self.again = True  # one drain at a time; this one runs once it is done
@@ -240,14 +241,15 @@ class ChangesWebhook:
 
         def done(_):
             self.running = None
-            if self.again:
+            if self.again and not self.closing:
                 self.again = False
                 self.stored(counts)
         self.running.addBoth(done)
 
     async def closed(self, spider, reason) -> None:
         from scrapy.utils.defer import maybe_deferred_to_future
-        if self.running is not None:
+        self.closing = True
+        while self.running is not None:  # the drain running now (and none after it)
             await maybe_deferred_to_future(self.running)
         from twisted.internet import threads
         await maybe_deferred_to_future(threads.deferToThread(self._drain))

@@ -102,7 +102,8 @@ class SQLiteStore:
         return db
 
     def close(self) -> None:
-        self.db.close()  # a second close does nothing
+        with self.lock:  # not while another thread is in a query (SQLite would crash the process)
+            self.db.close()  # a second close does nothing
 
     def _tx(self, fn):
         with self.lock:
