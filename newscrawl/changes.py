@@ -49,19 +49,23 @@ def check_cursor(store: Store, since: int) -> None:
 def read(store: Store, since: int, site: str | None = None, limit: int | None = None) -> Iterator[dict]:
     """The changes after ``since`` that are there now, oldest first."""
     n = 0
-    cursor = since
-    while True:
-        batch = store.changes_after(cursor, BATCH)
-        if not batch:
-            return
-        for change in batch:
-            cursor = change["cursor"]
-            if site is not None and site_of(change["url"]) != site:
-                continue
+    for change in _all_after(store, since):
+        if of_site(change, site):
             yield change
             n += 1
             if limit is not None and n >= limit:
                 return
+
+
+def _all_after(store: Store, cursor: int) -> Iterator[dict]:
+    """Every change after ``cursor`` that is there now, page by page."""
+    while batch := store.changes_after(cursor, BATCH):
+        yield from batch
+        cursor = batch[-1]["cursor"]
+
+
+def of_site(change: dict, site: str | None) -> bool:
+    return site is None or site_of(change["url"]) == site
 
 
 def follow(open_store: Callable[[], Store], since: int, stop: threading.Event, site: str | None = None,
@@ -76,15 +80,13 @@ def follow(open_store: Callable[[], Store], since: int, stop: threading.Event, s
                 store = open_store()
                 check_cursor(store, cursor)
             got = False
-            for change in read(store, cursor, site=None):
-                cursor = change["cursor"]
-                got = True
-                if site is not None and site_of(change["url"]) != site:
-                    continue
-                yield change
-                n += 1
-                if limit is not None and n >= limit:
-                    return
+            for change in _all_after(store, cursor):  # the cursor moves past other sites' changes too
+                cursor, got = change["cursor"], True
+                if of_site(change, site):
+                    yield change
+                    n += 1
+                    if limit is not None and n >= limit:
+                        return
             wait = poll
             if not got:
                 stop.wait(poll)
@@ -149,7 +151,7 @@ def latest(store: Store, n: int, site: str | None = None) -> list[dict]:
     window = max(n, BATCH)
     while True:
         start = max(0, newest - window)
-        found = [c for c in read(store, start) if site is None or site_of(c["url"]) == site]
+        found = list(read(store, start, site))
         if len(found) >= n or start == 0:
             return found[::-1][:n]
         window *= 4
