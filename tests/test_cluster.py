@@ -45,9 +45,15 @@ def worker(tmp_path, redis_url, base, name, *extra):
 
 def finish(procs, timeout=120):
     out = []
-    for p in procs:
-        _, err = p.communicate(timeout=timeout)
-        out.append((p.returncode, err))
+    try:
+        for p in procs:
+            _, err = p.communicate(timeout=timeout)
+            out.append((p.returncode, err))
+    finally:  # a worker that hangs fails its test and is not left running
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
     return out
 
 

@@ -36,6 +36,8 @@ from .queue import LeasedPriorityQueue
 
 logger = logging.getLogger(__name__)
 REDIS_UNAVAILABLE = "redis_unavailable"
+# Scrapy signal sent once when this worker gives Redis up (the throttle stops waiting for it)
+redis_lost = object()
 
 # KEYS: gen, queue, leases, payloads, dupefilter, drained. ARGV: generation.
 _FINISH = """
@@ -318,4 +320,5 @@ class ClusterScheduler(BaseScheduler):
         self.lost = True
         self.failures = None
         logger.error("Redis lost (%s): this worker stops; the frontier stays in Redis for a restart", exc)
+        self.crawler.signals.send_catch_log(redis_lost, reason=str(exc))
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=REDIS_UNAVAILABLE))

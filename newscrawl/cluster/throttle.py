@@ -4,7 +4,10 @@ Before a request is downloaded it takes a slot (at most CONCURRENT_REQUESTS_PER_
 once, cluster-wide) and waits for its turn (at least DOWNLOAD_DELAY seconds between two
 request starts, cluster-wide); the slot is freed when the response or the error comes back.
 Slots of a worker killed mid-request expire after DOWNLOAD_TIMEOUT + 10 s. AutoThrottle, when
-on, adjusts each worker's own delay on top of this (per worker).
+on, adjusts each worker's own delay on top of this (per worker). While Redis does not answer a
+request waits (the scheduler decides when an outage is over or lost); once the scheduler gives
+Redis up, waiting requests are ignored (their leases bring them back to a restarted worker)
+instead of holding the closing crawl open for ever.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ import uuid
 from urllib.parse import urlsplit
 
 import redis
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from ..keys import CLUSTER, META_SLOT
 from .keys import redis_url
@@ -45,15 +48,21 @@ class ClusterThrottle:
         self.stats = stats
         self.clock = clock
         self._acquire = server.register_script(_ACQUIRE)
+        self.lost = False
+
+    def redis_lost(self, reason: str = "") -> None:
+        self.lost = True
 
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
         if not redis_url(s):
             raise NotConfigured("REDIS_URL is not set")
-        from .scheduler import connect
-        return cls(connect(s), s.getint("CONCURRENT_REQUESTS_PER_DOMAIN"), s.getfloat("DOWNLOAD_DELAY"),
-                   s.getfloat("DOWNLOAD_TIMEOUT") + 10, crawler.stats)
+        from .scheduler import connect, redis_lost
+        throttle = cls(connect(s), s.getint("CONCURRENT_REQUESTS_PER_DOMAIN"), s.getfloat("DOWNLOAD_DELAY"),
+                       s.getfloat("DOWNLOAD_TIMEOUT") + 10, crawler.stats)
+        crawler.signals.connect(throttle.redis_lost, signal=redis_lost)
+        return throttle
 
     @staticmethod
     def _keys(request) -> list[str]:
@@ -64,6 +73,8 @@ class ClusterThrottle:
         keys, token = self._keys(request), uuid.uuid4().hex
         waited = 0.0
         while True:
+            if self.lost:
+                raise IgnoreRequest("Redis lost: not sent (its lease brings it back)")
             now = self.clock()
             try:
                 wait = float(self._acquire(keys=keys, args=[now, token, self.limit, now + self.hold_seconds,
