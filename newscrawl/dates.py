@@ -4,13 +4,14 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
+from dateutil import parser as dateutil_parser
 
-_MDY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
-_DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
+# Where a date is in a text: the patterns only find it; python-dateutil reads it (offsets with
+# or without a colon, Z, fractions, named zones, month names and their abbreviations).
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_MDY = re.compile(rf"\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I)
+_DMY = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\.?,?\s+\d{{4}}\b", re.I)
 # ISO 8601 and its common variants: a space for the T, a space before the offset, an offset
 # without a colon, Z, fractional seconds, or a named zone ("EST") after the time.
 _ISO = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?))?"
@@ -19,8 +20,17 @@ _ISO = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)
 ZONE_NAMES = {"UTC": 0, "GMT": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "IST": 5.5,
               "JST": 9, "AEST": 10, "AEDT": 11, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
               "MDT": -6, "PST": -8, "PDT": -7}
-_SLASH = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")  # day/month/year (UK)
+_TZINFOS = {name: int(hours * 3600) for name, hours in ZONE_NAMES.items()}
+_SLASH = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")  # day/month/year (UK)
 _RFC822 = re.compile(r"^[A-Za-z]{3},\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}")
+
+
+def _read(text: str, dayfirst: bool = False) -> datetime | None:
+    """dateutil's reading of a date found in a text (naive when the text names no zone)."""
+    try:
+        return dateutil_parser.parse(text, tzinfos=_TZINFOS, dayfirst=dayfirst)
+    except (ValueError, OverflowError):
+        return None
 
 
 def to_utc(value: datetime, default_tz: tzinfo = timezone.utc) -> datetime:
@@ -59,39 +69,15 @@ def parse_date(value: object, default_tz: tzinfo = timezone.utc) -> datetime | N
     m = _ISO.search(text)
     if m:
         day, clock, offset, named = m.groups()
-        iso = day + (f"T{clock.replace(',', '.')}" if clock else "")
-        if offset:
-            if offset != "Z" and ":" not in offset:  # +0200, +02
-                offset = f"{offset[:3]}:{offset[3:] or '00'}"
-            iso += "+00:00" if offset == "Z" else offset
-        try:
-            parsed = datetime.fromisoformat(iso)
-        except ValueError:
-            parsed = None
+        found = m.group(0) if not named or named in ZONE_NAMES else text[m.start():m.start(4) - 1]
+        parsed = _read(found.replace(",", ".") if clock else day)
         if parsed is not None:
-            if named and clock and named in ZONE_NAMES and parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=timezone(timedelta(hours=ZONE_NAMES[named])))
             return to_utc(parsed, default_tz)
-    for rx, order in ((_MDY, "mdy"), (_DMY, "dmy")):
+    for rx, dayfirst in ((_MDY, False), (_DMY, True), (_SLASH, True)):
         m = rx.search(text)
-        if not m:
-            continue
-        if order == "mdy":
-            mon, day, year = m.group(1), m.group(2), m.group(3)
-        else:
-            day, mon, year = m.group(1), m.group(2), m.group(3)
-        month = _MONTHS.get(mon.lower())
-        if month:
-            try:
-                return parse_date(date(int(year), month, int(day)), default_tz)
-            except ValueError:
-                return None
-    m = _SLASH.search(text)
-    if m:
-        try:
-            return parse_date(date(int(m.group(3)), int(m.group(2)), int(m.group(1))), default_tz)
-        except ValueError:
-            return None
+        if m:
+            parsed = _read(m.group(0), dayfirst=dayfirst)
+            return None if parsed is None else to_utc(parsed.replace(tzinfo=None), default_tz)
     return None
 
 

@@ -36,6 +36,12 @@ def test_a_date_without_a_zone_is_read_in_the_default_zone():
     ("2025-01-15T09:30:00+01:00", datetime(2025, 1, 15, 8, 30, tzinfo=UTC)),
     ("2025-01-15T09:30:00Z", datetime(2025, 1, 15, 9, 30, tzinfo=UTC)),
     ("Wed, 15 Jan 2025 09:30:00 +0000", datetime(2025, 1, 15, 9, 30, tzinfo=UTC)),
+    ("Sept. 3, 2024", datetime(2024, 9, 3, tzinfo=UTC)),  # abbreviations dateutil knows
+    ("3rd Sep 2024", datetime(2024, 9, 3, tzinfo=UTC)),
+    ("15/01/2025", datetime(2025, 1, 15, tzinfo=UTC)),  # day first (UK)
+    ("2024-04-30 16:38 XYZ", datetime(2024, 4, 30, 16, 38, tzinfo=UTC)),  # an unknown zone name: no zone
+    ("February 30, 2024", None),  # no such day
+    ("Marching 3, 2024", None),  # not a month
     ("no date here", None),
 ])
 def test_dates_become_utc(text, want):
@@ -47,8 +53,6 @@ def test_since_rejects_bad_dates():
     for bad in ("2025-13-01", "01/06/2025", "yesterday"):
         with pytest.raises(ValueError, match="YYYY-MM-DD"):
             parse_since(bad)
-
-
 
 
 @pytest.mark.parametrize("text, shape", [
