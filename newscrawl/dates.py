@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateutil_parser
 
@@ -18,11 +19,22 @@ _ISO = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)
                   r"(?:\s?(Z|[+-]\d{2}(?::?\d{2})?)(?![\d:])|\s([A-Z]{2,5})\b)?")
 # Fixed offsets of the zone abbreviations news pages print (hours east of UTC).
 ZONE_NAMES = {"UTC": 0, "GMT": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "IST": 5.5,
-              "JST": 9, "AEST": 10, "AEDT": 11, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
-              "MDT": -6, "PST": -8, "PDT": -7}
-_TZINFOS = {name: int(hours * 3600) for name, hours in ZONE_NAMES.items()}
+              "JST": 9, "KST": 9, "HKT": 8, "SGT": 8, "PHT": 8, "AWST": 8, "AEST": 10, "AEDT": 11,
+              "NZST": 12, "NZDT": 13, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6,
+              "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10}
+# US zones printed without saying standard or daylight time ("8:02 am ET"): the zone's rules.
+_US_ZONES = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver", "PT": "America/Los_Angeles"}
+_TZINFOS: dict = {name: int(hours * 3600) for name, hours in ZONE_NAMES.items()}
+_TZINFOS.update({name: ZoneInfo(key) for name, key in _US_ZONES.items()})
 _SLASH = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")  # day/month/year (UK)
 _RFC822 = re.compile(r"^[A-Za-z]{3},\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}")
+# A time written beside a date in words ("November 19, 2019, 07:47 PM EST", "01:38 PM IST Nov
+# 20, 2019", "Tue Nov 19 2019 03:05:46 GMT+0000", "Nov 18, 2019 at 9:24 pm ET").
+_CLOCK = r"(\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)\s*([ap]\.?\s?m\b\.?)?"
+_ZONE = r"(?:\(?((?:GMT|UTC)?[+-]\d{1,2}(?::?\d{2})?|[A-Z]{1,5})\b\)?)?"
+_TIME_AFTER = re.compile(r"^\s*(?:[,@|–—•·/-]{1,2}\s*)?(?:at\s+)?" + _CLOCK + r"\s*" + _ZONE, re.I)
+_TIME_BEFORE = re.compile(_CLOCK + r"\s*" + _ZONE + r"\s*[,|]?\s*(?:on\s+)?(?:[A-Z][a-z]{2,8},?\s+)?$", re.I)
+EARLIEST_YEAR = 1000  # "0001-01-01T00:00:00Z" is a placeholder, not a date
 
 
 def _read(text: str, dayfirst: bool = False) -> datetime | None:
@@ -31,6 +43,47 @@ def _read(text: str, dayfirst: bool = False) -> datetime | None:
         return dateutil_parser.parse(text, tzinfos=_TZINFOS, dayfirst=dayfirst)
     except (ValueError, OverflowError):
         return None
+
+
+def _zone(token: str | None) -> str | None:
+    """A zone as dateutil reads it: a known name, or an offset ("GMT+0000" is +00:00: dateutil
+    would read "GMT+3" the POSIX way, three hours west)."""
+    if not token:
+        return None
+    token = token.strip("()")
+    if token.upper() in _TZINFOS:
+        return token.upper()
+    m = re.fullmatch(r"(?:GMT|UTC)?([+-])(\d{1,2})(?::?(\d{2}))?", token, re.I)
+    return f"{m.group(1)}{int(m.group(2)):02d}:{m.group(3) or '00'}" if m else None
+
+
+def _clock(hm: str, ampm: str | None) -> str:
+    return hm.replace(".", ":") + (" " + ampm.replace(".", "").replace(" ", "").lower() if ampm else "")
+
+
+def _find(text: str) -> tuple[str, bool, str] | None:
+    """(what dateutil reads, day first, shape) of the first date in ``text``; shape is "zoned",
+    "no_zone" (a time without a zone) or "date_only"."""
+    m = _ISO.search(text)
+    if m:
+        day, clock, offset, named = m.groups()
+        if not clock:
+            return day, False, "date_only"
+        known = offset or (named in ZONE_NAMES and named)
+        found = m.group(0) if not named or known else text[m.start():m.start(4) - 1]
+        return found.replace(",", "."), False, "zoned" if known else "no_zone"
+    for rx, dayfirst in ((_MDY, False), (_DMY, True), (_SLASH, True)):
+        m = rx.search(text)
+        if not m:
+            continue
+        found = m.group(0)
+        t = _TIME_AFTER.match(text[m.end():m.end() + 40]) or _TIME_BEFORE.search(text[max(0, m.start() - 40):m.start()])
+        if t is None:
+            return found, dayfirst, "date_only"
+        zone = _zone(t.group(3))
+        found = f"{found} {_clock(t.group(1), t.group(2))}" + (f" {zone}" if zone else "")
+        return found, dayfirst, "zoned" if zone else "no_zone"
+    return None
 
 
 def to_utc(value: datetime, default_tz: tzinfo = timezone.utc) -> datetime:
@@ -66,19 +119,15 @@ def parse_date(value: object, default_tz: tzinfo = timezone.utc) -> datetime | N
             return to_utc(parsedate_to_datetime(text), default_tz)
         except (TypeError, ValueError):
             pass
-    m = _ISO.search(text)
-    if m:
-        day, clock, offset, named = m.groups()
-        found = m.group(0) if not named or named in ZONE_NAMES else text[m.start():m.start(4) - 1]
-        parsed = _read(found.replace(",", ".") if clock else day)
-        if parsed is not None:
-            return to_utc(parsed, default_tz)
-    for rx, dayfirst in ((_MDY, False), (_DMY, True), (_SLASH, True)):
-        m = rx.search(text)
-        if m:
-            parsed = _read(m.group(0), dayfirst=dayfirst)
-            return None if parsed is None else to_utc(parsed.replace(tzinfo=None), default_tz)
-    return None
+    found = _find(text)
+    if found is None:
+        return None
+    parsed = _read(found[0], dayfirst=found[1])
+    if parsed is None or parsed.year < EARLIEST_YEAR:
+        return None
+    if found[2] == "date_only":
+        parsed = parsed.replace(tzinfo=None)  # midnight in the default zone
+    return to_utc(parsed, default_tz)
 
 
 def zone_of(value: str) -> str:
@@ -87,13 +136,8 @@ def zone_of(value: str) -> str:
     text = " ".join(value.split())
     if _RFC822.match(text):
         return "zoned"
-    m = _ISO.search(text)
-    if m:
-        _, clock, offset, named = m.groups()
-        if not clock:
-            return "date_only"
-        return "zoned" if offset or (named and named in ZONE_NAMES) else "no_zone"
-    return "date_only" if parse_date(text) is not None else ""
+    found = _find(text)
+    return found[2] if found else ""
 
 
 def parse_since(value: str) -> datetime:

@@ -24,6 +24,23 @@ def test_iso_like_dates_keep_their_offsets(text, want):
     assert parse_date(text) == want
 
 
+@pytest.mark.parametrize("text, want", [
+    ("November 19, 2019, 07:47 PM EST", datetime(2019, 11, 20, 0, 47, tzinfo=UTC)),  # a time in words
+    ("01:38:07 PM IST Nov 20, 2019", datetime(2019, 11, 20, 8, 8, 7, tzinfo=UTC)),  # the time first
+    ("Tue Nov 19 2019 03:05:46 GMT+0000", datetime(2019, 11, 19, 3, 5, 46, tzinfo=UTC)),  # JavaScript's
+    ("Tue Nov 19 2019 03:05:46 GMT-0500", datetime(2019, 11, 19, 8, 5, 46, tzinfo=UTC)),  # not POSIX's sign
+    ("Nov 18, 2019 at 9:24 pm ET", datetime(2019, 11, 19, 2, 24, tzinfo=UTC)),  # ET in November: EST
+    ("July 4, 2019 at 9:00 a.m. ET", datetime(2019, 7, 4, 13, 0, tzinfo=UTC)),  # ET in July: EDT
+    ("Published 11:34 PM EST Nov 19, 2019", datetime(2019, 11, 20, 4, 34, tzinfo=UTC)),
+    ("November 18, 2019 at 2:26 PM HST - Updated 4:46 PM", datetime(2019, 11, 19, 0, 26, tzinfo=UTC)),
+    ("Mon 18 Nov 2019 18.54 GMT", datetime(2019, 11, 18, 18, 54, tzinfo=UTC)),
+    ("15/01/2025 10:30", datetime(2025, 1, 15, 10, 30, tzinfo=UTC)),  # no zone: the default zone
+    ("0001-01-01T00:00:00Z", None),  # a placeholder, not a date
+])
+def test_dates_in_words_keep_their_time_and_zone(text, want):
+    assert parse_date(text) == want
+
+
 def test_a_date_without_a_zone_is_read_in_the_default_zone():
     paris = timezone(timedelta(hours=2))
     assert parse_date("2024-04-30 16:38:37", paris) == datetime(2024, 4, 30, 14, 38, 37, tzinfo=UTC)
@@ -58,7 +75,8 @@ def test_since_rejects_bad_dates():
 @pytest.mark.parametrize("text, shape", [
     ("2024-04-30 16:38:37 +02:00", "zoned"), ("2024-04-30T16:38:37Z", "zoned"), ("2024-04-30 16:38 EST", "zoned"),
     ("Tue, 30 Apr 2024 16:38:37 GMT", "zoned"), ("2024-04-30T16:38:37", "no_zone"), ("2024-04-30", "date_only"),
-    ("April 30, 2024", "date_only"), ("no date here", ""),
+    ("April 30, 2024", "date_only"), ("no date here", ""), ("Nov 18, 2019 at 9:24 pm ET", "zoned"),
+    ("Nov 18, 2019 at 9:24 pm", "no_zone"),
 ])
 def test_zone_of_says_how_a_date_gives_its_time(text, shape):
     from newscrawl.dates import zone_of

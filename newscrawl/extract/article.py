@@ -86,6 +86,8 @@ class ArticleParser:
                 values[fname], layers[fname] = found
         if "image" in values:
             values["image"] = self._merge_image(page, theme, values["image"])
+        if values.get("published_at") and page.date_shapes.get(values["published_at"]) == "date_only":
+            self._refine_date(page, theme, values, layers)
         self._finish(page, values, layers)
         if not values.get("title"):
             raise DropPage("no_title", url)
@@ -111,6 +113,18 @@ class ArticleParser:
             if value:
                 return value, name
         return None
+
+    def _refine_date(self, page: Page, theme: Theme, values: dict, layers: dict) -> None:
+        """A publication date without its time ("November 19, 2019" in JSON-LD) takes the time a
+        later layer gives for the same day (article:published_time)."""
+        day = values["published_at"].astimezone(self.config.default_tz).date()
+        order = theme.order("published_at")
+        for name in order[order.index(layers["published_at"]) + 1:]:
+            other = self.read(page, theme, "published_at", (name,))
+            if other and page.date_shapes.get(other[0]) != "date_only" \
+                    and other[0].astimezone(self.config.default_tz).date() == day:
+                values["published_at"], layers["published_at"] = other
+                return
 
     def _merge_image(self, page: Page, theme: Theme, img: dict) -> dict:
         """The image is one dict; later layers fill the caption and alt the first one lacks."""

@@ -121,8 +121,11 @@ class Page:
                 continue
             for attr in ("property", "name", "itemprop", "http-equiv"):
                 key = el.get(attr)
-                if key:
-                    out.setdefault(key.strip().lower(), []).append(content)
+                if not key:
+                    continue
+                # itemprop holds a list of names: itemprop="datePublished dateCreated"
+                for name in key.split() if attr == "itemprop" else (key.strip(),):
+                    out.setdefault(name.lower(), []).append(content)
         return out
 
     def meta_first(self, *names: str) -> str | None:
@@ -192,9 +195,16 @@ class Page:
         parsed = parse_date(value, self.config.default_tz)
         if parsed is not None:
             shape = zone_of(value)
+            self.date_shapes.setdefault(parsed, shape)
             if shape in ("no_zone", "date_only"):  # read in NEWSCRAWL_TIMEZONE: counted once a page
                 self.note(f"dates/{shape}")
         return parsed
+
+    @cached_property
+    def date_shapes(self) -> dict:
+        """How the page wrote each date it gave (``dates.zone_of``): "date_only" ones may be
+        refined by a layer that gives the same day with its time."""
+        return {}
 
     def abs(self, url: str | None) -> str | None:
         if not url or not isinstance(url, str):

@@ -33,6 +33,12 @@ AUTHOR_MARKUP = [etree.XPath(x) for x in (
     '//a[contains(@href, "/author/") or contains(@href, "/authors/")]',
 )]
 _OUTSIDE = frozenset({"nav", "footer", "aside"})
+# The text a reader sees after the headline (the byline and date line), scripts aside.
+_AFTER_H1 = etree.XPath("following::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+                        "[normalize-space()][position() <= 40]")
+_PUBLISHED_WORD = re.compile(r"\b(?:originally\s+|first\s+)?(?:published|posted)\b\s*:?\s*(?:on\s+)?", re.I)
+_UPDATED_WORD = re.compile(r"\b(?:last\s+)?(?:updated|modified)\b", re.I)
+HEADER_CHARS = 500
 _LEAD_BY = re.compile(r"^\s*(?:written\s+)?by\s*[:\-–]?\s*", re.I)
 
 
@@ -200,8 +206,11 @@ class SemanticLayer(Layer):
         when = page.date(m.posted_attr) or page.date(m.posted)
         if when:
             return when
+        shown = header_date(page)
+        if shown and page.date_shapes.get(shown) != "date_only":
+            return shown
         t = _TIME(page.root)
-        return page.date(t[0].get("datetime")) if t else None
+        return (page.date(t[0].get("datetime")) if t else None) or shown
 
     def updated_at(self, page):
         m = reading(page).meta
@@ -258,6 +267,27 @@ class SemanticLayer(Layer):
     def language(self, page):
         lang = page.root.get("lang") or page.root.get("xml:lang")
         return clean(lang) or None
+
+
+def header_date(page: Page):
+    """The date shown under the headline ("Published 11:34 PM EST Nov 19, 2019", "By X on
+    Monday, November 18th, 2019 at 11:04 a.m."): after a "Published"/"Posted" word when there
+    is one, else the first date before an "Updated" one; within HEADER_CHARS of the h1."""
+    if page.h1 is None:
+        return None
+    window = ""
+    for t in _AFTER_H1(page.h1):
+        window = f"{window} {clean(t)}"
+        if len(window) >= HEADER_CHARS:
+            break
+    window = window[:HEADER_CHARS]
+    m = _PUBLISHED_WORD.search(window)
+    if m:
+        when = page.date(window[m.end():m.end() + 80])
+        if when:
+            return when
+    updated = _UPDATED_WORD.search(window)
+    return page.date(window[:updated.start()] if updated else window)
 
 
 def _header_byline(root, ctx: Page) -> list[str]:
