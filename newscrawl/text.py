@@ -10,7 +10,22 @@ WIRE_AGENCIES = ("Reuters", "Thomson Reuters", "AP", "Associated Press", "AFP", 
                  "PA Media", "Dow Jones", "dpa", "ANI", "PTI", "Xinhua", "Kyodo")
 
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-_BY = re.compile(r"^\s*(?:written\s+)?by[:\s]+", re.I)
+_BY = re.compile(r"^\s*(?:(?:written|analysis|opinion|commentary|story|words|text|reporting|posted)\s+)?by[:\s]+",
+                 re.I)
+# Where a byline's names end: a date, a time, "Updated"/"Published", a handle, "N hours ago";
+# also glued to the last name ("Jeff FoustMonday, November 18, 2019").
+_DAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b"
+_BYLINE_END = re.compile(
+    rf"(?:^|(?<=[a-z])|\s+(?:on\s+)?|\s*[-–—|]\s*)(?:{_DAY}\b|{_MON}|\d{{1,2}}\s+{_MON[:-13]}[a-z]*\s+\d{{4}}|"
+    r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|(?:Updated|Published|Posted)\b|"
+    r"\d+\s+(?:mins?|minutes?|hours?|days?)\s+ago|\d+\s*min(?:ute)?s?\s+read|View\s+(?:More|all)\b|Follow\b)"
+    r"|\s*@\w|\s+/\s+", re.I)
+_GLUED_AGENCY = re.compile(r"(?<=[a-z])(?<!Thomson)(?<!\bThe)\s*(?=(?:Associated Press|Reuters|AFP)\b)"
+                           r"|(?<=[A-Z]{2})(?=Associated Press\b)")
+_AND = re.compile(r"\s+and\s+|\s*&\s*")
+_DOMAIN = re.compile(r"\w\.(?:com|net|org|co\.uk|co|in|ca|ie|com\.au|news)$", re.I)
+_CREDENTIAL = re.compile(r"^(?:[A-Z]{2,5}|Ph\.?D\.?|M\.?D\.?|M\.?S\.?|R\.?D\.?)$")
 _ROLE_WORDS = re.compile(
     r"\b(at|of|for|and\s+head|chief|ceo|cfo|cto|coo|head|director|manager|partner|founder|"
     r"co-founder|president|vice|analyst|economist|strategist|editor|correspondent|reporter|"
@@ -62,7 +77,17 @@ def _lowered(agencies: tuple[str, ...]) -> frozenset[str]:
 
 
 def is_agency(name: str, agencies=WIRE_AGENCIES) -> bool:
-    return clean(name).lower().rstrip(".") in _lowered(tuple(agencies))
+    name = clean(name).lower().rstrip(".")
+    return name.removeprefix("the ") in _lowered(tuple(agencies)) or name in _lowered(tuple(agencies))
+
+
+def is_publisher(part: str, publishers=()) -> bool:
+    """A part of a byline that names the publication, not a person: the site's own name or
+    one that begins with it ("CNN Business" on CNN), or a domain ("Cleveland.com")."""
+    p = part.lower().strip(" .")
+    if _DOMAIN.search(p):
+        return True
+    return any(p == n or p.startswith(n + " ") or (" " in p and n.startswith(p + " ")) for n in publishers)
 
 
 def _looks_like_name(part: str) -> bool:
@@ -73,7 +98,7 @@ def _looks_like_name(part: str) -> bool:
 
 
 _STAFF = re.compile(r"^(?:the\s+)?[A-Z][\w&'’.\- ]{0,60}?\s(staff|desk|newsroom|news\s+team|"
-                    r"editorial(?:\s+(?:team|staff|board|desk))?|team|reporters)$", re.I)
+                    r"editorial(?:\s+(?:team|staff|board|desk))?|team|reporters)$|^staff\s+(reports?)$", re.I)
 _LEADING_ROLE = re.compile(r"^(?:(?:guest\s+)?(?:editor|contributor|columnist|correspondent|reporter|writer)"
                            r"(?:-at-large)?\s*:?\s+)+(?=[A-Z])", re.I)
 
@@ -82,6 +107,8 @@ def is_desk(name: str, agencies=WIRE_AGENCIES) -> bool:
     """A group byline of a newsroom ("GBAF News Desk", "Editorial Team"), not an agency's."""
     name = clean(name)
     m = _STAFF.match(name)
+    if m and m.group(2):
+        return True  # "Staff Reports"
     if not m or _ROLE_WORDS.search(name[: m.start(1)]):
         return False  # "Head of Research Team" is a role, not a desk
     return not _agency_group(name, agencies)
@@ -103,41 +130,68 @@ def _staff_byline(part: str, site_names) -> bool:
     return any(p == n.lower() or (p.startswith(n.lower() + " ") and _STAFF.match(part)) for n in site_names)
 
 
-def split_byline(text: str | None, agencies=WIRE_AGENCIES, site_names=()) -> list[str]:
-    """See :func:`_split_byline` (bylines repeat from page to page: each is split once)."""
+def split_byline(text: str | None, agencies=WIRE_AGENCIES, site_names=(), publishers=()) -> list[str]:
+    """See :func:`_split_byline` (bylines repeat from page to page: each is split once).
+    ``publishers``: the page's own names, lower-cased (``Page.publisher_names``)."""
     if not text:
         return []
-    return list(_split_byline(text, tuple(agencies), tuple(site_names)))
+    return list(_split_byline(text, tuple(agencies), tuple(site_names), tuple(publishers)))
+
+
+def _as_name(part: str) -> str:
+    """A name as people write it: "LISA MASCARO" is Lisa Mascaro."""
+    return part.title() if part.isupper() and " " in part else part
 
 
 @lru_cache(maxsize=8192)
-def _split_byline(text: str, agencies: tuple, site_names: tuple) -> tuple[str, ...]:
+def _split_byline(text: str, agencies: tuple, site_names: tuple, publishers: tuple = ()) -> tuple[str, ...]:
     """The names a byline shows: "By Brenda Goh and David Kirton" gives two names; a staff or
     desk byline of the site stays whole ("GBAF News Desk"); roles ("Jane Smith, Chief
-    Economist at X", "Contributor Jane Smith") and agencies ("..., Reuters") are dropped."""
+    Economist at X", "Contributor Jane Smith"), credentials ("Jane Smith, MS, RD"), agencies
+    ("..., Reuters"), the publication ("Jill Disis, CNN Business") and what follows the names
+    (a date, "Updated ...", a handle) are dropped."""
     text = clean(text)
     if not text:
         return ()
     text = _BY.sub("", text)
-    text = re.split(r"\s+[|–—]\s+|\s+-\s+", text)[0]
+    text = _GLUED_AGENCY.sub(", ", text)
+    end = _BYLINE_END.search(text)
+    if end:
+        if end.start() == 0:
+            return ()  # "View More Articles", "Updated ...": no names before it
+        text = text[:end.start()]
+    # "Finian Cunningham. Sputnik International": after a full stop comes no co-author
+    text = re.split(r"\s+[|–—]\s+|\s+-\s+|(?<=[a-z]{2})\.\s+(?=[A-Z])", text)[0]
     names: list[str] = []
     # "Jane Smith, Chief Economist at X" -> drop from the first part that is a role
-    for chunk in (c.strip(" .;:") for c in re.split(r"[,;]", text)):
+    for chunk in (c.strip(" .;:-–—|") for c in re.split(r"[,;]", text)):
         if not chunk:
             continue
         chunk = re.sub(r"\s*\(.*?\)\s*", " ", chunk).strip()
-        if is_agency(chunk, agencies) or (_STAFF.match(chunk) and _agency_group(chunk, agencies)):
-            continue  # "Reuters", "Reuters Staff": the agency is the source, not an author
+        if is_agency(chunk, agencies) or (_agency_group(chunk, agencies) and not _AND.search(chunk)):
+            if not names:
+                break  # "Reuters, Washington", "Reuters VIENNA": a dateline follows the agency
+            continue  # "Brenda Goh, Reuters": the agency is the source, not an author
         if _staff_byline(chunk, site_names):  # the site's name may hold "&" or "and"
             if chunk not in names:
                 names.append(chunk)
             continue
+        if is_publisher(chunk, publishers):
+            if names:
+                break  # "Troy L. Smith, Cleveland.com": the affiliation ends the names
+            continue
         ended = False
-        for part in (p.strip(" .;:") for p in re.split(r"\s+and\s+|\s*&\s*", chunk)):
+        for part in (p.strip(" .;:") for p in _AND.split(chunk)):
             part = _LEADING_ROLE.sub("", part).strip()
             if not part or is_agency(part, agencies):
                 continue
+            if names and (" " not in part or _CREDENTIAL.match(part)):
+                ended = True  # "Sandee LaMotte, CNN", "Jane Smith, MS, RDN": no second person
+                break
+            if is_publisher(part, publishers):
+                continue
             if _looks_like_name(part) or is_desk(part, agencies):
+                part = _as_name(part)
                 if part not in names:
                     names.append(part)
             elif names:
@@ -148,10 +202,11 @@ def _split_byline(text: str, agencies: tuple, site_names: tuple) -> tuple[str, .
     return tuple(names)
 
 
-def looks_like_byline(text: str, site_names=()) -> bool:
+def looks_like_byline(text: str, site_names=(), publishers=()) -> bool:
     """A short paragraph such as "By Brenda Goh" or "By Jane Smith, Partner at X"."""
     t = clean(text)
-    return bool(_BY.match(t)) and len(t) <= 160 and bool(split_byline(t, site_names=site_names))
+    return bool(_BY.match(t)) and len(t) <= 160 and bool(split_byline(t, site_names=site_names,
+                                                                       publishers=publishers))
 
 
 def dateline_source(text: str | None) -> str | None:

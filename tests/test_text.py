@@ -25,12 +25,48 @@ def test_bylines(byline, names):
     assert split_byline(byline) == names
 
 
+@pytest.mark.parametrize("byline, names", [
+    # what follows the names: a date, glued or not, a time, a handle, "N min read"
+    ("By Jeff FoustMonday, November 18, 2019", ["Jeff Foust"]),
+    ("By Mike Wuerthele and Malcolm Owen Monday, November 18, 2019, 04:05 pm PT", ["Mike Wuerthele", "Malcolm Owen"]),
+    ("By Louis Jacobson on Monday, November 18th, 2019 at 11:04 a.m.", ["Louis Jacobson"]),
+    ("Catherine Shu @catherineshu / 2 days", ["Catherine Shu"]),
+    ("Rodrigo Campos5 Min Read", ["Rodrigo Campos"]),
+    ("By John Smith May 3, 2024", ["John Smith"]),
+    ("By Theresa May", ["Theresa May"]),  # a month as a name, no day after it
+    ("View More Articles", []),
+    # credentials, affiliations and the publication are no second person
+    ("Written by Rachael Link, MS, RD on November 14, 2019", ["Rachael Link"]),
+    ("Analysis by Chris Cillizza, CNN Editor-at-large", ["Chris Cillizza"]),
+    ("Sandee LaMotte, CNN", ["Sandee LaMotte"]),
+    ("Troy L. Smith, Cleveland.com", ["Troy L. Smith"]),
+    ("Finian Cunningham. Sputnik International", ["Finian Cunningham"]),
+    # agencies: the source, or a dateline after them
+    ("By LISA MASCARO, MARY CLARE JALONICK and ERIC TUCKERAssociated Press",
+     ["Lisa Mascaro", "Mary Clare Jalonick", "Eric Tucker"]),  # capitals as people write names
+    ("By Tom Davies Associated Press Published 11:34 PM EST Nov 19, 2019", ["Tom Davies"]),
+    ("Reuters, Washington, Nov 20 2019, 11:06am ist", []),
+    ("Reuters VIENNA", []),
+    ("The Associated Press", []),
+    ("Thomson Reuters", []),
+    ("By AP and Jane Doe", ["Jane Doe"]),
+    ("By Staff Reports -", ["Staff Reports"]),  # a desk
+])
+def test_bylines_of_other_sites(byline, names):
+    assert split_byline(byline) == names
+
+
+def test_a_byline_part_that_names_the_publication_is_dropped():
+    assert split_byline("Jill Disis, CNN Business", publishers=("cnn",)) == ["Jill Disis"]
+    assert split_byline("Charlie Wood, Business Insider", publishers=("business insider deutschland",)) == ["Charlie Wood"]
+    assert split_byline("BBC News", publishers=("bbc",)) == []
+    assert split_byline("Vortex", publishers=("vortex cannon entertainment",)) == ["Vortex"]  # a one-word handle
+
+
 def test_datelines():
     assert dateline_source("SHANGHAI (Reuters) - China's central bank") == "Reuters"
     assert dateline_source("NEW YORK/LONDON (Reuters) - x") == "Reuters"
     assert dateline_source("The bank (Reuters) said") is None
-
-
 
 
 def test_same_headline_tells_an_seo_variant_from_another_heading():

@@ -88,6 +88,8 @@ class ArticleParser:
             values["image"] = self._merge_image(page, theme, values["image"])
         if values.get("published_at") and page.date_shapes.get(values["published_at"]) == "date_only":
             self._refine_date(page, theme, values, layers)
+        if values.get("authors"):
+            self._settle_authors(page, theme, values, layers)
         self._finish(page, values, layers)
         if not values.get("title"):
             raise DropPage("no_title", url)
@@ -113,6 +115,19 @@ class ArticleParser:
             if value:
                 return value, name
         return None
+
+    def _settle_authors(self, page: Page, theme: Theme, values: dict, layers: dict) -> None:
+        semantic = self.layers.get("semantic")
+        if theme.visible_byline_adds and layers["authors"] in ("jsonld", "nextdata", "meta") \
+                and isinstance(semantic, SemanticLayer):
+            try:
+                shown = unescaped(semantic.top_byline(page))
+            except Exception as exc:  # noqa: BLE001 (the structured authors stay)
+                page.field_error("semantic", "authors", exc)
+                return
+            have = {a.casefold() for a in values["authors"]}
+            if len(shown) > len(have) and have <= {a.casefold() for a in shown}:
+                values["authors"], layers["authors"] = shown, "semantic"
 
     def _refine_date(self, page: Page, theme: Theme, values: dict, layers: dict) -> None:
         """A publication date without its time ("November 19, 2019" in JSON-LD) takes the time a
@@ -145,10 +160,13 @@ class ArticleParser:
             url, layers["url"] = page.url, "response"
         values["url"] = rules.article_url(url)
         values["title"] = page.strip_site_name(values.get("title"))
-        visible = page.strip_site_name(text_of(page.h1)) if page.h1 is not None else None
-        if visible and visible != values["title"] and same_headline(visible, values["title"]):
-            # the headline the page shows, over a structured (SEO) variant of it
-            values["title"], layers["title"] = visible, "semantic"
+        for h1 in page.headings:
+            visible = page.strip_site_name(text_of(h1))
+            if visible and same_headline(visible, values["title"]):
+                if visible != values["title"]:
+                    # the headline the page shows, over a structured (SEO) variant of it
+                    values["title"], layers["title"] = visible, "semantic"
+                break
         crumbs = values.get("breadcrumbs") or []
         if crumbs:
             last = crumbs[-1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..dates import duration_minutes
-from ..text import clean, clean_block, is_agency, is_desk, split_byline
+from ..text import clean, clean_block, is_agency, is_desk
 from .common import html_to_text, image_dict, names_list
 from .layer import Layer
 from .page import Page
@@ -47,7 +47,7 @@ def _people(page: Page) -> tuple[list[str], list[str]]:
         if is_agency(name, page.config.agencies):
             agencies.append(name)
         elif not isinstance(a, dict) or "Organization" not in _types(a) or is_desk(name, page.config.agencies):
-            authors.extend(split_byline(name, page.config.agencies, page.config.site_names))
+            authors.extend(page.byline(name))
     return list(dict.fromkeys(authors)), agencies
 
 

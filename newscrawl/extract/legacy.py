@@ -8,7 +8,7 @@ from functools import lru_cache
 from cssselect import HTMLTranslator
 from lxml import etree
 
-from ..text import clean, split_byline
+from ..text import clean
 from .blocks import read_blocks, text_of
 from .common import unwrap_image
 from .layer import Layer
@@ -77,7 +77,7 @@ class LegacyLayer(Layer):
     def authors(self, page):
         names = []
         for raw in _texts(page, self.sel(page, "authors")):
-            names += split_byline(raw, page.config.agencies, page.config.site_names)
+            names += page.byline(raw)
         return list(dict.fromkeys(names))
 
     def published_at(self, page):

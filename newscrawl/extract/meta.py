@@ -1,7 +1,7 @@
 """Layer: meta tags (OpenGraph, article:*, description, canonical), from the page's meta dict."""
 from __future__ import annotations
 
-from ..text import clean, is_agency, split_byline
+from ..text import clean, is_agency
 from .common import unwrap_image
 from .layer import Layer
 from .page import Page
@@ -28,7 +28,7 @@ class MetaLayer(Layer):
         for raw in page.meta_all("article:author", "author"):
             if raw.startswith(("http://", "https://", "/")) or is_agency(raw, page.config.agencies):
                 continue
-            names += split_byline(raw, page.config.agencies, page.config.site_names)
+            names += page.byline(raw)
         return list(dict.fromkeys(names))
 
     def publisher(self, page):

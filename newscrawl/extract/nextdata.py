@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from ..text import clean, clean_block, is_agency, split_byline
+from ..text import clean, clean_block, is_agency
 from .common import html_to_text, unwrap_image
 from .layer import Layer
 from .page import Page
@@ -117,7 +117,7 @@ class NextDataLayer(Layer):
         names = _names(a.get("authors") or a.get("author"))
         agencies = page.config.agencies
         people = [n for raw in names if not is_agency(raw, agencies)
-                  for n in split_byline(raw, agencies, page.config.site_names)]
+                  for n in page.byline(raw)]
         return list(dict.fromkeys(people)), [n for n in names if is_agency(n, agencies)]
 
     def title(self, page):

@@ -11,12 +11,12 @@ import logging
 import re
 from collections.abc import Callable
 from functools import cached_property
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
 from ..dates import parse_date, zone_of
-from ..text import clean
+from ..text import clean, split_byline
 from ..urls import SiteRules
 
 logger = logging.getLogger(__name__)
@@ -28,10 +28,17 @@ _JSONLD = etree.XPath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+
 _NEXT_DATA = etree.XPath('//script[@id="__NEXT_DATA__"]')
 _INLINE_SCRIPTS = etree.XPath("//script[not(@src)]")
 _H1 = etree.XPath("(//h1)[1]")
+_H1S = etree.XPath("(//h1)[position() <= 8]")
+_TITLE = etree.XPath("//title/text()")
+_TITLE_SEP = re.compile(r"\s+[|–—:-]{1,2}\s+")
 _BODY = etree.XPath("(//body)[1]")
 _CDATA = re.compile(r"^\s*//\s*<!\[CDATA\[|//\s*\]\]>\s*$")
 LINK_CACHE_SIZE = 20_000
 _FAQ_NUMBER = re.compile(r"^\s*(?:Q(?:uestion)?\s*)?(\d{1,3})\s*([.):\-–—]\s*)?", re.I)
+
+
+def _compact(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def parse_html(html: str | bytes):
@@ -170,6 +177,43 @@ class Page:
         return out
 
     @cached_property
+    def publisher_names(self) -> tuple[str, ...]:
+        """The page's own names, lower-cased, for bylines that credit the publication ("Jill
+        Disis, CNN Business") and titles that end with it ("... - IGN"): og:site_name,
+        application-name, the JSON-LD publisher and WebSite, the <title>'s last part after a
+        separator, the domain's name ("cnn" for www.cnn.com). Not the portal's own names
+        (``config.site_names``), whose staff bylines are kept."""
+        names = [self.meta_first("og:site_name"), self.meta_first("application-name")]
+        for node in self.jsonld:
+            pub = node.get("publisher")
+            names.append(pub.get("name") if isinstance(pub, dict) else pub)
+            if node.get("@type") == "WebSite":
+                names.append(node.get("name"))
+        host = urlsplit(self.url).hostname or ""
+        labels = [x for x in host.split(".") if x not in ("www", "m", "amp")]
+        if len(labels) >= 2:
+            names.append(labels[-2] if len(labels[-1]) <= 3 and len(labels[-2]) > 3 else labels[0])
+        # the <title>'s last part, when another name says it is the site's ("The GiveWell Blog"
+        # on blog.givewell.org): a headline's own " - " part is no site name
+        title = clean(_TITLE(self.root)[0]) if _TITLE(self.root) else ""
+        parts = _TITLE_SEP.split(title)
+        if len(parts) > 1 and len(parts[-1].split()) <= 4:
+            suffix = _compact(parts[-1])
+            if any(c and (c in suffix or suffix in c) for c in (_compact(n) for n in names if isinstance(n, str))):
+                names.append(parts[-1])
+        own = {n.lower() for n in self.config.site_names}
+        out = []
+        for n in names:
+            n = clean(n).lower().rstrip("®™ ") if isinstance(n, str) else ""
+            if 2 <= len(n) <= 40 and len(n.split()) <= 5 and n not in own and n not in out:  # names, not headlines
+                out.append(n)
+        return tuple(out)
+
+    def byline(self, text: str | None) -> list[str]:
+        """The names in a byline text, with this page's agencies, site and publisher names."""
+        return split_byline(text, self.config.agencies, self.config.site_names, self.publisher_names)
+
+    @cached_property
     def next_data(self) -> str | None:
         found = _NEXT_DATA(self.root)
         return found[0].text if found else None
@@ -241,11 +285,23 @@ class Page:
         return question.strip()
 
     def strip_site_name(self, title: str | None) -> str | None:
+        """A title without the site's name after it ("... - IGN"); None when it is the name."""
         title = clean(title)
         for name in self.config.site_names:
             for sep in (" - ", " | ", " – ", " — ", " :: "):
                 if title.endswith(sep + name) or title.endswith(sep + name + "®"):
                     title = title[: title.rindex(sep + name)].strip()
-        if title.rstrip("®™ ") in self.config.site_names:
+        lowered = title.lower()
+        for name in self.publisher_names:
+            for sep in (" - ", " | ", " – ", " — ", " :: "):
+                if lowered.endswith(sep + name):
+                    title = title[: len(title) - len(sep + name)].strip()
+                    lowered = title.lower()
+        if title.rstrip("®™ ") in self.config.site_names or lowered in self.publisher_names:
             return None  # the site's own name (a home page's <title>) names no article
         return title or None
+
+    @cached_property
+    def headings(self) -> list:
+        """The page's first <h1> elements (a page may have one for its logo, one per story)."""
+        return _H1S(self.root)

@@ -30,6 +30,7 @@ AUTHOR_MARKUP = [etree.XPath(x) for x in (
     '//*[@rel="author"]',
     "//*[" + " or ".join(_CLASS.format(c) for c in ("author-name", "byline__name", "byline-name", "fn")) + "]",
     "//*[" + " or ".join(_CLASS.format(c) for c in ("byline", "author", "article-author", "post-author")) + "]",
+    '//*[contains(@class, "byline")]',  # "ap-story-byline", "byline-text"
     '//a[contains(@href, "/author/") or contains(@href, "/authors/")]',
 )]
 _OUTSIDE = frozenset({"nav", "footer", "aside"})
@@ -42,8 +43,9 @@ HEADER_CHARS = 500
 _LEAD_BY = re.compile(r"^\s*(?:written\s+)?by\s*[:\-–]?\s*", re.I)
 
 
-def marked_authors(page: Page) -> list[str]:
-    """Names in author markup: the first kind of AUTHOR_MARKUP that gives some. Outside
+def marked_authors(page: Page, first: bool = False) -> list[str]:
+    """Names in author markup: the first kind of AUTHOR_MARKUP that gives some (``first``:
+    only its first element that names someone, the byline at the top). Outside
     navigation, footers, asides and comments; a leading "By" is dropped (also when it is an
     element of its own beside the name)."""
     for xpath in AUTHOR_MARKUP:
@@ -55,7 +57,9 @@ def marked_authors(page: Page) -> list[str]:
             text = _LEAD_BY.sub("", text_of(el))
             if not text or len(text) > 120:
                 continue
-            names += split_byline("By " + text, page.config.agencies, page.config.site_names)
+            names += page.byline("By " + text)
+            if names and first:
+                break
         if names:
             return list(dict.fromkeys(names))
     return []
@@ -157,27 +161,28 @@ def reading(page: Page) -> Reading:
     return page.once("semantic.reading", walk)
 
 
-def byline_and_body(blocks, site_names=()) -> tuple[list[str], list]:
+def byline_and_body(blocks, site_names=(), publishers=()) -> tuple[list[str], list]:
     """Take the byline ("By A and B") out of the first blocks of a body."""
     authors: list[str] = []
     rest = []
     for i, b in enumerate(blocks):
-        if not authors and i < 4 and b.kind != "heading" and looks_like_byline(b.text, site_names):
-            authors = split_byline(b.text, site_names=site_names)
+        if not authors and i < 4 and b.kind != "heading" and looks_like_byline(b.text, site_names, publishers):
+            authors = split_byline(b.text, site_names=site_names, publishers=publishers)
             continue
         rest.append(b)
     return authors, rest
 
 
 def _byline_body(page: Page) -> tuple[list[str], list]:
-    return byline_and_body(reading(page).body, page.config.site_names)
+    return byline_and_body(reading(page).body, page.config.site_names, page.publisher_names)
 
 
 class SemanticLayer(Layer):
     name = "semantic"
 
     def title(self, page: Page):
-        return text_of(page.h1) or None if page.h1 is not None else None
+        """The first <h1> that is not the site's name (a logo's)."""
+        return next((t for t in (text_of(h) for h in page.headings) if t and page.strip_site_name(t)), None)
 
     def breadcrumbs(self, page):
         return page.once("semantic.crumbs", breadcrumbs)
@@ -227,12 +232,22 @@ class SemanticLayer(Layer):
         return reading(page).meta.tags or []
 
     def authors(self, page):
+        return self._authors(page)
+
+    def top_byline(self, page):
+        """The names of the byline at the top of the article: the one of ``authors`` with
+        author markup read from its first element only."""
+        return self._authors(page, first=True)
+
+    def _authors(self, page, first: bool = False):
         authors = list(page.once("semantic.byline", _byline_body)[0])  # the page state stays as it is
         root = article_root(page)[0]
         if not authors and root is not None:
             authors = _header_byline(root, page)
         if not authors:
-            authors = marked_authors(page)
+            authors = marked_authors(page, first)
+        if not authors:
+            authors = header_byline(page)
         return list(dict.fromkeys(authors))
 
     def body(self, page):
@@ -269,15 +284,33 @@ class SemanticLayer(Layer):
         return clean(lang) or None
 
 
+def _after_h1(page: Page) -> list[str]:
+    return page.once("semantic.after_h1", lambda p: [clean(t) for t in _AFTER_H1(p.h1)] if p.h1 is not None else [])
+
+
+def header_byline(page: Page) -> list[str]:
+    """A byline shown under the headline in no markup of its own: a text that starts with
+    "By" or "Written by", read on into the next texts ("Written by <a>Jane Smith, MS</a> on
+    ..."); within HEADER_CHARS of the h1."""
+    texts, seen = _after_h1(page), 0
+    for i, text in enumerate(texts):
+        seen += len(text)
+        if seen > HEADER_CHARS:
+            break
+        if _BY_START.match(text) and text[:1].isupper():
+            names = page.byline(" ".join(texts[i:i + 6])[:160])
+            if names:
+                return names
+    return []
+
+
 def header_date(page: Page):
     """The date shown under the headline ("Published 11:34 PM EST Nov 19, 2019", "By X on
     Monday, November 18th, 2019 at 11:04 a.m."): after a "Published"/"Posted" word when there
     is one, else the first date before an "Updated" one; within HEADER_CHARS of the h1."""
-    if page.h1 is None:
-        return None
     window = ""
-    for t in _AFTER_H1(page.h1):
-        window = f"{window} {clean(t)}"
+    for t in _after_h1(page):
+        window = f"{window} {t}"
         if len(window) >= HEADER_CHARS:
             break
     window = window[:HEADER_CHARS]
@@ -298,8 +331,8 @@ def _header_byline(root, ctx: Page) -> list[str]:
         if any(anc.tag in ("nav", "footer", "aside") for anc in el.iterancestors()):
             continue
         text = text_of(el)
-        if len(text) <= 160 and looks_like_byline(text, ctx.config.site_names):
-            return split_byline(text, ctx.config.agencies, ctx.config.site_names)
+        if len(text) <= 160 and looks_like_byline(text, ctx.config.site_names, ctx.publisher_names):
+            return ctx.byline(text)
     return []
 
 

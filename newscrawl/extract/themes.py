@@ -29,6 +29,9 @@ class Theme:
     name = ""
     layers: tuple[str, ...] = ()
     field_layers: dict[str, tuple[str, ...]] = {}
+    # the byline a reader sees wins over structured authors it names and adds to ("By A, B
+    # and C" where JSON-LD gives A)
+    visible_byline_adds = False
 
     @staticmethod
     def probe(page: Page) -> bool:
@@ -117,6 +120,7 @@ class ForeignTheme(Theme):
     never the portal's own labels and sections ("Tags:", "Last updated:", "Quick Summary",
     ...), which such a page does not have."""
     name = "generic"
+    visible_byline_adds = True
     layers = ("jsonld", "nextdata", "meta", "semantic", "generic")
     field_layers = {
         "body": ("generic", "jsonld", "nextdata", "semantic"),
