@@ -4,7 +4,9 @@
   its own metric: body F1 over 4-token shingles), read by the whole layered parser as the
   crawl runs it: pages it was never tuned on;
 - every article page of the replica, each field compared exactly with what the replica
-  published (``expected_articles``).
+  published (``expected_articles``);
+- title, authors and date of 159 of the benchmark's pages against hand-written values
+  (tests/foreign/).
 """
 import json
 import os
@@ -14,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.extract.article import ArticleParser, DropPage
-from newscrawl.extract.evaluate import benchmark_pages, corpus, score
+from newscrawl.extract.evaluate import benchmark_pages, corpus, labelled_pages, same_people, same_text, same_time, score
 from newscrawl.replica import ReplicaSite, build_articles, expected_articles
 from newscrawl.urls import SiteRules
 
@@ -75,3 +77,39 @@ def test_replica_fields_exact_above_their_floor():
     print(f"replica: {articles} articles, {total} fields, exact {share:.4f}, wrong {dict(wrong)}")
     assert articles == floors["articles"]
     assert share >= floors["exact_field_share"], f"fields not exact: {dict(wrong)}"
+
+
+FOREIGN = Path(__file__).parent / "foreign" / "expected.json"
+
+
+def test_foreign_titles_authors_and_dates_above_their_floors():
+    """159 pages of 112 other publishers with hand-written title, authors and date
+    (tests/foreign/README.md), read by the whole layered parser."""
+    if not (BENCHMARK / "ground-truth.json").is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"the benchmark is missing: {BENCHMARK} (CI clones ../shared beside the project)")
+        pytest.skip(f"no benchmark at {BENCHMARK}")
+    floors = FLOORS["foreign"]
+    right, asked, wrong = Counter(), Counter(), []
+    parser = ArticleParser(SiteRules())
+    for url, html, want in labelled_pages(FOREIGN, BENCHMARK):
+        parser.rules = SiteRules("/".join(url.split("/")[:3]))
+        try:
+            a = parser.parse(url, html)
+            got = {"title": a.title, "authors": a.authors, "published": a.published_at}
+        except DropPage as exc:
+            got = {"title": None, "authors": None, "published": None, "dropped": exc.reason}
+        checks = {"title": same_text, "authors": same_people, "published": same_time}
+        for name, same in checks.items():
+            if want[name] is None:
+                continue  # not labelled
+            asked[name] += 1
+            if same(want[name], got[name]):
+                right[name] += 1
+            else:
+                wrong.append(f"{name} {url}: want {want[name]!r}, got {got[name]!r}")
+    shares = {name: right[name] / asked[name] for name in asked}
+    print("foreign:", {k: f"{v:.3f} of {asked[k]}" for k, v in shares.items()}, *wrong, sep="\n  ")
+    assert asked["title"] == floors["pages"]
+    for name in ("title", "authors", "published"):
+        assert shares[name] >= floors[name], f"{name} {shares[name]:.3f} fell below its floor {floors[name]}"

@@ -1,13 +1,17 @@
 """The article-body metric of the third-party benchmark in ../shared/benchmarks/article-extraction/
-(its README restates it), shared by bench/extraction_bench.py and the quality gate in tests/."""
+(its README restates it), shared by bench/extraction_bench.py and the quality gate in tests/;
+and how a title, authors and a date are compared with hand-written expected values
+(tests/foreign/README.md)."""
 from __future__ import annotations
 
 import gzip
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 _TOKEN = re.compile(r"\w+")
@@ -66,3 +70,32 @@ def benchmark_pages(folder: Path) -> Iterator[tuple[str, str, str]]:
     for pid, entry in sorted(truth.items()):
         html = gzip.decompress((folder / "html" / f"{pid}.html.gz").read_bytes()).decode("utf-8", "replace")
         yield entry["url"], html, entry["articleBody"]
+
+
+_TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+
+
+def same_text(want: str | None, got: str | None) -> bool:
+    """Equal after NFKC, curly quotes and dashes as straight ones, white space and case aside."""
+    def norm(s: str | None) -> str:
+        return " ".join(unicodedata.normalize("NFKC", s or "").translate(_TYPOGRAPHY).split()).casefold()
+    return norm(want) == norm(got)
+
+
+def same_people(want: list[str], got: list[str] | None) -> bool:
+    """The same names, in any order, case aside."""
+    return sorted(n.casefold() for n in want) == sorted(n.casefold() for n in got or [])
+
+
+def same_time(want: str, got: datetime | None) -> bool:
+    """``want`` is a UTC minute ("2019-11-19T13:40") or a day ("2019-11-18")."""
+    if got is None:
+        return False
+    return got.strftime("%Y-%m-%dT%H:%M" if "T" in want else "%Y-%m-%d") == want
+
+
+def labelled_pages(expected: Path, benchmark: Path) -> Iterator[tuple[str, str, dict]]:
+    """(url, html, expected values) of every page labelled in ``expected`` (tests/foreign)."""
+    for pid, entry in json.loads(expected.read_text()).items():
+        html = gzip.decompress((benchmark / "html" / f"{pid}.html.gz").read_bytes()).decode("utf-8", "replace")
+        yield entry["url"], html, entry
