@@ -81,3 +81,18 @@ def test_rendered_requests_go_through_the_redis_queue(js_replica, tmp_path):
     assert result.stats["scheduler/dequeued/redis"] > 0 and result.stats["newscrawl/render/pages"] == 2
     assert {f"{js_replica.base_url}/{a.slug}" for a in js_replica.site.js.markets} <= set(result.by_url)
     assert f"{js_replica.base_url}{APP_SHELL}" in result.by_url
+
+
+def test_a_data_route_robots_txt_forbids_is_not_fetched_by_the_crawler_or_the_browser(js_replica, tmp_path):
+    if find_browser() is None:
+        pytest.fail("no Chromium: apt-get install -y chromium (.ci/run does it)")
+    site, base = js_replica.site, js_replica.base_url
+    site.disallow = ["/_next/data/"]
+    result = run_crawl(tmp_path, "-a", f"base_url={base}", "-a", f"urls={base}{NEXT_ROUTE}")
+    paths = [urlsplit(p).path for p, _ in site.log]
+    assert not [p for p in paths if p.startswith("/_next/data/")], paths  # robots.txt obeyed, twice
+    stats = result.stats
+    assert stats["newscrawl/app_shell/next_data_failed"] == 1  # refused before the request ...
+    assert stats["newscrawl/render/app_shell"] == 1  # ... so the browser was asked ...
+    # the page's script builds nothing without its data: dropped with a reason, nothing half-stored
+    assert result.items == [] and stats["newscrawl/dropped/no_title"] == 1

@@ -336,10 +336,11 @@ def home_page(cards: list[str], extra_links: list[tuple[str, str]]) -> str:
     return page(SITE_NAME, "", header() + main + footer())
 
 
-def robots(base: str) -> str:
+def robots(base: str, disallow: Sequence[str] = ()) -> str:
+    extra = "".join(f"Disallow: {path}\n" for path in disallow)
     return (
         "User-agent: *\nAllow: /\nAllow: /*.xml\nAllow: /_next/static/\nAllow: /_next/image\n"
-        "Disallow: /admin/\nDisallow: /api/\nDisallow: /private-preview\n\n"
+        f"Disallow: /admin/\nDisallow: /api/\nDisallow: /private-preview\n{extra}\n"
         f"Sitemap: {base}/sitemap.xml\nSitemap: {base}/sitemap-news.xml\n\n"
         f"# Feeds: {base}/feed/ {base}/rss.xml\n# LLMs: {base}/llms.txt\n")
 

@@ -68,6 +68,7 @@ class ReplicaSite:
         # show: a CDN that serves stale validators
         self.stale_validators = False
         self.frozen_etags: dict[str, str] = {}
+        self.disallow: list[str] = []  # paths robots.txt forbids besides its usual ones
         self.in_flight = 0  # requests being answered now ...
         self.max_in_flight = 0  # ... and the most at once since reset_log()
         self._index()
@@ -176,7 +177,7 @@ class ReplicaSite:
             if found is not None:
                 return Response(found[0], found[1], found[2])
         if path == "/robots.txt":
-            return Response(200, render.robots(base).encode(), "text/plain; charset=utf-8")
+            return Response(200, render.robots(base, self.disallow).encode(), "text/plain; charset=utf-8")
         if path == "/":
             return self._html(self._home())
         if path in ("/sitemap.xml", "/sitemap-news.xml") or path.startswith("/sitemaps/"):
@@ -231,7 +232,7 @@ class ReplicaSite:
         if path == "/robots.txt" and "robots_500" in on:
             return Response(500, b"<html><body>robots.txt is down</body></html>")
         if path == "/robots.txt" and "robots_timeout" in on:
-            return Response(200, render.robots(base).encode(), "text/plain; charset=utf-8", raw="stall")
+            return Response(200, render.robots(base, self.disallow).encode(), "text/plain; charset=utf-8", raw="stall")
         if "non_ascii_url" in on and unquote(path).strip("/") == fault_pages.NON_ASCII_SLUG:
             donor = self.by_slug[sorted(self.by_slug)[0]]
             a = replace(donor, slug=fault_pages.NON_ASCII_SLUG, title="Marchés en hausse à Zürich")
