@@ -131,10 +131,13 @@ class ArticleParser:
 
     def _refine_date(self, page: Page, theme: Theme, values: dict, layers: dict) -> None:
         """A publication date without its time ("November 19, 2019" in JSON-LD) takes the time a
-        later layer gives for the same day (article:published_time)."""
+        later layer gives for the same day (article:published_time). Not the generic layer's:
+        a guess, and a whole second extraction of the page."""
         day = values["published_at"].astimezone(self.config.default_tz).date()
         order = theme.order("published_at")
         for name in order[order.index(layers["published_at"]) + 1:]:
+            if name == "generic":
+                continue
             other = self.read(page, theme, "published_at", (name,))
             if other and page.date_shapes.get(other[0]) != "date_only" \
                     and other[0].astimezone(self.config.default_tz).date() == day:
