@@ -15,9 +15,10 @@ _BY = re.compile(r"^\s*(?:(?:written|analysis|opinion|commentary|story|words|tex
 # Where a byline's names end: a date, a time, "Updated"/"Published", a handle, "N hours ago";
 # also glued to the last name ("Jeff FoustMonday, November 18, 2019").
 _DAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-_MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b"
+_MONTH_NAME = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*"
+_MON = _MONTH_NAME + r"\.?\s+\d{1,2}\b"
 _BYLINE_END = re.compile(
-    rf"(?:^|(?<=[a-z])|\s+(?:on\s+)?|\s*[-–—|]\s*)(?:{_DAY}\b|{_MON}|\d{{1,2}}\s+{_MON[:-13]}[a-z]*\s+\d{{4}}|"
+    rf"(?:^|(?-i:(?<=[a-z])(?=[A-Z\d]))|\s+(?:on\s+)?|\s*[-–—|]\s*)(?:{_DAY}\b|{_MON}|\d{{1,2}}\s+{_MONTH_NAME}\s+\d{{4}}|"
     r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|(?:Updated|Published|Posted)\b|"
     r"\d+\s+(?:mins?|minutes?|hours?|days?)\s+ago|\d+\s*min(?:ute)?s?\s+read|View\s+(?:More|all)\b|Follow\b)"
     r"|\s*@\w|\s+/\s+", re.I)

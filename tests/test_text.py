@@ -34,6 +34,8 @@ def test_bylines(byline, names):
     ("Rodrigo Campos5 Min Read", ["Rodrigo Campos"]),
     ("By John Smith May 3, 2024", ["John Smith"]),
     ("By Theresa May", ["Theresa May"]),  # a month as a name, no day after it
+    ("By Ilhan Omar 5 min read", ["Ilhan Omar"]),  # "mar 5" inside a name is no date
+    ("By JERUSALEM POST STAFF NOVEMBER 20, 2019 10:43", ["Jerusalem Post Staff"]),
     ("View More Articles", []),
     # credentials, affiliations and the publication are no second person
     ("Written by Rachael Link, MS, RD on November 14, 2019", ["Rachael Link"]),
