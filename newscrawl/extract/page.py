@@ -191,7 +191,7 @@ class Page:
                 names.append(node.get("name"))
         host = urlsplit(self.url).hostname or ""
         labels = [x for x in host.split(".") if x not in ("www", "m", "amp")]
-        if len(labels) >= 2:
+        if len(labels) >= 2 and not host.replace(".", "").isdigit():  # a name, not an address
             names.append(labels[-2] if len(labels[-1]) <= 3 and len(labels[-2]) > 3 else labels[0])
         # the <title>'s last part, when another name says it is the site's ("The GiveWell Blog"
         # on blog.givewell.org): a headline's own " - " part is no site name
