@@ -1,4 +1,5 @@
 """Each extraction layer on saved pages, failing fields, themes, FAQ numbers and bylines."""
+import json
 import logging
 from datetime import datetime, timezone
 from pathlib import Path
@@ -78,6 +79,22 @@ def test_nextdata_layer_fields():
     assert nd.title(p) == "A story only in the Next.js data"
     assert nd.authors(p) == ["Kwame Quinn"] and nd.category(p) == "Finance"
     assert nd.body(p).startswith("Northbridge Capital said on Friday") and nd.body(p).count("\n\n") == 4
+
+
+@pytest.mark.parametrize("state", [
+    '<script>window.__NUXT__ = {"data": [{"story": {DATA}}]};</script>',
+    '<script>window.__INITIAL_STATE__={"article": {DATA}}; window.x = function () {};</script>',
+    '<script type="application/json" id="app-state">{"props": {"story": {DATA}}}</script>',
+])
+def test_an_app_shell_is_read_from_its_inline_state(state):
+    """An app shell of another framework: empty mount element, its article in inline state."""
+    data = json.dumps({"title": "Lenders read from inline state", "publishedAt": "2026-03-02T09:30:00Z",
+                       "author": {"name": "Ada Mensah"}, "body": "<p>" + "Credit unions lent more. " * 20 + "</p>"})
+    html = (f'<html><head><title>Portal</title></head><body><div id="mount"></div>{state.replace("{DATA}", data)}'
+            '<script src="/static/app.js"></script></body></html>')
+    a = ArticleParser(SiteRules(MIRROR)).parse(MIRROR + "/lenders-inline", html)
+    assert (a.title, a.authors, a.extraction["body"]) == ("Lenders read from inline state", ["Ada Mensah"], "nextdata")
+    assert a.published_at == datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
 def test_generic_layer_fields_and_its_post_filter():

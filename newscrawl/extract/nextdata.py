@@ -1,5 +1,8 @@
-"""Layer: the data a Next.js page already carries, before any browser: the ``__NEXT_DATA__``
-JSON (pages router) and the streamed ``self.__next_f.push([1, "..."])`` payload (app router).
+"""Layer: the data a page already carries, before any browser: Next.js's ``__NEXT_DATA__``
+JSON (pages router) and streamed ``self.__next_f.push([1, "..."])`` payload (app router);
+failing those, the inline state other frameworks build a page from (``window.__NUXT__``,
+``window.__INITIAL_STATE__``, ``window.__PRELOADED_STATE__``, ``window.__APOLLO_STATE__``,
+and ``<script type="application/json">`` blocks).
 
 An article object is any JSON object with a title and a body (``body``, ``content``,
 ``articleBody``, ``html``); its fields are read under the usual CMS names.
@@ -15,6 +18,8 @@ from .common import html_to_text, unwrap_image
 from .layer import Layer
 from .page import Page
 
+_STATE = re.compile(r"\bwindow\.(__(?:NUXT|INITIAL_STATE|PRELOADED_STATE|APOLLO_STATE|INITIAL_DATA|DATA)__)\s*=\s*")
+_DECODER = json.JSONDecoder(strict=False)
 _PUSH = re.compile(r"self\.__next_f\.push\(\[\s*1\s*,\s*(\"(?:[^\"\\]|\\.)*\")\s*\]\)", re.S)
 _TITLE_KEYS = ("title", "headline")
 _BODY_KEYS = ("body", "content", "articleBody", "html", "bodyHtml")
@@ -46,6 +51,23 @@ def _payloads(page: Page) -> list:
                 out.append(json.loads(rest))
             except ValueError:
                 continue
+    return out or _inline_state(page)
+
+
+def _inline_state(page: Page) -> list:
+    """Other frameworks' state, a JSON literal assigned in a script or a JSON script block."""
+    out = []
+    for script in page.inline_scripts:
+        for m in _STATE.finditer(script):
+            try:
+                out.append(_DECODER.raw_decode(script, m.end())[0])
+            except ValueError:
+                continue  # a JavaScript literal, not JSON
+    for raw in page.json_scripts:
+        try:
+            out.append(json.loads(raw))
+        except ValueError:
+            continue
     return out
 
 

@@ -27,6 +27,7 @@ _CANONICAL = etree.XPath('//link[translate(@rel,"CANONICAL","canonical")="canoni
 _JSONLD = etree.XPath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+json")]')
 _NEXT_DATA = etree.XPath('//script[@id="__NEXT_DATA__"]')
 _INLINE_SCRIPTS = etree.XPath("//script[not(@src)]")
+_JSON_SCRIPTS = etree.XPath('//script[translate(@type,"JSON","json")="application/json" and not(@id="__NEXT_DATA__")]')
 _H1 = etree.XPath("(//h1)[1]")
 _H1S = etree.XPath("(//h1)[position() <= 8]")
 _TITLE = etree.XPath("//title/text()")
@@ -221,6 +222,11 @@ class Page:
     @cached_property
     def inline_scripts(self) -> list[str]:
         return [s.text for s in _INLINE_SCRIPTS(self.root) if s.text]
+
+    @cached_property
+    def json_scripts(self) -> list[str]:
+        """``<script type="application/json">`` blocks other than ``__NEXT_DATA__``."""
+        return [s.text for s in _JSON_SCRIPTS(self.root) if s.text]
 
     @cached_property
     def h1(self):
