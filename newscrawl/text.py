@@ -26,7 +26,6 @@ _GLUED_AGENCY = re.compile(r"(?<=[a-z])(?<!Thomson)(?<!\bThe)\s*(?=(?:Associated
                            r"|(?<=[A-Z]{2})(?=Associated Press\b)")
 _AND = re.compile(r"\s+and\s+|\s*&\s*")
 _DOMAIN = re.compile(r"\w\.(?:com|net|org|co\.uk|co|in|ca|ie|com\.au|news)$", re.I)
-_CREDENTIAL = re.compile(r"^(?:[A-Z]{2,5}|Ph\.?D\.?|M\.?D\.?|M\.?S\.?|R\.?D\.?)$")
 _ROLE_WORDS = re.compile(
     r"\b(at|of|for|and\s+head|chief|ceo|cfo|cto|coo|head|director|manager|partner|founder|"
     r"co-founder|president|vice|analyst|economist|strategist|editor|correspondent|reporter|"
@@ -78,8 +77,8 @@ def _lowered(agencies: tuple[str, ...]) -> frozenset[str]:
 
 
 def is_agency(name: str, agencies=WIRE_AGENCIES) -> bool:
-    name = clean(name).lower().rstrip(".")
-    return name.removeprefix("the ") in _lowered(tuple(agencies)) or name in _lowered(tuple(agencies))
+    name, known = clean(name).lower().rstrip("."), _lowered(tuple(agencies))
+    return name in known or name.removeprefix("the ") in known
 
 
 def is_publisher(part: str, publishers=()) -> bool:
@@ -186,7 +185,7 @@ def _split_byline(text: str, agencies: tuple, site_names: tuple, publishers: tup
             part = _LEADING_ROLE.sub("", part).strip()
             if not part or is_agency(part, agencies):
                 continue
-            if names and (" " not in part or _CREDENTIAL.match(part)):
+            if names and " " not in part:
                 ended = True  # "Sandee LaMotte, CNN", "Jane Smith, MS, RDN": no second person
                 break
             if is_publisher(part, publishers):

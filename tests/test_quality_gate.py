@@ -80,6 +80,7 @@ def test_replica_fields_exact_above_their_floor():
 
 
 FOREIGN = Path(__file__).parent / "foreign" / "expected.json"
+CHECKS = {"title": same_text, "authors": same_people, "published": same_time}
 
 
 def test_foreign_titles_authors_and_dates_above_their_floors():
@@ -99,8 +100,7 @@ def test_foreign_titles_authors_and_dates_above_their_floors():
             got = {"title": a.title, "authors": a.authors, "published": a.published_at}
         except DropPage as exc:
             got = {"title": None, "authors": None, "published": None, "dropped": exc.reason}
-        checks = {"title": same_text, "authors": same_people, "published": same_time}
-        for name, same in checks.items():
+        for name, same in CHECKS.items():
             if want[name] is None:
                 continue  # not labelled
             asked[name] += 1

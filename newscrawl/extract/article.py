@@ -88,8 +88,8 @@ class ArticleParser:
             values["image"] = self._merge_image(page, theme, values["image"])
         if values.get("published_at") and page.date_shapes.get(values["published_at"]) == "date_only":
             self._refine_date(page, theme, values, layers)
-        if values.get("authors"):
-            self._settle_authors(page, theme, values, layers)
+        if values.get("authors") and theme.visible_byline_adds:
+            self._add_visible_byline(page, values, layers)
         self._finish(page, values, layers)
         if not values.get("title"):
             raise DropPage("no_title", url)
@@ -116,10 +116,11 @@ class ArticleParser:
                 return value, name
         return None
 
-    def _settle_authors(self, page: Page, theme: Theme, values: dict, layers: dict) -> None:
+    def _add_visible_byline(self, page: Page, values: dict, layers: dict) -> None:
+        """The byline at the top of the article, when it holds the structured authors and more
+        ("By A, B and C" where JSON-LD names A)."""
         semantic = self.layers.get("semantic")
-        if theme.visible_byline_adds and layers["authors"] in ("jsonld", "nextdata", "meta") \
-                and isinstance(semantic, SemanticLayer):
+        if layers["authors"] in ("jsonld", "nextdata", "meta") and isinstance(semantic, SemanticLayer):
             try:
                 shown = unescaped(semantic.top_byline(page))
             except Exception as exc:  # noqa: BLE001 (the structured authors stay)

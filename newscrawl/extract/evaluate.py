@@ -68,8 +68,12 @@ def benchmark_pages(folder: Path) -> Iterator[tuple[str, str, str]]:
     """(url, html, true body) of every page of the benchmark folder."""
     truth = json.loads((folder / "ground-truth.json").read_text())
     for pid, entry in sorted(truth.items()):
-        html = gzip.decompress((folder / "html" / f"{pid}.html.gz").read_bytes()).decode("utf-8", "replace")
-        yield entry["url"], html, entry["articleBody"]
+        yield entry["url"], page_html(folder, pid), entry["articleBody"]
+
+
+def page_html(folder: Path, pid: str) -> str:
+    """The markup of the benchmark's page ``pid``."""
+    return gzip.decompress((folder / "html" / f"{pid}.html.gz").read_bytes()).decode("utf-8", "replace")
 
 
 _TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
@@ -97,5 +101,4 @@ def same_time(want: str, got: datetime | None) -> bool:
 def labelled_pages(expected: Path, benchmark: Path) -> Iterator[tuple[str, str, dict]]:
     """(url, html, expected values) of every page labelled in ``expected`` (tests/foreign)."""
     for pid, entry in json.loads(expected.read_text()).items():
-        html = gzip.decompress((benchmark / "html" / f"{pid}.html.gz").read_bytes()).decode("utf-8", "replace")
-        yield entry["url"], html, entry
+        yield entry["url"], page_html(benchmark, pid), entry

@@ -28,9 +28,9 @@ _JSONLD = etree.XPath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+
 _NEXT_DATA = etree.XPath('//script[@id="__NEXT_DATA__"]')
 _INLINE_SCRIPTS = etree.XPath("//script[not(@src)]")
 _JSON_SCRIPTS = etree.XPath('//script[translate(@type,"JSON","json")="application/json" and not(@id="__NEXT_DATA__")]')
-_H1 = etree.XPath("(//h1)[1]")
 _H1S = etree.XPath("(//h1)[position() <= 8]")
 _TITLE = etree.XPath("//title/text()")
+_SITE_SEPS = (" - ", " | ", " – ", " — ", " :: ")  # between a title and the site's name
 _TITLE_SEP = re.compile(r"\s+[|–—:-]{1,2}\s+")
 _BODY = etree.XPath("(//body)[1]")
 _CDATA = re.compile(r"^\s*//\s*<!\[CDATA\[|//\s*\]\]>\s*$")
@@ -76,6 +76,7 @@ class Page:
         self._reported: set[str] = set()
         self._urls: dict[str, str | None] = {}
         self._once: dict = {}
+        self.date_shapes: dict = {}  # each date the page gave -> its dates.zone_of shape
         # absolute URL -> canonical article URL or None; the parser shares it between pages
         # (the same related and navigation links recur on every page)
         self._links = links if links is not None else {}
@@ -196,8 +197,8 @@ class Page:
             names.append(labels[-2] if len(labels[-1]) <= 3 and len(labels[-2]) > 3 else labels[0])
         # the <title>'s last part, when another name says it is the site's ("The GiveWell Blog"
         # on blog.givewell.org): a headline's own " - " part is no site name
-        title = clean(_TITLE(self.root)[0]) if _TITLE(self.root) else ""
-        parts = _TITLE_SEP.split(title)
+        titles = _TITLE(self.root)
+        parts = _TITLE_SEP.split(clean(titles[0]) if titles else "")
         if len(parts) > 1 and len(parts[-1].split()) <= 4:
             suffix = _compact(parts[-1])
             if any(c and (c in suffix or suffix in c) for c in (_compact(n) for n in names if isinstance(n, str))):
@@ -230,8 +231,8 @@ class Page:
 
     @cached_property
     def h1(self):
-        found = _H1(self.root)
-        return found[0] if found else None
+        """The first <h1> (the one the reader's walk starts from)."""
+        return self.headings[0] if self.headings else None
 
     @cached_property
     def body_el(self):
@@ -245,16 +246,11 @@ class Page:
         parsed = parse_date(value, self.config.default_tz)
         if parsed is not None:
             shape = zone_of(value)
-            self.date_shapes.setdefault(parsed, shape)
+            self.date_shapes.setdefault(parsed, shape)  # how the page wrote it: "date_only" ones
+            # may be refined by a layer that gives the same day with its time
             if shape in ("no_zone", "date_only"):  # read in NEWSCRAWL_TIMEZONE: counted once a page
                 self.note(f"dates/{shape}")
         return parsed
-
-    @cached_property
-    def date_shapes(self) -> dict:
-        """How the page wrote each date it gave (``dates.zone_of``): "date_only" ones may be
-        refined by a layer that gives the same day with its time."""
-        return {}
 
     def abs(self, url: str | None) -> str | None:
         if not url or not isinstance(url, str):
@@ -293,19 +289,20 @@ class Page:
     def strip_site_name(self, title: str | None) -> str | None:
         """A title without the site's name after it ("... - IGN"); None when it is the name."""
         title = clean(title)
-        for name in self.config.site_names:
-            for sep in (" - ", " | ", " – ", " — ", " :: "):
-                if title.endswith(sep + name) or title.endswith(sep + name + "®"):
-                    title = title[: title.rindex(sep + name)].strip()
         lowered = title.lower()
-        for name in self.publisher_names:
-            for sep in (" - ", " | ", " – ", " — ", " :: "):
-                if lowered.endswith(sep + name):
-                    title = title[: len(title) - len(sep + name)].strip()
-                    lowered = title.lower()
+        for end in self._site_name_ends:
+            if lowered.endswith(end):
+                title = title[: len(title) - len(end)].strip()
+                lowered = title.lower()
         if title.rstrip("®™ ") in self.config.site_names or lowered in self.publisher_names:
             return None  # the site's own name (a home page's <title>) names no article
         return title or None
+
+    @cached_property
+    def _site_name_ends(self) -> tuple[str, ...]:
+        """The endings " - <site name>" and its kin, lower-cased: the portal's names, then the page's own."""
+        names = (*(n.lower() for n in self.config.site_names), *self.publisher_names)
+        return tuple(sep + name + mark for name in names for sep in _SITE_SEPS for mark in ("", "®"))
 
     @cached_property
     def headings(self) -> list:
