@@ -24,7 +24,7 @@ from bench.runner import crawl_command, crawl_env, replica_site  # noqa: E402
 from newscrawl.extract.article import ArticleParser  # noqa: E402
 from newscrawl.extract.page import parse_html  # noqa: E402
 from newscrawl.replica import ReplicaServer  # noqa: E402
-from newscrawl.urls import SiteRules  # noqa: E402
+from newscrawl.site.rules import SiteRules  # noqa: E402
 
 
 def parse_cost(server: ReplicaServer) -> dict:

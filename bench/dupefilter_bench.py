@@ -16,7 +16,7 @@ from scrapy import Request
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.utils.test import get_crawler
 
-from newscrawl.dupefilter import CompactDupeFilter
+from newscrawl.crawl.dupefilter import CompactDupeFilter
 
 URL = "https://www.globalbankingandfinance.com/some-article-slug-about-banking-{}"
 

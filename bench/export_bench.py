@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newscrawl.cli import main as cli  # noqa: E402
+from newscrawl.ops.cli import main as cli  # noqa: E402
+from newscrawl.site.text import content_hash  # noqa: E402
 from newscrawl.store import ArticleWriter  # noqa: E402
 from newscrawl.store.sqlite import SQLiteStore  # noqa: E402
-from newscrawl.text import content_hash  # noqa: E402
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ from newscrawl.extract.article import ArticleParser, DropPage  # noqa: E402
 from newscrawl.extract.common import ExtractConfig  # noqa: E402
 from newscrawl.extract.evaluate import benchmark_pages, corpus, score  # noqa: E402
 from newscrawl.extract.page import Page, parse_html  # noqa: E402
-from newscrawl.urls import SiteRules  # noqa: E402
+from newscrawl.site.rules import SiteRules  # noqa: E402
 
 
 def rules_for(url: str) -> SiteRules:

@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newscrawl.figures import percentile  # noqa: E402
+from newscrawl.crawl.figures import percentile  # noqa: E402
 from newscrawl.replica import ReplicaSite, fresh_articles  # noqa: E402
 from newscrawl.replica.server import ReplicaServer  # noqa: E402
 from newscrawl.store.sqlite import SQLiteStore  # noqa: E402
@@ -101,7 +101,7 @@ def env() -> dict:
 
 
 def start_watch(site: Site, data: Path, speed: float, args) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "newscrawl.cli", "watch", "--data-dir", str(data),
+    return subprocess.Popen([sys.executable, "-m", "newscrawl.ops.cli", "watch", "--data-dir", str(data),
                              "-a", f"base_url={site.base}", "--min-interval", str(args.watch_min / speed),
                              "--max-interval", str(args.watch_max / speed),
                              "--discovery-interval", str(args.discovery / speed),

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.runner import crawl_command, crawl_env  # noqa: E402
-from newscrawl.render import find_browser  # noqa: E402
+from newscrawl.crawl.rendering import find_browser  # noqa: E402
 from newscrawl.replica import ReplicaServer, ReplicaSite, build_articles  # noqa: E402
 
 

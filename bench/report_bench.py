@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from newscrawl.codec import dumps, iso  # noqa: E402
-from newscrawl.report import gather, render  # noqa: E402
+from newscrawl.ops.report import gather, render  # noqa: E402
 from newscrawl.store import ArticleWriter  # noqa: E402
 from newscrawl.store.sqlite import SQLiteStore  # noqa: E402
 from tests.report_history import earlier_runs  # noqa: E402

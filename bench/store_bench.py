@@ -34,7 +34,7 @@ from scrapy.utils.test import get_crawler  # noqa: E402
 from twisted.internet import task  # noqa: E402
 
 from newscrawl.items import Article  # noqa: E402
-from newscrawl.pipelines import DedupePipeline, NormalizePipeline, StorePipeline, ValidatePipeline  # noqa: E402
+from newscrawl.process.pipelines import DedupePipeline, NormalizePipeline, StorePipeline, ValidatePipeline  # noqa: E402
 from newscrawl.replica import build_articles  # noqa: E402
 
 

@@ -2,8 +2,8 @@
 import os
 
 from newscrawl import __version__, connections
-from newscrawl.logformatter import install_credential_masking, install_quieter_logs
-from newscrawl.urls import LIVE_BASE_URL
+from newscrawl.crawl.logformatter import install_credential_masking, install_quieter_logs
+from newscrawl.site.rules import LIVE_BASE_URL
 
 install_credential_masking()  # Scrapy's settings dump at start prints -s MONGO_URI=... as given
 install_quieter_logs()  # Scrapy's settings, middleware and stats dumps at DEBUG
@@ -11,7 +11,7 @@ install_quieter_logs()  # Scrapy's settings, middleware and stats dumps at DEBUG
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
-COMMANDS_MODULE = "newscrawl.commands"
+COMMANDS_MODULE = "newscrawl.crawl.commands"
 
 # Politeness: a real bot name with a contact URL, robots.txt, AutoThrottle on the live site.
 NEWSCRAWL_CONTACT_URL = "https://github.com/newscrawl/newscrawl#contact"
@@ -52,12 +52,12 @@ NEWSCRAWL_BACKOFF_MAX = 120.0
 DOWNLOADER_MIDDLEWARES = {
     # Scrapy's, fixed: every request waiting for robots.txt obeys it (middlewares.RobotsTxt)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "newscrawl.middlewares.RobotsTxt": 100,
+    "newscrawl.crawl.middlewares.RobotsTxt": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "newscrawl.middlewares.BackoffRetryMiddleware": 550,
-    "newscrawl.incremental.ConditionalRequests": 580,
-    "newscrawl.middlewares.CharsetRepair": 590,
-    "newscrawl.middlewares.Reachability": 600,  # sees download errors before the retries do
+    "newscrawl.crawl.middlewares.BackoffRetryMiddleware": 550,
+    "newscrawl.crawl.incremental.ConditionalRequests": 580,
+    "newscrawl.crawl.middlewares.CharsetRepair": 590,
+    "newscrawl.crawl.middlewares.Reachability": 600,  # sees download errors before the retries do
 }
 
 # The site. base_url (spider argument) overrides NEWSCRAWL_BASE_URL.
@@ -69,7 +69,7 @@ NEWSCRAWL_FEEDS = ["/feed/"]
 NEWSCRAWL_FOLLOW_ARTICLE_LINKS = True  # related and previous/next links of article pages
 NEWSCRAWL_PAGINATION_PROBE = True  # try /page/N+1/ when a listing shows no pager link
 NEWSCRAWL_EXTRA_DENY: list[str] = []  # regexes of URLs never to follow
-NEWSCRAWL_WIRE_AGENCIES: list[str] = []  # added to newscrawl.text.WIRE_AGENCIES
+NEWSCRAWL_WIRE_AGENCIES: list[str] = []  # added to newscrawl.site.text.WIRE_AGENCIES
 NEWSCRAWL_LEGACY_SELECTORS: dict[str, str] = {}  # overrides of newscrawl.extract.common.LEGACY_SELECTORS
 NEWSCRAWL_TIMEZONE = "UTC"  # zone of dates the site shows without one
 NEWSCRAWL_GENERIC_EXTRACTION = True  # trafilatura when no other layer finds the body
@@ -106,11 +106,11 @@ NEWSCRAWL_WATCH_PERIOD = 3600.0
 NEWSCRAWL_WATCH_HEARTBEAT = None  # the watch's heartbeat file; None: <data dir>/watch/heartbeat.json
 
 # Scrapy's dupefilter, 8 bytes of fingerprint a request (newscrawl/dupefilter.py).
-DUPEFILTER_CLASS = "newscrawl.dupefilter.CompactDupeFilter"
+DUPEFILTER_CLASS = "newscrawl.crawl.dupefilter.CompactDupeFilter"
 # JavaScript pages (newscrawl/render.py): scrapy-playwright renders only the requests that ask
 # for it: URLs matching NEWSCRAWL_RENDER_URLS, a category whose "load more" control is the only
 # way on, an article page that is an empty app shell. Others use Scrapy's HTTP handler.
-DOWNLOAD_HANDLERS = {"http": "newscrawl.render.RenderingHandler", "https": "newscrawl.render.RenderingHandler"}
+DOWNLOAD_HANDLERS = {"http": "newscrawl.crawl.rendering.RenderingHandler", "https": "newscrawl.crawl.rendering.RenderingHandler"}
 NEWSCRAWL_RENDER_URLS: list[str] = []  # regexes of URLs always rendered
 NEWSCRAWL_RENDER_MAX_CLICKS = 20  # "load more" clicks per rendered listing
 NEWSCRAWL_BROWSER = None  # a Chromium executable; default: Playwright's own, else chromium on the PATH
@@ -121,7 +121,7 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 # Distributed crawling (newscrawl/cluster): with REDIS_URL set, every `scrapy crawl` is a
 # worker of a shared crawl on scrapy-redis; without it, nothing changes.
 REDIS_URL = connections.redis_url()  # REDIS_URL, or REDIS_HOST/REDIS_PASSWORD(_FILE) escaped
-ADDONS = {"newscrawl.addons.RunAddon": 0, "newscrawl.cluster.ClusterAddon": 0}
+ADDONS = {"newscrawl.crawl.addons.RunAddon": 0, "newscrawl.cluster.ClusterAddon": 0}
 NEWSCRAWL_RUN_ID = None  # set by RunAddon (newscrawl/addons.py) unless given
 NEWSCRAWL_INCREMENTAL = True  # re-runs fetch what is new or changed; RunAddon: False when nothing is stored
 NEWSCRAWL_ACK_STORED = False  # set by ClusterAddon: an item's callback finishes when it is stored
@@ -133,7 +133,7 @@ NEWSCRAWL_REDIS_BACKOFF = 0.5  # seconds before the first retry; doubles
 NEWSCRAWL_REDIS_TIMEOUT = 5.0  # connect and socket timeout, seconds
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
-LOGSTATS_INTERVAL = 60.0  # for Scrapy's LogStats, off in EXTENSIONS (newscrawl.progress instead)
+LOGSTATS_INTERVAL = 60.0  # for Scrapy's LogStats, off in EXTENSIONS (newscrawl.crawl.progress instead)
 # Off: both are servers inside the crawl process (the remote-control extension of Scrapy 2.19
 # runs Python code sent to it over HTTP). Opt in per run with -s REMOTE_CONTROL_ENABLED=True.
 TELNETCONSOLE_ENABLED = False
@@ -170,18 +170,18 @@ NEWSCRAWL_STORE_BACKOFF = 1.0  # seconds; doubles each retry
 NEWSCRAWL_HISTORY_MAX = 10
 NEWSCRAWL_DEFAULT_LANGUAGE = "en"
 ITEM_PIPELINES = {
-    "newscrawl.pipelines.ValidatePipeline": 100,
-    "newscrawl.pipelines.NormalizePipeline": 200,
-    "newscrawl.pipelines.DedupePipeline": 300,
-    "newscrawl.pipelines.StorePipeline": 900,
+    "newscrawl.process.pipelines.ValidatePipeline": 100,
+    "newscrawl.process.pipelines.NormalizePipeline": 200,
+    "newscrawl.process.pipelines.DedupePipeline": 300,
+    "newscrawl.process.pipelines.StorePipeline": 900,
 }
 EXTENSIONS = {
-    "newscrawl.store.crawl.CrawlStore": 0,  # the crawl's one store, shared by the components below
-    "newscrawl.lock.CrawlLock": 400,  # one crawl per site and store at a time (newscrawl/lock.py)
+    "newscrawl.store.extension.CrawlStore": 0,  # the crawl's one store, shared by the components below
+    "newscrawl.crawl.lock.CrawlLock": 400,  # one crawl per site and store at a time (newscrawl/lock.py)
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,  # before the recorder: it reads the verdict
-    "newscrawl.runs.CrawlRunRecorder": 600,
-    "newscrawl.changes.ChangesWebhook": 650,  # NEWSCRAWL_CHANGES_WEBHOOK: the change feed, posted
-    "newscrawl.progress.Progress": 700,  # one progress line every NEWSCRAWL_PROGRESS_SECONDS
+    "newscrawl.crawl.runs.CrawlRunRecorder": 600,
+    "newscrawl.fresh.changes.ChangesWebhook": 650,  # NEWSCRAWL_CHANGES_WEBHOOK: the change feed, posted
+    "newscrawl.crawl.progress.Progress": 700,  # one progress line every NEWSCRAWL_PROGRESS_SECONDS
     "scrapy.extensions.logstats.LogStats": None,  # its "Crawled N pages" line: Progress says more
 }
 NEWSCRAWL_PROGRESS_SECONDS = 30.0  # 0: no progress lines
@@ -189,7 +189,7 @@ NEWSCRAWL_PROGRESS_BAR = False  # a live bar instead, on an interactive terminal
 # Run checks at the end of every crawl (newscrawl/monitors.py). A failed check marks the run
 # degraded in crawl_runs and posts to NEWSCRAWL_ALERT_WEBHOOK when set.
 SPIDERMON_ENABLED = True
-SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.monitors.RunChecks"]
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.crawl.monitors.RunChecks"]
 NEWSCRAWL_ALERT_WEBHOOK = os.environ.get("NEWSCRAWL_ALERT_WEBHOOK") or None
 NEWSCRAWL_SCHEDULE_MAX_FAILURES = 3  # `newscrawl schedule`: a job failing this often in a row is paused, with an alert
 NEWSCRAWL_MONITOR_MAX_ERROR_RATE = 0.05  # ERROR log lines per page fetched
@@ -209,8 +209,8 @@ NEWSCRAWL_LOCK_STALE = 60.0
 # A degraded run (a run check failed) exits 3; False: it exits 0 (the status stays degraded).
 NEWSCRAWL_FAIL_ON_DEGRADED = True
 # A site that never answered: robots.txt and the first pages each failed to connect, resolve
-# or answer twice, or this many seconds passed (newscrawl.middlewares.Reachability). Requests
+# or answer twice, or this many seconds passed (newscrawl.crawl.middlewares.Reachability). Requests
 # to a site that has not answered yet time out after NEWSCRAWL_REACH_TIMEOUT seconds.
 NEWSCRAWL_REACH_BUDGET = 20.0
 NEWSCRAWL_REACH_TIMEOUT = 8.0
-LOG_FORMATTER = "newscrawl.logformatter.LogFormatter"
+LOG_FORMATTER = "newscrawl.crawl.logformatter.LogFormatter"

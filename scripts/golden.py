@@ -5,7 +5,7 @@
     python scripts/golden.py --check            # exit 1 when a golden file differs
 
 A golden file holds the page, the URL it was fetched at and either the article as the
-pipelines store it (parsed, then validated and normalized by newscrawl.prepare: every field
+pipelines store it (parsed, then validated and normalized by newscrawl.process.prepare: every field
 but crawled_at) or the reason the page is dropped. Fields the page does not have are listed
 in "none_on_page": tests/test_golden.py refuses an empty field that is not listed there, and
 a key that is missing. Read the diff before committing regenerated files: it is the parser's
@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 from newscrawl import codec  # noqa: E402
 from newscrawl import settings as defaults  # noqa: E402
 from newscrawl.extract.article import ArticleParser, DropPage  # noqa: E402
-from newscrawl.prepare import Prepare, Rejected  # noqa: E402
-from newscrawl.urls import SiteRules  # noqa: E402
+from newscrawl.process.prepare import Prepare, Rejected  # noqa: E402
+from newscrawl.site.rules import SiteRules  # noqa: E402
 
 HTML = ROOT / "tests" / "html"
 GOLDEN = ROOT / "tests" / "golden"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.render import LAUNCH_ARGS, find_browser
+from newscrawl.crawl.rendering import LAUNCH_ARGS, find_browser
 from newscrawl.store import ArticleWriter
 
 UTC = timezone.utc

@@ -4,9 +4,9 @@ import pytest
 from scrapy.exceptions import UsageError
 from scrapy.settings import Settings
 
+from newscrawl.site.rules import SiteRules
 from newscrawl.spiders.arguments import parse_arguments
 from newscrawl.spiders.config import is_local, polite_settings, spider_config
-from newscrawl.urls import SiteRules
 
 
 def project_settings(**extra) -> Settings:

@@ -1,4 +1,4 @@
-"""`scrapy crawl gbaf` as a user types it (newscrawl.commands.crawl): the exit code of each
+"""`scrapy crawl gbaf` as a user types it (newscrawl.crawl.commands.crawl): the exit code of each
 outcome and the one line that says why (the README's exit-code table)."""
 import os
 import shutil
@@ -144,7 +144,7 @@ def test_ctrl_c_ends_the_run_as_interrupted_without_failed_checks(tmp_path, sig,
     assert run["status"] == "interrupted" and run["finish_reason"] == "shutdown"
     assert (run.get("monitor") or {}).get("status") != "degraded"
     assert posts == []  # no alert
-    stats = subprocess.run([sys.executable, "-m", "newscrawl.cli", "stats", "--data-dir", str(tmp_path / "data")],
+    stats = subprocess.run([sys.executable, "-m", "newscrawl.ops.cli", "stats", "--data-dir", str(tmp_path / "data")],
                            capture_output=True, text=True, cwd=ROOT)
     assert "INTERRUPTED" in stats.stdout and "DEGRADED" not in stats.stdout
 

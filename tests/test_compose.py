@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from newscrawl.cli import build_parser
+from newscrawl.ops.cli import build_parser
 from newscrawl.replica import ReplicaServer, ReplicaSite, expected_articles
 
 from .conftest import ROOT
@@ -211,7 +211,7 @@ def images(engine, tmp_path_factory):
             env={"DOCKER_BUILDKIT": "1"})
     # the renderer finds Debian's chromium in the image (pages that need rendering are not dropped)
     found = _docker("run", "--rm", "--network", "host", "newscrawl:latest", "python3", "-c",
-                    "from newscrawl.render import find_browser; print(find_browser())")
+                    "from newscrawl.crawl.rendering import find_browser; print(find_browser())")
     assert found.stdout.strip() == "/usr/bin/chromium", found.stdout + found.stderr
     # the image keeps no CA of the build
     leaked = _docker("run", "--rm", "--network", "host", "newscrawl:latest", "sh", "-c",

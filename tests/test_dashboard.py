@@ -1,4 +1,4 @@
-"""newscrawl.dashboard and `newscrawl dashboard`: the report served live, with a search and
+"""newscrawl.ops.dashboard and `newscrawl dashboard`: the report served live, with a search and
 basic auth, loaded in Debian's chromium (headless)."""
 import base64
 import subprocess
@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from newscrawl.dashboard import Dashboard
+from newscrawl.ops.dashboard import Dashboard
 from newscrawl.store.sqlite import SQLiteStore
 
 from .conftest import ROOT
@@ -82,7 +82,7 @@ def test_bound_beyond_loopback_without_a_password_it_warns(tmp_path):
     store = SQLiteStore(tmp_path / "newscrawl.sqlite3")
     store.ensure_indexes()
     store.close()
-    proc = subprocess.Popen([sys.executable, "-m", "newscrawl.cli", "dashboard", "--host", "0.0.0.0", "--port", "0",
+    proc = subprocess.Popen([sys.executable, "-m", "newscrawl.ops.cli", "dashboard", "--host", "0.0.0.0", "--port", "0",
                              "--data-dir", str(tmp_path), "--store", "embedded"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -95,5 +95,5 @@ def test_bound_beyond_loopback_without_a_password_it_warns(tmp_path):
 
 
 def test_a_missing_store_or_a_busy_port_is_one_line(tmp_path):
-    from newscrawl import cli
+    from newscrawl.ops import cli
     assert cli.main(["dashboard", "--data-dir", str(tmp_path / "none"), "--store", "embedded"]) == 1

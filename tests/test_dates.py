@@ -1,10 +1,10 @@
-"""newscrawl.dates: ISO-8601-like shapes read with their offsets (a page that writes
+"""newscrawl.site.dates: ISO-8601-like shapes read with their offsets (a page that writes
 "2024-04-30 16:38:37 +02:00" was read as 16:38 UTC, two hours wrong, silently)."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from newscrawl.dates import parse_date, parse_since
+from newscrawl.site.dates import parse_date, parse_since
 
 UTC = timezone.utc
 
@@ -79,13 +79,13 @@ def test_since_rejects_bad_dates():
     ("Nov 18, 2019 at 9:24 pm", "no_zone"),
 ])
 def test_zone_of_says_how_a_date_gives_its_time(text, shape):
-    from newscrawl.dates import zone_of
+    from newscrawl.site.dates import zone_of
     assert zone_of(text) == shape
 
 
 def test_a_page_whose_dates_have_no_zone_is_counted_once():
     from newscrawl.extract.article import ArticleParser
-    from newscrawl.urls import SiteRules
+    from newscrawl.site.rules import SiteRules
     heard = []
     body = "<p>" + "Lenders raised rates on Tuesday, the bank said in a statement to markets. " * 6 + "</p>"
     html = (f'<html><head><title>Rates rise</title><meta property="article:published_time" content="2026-02-01T09:00:00">'

@@ -1,11 +1,11 @@
-"""newscrawl.dupefilter: the compact dupefilter, JOBDIR resume and crash recovery."""
+"""newscrawl.crawl.dupefilter: the compact dupefilter, JOBDIR resume and crash recovery."""
 import logging
 from datetime import timezone
 
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
-from newscrawl.dupefilter import CompactDupeFilter
+from newscrawl.crawl.dupefilter import CompactDupeFilter
 
 UTC = timezone.utc
 BASE = "http://www.example-mirror.test"
@@ -28,7 +28,7 @@ def test_compact_dupefilter_filters_and_resumes_from_a_jobdir(tmp_path):
 
 def test_project_settings_use_the_compact_dupefilter():
     from scrapy.utils.project import get_project_settings
-    assert get_project_settings()["DUPEFILTER_CLASS"] == "newscrawl.dupefilter.CompactDupeFilter"
+    assert get_project_settings()["DUPEFILTER_CLASS"] == "newscrawl.crawl.dupefilter.CompactDupeFilter"
 
 
 def test_a_jobdir_left_by_a_crash_is_not_trusted(tmp_path, caplog):

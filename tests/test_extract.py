@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.extract.article import ArticleParser, DropPage
-from newscrawl.urls import SiteRules
+from newscrawl.site.rules import SiteRules
 
 HTML = Path(__file__).parent / "html"
 BASE = "http://www.example-mirror.test"
@@ -45,7 +45,7 @@ def test_wire_story_with_jsonld():
                        "alt": "Terraced houses on a hill in Harbour City"}
     assert a.language == "en-GB"
     assert a.extraction["title"] == "jsonld" and a.extraction["summary"] == "semantic"
-    # derived values are the pipelines' (newscrawl.normalize), computed once from the stored body
+    # derived values are the pipelines' (newscrawl.process.normalize), computed once from the stored body
     assert a.word_count is None and a.content_hash is None
 
 

@@ -1,7 +1,7 @@
 """A real crawl of the replica with a layer that fails on one field: nothing is lost."""
 from scrapy.utils.project import get_project_settings
 
-from newscrawl.extract.jsonld import JsonLdLayer
+from newscrawl.extract.layers.jsonld import JsonLdLayer
 from newscrawl.replica import expected_articles
 from newscrawl.store import open_store
 from newscrawl.store.base import Filters

@@ -1,4 +1,4 @@
-"""newscrawl.failures: why a request failed, from the Failure Scrapy hands the errback."""
+"""newscrawl.spiders.failures: why a request failed, from the Failure Scrapy hands the errback."""
 import pytest
 from scrapy import Request
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, ResponseDataLossError
@@ -7,8 +7,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, TimeoutError
 from twisted.python.failure import Failure
 
-from newscrawl.failures import PERMANENT_DROPS, failure_reason
-from newscrawl.render import NoBrowser
+from newscrawl.crawl.rendering import NoBrowser
+from newscrawl.spiders.failures import PERMANENT_DROPS, failure_reason
 
 
 def failed(exc) -> Failure:

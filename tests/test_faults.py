@@ -108,7 +108,7 @@ def test_query_values_are_plain_strings_on_both_stores(hostile):
     data = next(tmp.glob("crawl-*/data"))
     for value in ('{"$ne": null}', "x' OR '1'='1", "%' --", "finance\"; DROP TABLE articles; --"):
         for opt in ("--category", "--tag", "--author", "--search"):
-            p = subprocess.run([sys.executable, "-m", "newscrawl.cli", "query", opt, value, "--format", "jsonl",
+            p = subprocess.run([sys.executable, "-m", "newscrawl.ops.cli", "query", opt, value, "--format", "jsonl",
                                 "--data-dir", str(data), "--mongo-uri", ""], capture_output=True, text=True,
                                timeout=60, cwd=ROOT)
             assert p.returncode == 0 and p.stdout == "", (opt, value, p.stdout[:200], p.stderr[-500:])
@@ -147,7 +147,7 @@ def test_sitemaps_expand_no_entity_and_stop_at_the_protocol_limit():
 def test_the_cli_prints_no_control_characters():
     import io
 
-    from newscrawl.cli import write_docs
+    from newscrawl.ops.cli import write_docs
     out = io.StringIO()
     write_docs([{"title": "Bad \x1b[2J\x1b]0;x\x07title\x00", "url": "http://h/a", "category": "F\x1b[31m"}], "table", out)
     assert "\x1b" not in out.getvalue() and "\x07" not in out.getvalue() and "Bad title" in out.getvalue()

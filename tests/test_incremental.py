@@ -18,7 +18,7 @@ def stats_command(cfg) -> str:
     from .conftest import ROOT
     store = (["--mongo-uri", cfg["MONGO_URI"], "--mongo-database", cfg["MONGO_DATABASE"]] if cfg.get("MONGO_URI")
              else ["--data-dir", cfg["NEWSCRAWL_DATA_DIR"]])
-    proc = subprocess.run([sys.executable, "-m", "newscrawl.cli", "stats", *store], cwd=ROOT, capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "newscrawl.ops.cli", "stats", *store], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
@@ -176,14 +176,14 @@ def test_honest_validators_are_rechecked_every_third_request(fresh_replica, stor
 
 
 def test_conditional_allowed_sends_every_third_request_in_full():
-    from newscrawl.incremental import conditional_allowed
+    from newscrawl.crawl.incremental import conditional_allowed
     assert [conditional_allowed({"streak": n}, 3) for n in range(4)] == [True, True, False, False]
     assert conditional_allowed({}, 3) and not conditional_allowed({"liar": True}, 3)
     assert conditional_allowed({"streak": 50}, 0)  # 0: always conditional
 
 
 def test_is_stale_validator_needs_same_validators_and_another_body():
-    from newscrawl.incremental import is_stale_validator
+    from newscrawl.crawl.incremental import is_stale_validator
     old = {"etag": '"a"', "last_modified": None, "state": {"digest": "d1"}}
     assert is_stale_validator(old, {"etag": '"a"', "last_modified": None}, "d2")
     assert not is_stale_validator(old, {"etag": '"b"', "last_modified": None}, "d2")  # honest change
@@ -194,7 +194,7 @@ def test_is_stale_validator_needs_same_validators_and_another_body():
 
 
 def test_next_interval_shrinks_after_a_change_and_grows_within_bounds():
-    from newscrawl.incremental import next_interval
+    from newscrawl.crawl.incremental import next_interval
     assert next_interval(None, False, 60, 900) == 60
     assert next_interval(600, True, 60, 900) == 60
     seq = [60.0]
@@ -204,7 +204,7 @@ def test_next_interval_shrinks_after_a_change_and_grows_within_bounds():
 
 
 def test_staggered_polls_spread_signals_that_all_list_new_articles():
-    from newscrawl.incremental import staggered
+    from newscrawl.crawl.incremental import staggered
     t0 = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
     assert staggered(t0, [], 60) == t0
     assert staggered(t0, [t0 + timedelta(seconds=200)], 60) == t0  # far enough apart already

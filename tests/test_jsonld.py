@@ -1,9 +1,9 @@
-"""newscrawl.extract.jsonld: invalid JSON-LD is a page problem, reported once."""
+"""newscrawl.extract.layers.jsonld: invalid JSON-LD is a page problem, reported once."""
 import logging
 from datetime import timezone
 
 from newscrawl.extract.article import ArticleParser
-from newscrawl.urls import SiteRules
+from newscrawl.site.rules import SiteRules
 
 UTC = timezone.utc
 BASE = "http://www.example-mirror.test"

@@ -8,16 +8,16 @@ import pytest
 
 from newscrawl.extract.article import ArticleParser
 from newscrawl.extract.common import ExtractConfig
-from newscrawl.extract.generic import GenericLayer, post_filter
-from newscrawl.extract.jsonld import JsonLdLayer
-from newscrawl.extract.legacy import LegacyLayer
-from newscrawl.extract.meta import MetaLayer
-from newscrawl.extract.nextdata import NextDataLayer
+from newscrawl.extract.layers.generic import GenericLayer, post_filter
+from newscrawl.extract.layers.jsonld import JsonLdLayer
+from newscrawl.extract.layers.legacy import LegacyLayer
+from newscrawl.extract.layers.meta import MetaLayer
+from newscrawl.extract.layers.nextdata import NextDataLayer
+from newscrawl.extract.layers.semantic import SemanticLayer
 from newscrawl.extract.page import Page
-from newscrawl.extract.semantic import SemanticLayer
 from newscrawl.extract.themes import choose
-from newscrawl.text import split_byline
-from newscrawl.urls import SiteRules
+from newscrawl.site.rules import SiteRules
+from newscrawl.site.text import split_byline
 
 HTML = Path(__file__).parent / "html"
 LIVE = "https://www.globalbankingandfinance.com"

@@ -3,7 +3,7 @@ from datetime import timezone
 from pathlib import Path
 
 from newscrawl.extract.listing import read_feed, read_listing, read_robots, read_sitemap
-from newscrawl.urls import SiteRules
+from newscrawl.site.rules import SiteRules
 
 HTML = Path(__file__).parent / "html"
 BASE = "http://www.example-mirror.test"

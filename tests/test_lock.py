@@ -1,10 +1,10 @@
-"""newscrawl.lock: the crawl lock of each store (a row in SQLite, a lock document in MongoDB)."""
+"""newscrawl.crawl.lock: the crawl lock of each store (a row in SQLite, a lock document in MongoDB)."""
 import os
 import socket
 
 import pytest
 
-from newscrawl.lock import describe, holder_is_dead
+from newscrawl.crawl.lock import describe, holder_is_dead
 from newscrawl.store.mongo import MongoStore
 from newscrawl.store.sqlite import SQLiteStore
 

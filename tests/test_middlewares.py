@@ -1,4 +1,4 @@
-"""newscrawl.middlewares: retry backoff and Retry-After."""
+"""newscrawl.crawl.middlewares: retry backoff and Retry-After."""
 import asyncio
 from datetime import timezone
 
@@ -7,7 +7,7 @@ from scrapy import Request, Spider
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from newscrawl.middlewares import BackoffRetryMiddleware
+from newscrawl.crawl.middlewares import BackoffRetryMiddleware
 
 UTC = timezone.utc
 BASE = "http://www.example-mirror.test"

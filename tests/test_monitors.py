@@ -1,8 +1,8 @@
 """Run checks (Spidermon) at the end of real crawls of the replica, into each store."""
 import re
 
-from newscrawl import cli
-from newscrawl.monitors import field_coverage
+from newscrawl.crawl.monitors import field_coverage
+from newscrawl.ops import cli
 from newscrawl.replica import expected_articles
 
 from .inprocess import crawl

@@ -1,10 +1,10 @@
-"""newscrawl.outcome: a run's status and exit code from its stats; the README's table."""
+"""newscrawl.crawl.outcome: a run's status and exit code from its stats; the README's table."""
 import re
 
 import pytest
 
-from newscrawl import outcome
-from newscrawl.outcome import exit_code, run_status
+from newscrawl.crawl import outcome
+from newscrawl.crawl.outcome import exit_code, run_status
 
 from .conftest import ROOT
 

@@ -1,8 +1,8 @@
-"""newscrawl.paging: the rules that stop a category's paging."""
+"""newscrawl.spiders.paging: the rules that stop a category's paging."""
 from datetime import datetime, timezone
 
 from newscrawl.extract.listing import Link
-from newscrawl.paging import ALL_KNOWN, MAX_PAGES, NO_NEW_LINKS, OLDER_THAN_SINCE, CategoryPaging
+from newscrawl.spiders.paging import ALL_KNOWN, MAX_PAGES, NO_NEW_LINKS, OLDER_THAN_SINCE, CategoryPaging
 
 UTC = timezone.utc
 

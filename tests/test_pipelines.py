@@ -7,11 +7,11 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from newscrawl.items import Article
-from newscrawl.normalize import fix_mojibake, language, normalize
-from newscrawl.pipelines import DedupePipeline, NormalizePipeline, ValidatePipeline
-from newscrawl.seen import SeenUrls
+from newscrawl.process.normalize import fix_mojibake, language, normalize
+from newscrawl.process.pipelines import DedupePipeline, NormalizePipeline, ValidatePipeline
+from newscrawl.process.validate import validate
+from newscrawl.site.seen import SeenUrls
 from newscrawl.store.mongo import mask_uri
-from newscrawl.validate import validate
 
 UTC = timezone.utc
 
@@ -152,10 +152,10 @@ def test_bylines_are_stored_as_the_layers_read_them(tmp_path, byline, stored):
     """A page's byline as stored: parsed, then validated, normalized and written to the
     embedded store (what a crawl does to it)."""
     from newscrawl.extract.article import ArticleParser
-    from newscrawl.prepare import Prepare
+    from newscrawl.process.prepare import Prepare
+    from newscrawl.site.rules import SiteRules
     from newscrawl.store import ArticleWriter, Filters
     from newscrawl.store.sqlite import SQLiteStore
-    from newscrawl.urls import SiteRules
     base = "https://www.globalbankingandfinance.com"
     html = (f"<html><head><title>Banks raise rates</title></head><body><article><h1>Banks raise rates</h1>"
             f"<p class='byline'>{byline}</p><time datetime='2026-02-01T09:00:00Z'>1 Feb 2026</time>"

@@ -1,8 +1,8 @@
-"""newscrawl.prepare: the crawl's validate+normalize chain, shared by `newscrawl replay`."""
+"""newscrawl.process.prepare: the crawl's validate+normalize chain, shared by `newscrawl replay`."""
 from datetime import datetime, timezone
 
-from newscrawl import cli
-from newscrawl.prepare import Prepare
+from newscrawl.ops import cli
+from newscrawl.process.prepare import Prepare
 from newscrawl.store import Filters
 from newscrawl.store.spill import SpillFile
 from newscrawl.store.sqlite import SQLiteStore

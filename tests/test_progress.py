@@ -1,9 +1,9 @@
-"""newscrawl.progress: the progress line of a long crawl, and its estimate of the time left."""
+"""newscrawl.crawl.progress: the progress line of a long crawl, and its estimate of the time left."""
 import io
 
 from scrapy.utils.test import get_crawler
 
-from newscrawl.progress import Figures, Progress, bar, duration, figures, line, time_left
+from newscrawl.crawl.progress import Figures, Progress, bar, duration, figures, line, time_left
 
 
 def test_the_line_says_pages_rate_stored_queued_and_time_left():
@@ -38,7 +38,7 @@ def test_the_rate_is_that_of_the_last_minutes_and_a_pipe_gets_lines_not_a_bar(ca
     progress.samples = [(clock.now, 0)]
     crawler.stats.set_value("response_received_count", 600)
     clock.now += 60
-    with caplog.at_level("INFO", logger="newscrawl.progress"):
+    with caplog.at_level("INFO", logger="newscrawl.crawl.progress"):
         progress.tick()
     assert "Progress: 600 pages (600/min), 0 articles stored, 0 requests queued" in caplog.text
     assert out.getvalue() == ""

@@ -18,7 +18,7 @@ import pytest
 from newscrawl.extract.article import ArticleParser, DropPage
 from newscrawl.extract.evaluate import benchmark_pages, corpus, labelled_pages, same_people, same_text, same_time, score
 from newscrawl.replica import ReplicaSite, build_articles, expected_articles
-from newscrawl.urls import SiteRules
+from newscrawl.site.rules import SiteRules
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text())

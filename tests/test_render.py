@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from newscrawl.render import find_browser
+from newscrawl.crawl.rendering import find_browser
 from newscrawl.replica import ReplicaServer, ReplicaSite
 from newscrawl.replica.js import APP_SHELL, BUILD_ID, NEXT_ONLY, NEXT_ROUTE, TRACK
 

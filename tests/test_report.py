@@ -1,12 +1,12 @@
-"""newscrawl.report and `newscrawl report`: the run history as one self-contained HTML file,
+"""newscrawl.ops.report and `newscrawl report`: the run history as one self-contained HTML file,
 checked as text and loaded in Debian's chromium (headless)."""
 import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from newscrawl import cli
-from newscrawl.report import esc, freshness, href
+from newscrawl.ops import cli
+from newscrawl.ops.report import esc, freshness, href
 from newscrawl.store.mongo import MongoStore
 from newscrawl.store.sqlite import SQLiteStore
 

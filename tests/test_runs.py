@@ -1,7 +1,7 @@
-"""newscrawl.runs: a crawl's stats summarized for crawl_runs."""
+"""newscrawl.crawl.runs: a crawl's stats summarized for crawl_runs."""
 from datetime import timezone
 
-from newscrawl.runs import summarize
+from newscrawl.crawl.runs import summarize
 
 UTC = timezone.utc
 BASE = "http://www.example-mirror.test"

@@ -3,7 +3,7 @@ one catch-up after downtime."""
 import random
 from datetime import datetime, timedelta, timezone
 
-from newscrawl.schedule import Job, Scheduler
+from newscrawl.ops.schedule import Job, Scheduler
 
 UTC = timezone.utc
 T0 = datetime(2026, 11, 28, 10, 7, tzinfo=UTC)

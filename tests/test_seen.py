@@ -1,5 +1,5 @@
-"""newscrawl.seen: bounded memory of what was seen and read."""
-from newscrawl.seen import Memo
+"""newscrawl.site.seen: bounded memory of what was seen and read."""
+from newscrawl.site.seen import Memo
 
 
 def test_memo_keeps_what_is_used_within_its_bound():

@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 import pytest
 from scrapy.utils.project import get_project_settings
 
-from newscrawl import cli
-from newscrawl.pipelines import StorePipeline
+from newscrawl.ops import cli
+from newscrawl.process.pipelines import StorePipeline
 from newscrawl.replica import expected_articles
 from newscrawl.store import ArticleWriter, Filters, StoreUnavailable, open_store
 

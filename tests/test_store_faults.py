@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from newscrawl.pipelines import LOST_REASON
+from newscrawl.process.pipelines import LOST_REASON
 from newscrawl.replica import expected_articles
 from newscrawl.store import ArticleWriter, StoreUnavailable
 from newscrawl.store.saver import BatchSaver

@@ -1,11 +1,11 @@
-"""newscrawl.text: bylines and datelines."""
+"""newscrawl.site.text: bylines and datelines."""
 from datetime import timezone
 from pathlib import Path
 
 import pytest
 
-from newscrawl.text import dateline_source, split_byline
-from newscrawl.urls import SiteRules
+from newscrawl.site.rules import SiteRules
+from newscrawl.site.text import dateline_source, split_byline
 
 HTML = Path(__file__).parent / "html"
 BASE = "http://www.example-mirror.test"
@@ -72,7 +72,7 @@ def test_datelines():
 
 
 def test_same_headline_tells_an_seo_variant_from_another_heading():
-    from newscrawl.text import same_headline
+    from newscrawl.site.text import same_headline
     assert same_headline("Banks raise rates again", "banks raise rates again!")
     assert same_headline("Fed holds rates, signals two cuts in 2026", "Fed holds interest rates and signals two cuts")
     assert not same_headline("Latest news", "Fed holds interest rates and signals two cuts")

@@ -1,11 +1,11 @@
-"""newscrawl.urls: canonical URLs and the site's rules (what is an article, a category)."""
+"""newscrawl.site.rules: canonical URLs and the site's rules (what is an article, a category)."""
 from datetime import timezone
 from pathlib import Path
 
 import pytest
 
 from newscrawl.extract.listing import with_page
-from newscrawl.urls import SiteRules, canonicalize
+from newscrawl.site.rules import SiteRules, canonicalize
 
 HTML = Path(__file__).parent / "html"
 BASE = "http://www.example-mirror.test"

@@ -12,8 +12,8 @@ taken by a worker: lease id -> expiry), ``<gen>:payloads`` (lease id -> request)
 """
 from __future__ import annotations
 
-from ..addons import decide
-from .keys import crawl_id, mask_redis_url, redis_url
+from newscrawl.cluster.names import crawl_id, mask_redis_url, redis_url
+from newscrawl.crawl.addons import decide
 
 __all__ = ["ClusterAddon", "crawl_id", "mask_redis_url", "redis_url"]
 
@@ -25,7 +25,7 @@ class ClusterAddon:
         if not redis_url(settings):
             return
         settings.set("SCHEDULER", "newscrawl.cluster.scheduler.ClusterScheduler", "addon")
-        settings.set("DUPEFILTER_CLASS", "newscrawl.cluster.dupefilter.RedisDupeFilter", "addon")
+        settings.set("DUPEFILTER_CLASS", "newscrawl.cluster.fingerprints.RedisDupeFilter", "addon")
         decide(settings, "NEWSCRAWL_ACK_STORED", True)  # a lease ends when its items are stored
         decide(settings, "NEWSCRAWL_LOCK_SHARED", True)
         mws = settings.getdict("DOWNLOADER_MIDDLEWARES")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from itemadapter import is_item
 from scrapy import signals
 
-from ..keys import META_LEASE
+from newscrawl.keys import META_LEASE
 
 
 def release(crawler, request) -> None:

@@ -16,7 +16,7 @@ import uuid
 
 from scrapy_redis.queue import PriorityQueue
 
-from ..keys import META_LEASE
+from newscrawl.keys import META_LEASE
 
 logger = logging.getLogger(__name__)
 

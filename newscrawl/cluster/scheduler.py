@@ -29,10 +29,10 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis import connection, picklecompat
 from twisted.internet import task
 
-from ..keys import CLUSTER, META_LEASE
-from .dupefilter import RedisDupeFilter
-from .keys import crawl_id, mask_redis_url, prefix, redis_url
-from .queue import LeasedPriorityQueue
+from newscrawl.cluster.fingerprints import RedisDupeFilter
+from newscrawl.cluster.names import crawl_id, mask_redis_url, prefix, redis_url
+from newscrawl.cluster.queue import LeasedPriorityQueue
+from newscrawl.keys import CLUSTER, META_LEASE
 
 logger = logging.getLogger(__name__)
 REDIS_UNAVAILABLE = "redis_unavailable"

@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 import redis
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
-from ..keys import CLUSTER, META_SLOT
-from .keys import redis_url
+from newscrawl.cluster.names import redis_url
+from newscrawl.keys import CLUSTER, META_SLOT
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class ClusterThrottle:
         s = crawler.settings
         if not redis_url(s):
             raise NotConfigured("REDIS_URL is not set")
-        from .scheduler import connect, redis_lost
+        from newscrawl.cluster.scheduler import connect, redis_lost
         throttle = cls(connect(s), s.getint("CONCURRENT_REQUESTS_PER_DOMAIN"), s.getfloat("DOWNLOAD_DELAY"),
                        s.getfloat("DOWNLOAD_TIMEOUT") + 10, crawler.stats)
         crawler.signals.connect(throttle.redis_lost, signal=redis_lost)

@@ -11,20 +11,20 @@ from __future__ import annotations
 import html
 from datetime import datetime, timezone
 
-from ..items import Article
-from ..text import clean, dateline_source, same_headline
-from ..urls import SiteRules
-from .blocks import text_of
-from .common import ExtractConfig
-from .generic import GenericLayer
-from .jsonld import JsonLdLayer
-from .layer import FIELDS, Layer
-from .legacy import LegacyLayer
-from .meta import MetaLayer
-from .nextdata import NextDataLayer
-from .page import Page
-from .semantic import SemanticLayer
-from .themes import THEMES, Theme, choose
+from newscrawl.extract.blocks import text_of
+from newscrawl.extract.common import ExtractConfig
+from newscrawl.extract.layers.base import FIELDS, Layer
+from newscrawl.extract.layers.generic import GenericLayer
+from newscrawl.extract.layers.jsonld import JsonLdLayer
+from newscrawl.extract.layers.legacy import LegacyLayer
+from newscrawl.extract.layers.meta import MetaLayer
+from newscrawl.extract.layers.nextdata import NextDataLayer
+from newscrawl.extract.layers.semantic import SemanticLayer
+from newscrawl.extract.page import Page
+from newscrawl.extract.themes import THEMES, Theme, choose
+from newscrawl.items import Article
+from newscrawl.site.rules import SiteRules
+from newscrawl.site.text import clean, dateline_source, same_headline
 
 LAYERS: tuple[type[Layer], ...] = (JsonLdLayer, NextDataLayer, MetaLayer, SemanticLayer, LegacyLayer,
                                    GenericLayer)
@@ -96,7 +96,7 @@ class ArticleParser:
         if not values.get("body"):
             raise DropPage("no_body", url)
         layers["theme"] = theme.name
-        # word_count and content_hash are the pipelines' (newscrawl.normalize), from the body
+        # word_count and content_hash are the pipelines' (newscrawl.process.normalize), from the body
         # as stored
         return Article(**values, crawled_at=crawled_at or datetime.now(timezone.utc), extraction=layers)
 

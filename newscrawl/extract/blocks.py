@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..text import clean
+from newscrawl.site.text import clean
 
 SKIP_TAGS = frozenset("""nav aside footer header figure form script style noscript button svg
     iframe template dialog select input textarea label video audio canvas object map picture

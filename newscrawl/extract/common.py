@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import lxml.html
 
-from ..text import SITE_NAMES, WIRE_AGENCIES, clean
+from newscrawl.site.text import SITE_NAMES, WIRE_AGENCIES, clean
 
 if TYPE_CHECKING:
-    from .page import Page
+    from newscrawl.extract.page import Page
 
 # The old WordPress ("MVP"/Zox) theme of the portal. Settings may replace any entry.
 LEGACY_SELECTORS = {

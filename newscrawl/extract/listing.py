@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 from lxml import etree
 from parsel import Selector
 
-from ..dates import parse_date
-from ..seen import Memo
-from ..urls import SiteRules
-from .blocks import skipped
+from newscrawl.extract.blocks import skipped
+from newscrawl.site.dates import parse_date
+from newscrawl.site.rules import SiteRules
+from newscrawl.site.seen import Memo
 
 _DATE_TEXT = re.compile(r"\b(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4}|\d{4}-\d{2}-\d{2})\b")
 

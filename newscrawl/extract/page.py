@@ -15,9 +15,9 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from ..dates import parse_date, zone_of
-from ..text import clean, split_byline
-from ..urls import SiteRules
+from newscrawl.site.dates import parse_date, zone_of
+from newscrawl.site.rules import SiteRules
+from newscrawl.site.text import clean, split_byline
 
 logger = logging.getLogger(__name__)
 

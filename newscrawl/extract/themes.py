@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from html import unescape as html_unescape
 
-from .page import Page
+from newscrawl.extract.page import Page
 
 # Probes search the page's markup: a substring search costs far less than a walk of the tree.
 _WORDPRESS = re.compile(r"""\bid=["']?mvp-|\bclass=["'][^"']*\bmvp-post-""")

@@ -16,8 +16,8 @@ import json
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from . import render
-from .content import ReplicaArticle, fresh_articles
+from newscrawl.replica import pages as render
+from newscrawl.replica.content import ReplicaArticle, fresh_articles
 
 MARKETS = "markets"
 MARKETS_PAGE = 5

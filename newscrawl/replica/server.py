@@ -7,7 +7,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from .site import ReplicaSite
+from newscrawl.replica.site import ReplicaSite
 
 
 class _Handler(BaseHTTPRequestHandler):

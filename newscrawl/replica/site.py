@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from . import render
-from .content import CATEGORIES, NAV, ReplicaArticle, build_articles
+from newscrawl.replica import pages as render
+from newscrawl.replica.content import CATEGORIES, NAV, ReplicaArticle, build_articles
 
 PAGE_SIZE = 5
 SITEMAP_SIZE = 25  # URLs a sitemap file (small, so that the replica has several)
@@ -52,7 +52,7 @@ class ReplicaSite:
         self.faults = faults  # a replica.faults.FaultPlan: the hostile portal
         if faults is not None:
             faults.assign(self.articles)
-        from .js import JsPages
+        from newscrawl.replica.js import JsPages
         self.js = JsPages() if js else None  # pages that need a browser or Next.js data
         self.lock = threading.Lock()
         self.hits: dict[str, int] = {}
@@ -226,7 +226,7 @@ class ReplicaSite:
 
     def _fault(self, path: str, base: str) -> Response | None:
         """The fault mode's answer for this path, or None for the normal page."""
-        from . import faults as fault_pages
+        from newscrawl.replica import faults as fault_pages
         plan = self.faults
         on = set(plan.faults)
         if path == "/robots.txt" and "robots_500" in on:
@@ -307,7 +307,7 @@ class ReplicaSite:
         if self.js is not None:
             extra += self.js.home_links()
         if self.faults is not None and "non_ascii_url" in self.faults.faults:
-            from .faults import NON_ASCII_SLUG
+            from newscrawl.replica.faults import NON_ASCII_SLUG
             extra += [(f"/{NON_ASCII_SLUG}", "Marchés (raw)"), (f"/{quote(NON_ASCII_SLUG)}", "Marchés (encoded)")]
         return render.home_page(cards, extra)
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from scrapy.exceptions import UsageError
 
-from ..dates import parse_since
+from newscrawl.site.dates import parse_since
 
 ARGUMENTS = ("base_url", "categories", "max_pages", "since", "urls", "refresh", "crawl_id", "wait", "watch")
 BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
@@ -29,7 +29,7 @@ class CrawlArguments:
     urls: list[str] = field(default_factory=list)  # only these articles
     refresh: str = "auto"  # auto: what is new or changed; all: everything again
     wait: bool = False  # wait for a running crawl of the site instead of exiting
-    watch: bool = False  # keep polling the site's change signals (newscrawl.watch); never closes
+    watch: bool = False  # keep polling the site's change signals (newscrawl.fresh.watch); never closes
     given: dict = field(default_factory=dict)  # the arguments as passed (crawl_runs, crawl id)
 
 

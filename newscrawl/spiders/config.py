@@ -15,16 +15,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scrapy.exceptions import UsageError
 
-from ..extract.article import ArticleParser
-from ..extract.common import LEGACY_SELECTORS, ExtractConfig
-from ..extract.legacy import check_selectors
-from ..incremental import Policy
-from ..render import SubrequestPolicy
-from ..settings import user_agent
-from ..text import WIRE_AGENCIES
-from ..urls import SiteRules, is_loopback
-from ..watch import POLLED, heartbeat_path
-from .arguments import CrawlArguments
+from newscrawl.crawl.incremental import Policy
+from newscrawl.crawl.rendering import SubrequestPolicy
+from newscrawl.extract.article import ArticleParser
+from newscrawl.extract.common import LEGACY_SELECTORS, ExtractConfig
+from newscrawl.extract.layers.legacy import check_selectors
+from newscrawl.fresh.watch import POLLED, heartbeat_path
+from newscrawl.settings import user_agent
+from newscrawl.site.rules import SiteRules, is_loopback
+from newscrawl.site.text import WIRE_AGENCIES
+from newscrawl.spiders.arguments import CrawlArguments
 
 
 @dataclass
@@ -114,7 +114,7 @@ def check_watch(args: CrawlArguments, settings) -> None:
     if args.refresh != "auto":
         raise UsageError("gbaf: watch fetches what is new or changed: it takes no refresh=all")
     if not settings.getbool("NEWSCRAWL_INCREMENTAL"):
-        raise UsageError("gbaf: watch needs the store pipeline (newscrawl.pipelines.StorePipeline) "
+        raise UsageError("gbaf: watch needs the store pipeline (newscrawl.process.pipelines.StorePipeline) "
                          "and NEWSCRAWL_INCREMENTAL")
     lo, hi = settings.getfloat("NEWSCRAWL_WATCH_MIN_INTERVAL"), settings.getfloat("NEWSCRAWL_WATCH_MAX_INTERVAL")
     if not 0 < lo <= hi:

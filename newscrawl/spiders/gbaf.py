@@ -2,9 +2,9 @@
 
 It decides what to fetch and follow, builds the requests and counts what it did. The rules
 it calls live apart, each testable without a crawl: arguments and settings
-(:mod:`.arguments`, :mod:`.config`), why a request failed (:mod:`newscrawl.failures`), when a
-category's paging stops (:mod:`newscrawl.paging`), what a page offers (:mod:`newscrawl.extract`),
-the browser's click loop (:mod:`newscrawl.render`). Pipelines validate, normalize, dedupe
+(:mod:`.arguments`, :mod:`.config`), why a request failed (:mod:`newscrawl.spiders.failures`), when a
+category's paging stops (:mod:`newscrawl.spiders.paging`), what a page offers (:mod:`newscrawl.extract`),
+the browser's click loop (:mod:`newscrawl.crawl.rendering`). Pipelines validate, normalize, dedupe
 and store.
 """
 from __future__ import annotations
@@ -22,9 +22,12 @@ from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy_playwright.page import PageMethod
 
-from ..cluster.lease import release as release_lease
-from ..extract.article import DropPage
-from ..extract.listing import (
+from newscrawl.cluster.lease import release as release_lease
+from newscrawl.crawl.incremental import KIND, VALIDATORS, CrawlHistory, utcnow, validators_of
+from newscrawl.crawl.outcome import STAT_ERROR, USAGE_ERROR
+from newscrawl.crawl.rendering import click_load_more
+from newscrawl.extract.article import DropPage
+from newscrawl.extract.listing import (
     LOAD_MORE,
     adjacent_articles,
     has_load_more,
@@ -34,10 +37,9 @@ from ..extract.listing import (
     read_sitemap,
     with_page,
 )
-from ..extract.shell import is_app_shell, next_data_page, next_data_url
-from ..failures import PERMANENT_DROPS, failure_reason
-from ..incremental import KIND, VALIDATORS, CrawlHistory, utcnow, validators_of
-from ..keys import (
+from newscrawl.extract.shell import is_app_shell, next_data_page, next_data_url
+from newscrawl.fresh.watch import WatchLoop, WatchPlan, watch_settings
+from newscrawl.keys import (
     APP_SHELL,
     DISCOVERY,
     DROPPED,
@@ -59,13 +61,11 @@ from ..keys import (
     THEME,
     WATCH,
 )
-from ..outcome import STAT_ERROR, USAGE_ERROR
-from ..paging import NO_NEW_LINKS, CategoryPaging
-from ..render import click_load_more
-from ..store.crawl import CrawlStore
-from ..watch import WatchLoop, WatchPlan, watch_settings
-from .arguments import ARGUMENTS, CrawlArguments, parse_arguments
-from .config import SpiderConfig, polite_settings, spider_config
+from newscrawl.spiders.arguments import ARGUMENTS, CrawlArguments, parse_arguments
+from newscrawl.spiders.config import SpiderConfig, polite_settings, spider_config
+from newscrawl.spiders.failures import PERMANENT_DROPS, failure_reason
+from newscrawl.spiders.paging import NO_NEW_LINKS, CategoryPaging
+from newscrawl.store.extension import CrawlStore
 
 logger = logging.getLogger(__name__)
 __all__ = ["ARGUMENTS", "GbafSpider"]

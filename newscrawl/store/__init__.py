@@ -12,7 +12,7 @@ import logging
 import os
 from pathlib import Path
 
-from .base import ArticleWriter, Counts, Filters, Store, StoreMisconfigured, StoreUnavailable, public
+from newscrawl.store.base import ArticleWriter, Counts, Filters, Store, StoreMisconfigured, StoreUnavailable, public
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def open_store(settings, quiet: bool = False, readonly: bool = False) -> Store:
     MONGO_*/NEWSCRAWL_MONGO_* options; embedded: data_dir()). ``readonly``: for commands that
     only read; a store that does not exist is refused (StoreUnavailable) instead of created."""
     if store_kind(settings) == "mongodb":
-        from .mongo import MongoStore, driver_options, options_from
+        from newscrawl.store.mongo import MongoStore, driver_options, options_from
         options = options_from(settings)
         mongo = MongoStore(settings.get("MONGO_URI"), settings.get("MONGO_DATABASE"),
                            settings.getint("NEWSCRAWL_MONGO_TIMEOUT_MS"), readonly=readonly, options=options)
@@ -66,7 +66,7 @@ def open_store(settings, quiet: bool = False, readonly: bool = False) -> Store:
             logger.info("Storing articles in MongoDB %s (%s)", mongo.where, ", ".join(
                 f"{k}={v}" for k, v in driver_options(settings.get("MONGO_URI"), options).items()))
         return mongo
-    from .sqlite import SQLiteStore
+    from newscrawl.store.sqlite import SQLiteStore
     store = SQLiteStore(data_dir(settings) / SQLITE_FILE, readonly=readonly,
                         timeout=settings.getfloat("NEWSCRAWL_SQLITE_TIMEOUT"))
     if not quiet:

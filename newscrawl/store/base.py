@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from ..codec import dumps
+from newscrawl.codec import dumps
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ class Store(Protocol):
               history_max: int) -> Applied:
         """One batched write; says which inserts and updates took (the rest lost a race)."""
 
-    # incremental crawls (newscrawl.incremental)
+    # incremental crawls (newscrawl.crawl.incremental)
     def iter_urls(self, prefix: str) -> Iterator[str]:
         """Every stored article URL that starts with ``prefix``, streamed."""
 
@@ -146,7 +146,7 @@ class Store(Protocol):
         {"day", "runs", "passed", "degraded", "new", "updated", "unchanged", "pages",
         "not_modified", "duration_s"}."""
 
-    # one crawl per site and store (newscrawl.lock); times are epoch seconds
+    # one crawl per site and store (newscrawl.crawl.lock); times are epoch seconds
     def acquire_lock(self, site: str, owner: str, info: dict, stale_before: float, now: float) -> dict | None:
         """Take the site's crawl lock for ``owner`` (free, stale since before ``stale_before``,
         or already ``owner``'s): None; else the holder's ``info``."""

@@ -11,9 +11,18 @@ import pymongo
 from pymongo import ASCENDING, DESCENDING, TEXT, ReturnDocument, UpdateOne
 from pymongo import errors as mongo_errors
 
-from ..urls import mask_password, site_of
-from .base import Applied, Filters, StoreMisconfigured, StoreUnavailable, insert_change, public, snapshot, update_change
-from .schema import article_validator
+from newscrawl.site.rules import mask_password, site_of
+from newscrawl.store.base import (
+    Applied,
+    Filters,
+    StoreMisconfigured,
+    StoreUnavailable,
+    insert_change,
+    public,
+    snapshot,
+    update_change,
+)
+from newscrawl.store.schema import article_validator
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +100,7 @@ def driver_options(uri: str, options: dict) -> dict:
 
 
 def _connect(uri: str, timeout_ms: int, options: dict):
-    """A client of its own for each store: a crawl has one store (newscrawl.store.crawl), a
+    """A client of its own for each store: a crawl has one store (newscrawl.store.extension), a
     command one, so a process has one client per store it uses."""
     global _fake_client
     if uri.startswith("mongomock://"):  # pymongo-compatible fake, for tests and try-outs
@@ -467,7 +476,7 @@ class MongoStore:
             out.append({"day": day, **r})
         return out
 
-    # ---- one crawl per site (newscrawl.lock): a lock document with a lease -------------
+    # ---- one crawl per site (newscrawl.crawl.lock): a lock document with a lease -------------
     def acquire_lock(self, site: str, owner: str, info: dict, stale_before: float, now: float) -> dict | None:
         try:
             self._call(self.locks.update_one,

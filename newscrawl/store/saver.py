@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from .base import ArticleWriter, Counts, StoreUnavailable
-from .spill import SpillFile
+from newscrawl.store.base import ArticleWriter, Counts, StoreUnavailable
+from newscrawl.store.spill import SpillFile
 
 logger = logging.getLogger(__name__)
 

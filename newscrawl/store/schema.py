@@ -8,8 +8,8 @@ import types
 import typing
 from datetime import datetime
 
-from ..items import Article
-from ..validate import REQUIRED
+from newscrawl.items import Article
+from newscrawl.process.validate import REQUIRED
 
 # Fields the store adds to each article (newscrawl.store.base): their BSON types.
 STORE_FIELDS = {"first_seen_at": "date", "last_seen_at": "date", "version": ["int", "long"],

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..codec import dumps, loads
+from newscrawl.codec import dumps, loads
 
 
 class SpillFile:

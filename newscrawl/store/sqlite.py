@@ -14,8 +14,8 @@ import threading
 import time
 from pathlib import Path
 
-from ..codec import dumps, iso, loads, revive
-from .base import Applied, Filters, StoreUnavailable, insert_change, update_change
+from newscrawl.codec import dumps, iso, loads, revive
+from newscrawl.store.base import Applied, Filters, StoreUnavailable, insert_change, update_change
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -134,7 +134,7 @@ class SQLiteStore:
     def _migrate(self) -> None:
         """Columns added since a store was created (idempotent)."""
         cols = {r[1] for r in self.db.execute("PRAGMA table_info(http_validators)")}
-        if "state" not in cols:  # change signals' state (newscrawl.incremental)
+        if "state" not in cols:  # change signals' state (newscrawl.crawl.incremental)
             self.db.execute("ALTER TABLE http_validators ADD COLUMN state TEXT")
 
     def _probe_write(self) -> None:
@@ -351,7 +351,7 @@ class SQLiteStore:
                 "duration_s")
         return [dict(zip(keys, row)) for row in rows]
 
-    # ---- one crawl per site (newscrawl.lock) ------------------------------------------
+    # ---- one crawl per site (newscrawl.crawl.lock) ------------------------------------------
     def acquire_lock(self, site: str, owner: str, info: dict, stale_before: float, now: float) -> dict | None:
         def run(db):
             row = db.execute("SELECT owner, heartbeat_at, doc FROM crawl_locks WHERE site = ?", (site,)).fetchone()

@@ -1,0 +1,85 @@
+"""`scrapy crawl` that checks its configuration before the engine starts and exits with a
+code that says what happened (newscrawl.crawl.outcome, the README's exit-code table).
+
+- A spider class may define `check_arguments(settings, **spargs)`; its UsageError is
+  reported the way Scrapy reports bad options (usage line, message, exit code 2).
+- When the store pipeline is on, the store must open (MongoDB must answer a ping; the
+  embedded store's folder must be writable); if not, one line says what to do, exit 1.
+- With REDIS_URL set (a worker of a shared crawl), Redis must answer a ping, likewise.
+- After the crawl: the exit code of its status, and the one line that says why it failed.
+The pipeline checks the store again when it opens; this only makes the failure readable.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+
+from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.exceptions import UsageError
+
+from newscrawl.crawl.outcome import DEGRADED, FAILED, STAT_ERROR, exit_code, run_status
+from newscrawl.keys import MONITOR_REASONS
+from newscrawl.process.pipelines import stores_articles
+
+
+class Command(ScrapyCrawl):
+    def run(self, args, opts):
+        if len(args) != 1:
+            return super().run(args, opts)
+        assert self.crawler_process
+        spidercls = self.crawler_process.spider_loader.load(args[0])
+        check = getattr(spidercls, "check_arguments", None)
+        if check is not None:
+            check(self.settings, **opts.spargs)
+        from newscrawl.store import StoreMisconfigured, store_kind
+        try:
+            store_kind(self.settings)
+        except StoreMisconfigured as exc:
+            raise UsageError(str(exc)) from None
+        if not self._store_reachable() or not self._redis_reachable():
+            self.exitcode = FAILED.exit_code
+            return
+        crawler = self.crawler_process.create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed or crawler.stats is None:
+            self.exitcode = FAILED.exit_code
+            return
+        stats = crawler.stats.get_stats()
+        status = run_status(stats)
+        assert self.settings is not None  # Scrapy's command sets them before run()
+        self.exitcode = exit_code(status, self.settings.getbool("NEWSCRAWL_FAIL_ON_DEGRADED"))
+        if stats.get(STAT_ERROR):
+            self._say(f"error: {stats[STAT_ERROR]}")
+        elif status is DEGRADED:
+            reasons = stats.get(MONITOR_REASONS) or [f"finish reason {stats.get('finish_reason')!r}"]
+            self._say(f"degraded: {'; '.join(reasons)}")
+
+    def _say(self, line: str) -> None:
+        """The one line, on standard error; also in LOG_FILE when there is one (scrapyd's job
+        log, which the scheduler reads: newscrawl.ops.schedule.job_outcome)."""
+        print(f"scrapy crawl: {line}", file=sys.stderr)
+        if self.settings is not None and self.settings.get("LOG_FILE"):
+            logging.getLogger(__name__).error("scrapy crawl: %s", line)
+
+    def _reachable(self, connect, unavailable) -> bool:
+        try:
+            store = connect(self.settings)
+            getattr(store, "ensure_indexes", lambda: None)()
+            store.close()
+        except unavailable as exc:
+            self._say(f"error: {exc}")
+            return False
+        return True
+
+    def _redis_reachable(self) -> bool:
+        from newscrawl.cluster.names import redis_url
+        from newscrawl.cluster.scheduler import RedisUnavailable, connect
+        return not redis_url(self.settings) or self._reachable(connect, RedisUnavailable)
+
+    def _store_reachable(self) -> bool:
+        from newscrawl.store import StoreUnavailable, open_store
+        if not stores_articles(self.settings):
+            return True
+        return self._reachable(lambda s: open_store(s, quiet=True), StoreUnavailable)
+

@@ -1,0 +1,124 @@
+"""Progress of a long crawl: one line every NEWSCRAWL_PROGRESS_SECONDS (default 30).
+
+    Progress: 2,412 pages (95/min), 1,830 articles stored, 412 requests queued; ~5 min left
+
+The estimate (full crawls only) is the frontier (requests queued and downloading) at the rate
+pages were fetched over the last five minutes: the sitemaps, read first, put every article of
+the site in the frontier early, so it holds what is left of the whole site.
+With NEWSCRAWL_PROGRESS_BAR on an interactive terminal the line is a live bar on standard
+error instead; never under scrapyd or into a pipe or file (standard error is no terminal).
+"""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from dataclasses import dataclass
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+from newscrawl.keys import MODE, STORE_WRITTEN
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Figures:
+    pages: int
+    stored: int
+    queued: int  # requests in the scheduler and in the downloader
+    full: bool
+
+
+def figures(stats: dict, queued: int) -> Figures:
+    return Figures(pages=stats.get("response_received_count", 0), stored=stats.get(STORE_WRITTEN, 0),
+                   queued=queued, full=stats.get(MODE, "full") == "full")
+
+
+def time_left(queued: int, pages_per_second: float) -> float | None:
+    """Seconds left at that rate; None when it cannot be told."""
+    if pages_per_second <= 0 or queued <= 0:
+        return None
+    return queued / pages_per_second
+
+
+def duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def line(f: Figures, pages_per_min: float, left: float | None) -> str:
+    out = (f"Progress: {f.pages:,} pages ({pages_per_min:.0f}/min), {f.stored:,} articles stored, "
+           f"{f.queued:,} requests queued")
+    if f.full and left is not None:
+        out += f"; ~{duration(left)} left"
+    return out
+
+
+def bar(f: Figures, left: float | None, width: int = 30) -> str:
+    share = f.pages / (f.pages + f.queued) if f.pages + f.queued else 0.0
+    filled = int(share * width)
+    eta = f", ~{duration(left)} left" if left is not None else ""
+    return (f"\r[{'#' * filled}{'.' * (width - filled)}] {share:4.0%} {f.pages:,} pages, {f.stored:,} articles "
+            f"stored, {f.queued:,} queued{eta}  ")
+
+
+class Progress:
+    def __init__(self, crawler, interval: float, live_bar: bool, clock=time.monotonic, out=sys.stderr):
+        self.crawler = crawler
+        self.interval = interval
+        self.live_bar = live_bar and out.isatty()
+        self.clock = clock
+        self.out = out
+        self.samples: list[tuple[float, int]] = []  # (time, pages), the last five minutes
+        self.loop: task.LoopingCall | None = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        s = crawler.settings
+        interval = s.getfloat("NEWSCRAWL_PROGRESS_SECONDS")
+        if interval <= 0:
+            raise NotConfigured
+        live = s.getbool("NEWSCRAWL_PROGRESS_BAR")
+        return cls(crawler, 1.0 if live and sys.stderr.isatty() else interval, live)
+
+    def spider_opened(self, spider):
+        self.samples = [(self.clock(), 0)]
+        self.loop = task.LoopingCall(self.tick)
+        self.loop.start(self.interval, now=False)
+
+    def spider_closed(self, spider, reason):
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        if self.live_bar:
+            self.out.write("\n")
+
+    def tick(self) -> None:
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # not started
+            engine = None
+        queued = 0
+        if engine is not None and engine.scheduler is not None:
+            queued = len(engine.scheduler) + len(engine.downloader.active)
+        f = figures(self.crawler.stats.get_stats(), queued)
+        now = self.clock()
+        self.samples.append((now, f.pages))
+        while len(self.samples) > 2 and now - self.samples[1][0] >= 300:  # the last 5 minutes
+            self.samples.pop(0)
+        t0, pages0 = self.samples[0]
+        elapsed = max(now - t0, 1e-9)
+        rate = (f.pages - pages0) / elapsed
+        left = time_left(f.queued, rate)
+        if self.live_bar:
+            self.out.write(bar(f, left))
+            self.out.flush()
+        else:
+            logger.info(line(f, rate * 60, left))

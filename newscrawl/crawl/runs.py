@@ -1,0 +1,177 @@
+"""The `crawl_runs` record: one document per crawl, written at start and at finish."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from scrapy import signals
+from twisted.internet import task
+
+from newscrawl.crawl.figures import freshness
+from newscrawl.crawl.outcome import STAT_ERROR, run_status
+from newscrawl.keys import (
+    CLUSTER,
+    DROPPED,
+    ERRORS,
+    EXTRACTION,
+    EXTRACTION_ERROR,
+    FRESHNESS,
+    MODE,
+    MONITOR_REASONS,
+    MONITOR_STATUS,
+    NOT_MODIFIED,
+    REQUESTS,
+    STALE_VALIDATOR,
+    STORE_ERRORS,
+    STORE_NEW,
+    STORE_SPILLED,
+    STORE_UNCHANGED,
+    STORE_UPDATED,
+    THEME,
+)
+from newscrawl.process.pipelines import ARTICLES_STORED
+from newscrawl.store import Store, StoreUnavailable
+from newscrawl.store.extension import CrawlStore
+
+logger = logging.getLogger(__name__)
+
+
+def summarize(stats: dict) -> tuple[dict, dict]:
+    """(counts, extraction layers per field) from a crawl's stats."""
+    def group(prefix):
+        return {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)}
+
+    counts = {
+        "scraped": stats.get("item_scraped_count", 0),
+        "pages": stats.get("response_received_count", 0),
+        "new": stats.get(STORE_NEW, 0),
+        "updated": stats.get(STORE_UPDATED, 0),
+        "unchanged": stats.get(STORE_UNCHANGED, 0),
+        "spilled": stats.get(STORE_SPILLED, 0),
+        "requests": group(REQUESTS),
+        "not_modified": stats.get(NOT_MODIFIED, 0),
+        "stale_validators": stats.get(STALE_VALIDATOR, 0),
+        "freshness": group(FRESHNESS),  # new articles' published-to-stored lag: n, p50_s, p95_s
+        "dropped": group(DROPPED),
+        "themes": group(THEME),  # parser versions the pages were read with
+        "extraction_errors": group(EXTRACTION_ERROR),  # "<layer>/<field>": n
+        "errors": {**group(ERRORS), **({"store": stats[STORE_ERRORS]}
+                                                     if STORE_ERRORS in stats else {}),
+                   **({"log_errors": stats["log_count/ERROR"]} if "log_count/ERROR" in stats else {})},
+    }
+    extraction: dict[str, dict] = {}
+    for key, n in group(EXTRACTION).items():
+        field, _, layer = key.partition("/")
+        extraction.setdefault(field, {})[layer] = n
+    return counts, extraction
+
+
+def since(stats: dict, base: dict) -> dict:
+    """The counters of ``stats`` since ``base`` was taken (a watch's period); the rest as is."""
+    if not base:
+        return stats
+    return {k: v - base.get(k, 0) if isinstance(v, (int, float)) and not isinstance(v, bool)
+            and isinstance(base.get(k, 0), (int, float)) else v for k, v in stats.items()}
+
+
+class CrawlRunRecorder:
+    """Extension: records each crawl in the store's `crawl_runs` collection."""
+
+    def __init__(self, crawler, store_factory: Callable[[], Store], run_id: str, period: float = 3600.0):
+        self.crawler = crawler
+        self.store_factory = store_factory
+        self.store: Store | None = None
+        self.run: dict = {}
+        self.run_id = run_id
+        self.period = period  # watch mode: one record per period
+        self.periods = 0
+        self.loop: task.LoopingCall | None = None
+        self.base: dict = {}  # the stats when this record started (a watch's period)
+        self.lags: list[float] = []  # this record's new articles: published-to-stored seconds
+        self.date_only = 0
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.articles_stored, signal=ARTICLES_STORED)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler, lambda: CrawlStore.of(crawler).get(), crawler.settings["NEWSCRAWL_RUN_ID"],
+                   crawler.settings.getfloat("NEWSCRAWL_WATCH_PERIOD"))
+
+    def articles_stored(self, counts) -> None:
+        self.lags += counts.lags
+        self.date_only += counts.date_only
+
+    def spider_opened(self, spider):
+        try:
+            self.store = self.store_factory()
+        except StoreUnavailable:  # the store pipeline says so and closes the crawl
+            return
+        self.run = {"run_id": self.run_id, "spider": spider.name,
+                    "arguments": dict(getattr(spider, "crawl_args", {})),
+                    "site": getattr(getattr(spider, "rules", None), "base_url", None),
+                    "store": f"{self.store.kind} {self.store.where}",
+                    "started_at": datetime.now(timezone.utc), "status": "running"}
+        self._save()
+        if getattr(getattr(spider, "args", None), "watch", False):
+            self.loop = task.LoopingCall(self.next_period)
+            self.loop.start(self.period, now=False)
+
+    def next_period(self) -> None:
+        """Watch mode: this period's record is done (its own figures); the next one starts."""
+        stats = self.crawler.stats.get_stats()
+        counts, extraction = summarize(since(stats, self.base))
+        counts["freshness"] = freshness(self.lags, self.date_only)
+        self.run.update(finished_at=datetime.now(timezone.utc), finish_reason="period_end", status="passed",
+                        mode=stats.get(MODE, "watch"), counts=counts, extraction=extraction)
+        self._save()
+        self.periods += 1
+        self.base, self.lags, self.date_only = dict(stats), [], 0
+        self.run = {k: v for k, v in self.run.items() if k not in ("finished_at", "finish_reason", "counts",
+                                                                   "extraction")}
+        self.run.update(run_id=f"{self.run_id}-{self.periods}", started_at=datetime.now(timezone.utc),
+                        status="running")
+        self._save()
+
+    def spider_closed(self, spider, reason):
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        fresh = freshness(self.lags, self.date_only)
+        for key, value in fresh.items():  # for the stats Scrapy logs at the end
+            self.crawler.stats.set_value(FRESHNESS + key, value)
+        stats = self.crawler.stats.get_stats()
+        status = run_status({**stats, "finish_reason": reason})
+        # The line a scheduler reads in the job's log (newscrawl.ops.schedule): the status, and why.
+        logger.log(logging.INFO if status.exit_code in (0, 130) else logging.ERROR,
+                   "Crawl run %s: status %s (exit code %d)%s", self.run_id[:8], status.name,
+                   status.exit_code, f": {stats[STAT_ERROR]}" if stats.get(STAT_ERROR) else
+                   (": " + "; ".join(stats.get(MONITOR_REASONS) or []) if status.name == "degraded" else ""))
+        if self.store is None:
+            return
+        counts, extraction = summarize(since(stats, self.base))
+        counts["freshness"] = fresh
+        cluster = {k[len(CLUSTER):]: v for k, v in stats.items() if k.startswith(CLUSTER)}
+        if cluster:  # one run per worker of a shared crawl
+            self.run.update(crawl_id=cluster.get("crawl_id"), cluster=cluster)
+        verdict = stats.get(MONITOR_STATUS)  # set by the run checks (monitors.py)
+        if verdict:
+            self.run["monitor"] = {"status": verdict, "reasons": stats.get(MONITOR_REASONS, [])}
+        self.run.update(finished_at=datetime.now(timezone.utc), finish_reason=reason,
+                        mode=self.crawler.stats.get_value(MODE, "full"),
+                        status=status.name, counts=counts, extraction=extraction)
+        if stats.get(STAT_ERROR):
+            self.run["error"] = stats[STAT_ERROR]
+        self._save()
+        logger.info("Crawl run %s: %d new, %d updated, %d unchanged, %d dropped, stored in %s",
+                    self.run_id[:8] + self.run["run_id"][len(self.run_id):], counts["new"], counts["updated"], counts["unchanged"],
+                    sum(counts["dropped"].values()), self.run["store"])
+        self.store = None  # the crawl's store (CrawlStore) closes when the engine stops
+
+    def _save(self):
+        if self.store is None:
+            return
+        try:
+            self.store.save_run(self.run)
+        except StoreUnavailable as exc:
+            logger.error("Could not record the crawl run %s: %s", self.run["run_id"], exc)

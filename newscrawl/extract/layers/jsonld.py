@@ -1,0 +1,137 @@
+"""Layer: JSON-LD (schema.org NewsArticle/Article, BreadcrumbList, FAQPage, also in @graph)."""
+from __future__ import annotations
+
+import re
+
+from newscrawl.extract.common import html_to_text, image_dict, names_list
+from newscrawl.extract.layers.base import Layer
+from newscrawl.extract.page import Page
+from newscrawl.site.dates import duration_minutes
+from newscrawl.site.text import clean, clean_block, is_agency, is_desk
+
+_ARTICLE_TYPES = re.compile(r"(News)?Article$|BlogPosting$|Report$", re.I)
+
+
+def _types(node: dict) -> list[str]:
+    t = node.get("@type") or []
+    return [t] if isinstance(t, str) else [x for x in t if isinstance(x, str)]
+
+
+def _name(v) -> str | None:
+    if isinstance(v, dict):
+        v = v.get("name")
+    return clean(v) if isinstance(v, str) and clean(v) else None
+
+
+def _url(v) -> str | None:
+    if isinstance(v, dict):
+        v = v.get("@id") or v.get("url")
+    return v if isinstance(v, str) and v.strip() else None
+
+
+def _article(page: Page) -> dict:
+    return next((n for n in page.jsonld if any(_ARTICLE_TYPES.search(t) for t in _types(n))), {})
+
+
+def _node(page: Page, typ: str) -> dict:
+    return next((n for n in page.jsonld if typ in _types(n)), {})
+
+
+def _people(page: Page) -> tuple[list[str], list[str]]:
+    """(author names, wire agencies named as authors)."""
+    authors, agencies = [], []
+    for a in names_list(_article(page).get("author")):
+        name = _name(a)
+        if not name:
+            continue
+        if is_agency(name, page.config.agencies):
+            agencies.append(name)
+        elif not isinstance(a, dict) or "Organization" not in _types(a) or is_desk(name, page.config.agencies):
+            authors.extend(page.byline(name))
+    return list(dict.fromkeys(authors)), agencies
+
+
+class JsonLdLayer(Layer):
+    name = "jsonld"
+
+    def art(self, page: Page) -> dict:
+        return page.once("jsonld.article", _article)
+
+    def title(self, page):
+        a = self.art(page)
+        return clean(a.get("headline") or a.get("name")) or None
+
+    def url(self, page):
+        a = self.art(page)
+        return _url(a.get("url")) or _url(a.get("mainEntityOfPage"))
+
+    def published_at(self, page):
+        return page.date(self.art(page).get("datePublished"))
+
+    def updated_at(self, page):
+        return page.date(self.art(page).get("dateModified"))
+
+    def authors(self, page):
+        return page.once("jsonld.people", _people)[0]
+
+    def source(self, page):
+        agencies = page.once("jsonld.people", _people)[1]
+        if agencies:
+            return agencies[0]
+        a = self.art(page)
+        src = _name(a.get("sourceOrganization")) or _name(a.get("provider"))
+        return src if src and is_agency(src, page.config.agencies) else None
+
+    def publisher(self, page):
+        return _name(self.art(page).get("publisher"))
+
+    def category(self, page):
+        section = self.art(page).get("articleSection")
+        if isinstance(section, list):
+            section = section[-1] if section else None
+        return clean(section) if isinstance(section, str) else None
+
+    def tags(self, page):
+        kw = self.art(page).get("keywords")
+        if isinstance(kw, str):
+            kw = kw.split(",")
+        return [clean(k) for k in (kw if isinstance(kw, list) else []) if isinstance(k, str) and clean(k)]
+
+    def summary(self, page):
+        return clean(html_to_text(self.art(page).get("description"))) or None
+
+    def body(self, page):
+        body = self.art(page).get("articleBody")
+        return clean_block(html_to_text(body, blocks=True)) if isinstance(body, str) else None
+
+    def image(self, page):
+        return image_dict(page, self.art(page).get("image"))
+
+    def language(self, page):
+        lang = self.art(page).get("inLanguage")
+        return _name(lang) if isinstance(lang, dict) else (clean(lang) or None if isinstance(lang, str) else None)
+
+    def read_time_minutes(self, page):
+        t = self.art(page).get("timeRequired")
+        return duration_minutes(t) if isinstance(t, str) else None
+
+    def breadcrumbs(self, page):
+        crumbs = _node(page, "BreadcrumbList")
+        items = [i for i in names_list(crumbs.get("itemListElement")) if isinstance(i, dict)]
+        items.sort(key=lambda i: int(i.get("position") or 0) if str(i.get("position") or "0").isdigit() else 0)
+        return [{"name": _name(i) or _name(i.get("item")), "url": page.abs(_url(i.get("item")))}
+                for i in items if _name(i) or _name(i.get("item"))]
+
+    def faq(self, page):
+        pairs: list[dict] = []
+        for q in names_list(_node(page, "FAQPage").get("mainEntity")):
+            if not isinstance(q, dict):
+                continue
+            ans = q.get("acceptedAnswer") or q.get("suggestedAnswer")
+            ans = ans[0] if isinstance(ans, list) and ans else ans
+            text = ans.get("text") if isinstance(ans, dict) else None
+            question = clean(q.get("name"))
+            if question and text:
+                pairs.append({"question": page.strip_number(question, len(pairs) + 1),
+                              "answer": clean(html_to_text(text))})
+        return pairs

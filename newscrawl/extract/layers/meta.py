@@ -1,0 +1,64 @@
+"""Layer: meta tags (OpenGraph, article:*, description, canonical), from the page's meta dict."""
+from __future__ import annotations
+
+from newscrawl.extract.common import unwrap_image
+from newscrawl.extract.layers.base import Layer
+from newscrawl.extract.page import Page
+from newscrawl.site.text import clean, is_agency
+
+
+class MetaLayer(Layer):
+    name = "meta"
+
+    def url(self, page: Page):
+        return page.canonical or page.abs(page.meta_first("og:url"))
+
+    def title(self, page):
+        return page.strip_site_name(page.meta_first("og:title", "twitter:title"))
+
+    def published_at(self, page):
+        return page.date(page.meta_first("article:published_time", "og:article:published_time",
+                                         "datepublished", "pubdate", "publish-date", "dc.date"))
+
+    def updated_at(self, page):
+        return page.date(page.meta_first("article:modified_time", "og:updated_time", "datemodified"))
+
+    def authors(self, page):
+        names = []
+        for raw in page.meta_all("article:author", "author"):
+            if raw.startswith(("http://", "https://", "/")) or is_agency(raw, page.config.agencies):
+                continue
+            names += page.byline(raw)
+        return list(dict.fromkeys(names))
+
+    def publisher(self, page):
+        return page.meta_first("og:site_name")
+
+    def category(self, page):
+        return page.meta_first("article:section")
+
+    def tags(self, page):
+        tags = page.meta_all("article:tag")
+        if not tags:
+            kw = page.meta_first("news_keywords", "keywords")
+            tags = [clean(t) for t in kw.split(",")] if kw else []
+        return [t for t in tags if t]
+
+    def summary(self, page):
+        return page.meta_first("og:description", "description", "twitter:description")
+
+    def image(self, page):
+        img = page.meta_first("og:image", "og:image:url", "twitter:image")
+        if not img:
+            return None
+        out = {"url": unwrap_image(page.abs(img))}
+        alt = page.meta_first("og:image:alt", "twitter:image:alt")
+        if alt:
+            out["alt"] = alt
+        return out
+
+    def language(self, page):
+        locale = page.meta_first("og:locale")
+        if locale:
+            return locale.replace("_", "-")
+        return page.meta_first("content-language")

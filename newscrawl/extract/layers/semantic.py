@@ -1,0 +1,347 @@
+"""Layer: what a reader sees: h1, breadcrumbs, time, figure, and the visible labels
+("Posted on", "N min read", "Last updated:", "Tags:", "Quick Summary", "Key Takeaways",
+"Frequently Asked Questions", "By ...", "More from ...")."""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from newscrawl.extract.blocks import Reading, read_blocks, text_of
+from newscrawl.extract.common import unwrap_image
+from newscrawl.extract.layers.base import Layer
+from newscrawl.extract.page import Page
+from newscrawl.site.text import clean, dateline_source, looks_like_byline, split_byline
+
+_BREADCRUMBS = etree.XPath('//nav[contains(translate(@aria-label,"BREADCRUMB","breadcrumb"),"breadcrumb")]'
+                           ' | //*[contains(@itemtype,"BreadcrumbList")]'
+                           ' | //ol[contains(translate(@aria-label,"BREADCRUMB","breadcrumb"),"breadcrumb")]')
+_CRUMB_ITEMS = etree.XPath(".//li")
+_CRUMB_LINKS = etree.XPath(".//a | .//span[not(ancestor::a)]")
+_CRUMB_HREF = etree.XPath("(.//a/@href | self::a/@href)[1]")
+_ARTICLE_BODY = etree.XPath("(//*[@itemprop='articleBody'])[1]")
+_FIRST_OF = {tag: etree.XPath(f"(//{tag})[1]") for tag in ("article", "main")}
+_TIME = etree.XPath("(//time[@datetime])[1]")
+# Author markup, most specific first; each kind is tried alone (the first that names someone
+# wins): schema.org microdata, rel=author, hCard/byline classes, links to an author page.
+_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
+AUTHOR_MARKUP = [etree.XPath(x) for x in (
+    '//*[@itemprop="author"]//*[@itemprop="name"] | //*[@itemprop="author"][not(.//*[@itemprop="name"])]',
+    '//*[@rel="author"]',
+    "//*[" + " or ".join(_CLASS.format(c) for c in ("author-name", "byline__name", "byline-name", "fn")) + "]",
+    "//*[" + " or ".join(_CLASS.format(c) for c in ("byline", "author", "article-author", "post-author")) + "]",
+    '//*[contains(@class, "byline")]',  # "ap-story-byline", "byline-text"
+    '//a[contains(@href, "/author/") or contains(@href, "/authors/")]',
+)]
+_OUTSIDE = frozenset({"nav", "footer", "aside"})
+# The text a reader sees after the headline (the byline and date line), scripts aside.
+_AFTER_H1 = etree.XPath("following::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+                        "[normalize-space()][position() <= 40]")
+_PUBLISHED_WORD = re.compile(r"\b(?:originally\s+|first\s+)?(?:published|posted)\b\s*:?\s*(?:on\s+)?", re.I)
+_UPDATED_WORD = re.compile(r"\b(?:last\s+)?(?:updated|modified)\b", re.I)
+HEADER_CHARS = 500
+_LEAD_BY = re.compile(r"^\s*(?:written\s+)?by\s*[:\-–]?\s*", re.I)
+
+
+def marked_authors(page: Page, first: bool = False) -> list[str]:
+    """Names in author markup: the first kind of AUTHOR_MARKUP that gives some (``first``:
+    only its first element that names someone, the byline at the top). Outside
+    navigation, footers, asides and comments; a leading "By" is dropped (also when it is an
+    element of its own beside the name)."""
+    for xpath in AUTHOR_MARKUP:
+        names: list[str] = []
+        for el in xpath(page.root):
+            if any(a.tag in _OUTSIDE or "comment" in (a.get("class") or "").lower() or a.get("id") == "comments"
+                   for a in el.iterancestors()):
+                continue
+            text = _LEAD_BY.sub("", text_of(el))
+            if not text or len(text) > 120:
+                continue
+            names += page.byline("By " + text)
+            if names and first:
+                break
+        if names:
+            return list(dict.fromkeys(names))
+    return []
+
+
+def find_root(ctx: Page):
+    """The element that holds the article: <article> around the h1, else <main>, else None."""
+    h1 = ctx.h1
+    if h1 is not None:
+        for anc in h1.iterancestors():
+            if anc.tag in ("article", "main"):
+                return anc, h1
+    for tag in ("article", "main"):
+        found = _FIRST_OF[tag](ctx.root)
+        if found:
+            el = found[0]
+            return el, h1 if h1 is not None and el in set(h1.iterancestors()) else None
+    body = _ARTICLE_BODY(ctx.root)
+    if body:
+        return body[0], None
+    return None, h1
+
+
+def breadcrumbs(ctx: Page) -> list[dict]:
+    for nav in _BREADCRUMBS(ctx.root):
+        items = _CRUMB_ITEMS(nav) or _CRUMB_LINKS(nav)
+        crumbs = []
+        for li in items:
+            name = text_of(li)
+            href = _CRUMB_HREF(li)
+            if name and name not in (">", "/", "»", "›"):
+                crumbs.append({"name": name, "url": ctx.abs(href[0] if href else None)})
+        if crumbs:
+            return crumbs
+    return []
+
+
+def _figure(ctx: Page, root) -> dict | None:
+    fig = root.find(".//figure") if root is not None else None
+    img = fig.find(".//img") if fig is not None else None
+    if img is None:
+        return None
+    src = img.get("src") or img.get("data-src") or (img.get("srcset") or "").split(" ")[0]
+    if not src or src.startswith("data:"):
+        return None
+    out = {"url": unwrap_image(ctx.abs(src))}
+    if img.get("alt"):
+        out["alt"] = clean(img.get("alt"))
+    cap = fig.find(".//figcaption") if fig is not None else None
+    if cap is not None and text_of(cap):
+        out["caption"] = text_of(cap)
+    return out
+
+
+def _faq(ctx: Page, blocks) -> list[dict]:
+    pairs: list[dict] = []
+    for b in blocks:
+        is_q = b.kind == "heading" or b.el.tag in ("dt", "summary") or (
+            b.text.endswith("?") and len(b.text) < 200 and b.kind != "item")
+        if is_q:
+            pairs.append({"question": ctx.strip_number(_question_text(b.el, b.text), len(pairs) + 1),
+                          "answer": ""})
+        elif pairs:
+            pairs[-1]["answer"] = clean(f'{pairs[-1]["answer"]} {b.text}')
+    return [p for p in pairs if p["question"] and p["answer"]]
+
+
+def _question_text(el, text: str) -> str:
+    """A question's text without a number that sits in its own element (``<span>1</span>``)."""
+    first = next((c for c in el if isinstance(c.tag, str)), None)
+    if first is not None and not (el.text or "").strip() and text_of(first).rstrip(".):").isdigit():
+        rest = text[len(text_of(first)):].lstrip(" .):")
+        return rest or text
+    return text
+
+
+def _related(ctx: Page, w: Reading) -> list[str]:
+    urls: list[str] = []
+    els = [b.el for b in w.sections.get("related", [])] + w.section_roots.get("related", [])
+    for el in els:
+        for a in el.iter("a"):
+            url = ctx.article_link(a.get("href"))
+            if url and url not in urls:
+                urls.append(url)
+    return urls
+
+
+def article_root(page: Page):
+    """(the element holding the article or None, the h1 the body follows or None), once a page."""
+    return page.once("semantic.root", find_root)
+
+
+def reading(page: Page) -> Reading:
+    """The reader's walk of the article's blocks, once a page. It covers the whole <body> when
+    no <article> or <main> holds the article: its labels count then, its body text does not."""
+    def walk(p: Page) -> Reading:
+        root, h1 = article_root(p)
+        return read_blocks(root if root is not None else p.body_el, h1)
+    return page.once("semantic.reading", walk)
+
+
+def byline_and_body(blocks, site_names=(), publishers=()) -> tuple[list[str], list]:
+    """Take the byline ("By A and B") out of the first blocks of a body."""
+    authors: list[str] = []
+    rest = []
+    for i, b in enumerate(blocks):
+        if not authors and i < 4 and b.kind != "heading" and looks_like_byline(b.text, site_names, publishers):
+            authors = split_byline(b.text, site_names=site_names, publishers=publishers)
+            continue
+        rest.append(b)
+    return authors, rest
+
+
+def _byline_body(page: Page) -> tuple[list[str], list]:
+    return byline_and_body(reading(page).body, page.config.site_names, page.publisher_names)
+
+
+class SemanticLayer(Layer):
+    name = "semantic"
+
+    def title(self, page: Page):
+        """The first <h1> that is not the site's name (a logo's)."""
+        return next((t for t in (text_of(h) for h in page.headings) if t and page.strip_site_name(t)), None)
+
+    def breadcrumbs(self, page):
+        return page.once("semantic.crumbs", breadcrumbs)
+
+    def category(self, page):
+        crumbs = self.breadcrumbs(page)
+        if len(crumbs) >= 2:
+            last_is_page = crumbs[-1]["url"] in (None, page.url) or crumbs[-1]["name"] == self.title(page)
+            if not last_is_page:
+                return crumbs[-1]["name"]
+            if len(crumbs) >= 3:
+                return crumbs[-2]["name"]
+        root = article_root(page)[0]
+        if root is None:
+            return None
+        last = None  # the last category link before the title
+        for el in root.iter("a", "h1"):
+            if el is page.h1:
+                break
+            if el.tag == "a" and page.rules.category_path(page.abs(el.get("href")) or ""):
+                last = el
+        return text_of(last) or None if last is not None else None
+
+    def published_at(self, page):
+        m = reading(page).meta
+        when = page.date(m.posted_attr) or page.date(m.posted)
+        if when:
+            return when
+        shown = header_date(page)
+        if shown and page.date_shapes.get(shown) != "date_only":
+            return shown
+        t = _TIME(page.root)
+        return (page.date(t[0].get("datetime")) if t else None) or shown
+
+    def updated_at(self, page):
+        m = reading(page).meta
+        return page.date(m.updated_attr) or page.date(m.updated)
+
+    def read_time_minutes(self, page):
+        return reading(page).meta.read_time
+
+    def publisher(self, page):
+        by = reading(page).meta.published_by
+        return clean(re.sub(r"[®™]", "", by)) or None if by else None
+
+    def tags(self, page):
+        return reading(page).meta.tags or []
+
+    def authors(self, page):
+        return self._authors(page)
+
+    def top_byline(self, page):
+        """The names of the byline at the top of the article: the one of ``authors`` with
+        author markup read from its first element only."""
+        return self._authors(page, first=True)
+
+    def _authors(self, page, first: bool = False):
+        authors = list(page.once("semantic.byline", _byline_body)[0])  # the page state stays as it is
+        root = article_root(page)[0]
+        if not authors and root is not None:
+            authors = _header_byline(root, page)
+        if not authors:
+            authors = marked_authors(page, first)
+        if not authors:
+            authors = header_byline(page)
+        return list(dict.fromkeys(authors))
+
+    def body(self, page):
+        if article_root(page)[0] is None:
+            return None  # no <article> or <main>: the labels count, the text is anyone's
+        blocks = page.once("semantic.byline", _byline_body)[1]
+        if all(b.kind == "heading" for b in blocks):
+            return None  # headings alone (a listing's section titles) are no article
+        return "\n\n".join(b.text for b in blocks)
+
+    def source(self, page):
+        blocks = page.once("semantic.byline", _byline_body)[1]
+        return dateline_source(next((b.text for b in blocks if b.kind != "heading"), ""))
+
+    def summary(self, page):
+        summary = reading(page).sections.get("summary") or []
+        return summary[0].text if summary else None
+
+    def key_takeaways(self, page):
+        return [b.text.lstrip("•·-–*▪● ").strip() for b in reading(page).sections.get("takeaways", [])
+                if b.kind != "heading"]
+
+    def faq(self, page):
+        return _faq(page, reading(page).sections.get("faq", []))
+
+    def related_urls(self, page):
+        return _related(page, reading(page))
+
+    def image(self, page):
+        return _figure(page, article_root(page)[0])
+
+    def language(self, page):
+        lang = page.root.get("lang") or page.root.get("xml:lang")
+        return clean(lang) or None
+
+
+def _after_h1(page: Page) -> list[str]:
+    return page.once("semantic.after_h1", lambda p: [clean(t) for t in _AFTER_H1(p.h1)] if p.h1 is not None else [])
+
+
+def header_byline(page: Page) -> list[str]:
+    """A byline shown under the headline in no markup of its own: a text that starts with
+    "By" or "Written by", read on into the next texts ("Written by <a>Jane Smith, MS</a> on
+    ..."); within HEADER_CHARS of the h1."""
+    texts, seen = _after_h1(page), 0
+    for i, text in enumerate(texts):
+        seen += len(text)
+        if seen > HEADER_CHARS:
+            break
+        if _BY_START.match(text) and text[:1].isupper():
+            names = page.byline(" ".join(texts[i:i + 6])[:160])
+            if names:
+                return names
+    return []
+
+
+def header_date(page: Page):
+    """The date shown under the headline ("Published 11:34 PM EST Nov 19, 2019", "By X on
+    Monday, November 18th, 2019 at 11:04 a.m."): after a "Published"/"Posted" word when there
+    is one, else the first date before an "Updated" one; within HEADER_CHARS of the h1."""
+    window = ""
+    for t in _after_h1(page):
+        window = f"{window} {t}"
+        if len(window) >= HEADER_CHARS:
+            break
+    window = window[:HEADER_CHARS]
+    m = _PUBLISHED_WORD.search(window)
+    if m:
+        when = page.date(window[m.end():m.end() + 80])
+        if when:
+            return when
+    updated = _UPDATED_WORD.search(window)
+    return page.date(window[:updated.start()] if updated else window)
+
+
+def _header_byline(root, ctx: Page) -> list[str]:
+    """A "By ..." line beside the title (often in a <header> the body walk skips)."""
+    for el in root.iter("p", "div", "span", "address"):
+        if not _BY_START.match(_first_text(el)):
+            continue  # a byline's text starts with "By": only those are read whole
+        if any(anc.tag in ("nav", "footer", "aside") for anc in el.iterancestors()):
+            continue
+        text = text_of(el)
+        if len(text) <= 160 and looks_like_byline(text, ctx.config.site_names, ctx.publisher_names):
+            return ctx.byline(text)
+    return []
+
+
+_BY_START = re.compile(r"\s*(?:written\s+)?by\b", re.I)
+
+
+def _first_text(el) -> str:
+    """The first text of an element: its own, else its first descendant's."""
+    for node in el.iter():
+        if node.text and node.text.strip():
+            return node.text
+    return ""

@@ -1,0 +1,1 @@
+"""Keeping the store fresh: watch mode and the change feed."""

@@ -1,0 +1,41 @@
+"""The chain every article goes through before it is stored: validate, then normalize.
+
+The crawl's pipelines and `newscrawl replay` use this one class with the same settings, so
+a replayed article is stored exactly as the crawl would have stored it.
+"""
+from __future__ import annotations
+
+from newscrawl.process.normalize import normalize
+from newscrawl.process.validate import validate
+
+
+class Rejected(Exception):
+    """The article cannot be stored; ``reason`` (``missing_title``, ...) goes into the stats."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Prepare:
+    def __init__(self, default_language: str):
+        self.default_language = default_language
+
+    @classmethod
+    def from_settings(cls, settings) -> Prepare:
+        return cls(settings.get("NEWSCRAWL_DEFAULT_LANGUAGE"))
+
+    def check(self, item: dict) -> None:
+        reason = validate(item)
+        if reason:
+            raise Rejected(reason)
+
+    def normalize(self, item: dict) -> dict:
+        out = normalize(item, self.default_language)
+        if not out["body"]:
+            raise Rejected("missing_body")
+        return out
+
+    def __call__(self, item: dict) -> dict:
+        self.check(item)
+        return self.normalize(item)
