@@ -101,7 +101,7 @@ def env() -> dict:
 
 
 def start_watch(site: Site, data: Path, speed: float, args) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "newscrawl.ops.cli", "watch", "--data-dir", str(data),
+    return subprocess.Popen([sys.executable, "-m", "newscrawl", "watch", "--data-dir", str(data),
                              "-a", f"base_url={site.base}", "--min-interval", str(args.watch_min / speed),
                              "--max-interval", str(args.watch_max / speed),
                              "--discovery-interval", str(args.discovery / speed),

@@ -31,7 +31,7 @@ def store_args(cfg) -> list[str]:
 
 
 def changes(cfg, *args, check=True) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "newscrawl.ops.cli", "changes", *store_args(cfg), *args],
+    proc = subprocess.run([sys.executable, "-m", "newscrawl", "changes", *store_args(cfg), *args],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     if check:
         assert proc.returncode == 0, proc.stderr
@@ -134,7 +134,7 @@ def test_a_consumer_killed_mid_feed_sees_every_change_once(store_cfg, tmp_path):
     site = ReplicaSite()
     site.delay = 0.05
     out = tmp_path / "consumed.jsonl"
-    cmd = [sys.executable, "-m", "newscrawl.ops.cli", "changes", *store_args(store_cfg)]
+    cmd = [sys.executable, "-m", "newscrawl", "changes", *store_args(store_cfg)]
 
     started: list[subprocess.Popen] = []
 
@@ -191,7 +191,7 @@ def consume_through_a_kill(site, store_cfg, consumer, consumed) -> tuple[int, in
 def test_follow_stops_cleanly_on_sigterm(tmp_path, fresh_replica):
     cfg = {"NEWSCRAWL_DATA_DIR": str(tmp_path / "data"), "MONGO_URI": None}
     crawl(cfg, base_url=fresh_replica.base_url)
-    proc = subprocess.Popen([sys.executable, "-m", "newscrawl.ops.cli", "changes", *store_args(cfg), "--follow",
+    proc = subprocess.Popen([sys.executable, "-m", "newscrawl", "changes", *store_args(cfg), "--follow",
                              "--poll", "0.2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(3)
     proc.send_signal(signal.SIGTERM)
@@ -222,7 +222,7 @@ def test_mongodb_rebuilds_a_change_record_lost_between_two_writes(fresh_replica,
     assert after[5]["article"]["title"] == lost["article"]["title"]
     # the wasted number is not a change: waited for while younger than the settle time
     assert after == before
-    settled = subprocess.run([sys.executable, "-m", "newscrawl.ops.cli", "changes", *store_args(store_cfg),
+    settled = subprocess.run([sys.executable, "-m", "newscrawl", "changes", *store_args(store_cfg),
                               "-s", "NEWSCRAWL_CHANGES_SETTLE_SECONDS=0"], cwd=ROOT, capture_output=True,
                              text=True, timeout=60)
     got = lines(settled)

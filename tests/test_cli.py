@@ -18,7 +18,7 @@ from .conftest import ROOT, run_crawl
 
 
 def newscrawl(*args, cwd=ROOT, env=None, input=None):
-    return subprocess.run([sys.executable, "-m", "newscrawl.ops.cli", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "newscrawl", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=120, env={**os.environ, "MONGO_URI": "", **(env or {})}, input=input)
 
 
@@ -185,7 +185,7 @@ def test_cli_output_into_a_closed_pipe_exits_quietly(tmp_path):
     ArticleWriter(store, 10).write([{"url": f"http://www.example-mirror.test/story-{i}", "title": f"Story {i}", "body": "word " * 300,
                                      "content_hash": str(i), "published_at": now} for i in range(300)], now)
     store.close()
-    proc = subprocess.Popen([sys.executable, "-m", "newscrawl.ops.cli", "query", "--format", "jsonl", "--limit",
+    proc = subprocess.Popen([sys.executable, "-m", "newscrawl", "query", "--format", "jsonl", "--limit",
                              "300", "--data-dir", str(tmp_path), "--mongo-uri", ""],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     json.loads(proc.stdout.readline())  # the reader takes one line and goes away (| head -1)

@@ -85,7 +85,7 @@ def test_three_workers_share_one_frontier_and_finish_by_themselves(tmp_path, red
     assert sum(r["counts"]["new"] for r in worker_runs) == len(expected)  # stored once each
     assert sum(1 for r in worker_runs if r["cluster"]["seeder"]) == 1
     assert not redis_server.client.keys("newscrawl:gbaf-*")  # the generation's keys are gone
-    stats = subprocess.run([sys.executable, "-m", "newscrawl.ops.cli", "stats", "--data-dir", str(tmp_path / "data"),
+    stats = subprocess.run([sys.executable, "-m", "newscrawl", "stats", "--data-dir", str(tmp_path / "data"),
                             "--mongo-uri", ""], capture_output=True, text=True, timeout=60).stdout
     assert f"3 workers (finished); new {len(expected)}, updated 0" in stats, stats
 
@@ -223,7 +223,7 @@ def test_a_long_running_worker_crawls_again_and_stops_on_sigterm(tmp_path, redis
     import signal
     import time
     beat = tmp_path / "beat.json"
-    cmd = [sys.executable, "-m", "newscrawl.ops.cli", "worker", "--every", "1", "--heartbeat", str(beat),
+    cmd = [sys.executable, "-m", "newscrawl", "worker", "--every", "1", "--heartbeat", str(beat),
            "-a", f"base_url={site_server.base_url}", "-a", "crawl_id=portal", "-a", "categories=banking",
            "-s", f"REDIS_URL={redis_server.url}", "-s", f"NEWSCRAWL_DATA_DIR={tmp_path / 'data'}", "-s", "MONGO_URI=",
            "-s", "NEWSCRAWL_DRAIN_SECONDS=1", "-s", "LOG_LEVEL=WARNING"]
@@ -232,7 +232,7 @@ def test_a_long_running_worker_crawls_again_and_stops_on_sigterm(tmp_path, redis
     deadline = time.time() + 150
     while time.time() < deadline and sum("crawl ended with exit code 0" in x for x in out) < 2:
         out.append(proc.stdout.readline())
-    health = subprocess.run([sys.executable, "-m", "newscrawl.ops.cli", "worker", "--heartbeat", str(beat),
+    health = subprocess.run([sys.executable, "-m", "newscrawl", "worker", "--heartbeat", str(beat),
                              "--health", "30"], capture_output=True, text=True, timeout=60)
     proc.send_signal(signal.SIGTERM)
     rest = proc.communicate(timeout=60)[0]

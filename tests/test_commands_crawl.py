@@ -144,7 +144,7 @@ def test_ctrl_c_ends_the_run_as_interrupted_without_failed_checks(tmp_path, sig,
     assert run["status"] == "interrupted" and run["finish_reason"] == "shutdown"
     assert (run.get("monitor") or {}).get("status") != "degraded"
     assert posts == []  # no alert
-    stats = subprocess.run([sys.executable, "-m", "newscrawl.ops.cli", "stats", "--data-dir", str(tmp_path / "data")],
+    stats = subprocess.run([sys.executable, "-m", "newscrawl", "stats", "--data-dir", str(tmp_path / "data")],
                            capture_output=True, text=True, cwd=ROOT)
     assert "INTERRUPTED" in stats.stdout and "DEGRADED" not in stats.stdout
 

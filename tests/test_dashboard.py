@@ -82,7 +82,7 @@ def test_bound_beyond_loopback_without_a_password_it_warns(tmp_path):
     store = SQLiteStore(tmp_path / "newscrawl.sqlite3")
     store.ensure_indexes()
     store.close()
-    proc = subprocess.Popen([sys.executable, "-m", "newscrawl.ops.cli", "dashboard", "--host", "0.0.0.0", "--port", "0",
+    proc = subprocess.Popen([sys.executable, "-m", "newscrawl", "dashboard", "--host", "0.0.0.0", "--port", "0",
                              "--data-dir", str(tmp_path), "--store", "embedded"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -95,7 +95,7 @@ def test_deploy_schedule_run_and_no_overlap(tmp_path, replica_slow):
                             f'args = {{ base_url = "{replica_slow.base_url}" }}\n'
                             f'settings = {{ LOG_LEVEL = "INFO", CONCURRENT_REQUESTS = "2" }}\n')
         url = f"http://ops:s3cret@127.0.0.1:{scrapyd.port}"
-        cmd = [sys.executable, "-m", "newscrawl.ops.cli", "schedule", "--scrapyd", url, str(schedule), "--once"]
+        cmd = [sys.executable, "-m", "newscrawl", "schedule", "--scrapyd", url, str(schedule), "--once"]
         first = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
         assert first.returncode == 0, first.stderr
         name, jobid = first.stdout.strip().split("\t")
@@ -159,12 +159,12 @@ def test_schedule_errors_are_one_line_and_schedule_nothing(tmp_path):
              ('[[job]]\nname = "a"\nspider = "gbf"\ncron = "* * * * *"\n', "job 'a': spider 'gbf' is not a spider")]
     for text, message in cases:
         bad.write_text(text)
-        p = subprocess.run([sys.executable, "-m", "newscrawl.ops.cli", "schedule", "--scrapyd", "http://127.0.0.1:1",
+        p = subprocess.run([sys.executable, "-m", "newscrawl", "schedule", "--scrapyd", "http://127.0.0.1:1",
                             str(bad), "--once"], capture_output=True, text=True, timeout=60)
         assert p.returncode == 2 and message in p.stderr and len(p.stderr.strip().splitlines()) == 1, (text, p.stderr)
     good = tmp_path / "good.toml"
     good.write_text('[[job]]\nname = "a"\nspider = "gbaf"\ncron = "* * * * *"\n')
-    p = subprocess.run([sys.executable, "-m", "newscrawl.ops.cli", "schedule", "--scrapyd", "http://127.0.0.1:1",
+    p = subprocess.run([sys.executable, "-m", "newscrawl", "schedule", "--scrapyd", "http://127.0.0.1:1",
                         str(good), "--once"], capture_output=True, text=True, timeout=60)
     assert p.returncode == 1 and "unreachable" in p.stderr and "Traceback" not in p.stderr
 
@@ -199,7 +199,7 @@ def test_make_scrapyd_runs_the_installed_project_and_jobs_store_where_its_enviro
                                 f'[[job]]\nname = "broken"\nspider = "gbaf"\ncron = "* * * * *"\n'
                                 f'args = {{ base_url = "{other.base_url}", categories = "banking,gone" }}\n')
             state = tmp_path / "state.json"
-            cmd = [sys.executable, "-m", "newscrawl.ops.cli", "schedule", "--scrapyd", url, "--state", str(state),
+            cmd = [sys.executable, "-m", "newscrawl", "schedule", "--scrapyd", url, "--state", str(state),
                    "-s", "NEWSCRAWL_SCHEDULE_MAX_FAILURES=1", str(schedule)]
             sched = subprocess.Popen(cmd, env={**env, "NEWSCRAWL_ALERT_WEBHOOK": webhook[0]},
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -207,9 +207,9 @@ def test_make_scrapyd_runs_the_installed_project_and_jobs_store_where_its_enviro
                 deadline = time.time() + 120
                 while time.time() < deadline and not webhook[1]:
                     time.sleep(0.5)
-                status = subprocess.run([sys.executable, "-m", "newscrawl.ops.cli", "schedule", "--state", str(state),
+                status = subprocess.run([sys.executable, "-m", "newscrawl", "schedule", "--state", str(state),
                                          "--status"], capture_output=True, text=True, timeout=60)
-                health = subprocess.run([sys.executable, "-m", "newscrawl.ops.cli", "schedule", "--state", str(state),
+                health = subprocess.run([sys.executable, "-m", "newscrawl", "schedule", "--state", str(state),
                                          "--health", "60"], capture_output=True, text=True, timeout=60)
             finally:
                 sched.terminate()

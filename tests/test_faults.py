@@ -108,7 +108,7 @@ def test_query_values_are_plain_strings_on_both_stores(hostile):
     data = next(tmp.glob("crawl-*/data"))
     for value in ('{"$ne": null}', "x' OR '1'='1", "%' --", "finance\"; DROP TABLE articles; --"):
         for opt in ("--category", "--tag", "--author", "--search"):
-            p = subprocess.run([sys.executable, "-m", "newscrawl.ops.cli", "query", opt, value, "--format", "jsonl",
+            p = subprocess.run([sys.executable, "-m", "newscrawl", "query", opt, value, "--format", "jsonl",
                                 "--data-dir", str(data), "--mongo-uri", ""], capture_output=True, text=True,
                                timeout=60, cwd=ROOT)
             assert p.returncode == 0 and p.stdout == "", (opt, value, p.stdout[:200], p.stderr[-500:])

@@ -18,7 +18,7 @@ def stats_command(cfg) -> str:
     from .conftest import ROOT
     store = (["--mongo-uri", cfg["MONGO_URI"], "--mongo-database", cfg["MONGO_DATABASE"]] if cfg.get("MONGO_URI")
              else ["--data-dir", cfg["NEWSCRAWL_DATA_DIR"]])
-    proc = subprocess.run([sys.executable, "-m", "newscrawl.ops.cli", "stats", *store], cwd=ROOT, capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "newscrawl", "stats", *store], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout

@@ -210,7 +210,7 @@ def test_embedded_store_chosen_touches_no_mongodb(tmp_path, replica):
         crawl = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "gbaf", "-a", f"base_url={replica.base_url}",
                                 "-a", "categories=banking", "-s", f"NEWSCRAWL_DATA_DIR={tmp_path / 'data'}"],
                                cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
-        query = subprocess.run([sys.executable, "-m", "newscrawl.ops.cli", "query", "--data-dir", str(tmp_path / "data"),
+        query = subprocess.run([sys.executable, "-m", "newscrawl", "query", "--data-dir", str(tmp_path / "data"),
                                 "--store", "embedded"], cwd=ROOT, capture_output=True, text=True, timeout=60,
                                env={**env, "NEWSCRAWL_STORE": "auto"})
     finally:
@@ -299,7 +299,7 @@ def test_server_gone_for_good_spills_and_replay_loads_once(tmp_path, own_server)
     (spill,) = (tmp_path / "spill").glob("*.jsonl")
     own_server.start()
     for _ in range(2):  # once, then again: nothing twice
-        replay = subprocess.run([sys.executable, "-m", "newscrawl.ops.cli", "replay", str(spill), "--store", "mongodb",
+        replay = subprocess.run([sys.executable, "-m", "newscrawl", "replay", str(spill), "--store", "mongodb",
                                  "--mongo-uri", own_server.uri, "--mongo-database", "crawl"],
                                 cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert replay.returncode == 0, replay.stderr

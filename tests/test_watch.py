@@ -37,7 +37,7 @@ STARTED: list[subprocess.Popen] = []
 
 
 def watch(cfg, base, *args) -> subprocess.Popen:
-    STARTED.append(subprocess.Popen([sys.executable, "-m", "newscrawl.ops.cli", "watch", "--data-dir", cfg["NEWSCRAWL_DATA_DIR"],
+    STARTED.append(subprocess.Popen([sys.executable, "-m", "newscrawl", "watch", "--data-dir", cfg["NEWSCRAWL_DATA_DIR"],
                              "-a", f"base_url={base}", "--min-interval", "1", "--max-interval", "3",
                              "--discovery-interval", "300", "-s", "LOG_LEVEL=INFO", *args],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
@@ -157,7 +157,7 @@ def test_watch_refuses_bad_intervals_and_arguments_in_one_line(tmp_path):
                          (["--min-interval", "90", "--max-interval", "60"], "NEWSCRAWL_WATCH_MAX_INTERVAL"),
                          (["-a", "urls=http://127.0.0.1:9/x"], "takes no urls"),
                          (["-a", "refresh=all"], "refresh=all")):
-        proc = subprocess.run([sys.executable, "-m", "newscrawl.ops.cli", "watch", "--data-dir", str(tmp_path),
+        proc = subprocess.run([sys.executable, "-m", "newscrawl", "watch", "--data-dir", str(tmp_path),
                                "-a", "base_url=http://127.0.0.1:9", *args], cwd=ROOT, capture_output=True,
                               text=True, timeout=60)
         assert proc.returncode == 2, (args, proc.stderr[-1500:])

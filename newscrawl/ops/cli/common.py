@@ -1,0 +1,119 @@
+"""What every `newscrawl` command shares: its settings, its store, argument types and errors."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime
+
+from newscrawl.process.normalize import strip_controls
+from newscrawl.site.dates import parse_since
+
+
+class CliError(Exception):
+    """An error the user can fix: one line, exit 1 (no traceback)."""
+
+
+def settings_from(args):
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
+    from scrapy.utils.project import get_project_settings
+    s = get_project_settings()
+    if getattr(args, "mongo_uri", None):
+        s.set("MONGO_URI", args.mongo_uri, priority="cmdline")
+    if getattr(args, "store", None):
+        s.set("NEWSCRAWL_STORE", args.store, priority="cmdline")
+    if getattr(args, "mongo_database", None):
+        s.set("MONGO_DATABASE", args.mongo_database, priority="cmdline")
+    if getattr(args, "data_dir", None):
+        s.set("NEWSCRAWL_DATA_DIR", args.data_dir, priority="cmdline")
+    for name, value in getattr(args, "set", None) or []:
+        s.set(name, value, priority="cmdline")
+    return s
+
+
+def setting_pair(pair: str) -> tuple[str, str]:
+    name, sep, value = pair.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"takes NAME=VALUE, got {pair!r}")
+    return name, value
+
+
+def positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {value!r}")
+    return n
+
+
+def cursor(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"a cursor is a whole number (0 or the `cursor` of a change), got {value!r}")
+    return int(value)
+
+
+def site_url(value: str) -> str:
+    from newscrawl.site.rules import SiteRules
+    try:
+        return SiteRules(value).base_url
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def open_for(args, readonly: bool = True):
+    """The store every command agrees on (newscrawl.store.open_store). Commands that only read
+    open it read-only and refuse one that does not exist."""
+    from newscrawl.store import open_store
+    store = open_store(settings_from(args), quiet=True, readonly=readonly)  # StoreUnavailable: see main()
+    store.ensure_indexes()
+    return store
+
+
+def date_arg(value: str) -> datetime:
+    try:
+        return parse_since(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def printable(value: str) -> str:
+    """Text safe for a terminal or a CSV cell (the stores hold clean text; older data may not)."""
+    return strip_controls(value)
+
+
+def health(command: str, age: float, limit: float) -> int:
+    """A healthcheck's verdict on a heartbeat ``age`` seconds old: 0 healthy, 1 not."""
+    if age > limit:
+        print(f"newscrawl {command}: unhealthy: last heartbeat {age:.0f} s ago (limit {limit:.0f} s)", file=sys.stderr)
+        return 1
+    print(f"healthy: heartbeat {age:.0f} s ago")
+    return 0
+
+
+
+def store_opts(sp) -> None:
+    sp.add_argument("--store", choices=("embedded", "mongodb"),
+                    help="which store (default: NEWSCRAWL_STORE, auto: MongoDB when MONGO_URI is set); "
+                         "embedded never connects to MongoDB")
+    sp.add_argument("--mongo-uri", help="MongoDB URI (default: MONGO_URI; none: embedded store)")
+    sp.add_argument("--mongo-database", help="MongoDB database (default: MONGO_DATABASE or newscrawl)")
+    sp.add_argument("--data-dir", help="folder of the embedded store (default: NEWSCRAWL_DATA_DIR, else "
+                                       "the project's data/)")
+    sp.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", type=setting_pair,
+                    help="a Scrapy setting, as for scrapy crawl (repeatable)")
+
+
+def site_opt(sp, required: bool = False) -> None:
+    sp.add_argument("--site", type=site_url, required=required, metavar="URL",
+                    help="one site's articles and runs (its base_url, e.g. http://127.0.0.1:8642)")
+
+
+def filter_opts(sp) -> None:
+    sp.add_argument("--category")
+    sp.add_argument("--tag")
+    sp.add_argument("--author", help="part of an author's name, any case")
+    sp.add_argument("--since", type=date_arg, help="published on or after YYYY-MM-DD")
+    sp.add_argument("--until", type=date_arg, help="published before YYYY-MM-DD")
+    sp.add_argument("--search", help="words in the title, summary or body")

@@ -1,0 +1,163 @@
+"""The long-running commands: `schedule` (cron jobs on scrapyd), `worker` (a cluster worker),
+`watch` (watch mode)."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from newscrawl.ops.cli.common import CliError, health, setting_pair, settings_from, store_opts
+
+
+def schedule_state_path(args) -> Path:
+    from newscrawl.store import data_dir
+    if args.state:
+        return Path(args.state).expanduser().resolve()
+    return data_dir(settings_from(args)) / "scheduler" / f"{args.project}.json"
+
+
+def cmd_schedule(args) -> int:
+    import logging
+    from datetime import datetime, timezone
+
+    from newscrawl.ops.schedule import ScheduleFileError, Scheduler, load_jobs, post_alert, read_state, status_lines
+    from newscrawl.ops.scrapyd import Scrapyd, ScrapydError
+    state_path = schedule_state_path(args)
+    if args.status or args.health is not None:  # read what the running scheduler writes
+        try:
+            state = read_state(state_path)
+        except (OSError, ValueError) as exc:
+            raise CliError(f"no scheduler state at {state_path} ({getattr(exc, 'strerror', exc)}): "
+                           f"is the scheduler running with the same --state / data folder?") from None
+        now = datetime.now(timezone.utc)
+        if args.health is not None:
+            return health("schedule", (now - datetime.fromisoformat(state["heartbeat"])).total_seconds(), args.health)
+        print("\n".join(status_lines(state, now)))
+        return 0
+    if not args.file:
+        print("newscrawl schedule: error: the schedule file is required (or --status / --health)", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    try:
+        jobs = load_jobs(args.file)
+    except ScheduleFileError as exc:
+        print(f"newscrawl schedule: {exc}", file=sys.stderr)
+        return 2
+    settings = settings_from(args)
+    try:
+        scrapyd = Scrapyd(args.scrapyd, args.project)
+        scrapyd.check()
+        webhook = settings.get("NEWSCRAWL_ALERT_WEBHOOK")
+        scheduler = Scheduler(jobs, scrapyd, max_failures=settings.getint("NEWSCRAWL_SCHEDULE_MAX_FAILURES"),
+                              alert=lambda body: post_alert(webhook, body), state_path=state_path)
+        if args.once:
+            for job, jobid in scheduler.run(jobs, datetime.now(timezone.utc)):
+                print(f"{job.name}\t{jobid or 'skipped: a run is still pending or running'}")
+            return 0
+        scheduler.forever()
+    except ScrapydError as exc:
+        print(f"newscrawl schedule: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+def heartbeat_path(args) -> Path:
+    import socket
+
+    from newscrawl.store import data_dir
+    if args.heartbeat:
+        return Path(args.heartbeat).expanduser().resolve()
+    return data_dir(settings_from(args)) / "workers" / f"{socket.gethostname()}.json"
+
+
+def cmd_worker(args) -> int:
+    """A long-running cluster worker (newscrawl.ops.worker)."""
+    from newscrawl.ops.worker import Worker, crawl_command, heartbeat_age
+    beat = heartbeat_path(args)
+    if args.health is not None:
+        age = heartbeat_age(beat)
+        if age is None:
+            print(f"newscrawl worker: unhealthy: no heartbeat at {beat}", file=sys.stderr)
+            return 1
+        return health("worker", age, args.health)
+    return Worker(crawl_command(args.spider, args.argument or [], args.set or []), args.every, beat).run()
+
+
+def watch_command(args) -> list[str]:
+    """`newscrawl watch` as the `scrapy crawl` it runs (README: watch mode)."""
+    cmd = ["scrapy", "crawl", "gbaf", "-a", "watch=1"]
+    for a in args.argument or []:
+        cmd += ["-a", a]
+    named = {"NEWSCRAWL_WATCH_MIN_INTERVAL": args.min_interval, "NEWSCRAWL_WATCH_MAX_INTERVAL": args.max_interval,
+             "NEWSCRAWL_WATCH_DISCOVERY_INTERVAL": args.discovery_interval, "MONGO_URI": args.mongo_uri,
+             "MONGO_DATABASE": args.mongo_database, "NEWSCRAWL_DATA_DIR": args.data_dir, "NEWSCRAWL_STORE": args.store}
+    for name, value in named.items():
+        if value is not None:
+            cmd += ["-s", f"{name}={value}"]
+    for name, value in args.set or []:
+        cmd += ["-s", f"{name}={value}"]
+    return cmd
+
+
+def cmd_watch(args) -> int:
+    """Watch mode: the `gbaf` spider with -a watch=1, in this process (its exit code)."""
+    from scrapy.cmdline import execute
+
+    from newscrawl.fresh.watch import heartbeat_path
+    from newscrawl.ops.worker import heartbeat_age
+    if args.health is not None:
+        beat = heartbeat_path(settings_from(args))
+        age = heartbeat_age(beat)
+        if age is None:
+            print(f"newscrawl watch: unhealthy: no heartbeat at {beat}", file=sys.stderr)
+            return 1
+        return health("watch", age, args.health)
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
+    try:
+        execute(watch_command(args))
+    except SystemExit as exc:  # Scrapy's commands end this way
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
+
+
+
+def add_parsers(sub) -> None:
+    sc = sub.add_parser("schedule", help="keep scheduling crawls on scrapyd from a TOML file of cron jobs")
+    sc.add_argument("--scrapyd", metavar="URL", default="http://127.0.0.1:6800",
+                    help="scrapyd's URL, e.g. http://127.0.0.1:6800 (credentials: http://USER:PASSWORD@host "
+                         "or SCRAPYD_USERNAME/SCRAPYD_PASSWORD)")
+    sc.add_argument("--project", default="newscrawl", help="the scrapyd project (default: newscrawl)")
+    sc.add_argument("--once", action="store_true", help="schedule every job now, print the job ids, exit")
+    sc.add_argument("--state", metavar="FILE", help="where the scheduler keeps its state and heartbeat "
+                                                    "(default: <data dir>/scheduler/<project>.json)")
+    sc.add_argument("--status", action="store_true", help="each job's last run, next slot and failures, from the state")
+    sc.add_argument("--health", type=float, metavar="SECONDS", help="exit 0 when the heartbeat is younger (healthcheck)")
+    sc.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", type=setting_pair, help="a setting")
+    sc.add_argument("--data-dir", help="the data folder (default: NEWSCRAWL_DATA_DIR, else the project's data/)")
+    sc.add_argument("file", nargs="?", help="the schedule file (TOML, [[job]] tables)")
+    sc.set_defaults(fn=cmd_schedule)
+    w = sub.add_parser("worker", help="a long-running cluster worker: one crawl after another (REDIS_URL)")
+    w.add_argument("--spider", default="gbaf")
+    w.add_argument("-a", dest="argument", action="append", metavar="NAME=VALUE", help="a spider argument")
+    w.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", type=setting_pair, help="a setting")
+    w.add_argument("--every", type=float, default=300.0, help="seconds between two crawls (default 300)")
+    w.add_argument("--heartbeat", metavar="FILE", help="default: <data dir>/workers/<hostname>.json")
+    w.add_argument("--data-dir", help="the data folder (default: NEWSCRAWL_DATA_DIR, else the project's data/)")
+    w.add_argument("--health", type=float, metavar="SECONDS", help="exit 0 when the heartbeat is younger (healthcheck)")
+    w.set_defaults(fn=cmd_worker)
+    wa = sub.add_parser("watch", help="keep the store fresh: poll the site's change signals and fetch what is "
+                                      "new or changed, until SIGTERM/SIGINT (exit 0)")
+    store_opts(wa)
+    wa.add_argument("-a", dest="argument", action="append", metavar="NAME=VALUE",
+                    help="a spider argument, as for scrapy crawl (base_url, categories, ...)")
+    wa.add_argument("--min-interval", type=float, metavar="S",
+                    help="a change signal's poll interval right after it changed (default 60)")
+    wa.add_argument("--max-interval", type=float, metavar="S",
+                    help="the longest poll interval, while nothing changes (default 900)")
+    wa.add_argument("--discovery-interval", type=float, metavar="S",
+                    help="seconds between two full incremental discoveries (default 3600)")
+    wa.add_argument("--health", type=float, metavar="SECONDS",
+                    help="exit 0 when the running watch's heartbeat is younger (healthcheck)")
+    wa.set_defaults(fn=cmd_watch)
