@@ -21,7 +21,8 @@ from pymongo import errors as mongo_errors
 from newscrawl.replica import ReplicaServer, ReplicaSite, expected_articles
 from newscrawl.store import ArticleWriter, Filters, StoreMisconfigured
 from newscrawl.store.base import MAX_DOCUMENT_BYTES, bson_size, history_keep
-from newscrawl.store.mongo import MongoStore, driver_options
+from newscrawl.store.mongo import MongoStore
+from newscrawl.store.mongo_setup import driver_options
 from newscrawl.store.schema import article_validator
 
 from .conftest import ROOT
@@ -132,7 +133,7 @@ def test_a_20_mb_body_is_dropped_and_a_long_history_trimmed(store_kind, mongo, t
 def test_driver_options_have_production_defaults_and_the_uri_wins():
     from scrapy.utils.project import get_project_settings
 
-    from newscrawl.store.mongo import options_from
+    from newscrawl.store.mongo_setup import options_from
     opts = options_from(get_project_settings())
     assert {k: opts[k] for k in ("socketTimeoutMS", "w", "journal", "readPreference", "retryWrites")} == {
         "socketTimeoutMS": 20000, "w": "majority", "journal": True, "readPreference": "primary", "retryWrites": True}

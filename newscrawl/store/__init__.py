@@ -58,7 +58,8 @@ def open_store(settings, quiet: bool = False, readonly: bool = False) -> Store:
     MONGO_*/NEWSCRAWL_MONGO_* options; embedded: data_dir()). ``readonly``: for commands that
     only read; a store that does not exist is refused (StoreUnavailable) instead of created."""
     if store_kind(settings) == "mongodb":
-        from newscrawl.store.mongo import MongoStore, driver_options, options_from
+        from newscrawl.store.mongo import MongoStore
+        from newscrawl.store.mongo_setup import driver_options, options_from
         options = options_from(settings)
         mongo = MongoStore(settings.get("MONGO_URI"), settings.get("MONGO_DATABASE"),
                            settings.getint("NEWSCRAWL_MONGO_TIMEOUT_MS"), readonly=readonly, options=options)

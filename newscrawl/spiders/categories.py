@@ -1,0 +1,142 @@
+"""Category pages: their article links, their sections, their paging (newscrawl.spiders.paging),
+named categories checked first, and listings clicked through in the browser."""
+from __future__ import annotations
+
+import logging
+
+import scrapy
+from scrapy.exceptions import CloseSpider
+from scrapy.http import TextResponse
+
+from newscrawl.crawl.incremental import KIND
+from newscrawl.crawl.outcome import STAT_ERROR, USAGE_ERROR
+from newscrawl.crawl.rendering import click_load_more
+from newscrawl.extract.listing import (
+    LOAD_MORE,
+    has_load_more,
+    read_listing,
+    with_page,
+)
+from newscrawl.keys import (
+    ERRORS,
+    LISTING_PROBE,
+    LISTING_STOP,
+    META_LOAD_MORE,
+    META_NAMED,
+    META_POLL,
+    RENDER,
+)
+from newscrawl.spiders.base import GbafBase
+from newscrawl.spiders.paging import NO_NEW_LINKS
+
+logger = logging.getLogger(__name__)
+
+
+class Categories(GbafBase):
+    async def parse_rendered_listing(self, response, category):
+        """A listing in the browser: its "load more" control clicked until no new article link
+        shows (or NEWSCRAWL_RENDER_MAX_CLICKS)."""
+        page = response.meta["playwright_page"]
+        try:
+            links = await click_load_more(
+                page, lambda html: read_listing(response.url, html, self.rules, self.tz).articles,
+                self.config.render_max_clicks, LOAD_MORE,
+                on_click=lambda: self.crawler.stats.inc_value(RENDER + "clicks"))
+        finally:
+            await page.close()
+        for request in self._follow_links(list(links.values()), "rendered_listing"):
+            yield request
+
+    async def on_render_error(self, failure):
+        page = failure.request.meta.get("playwright_page")
+        if page is not None:
+            await page.close()
+        return self.on_error(failure)
+
+    # ---- listings ----------------------------------------------------------------------
+    def parse_listing(self, response, category, page):
+        named = response.meta.get(META_NAMED)
+        if named is None or named not in self.unverified:
+            yield from self._parse_listing(response, category, page)
+            return
+        if response.status != 304 and self.rules.category_path(response.url) != named:
+            yield self._category_missing(named, f"it redirects to {response.url}")
+            return
+        self.unverified.discard(named)
+        out = list(self._parse_listing(response, category, page))
+        if self.unverified:  # nothing is fetched past the named categories until all exist
+            self.held.extend(out)
+            return
+        held, self.held = self.held, []
+        yield from held
+        yield from out
+
+    def _category_missing(self, category: str, problem: str):
+        """A named category does not exist: a usage error (nothing stored), with the
+        categories the home page's navigation offers."""
+        self.crawler.stats.inc_value(ERRORS + "missing_category")
+        self.held = []
+        return scrapy.Request(self.rules.url("/"), callback=self._report_missing, errback=self._report_missing_failed,
+                              dont_filter=True, priority=100, cb_kwargs={"category": category, "problem": problem},
+                              meta={KIND: "listing"})
+
+    def _report_missing_failed(self, failure):
+        self._report_missing(None, **failure.request.cb_kwargs)
+
+    def _report_missing(self, response, category: str, problem: str):
+        offered = []
+        if isinstance(response, TextResponse):
+            listing = read_listing(response.url, response.text, self.rules, self.tz)
+            offered = sorted({p for u in listing.categories if (p := self.rules.category_path(u))})
+        message = (f"gbaf: categories: {category!r} does not exist on {self.rules.base_url} ({problem}); "
+                   + (f"the navigation offers: {', '.join(offered)}" if offered else "the home page lists no categories"))
+        self.crawler.stats.set_value(STAT_ERROR, message)
+        logger.error(message)
+        raise CloseSpider(USAGE_ERROR)
+
+    def _parse_listing(self, response, category, page):
+        kind = "listing" if category is not None else "home"
+        if response.status == 304:  # page 1 unchanged since the last run: nothing new here
+            self._learn(response, kind)
+            self.crawler.stats.inc_value(LISTING_STOP + "not_modified")
+            return
+        if not isinstance(response, TextResponse):
+            return
+        if page == 1:
+            self._learn(response, kind)
+        listing = read_listing(response.url, response.text, self.rules, self.tz)
+        yield from self._follow_links(listing.articles, "listing")
+        if response.meta.get(META_POLL):  # a watch's poll: new articles only, not sections
+            return
+        if category is None or page == 1:  # sections linked from the home page or a category
+            for cat_url in listing.categories:
+                path = self.rules.category_path(cat_url)
+                if path and self._wanted_category(path) and (category is None or path.startswith(category + "/")):
+                    yield self._listing_request(cat_url, path, 1)
+        if category is None:
+            return
+        stop = self.paging.stop_reason(category, page, listing.articles)
+        if stop:
+            self.crawler.stats.inc_value(f"{LISTING_STOP}{stop}")
+            if stop == NO_NEW_LINKS and response.meta.get(META_LOAD_MORE):
+                yield self._rendered_listing_request(response.meta[META_LOAD_MORE], category, "load_more")
+            return
+        next_page = self._next_page(response, listing.next_url, category, page)
+        if next_page is not None:
+            yield next_page
+
+    def _next_page(self, response, next_url, category, page):
+        """Page N+1: the pager's link, else (NEWSCRAWL_PAGINATION_PROBE) /page/N+1/; when
+        page 1 also has a "load more" control, a failing probe hands it to the browser."""
+        load_more = None
+        if next_url is None and self.config.probe:
+            next_url = with_page(response.url, page + 1, "path")
+            self.crawler.stats.inc_value(LISTING_PROBE)
+            if page == 1 and has_load_more(response.selector):
+                load_more = response.url
+        if not next_url:
+            return None
+        request = self._listing_request(next_url, category, page + 1)
+        if load_more:
+            request.meta[META_LOAD_MORE] = load_more
+        return request

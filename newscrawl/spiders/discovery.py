@@ -1,0 +1,102 @@
+"""Discovery: robots.txt, its sitemaps and feeds, and the article links they list."""
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from protego import Protego
+
+from newscrawl.extract.listing import (
+    read_feed,
+    read_robots,
+    read_sitemap,
+)
+from newscrawl.keys import (
+    DISCOVERY,
+    ERRORS,
+    INCREMENTAL,
+    META_POLL,
+    SKIPPED,
+)
+from newscrawl.spiders.base import GbafBase
+
+logger = logging.getLogger(__name__)
+
+
+class Discovery(GbafBase):
+    def parse_robots(self, response):
+        if self._learn(response, "robots"):
+            sitemaps, feeds = read_robots(response.text, self.rules.base_url)
+            self.render_policy.robots = Protego.parse(response.text)
+        else:  # unchanged: the sitemaps and feeds it named last time
+            sitemaps, feeds = self.past().remembered("sitemap_root"), self.past().remembered("feed")
+        yield from self._sitemap_and_feed_requests(sitemaps, feeds)
+
+    def _sitemap_and_feed_requests(self, sitemaps, feeds):
+        for url in dict.fromkeys(sitemaps + self.config.sitemaps):
+            if self.rules.same_site(url):
+                yield self._request(url, self.parse_sitemap, "sitemap", self._page_validators(url),
+                                    cb_kwargs={"kind": "sitemap_root"})
+        for url in dict.fromkeys(feeds + self.config.feeds):
+            if self.rules.same_site(url):
+                yield self._request(url, self.parse_feed, "feed", self._page_validators(url))
+
+    def parse_sitemap(self, response, kind="sitemap"):
+        if not self._learn(response, kind):
+            return
+        try:
+            children, links = read_sitemap(response.body, self.tz)
+        except ValueError as exc:
+            self._bad_discovery_page(response, "bad_sitemap", exc)
+            return
+        self.crawler.stats.inc_value(DISCOVERY + "sitemaps")
+        for child in children:
+            if not self.rules.same_site(child.url):
+                continue
+            if self.incremental and not self.past().sitemap_child_changed(child.lastmod, child.url):
+                self.crawler.stats.inc_value(INCREMENTAL + "sitemap_unchanged")
+                continue
+            yield self._request(child.url, self.parse_sitemap, "sitemap", self._page_validators(child.url),
+                                meta={META_POLL: True} if response.meta.get(META_POLL) else None)
+        yield from self._follow_links(links, "sitemap")
+        if response.meta.get(META_POLL):
+            return
+        for link in links:
+            path = self.rules.category_path(link.url)
+            if path and self._wanted_category(path):
+                yield self._listing_request(self.rules.category_url(path), path, 1)
+
+    def parse_feed(self, response):
+        if not self._learn(response, "feed"):
+            return
+        try:
+            links = read_feed(response.body, self.tz)
+        except ValueError as exc:
+            self._bad_discovery_page(response, "bad_feed", exc)
+            return
+        self.crawler.stats.inc_value(DISCOVERY + "feeds")
+        yield from self._follow_links(links, "feed")
+
+    def _bad_discovery_page(self, response, reason: str, exc) -> None:
+        self.crawler.stats.inc_value(f"{ERRORS}{reason}")
+        logger.warning("Skipped %s: %s", response.url, exc)
+
+    def _follow_links(self, links, via: str):
+        known = []
+        for link in links:
+            url = self.rules.classify(link.url)[1]
+            if url is None:  # not an article of the site
+                continue
+            if self.since and link.date and link.date < self.since:
+                self.crawler.stats.inc_value(SKIPPED + "before_since")
+                continue
+            if self._known(url):
+                known.append(replace(link, url=url))
+                continue
+            # Scrapy's dupefilter (DUPEFILTER_CLASS) drops links already requested.
+            self.crawler.stats.inc_value(f"{DISCOVERY}{via}")
+            yield self._article_request(url)
+        if known and self.history is not None:
+            self.crawler.stats.inc_value(INCREMENTAL + "known_links", len(known))
+            for url, validators in self.history.changed_since_fetched(known):
+                yield self._article_request(url, kind="article_revisit", validators=validators)
