@@ -6,13 +6,14 @@ truth the tests compare the crawl against.
 """
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from importlib import resources
 
 UTC = timezone.utc
-BST = timezone(timedelta(hours=1))
 
 CATEGORIES = {  # path -> name shown
     "finance": "Finance",
@@ -72,192 +73,16 @@ def _img(seed: str, alt: str, caption: str | None) -> dict:
 
 
 def _special() -> list[ReplicaArticle]:
-    arts = [
-        ReplicaArticle(
-            slug="harbour-city-lenders-brace-for-slower-mortgage-growth",
-            title="Harbour City lenders brace for slower mortgage growth",
-            category="finance", kind="modern", wire=True, source="Reuters",
-            also_in=["business"],
-            published=datetime(2025, 1, 15, 9, 30, tzinfo=UTC),
-            updated=datetime(2026, 1, 27, 14, 5, tzinfo=UTC),
-            byline="By Mara Lindqvist and Tomas Okafor",
-            authors=["Mara Lindqvist", "Tomas Okafor"],
-            summary="Mortgage lenders in Harbour City expect loan growth to halve this year as "
-                    "higher funding costs squeeze margins and buyers wait for cheaper credit.",
-            blocks=[
-                ("h2", "Funding costs bite"),
-                ("p", "HARBOUR CITY (Reuters) - Mortgage lenders in Harbour City expect new "
-                      "lending to grow at half last year's pace, three senior bankers said on "
-                      "Wednesday, as deposit competition pushes up what they pay for funds."),
-                ("p", "\u201cWe are pricing for a slower year, not a bad one,\u201d said the head "
-                      "of retail lending at one of the city's four largest banks."),
-                ("h2", "WHAT THE REGULATOR SAID"),
-                ("p", "The regional supervisor told lenders in a letter seen by Reuters that "
-                      "affordability checks would stay unchanged until at least the autumn."),
-                ("p", "(Reporting by Mara Lindqvist and Tomas Okafor; Editing by Ines Varga)"),
-            ],
-            tags=["Mortgages", "Interest rates", "Harbour City"],
-            takeaways=["Lenders expect mortgage growth to halve this year.",
-                       "Deposit competition is raising funding costs.",
-                       "Affordability rules stay unchanged until the autumn."],
-            faq=[("Why are mortgage lenders expecting slower growth?",
-                  "Higher funding costs and cautious buyers are holding back new lending."),
-                 ("Will affordability checks change?",
-                  "The supervisor said they stay unchanged until at least the autumn.")],
-            image=_img("harbour", "Terraced houses on a hill in Harbour City",
-                       "Houses in Harbour City - Global Banking & Finance Review"),
-            read_time=3),
-        ReplicaArticle(
-            slug="EU-LENDERS-SANCTIONS-3f6c2a1e-8d4b-4c7e-9a51-0b2d7e6f9c13",
-            title="EU lenders review exposure to sanctioned shipping firms",
-            category="business", kind="meta", wire=True, source="Reuters", also_in=["finance"],
-            published=datetime(2025, 7, 1, 10, 0, tzinfo=BST),
-            updated=datetime(2025, 7, 1, 16, 45, tzinfo=BST),
-            byline="By Ilse Brandt", authors=["Ilse Brandt"],
-            summary="Several European banks are reviewing loans to shipping companies after a "
-                    "new round of sanctions widened the list of restricted vessels.",
-            blocks=[
-                ("p", "FRANKFURT (Reuters) - Several European banks have started reviewing loans "
-                      "to shipping companies after regulators widened the list of restricted "
-                      "vessels, two people familiar with the matter said."),
-                ("p", "The reviews cover letters of credit as well as term loans, the people "
-                      "said, and could take several weeks to complete."),
-                ("p", "(Reporting by Ilse Brandt; Editing by Paul Amadi)"),
-            ],
-            tags=["Sanctions", "Shipping", "European banks"],
-            takeaways=["Banks are reviewing loans to shipping firms.",
-                       "The review covers letters of credit and term loans."],
-            image=_img("eu-lenders", "Container ship in port", None),
-            read_time=2),
-        ReplicaArticle(
-            slug="three-reporters-on-copper-price-swings",
-            title="Copper price swings test miners' hedging books",
-            category="investing", kind="labels", wire=True, source="Reuters",
-            published=datetime(2025, 3, 4, tzinfo=UTC),
-            byline="By Ana Ruiz, Felix Hart and Grace Mwangi",
-            authors=["Ana Ruiz", "Felix Hart", "Grace Mwangi"],
-            summary="Sharp moves in copper prices have forced miners to revisit how much of "
-                    "next year's output they sell forward.",
-            blocks=[
-                ("p", "LONDON/SANTIAGO (Reuters) - Copper's sharpest monthly swing in two years "
-                      "has pushed miners to revisit their hedging programmes."),
-                ("p", "Traders said forward sales rose as producers locked in prices above "
-                      "their budget assumptions."),
-                ("p", "(Reporting by Ana Ruiz, Felix Hart and Grace Mwangi; Editing by Jo Kerr)"),
-            ],
-            tags=["Commodities", "Copper"],
-            takeaways=["Miners are selling more output forward."],
-            read_time=2),
-        ReplicaArticle(
-            slug="why-treasury-teams-should-rethink-cash-buffers",
-            title="Why treasury teams should rethink cash buffers",
-            category="banking", kind="modern",
-            published=datetime(2024, 11, 20, 8, 0, tzinfo=UTC),
-            byline="By Jane Whitcombe, Chief Economist at Northbridge Capital",
-            authors=["Jane Whitcombe"],
-            summary="Corporate treasurers hold more idle cash than their risks justify; a "
-                    "tiered buffer frees money without adding danger.",
-            blocks=[
-                ("p", "Most corporate treasury teams still size their cash buffers with rules "
-                      "written for a world of cheap money."),
-                ("h2", "A tiered approach"),
-                ("p", "Splitting the buffer into operating, reserve and strategic tiers lets a "
-                      "company invest the slower tiers without risking payroll."),
-                ("quote", "Liquidity is a policy choice, not an accident of the balance sheet."),
-                ("p", "The author writes in a personal capacity."),
-            ],
-            tags=["Treasury", "Liquidity", "Corporate finance"],
-            takeaways=["Idle cash has a real cost.", "Tier the buffer by purpose."],
-            faq=[("What is a tiered cash buffer?",
-                  "A buffer split into operating, reserve and strategic parts."),
-                 ("Does it add risk?", "Not when each tier matches the timing of its uses.")],
-            image=_img("treasury", "A treasury desk", "Treasury desk - Global Banking & Finance Review"),
-            read_time=4),
-        ReplicaArticle(
-            slug="building-societies-celebrate-a-decade-of-digital-savings",
-            title="Building societies celebrate a decade of digital savings",
-            category="banking", kind="legacy", slash_url=True,
-            published=datetime(2019, 5, 14, 7, 12, tzinfo=UTC),
-            authors=["Oliver Penrose"],
-            blocks=[
-                ("p", "Ten years after the first app-only savings account, building societies say "
-                      "digital channels now bring in most new members."),
-                ("p", "Members opening accounts online are younger and save smaller amounts more "
-                      "often, according to the sector's trade body."),
-                ("p", "Branches remain busy for mortgages and later-life advice."),
-            ],
-            tags=["Savings", "Building societies"],
-            image=_img("building", "Savings app on a phone", None)),
-        ReplicaArticle(
-            slug="the-quiet-rise-of-payment-hubs",
-            title="The quiet rise of payment hubs",
-            category="technology", kind="legacy",
-            published=datetime(2020, 2, 3, 12, 0, tzinfo=UTC),
-            authors=["Priya Raman"],
-            blocks=[
-                ("p", "Banks that once ran a separate system for every payment scheme are moving "
-                      "to single hubs that route card, instant and cross-border payments."),
-                ("h2", "Fewer systems, fewer outages"),
-                ("p", "Consolidation cuts maintenance costs and makes outages easier to trace."),
-            ],
-            tags=["Payments"]),
-        ReplicaArticle(
-            slug="a-plain-page-about-regional-credit-unions",
-            title="Regional credit unions widen lending to small firms",
-            category="finance", kind="bare",
-            published=datetime(2023, 9, 8, tzinfo=UTC),
-            blocks=[
-                ("p", "Regional credit unions lent more to small firms last year than in any "
-                      "year since records began, as members turned to local lenders for working "
-                      "capital and equipment loans."),
-                ("p", "Loan officers said demand came mostly from builders, farms and family-run "
-                      "shops that had found larger banks slow to answer applications."),
-                ("p", "The unions plan to pool underwriting staff so that smaller branches can "
-                      "handle larger requests without long delays."),
-                ("p", "Arrears remain low, the unions' association said, although it expects "
-                      "them to rise slightly as fixed-rate deals come to an end."),
-            ]),
-        ReplicaArticle(
-            slug="instant-payments-outage-resolved-after-retry",
-            title="Instant payments outage resolved within the hour",
-            category="technology", kind="modern", fail_first=True,
-            published=datetime(2025, 10, 2, 18, 20, tzinfo=UTC),
-            summary="A routing fault delayed instant payments for forty minutes before engineers "
-                    "switched traffic to a standby site.",
-            blocks=[("p", "A routing fault delayed instant payments for about forty minutes on "
-                          "Thursday evening, the scheme operator said."),
-                    ("p", "Engineers moved traffic to a standby data centre and no payments "
-                          "were lost, it added.")],
-            tags=["Payments", "Outages"], read_time=1,
-            image=_img("outage", "Server racks", None)),
-        ReplicaArticle(
-            slug="fintech-lenders-turn-to-embedded-credit",
-            title="Fintech lenders turn to embedded credit",
-            category="finance/fintech", kind="modern", next_image=True,
-            published=datetime(2025, 6, 12, 11, 0, tzinfo=BST),
-            updated=datetime(2025, 6, 13, 9, 0, tzinfo=BST),
-            byline="By Samuel Achebe", authors=["Samuel Achebe"],
-            summary="Fintech lenders are placing credit offers inside retailers' checkouts "
-                    "rather than in their own apps.",
-            blocks=[("p", "Fintech lenders are moving credit offers into the checkout pages of "
-                          "online shops, where buyers already are."),
-                    ("p", "Partnership deals give lenders data on basket size, which they use "
-                          "to set limits.")],
-            tags=["Fintech", "Lending"], read_time=2,
-            takeaways=["Credit moves to the checkout."],
-            image=_img("embedded", "Checkout screen", "Checkout - Global Banking & Finance Review")),
-        ReplicaArticle(
-            slug="archive-note-on-bond-ladders",
-            title="A note on bond ladders for cautious savers",
-            category="investing", kind="meta", in_listings=False,
-            published=datetime(2022, 4, 19, 6, 30, tzinfo=UTC),
-            byline="By Helena Ortiz", authors=["Helena Ortiz"],
-            summary="A bond ladder spreads maturities so that savers are never forced to sell.",
-            blocks=[("p", "A ladder of bonds that mature one after another gives a saver cash at "
-                          "regular intervals without selling early."),
-                    ("p", "Each maturing bond can be reinvested at the long end of the ladder.")],
-            tags=["Bonds", "Savings"], read_time=2),
-    ]
+    """The hand-written articles (articles.json beside this module: data, not code)."""
+    rows = json.loads(resources.files(__package__).joinpath("articles.json").read_text(encoding="utf-8"))
+    arts = []
+    for row in rows:
+        for key in ("published", "updated"):
+            if row.get(key):
+                row[key] = datetime.fromisoformat(row[key])
+        row["blocks"] = [tuple(b) for b in row["blocks"]]
+        row["faq"] = [tuple(qa) for qa in row.get("faq", [])]
+        arts.append(ReplicaArticle(**row))
     return arts
 
 

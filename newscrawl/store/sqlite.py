@@ -12,39 +12,13 @@ import os
 import sqlite3
 import threading
 import time
+from importlib import resources
 from pathlib import Path
 
 from newscrawl.codec import dumps, iso, loads, revive
 from newscrawl.store.base import Applied, Filters, StoreUnavailable, insert_change, update_change
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    url TEXT PRIMARY KEY,
-    doc TEXT NOT NULL,
-    published_at TEXT,
-    category TEXT COLLATE NOCASE,
-    version INTEGER NOT NULL,
-    first_seen_at TEXT NOT NULL,
-    last_seen_at TEXT NOT NULL,
-    history TEXT NOT NULL DEFAULT '[]'
-);
-CREATE INDEX IF NOT EXISTS articles_published_at ON articles (published_at DESC);
-CREATE INDEX IF NOT EXISTS articles_category_published_at ON articles (category, published_at DESC);
-CREATE TABLE IF NOT EXISTS article_tags (
-    url TEXT NOT NULL, tag TEXT NOT NULL COLLATE NOCASE, PRIMARY KEY (url, tag)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS article_tags_tag ON article_tags (tag);
-CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (title, summary, body);
-CREATE TABLE IF NOT EXISTS http_validators (
-    url TEXT PRIMARY KEY, kind TEXT, etag TEXT, last_modified TEXT, fetched_at TEXT, state TEXT);
-CREATE TABLE IF NOT EXISTS crawl_runs (run_id TEXT PRIMARY KEY, started_at TEXT, doc TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS changes (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL, changed_at TEXT NOT NULL, doc TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS changes_changed_at ON changes (changed_at);
-CREATE TABLE IF NOT EXISTS feed_cursors (name TEXT PRIMARY KEY, cursor INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS crawl_runs_started_at ON crawl_runs (started_at DESC);
-CREATE TABLE IF NOT EXISTS crawl_locks (
-    site TEXT PRIMARY KEY, owner TEXT NOT NULL, heartbeat_at REAL NOT NULL, doc TEXT NOT NULL);
-"""
+SCHEMA = resources.files(__package__).joinpath("sqlite_schema.sql").read_text(encoding="utf-8")
 # The site (scheme://host[:port]) of an article URL, in SQL: up to the first "/" after "http://x".
 SITE_OF_URL = "substr(url, 1, 7 + instr(substr(url, 9), '/'))"
 
