@@ -20,10 +20,11 @@ from pymongo import errors as mongo_errors
 
 from newscrawl.replica import ReplicaServer, ReplicaSite, expected_articles
 from newscrawl.store import ArticleWriter, Filters, StoreMisconfigured
-from newscrawl.store.base import MAX_DOCUMENT_BYTES, bson_size, history_keep
+from newscrawl.store.base import MAX_DOCUMENT_BYTES
 from newscrawl.store.mongo import MongoStore
 from newscrawl.store.mongo_setup import driver_options
 from newscrawl.store.schema import article_validator
+from newscrawl.store.writer import bson_size, history_keep
 
 from .conftest import ROOT
 from .mongo_server import WireServer, available, skip_or_fail

@@ -28,8 +28,6 @@ def run_figures(run: dict) -> dict:
     """One crawl run as `newscrawl stats --format json` shows it (README: the fields)."""
     c = run.get("counts") or {}
     started, finished = run.get("started_at"), run.get("finished_at")
-    extraction = run.get("extraction") or {}
-    parsed = max((sum(layers.values()) for f, layers in extraction.items() if f in ("url", "title")), default=0)
     return {
         "run_id": run.get("run_id"), "site": run.get("site"), "spider": run.get("spider"),
         "arguments": run.get("arguments") or {}, "mode": run.get("mode", "full"), "status": run.get("status"),
@@ -38,17 +36,29 @@ def run_figures(run: dict) -> dict:
         "started_at": started.isoformat() if started else None,
         "finished_at": finished.isoformat() if finished else None,
         "duration_s": round((finished - started).total_seconds(), 3) if started and finished else None,
+        **_count_figures(c),
+        "coverage": coverage(run.get("extraction") or {}),
+        "crawl_id": run.get("crawl_id"), "store": run.get("store"),
+    }
+
+
+def _count_figures(c: dict) -> dict:
+    return {
         "pages": c.get("pages", 0), "requests": sum((c.get("requests") or {}).values()),
         "requests_by_kind": c.get("requests") or {}, "not_modified": c.get("not_modified", 0),
         "new": c.get("new", 0), "updated": c.get("updated", 0), "unchanged": c.get("unchanged", 0),
         "dropped": sum((c.get("dropped") or {}).values()), "dropped_by_reason": c.get("dropped") or {},
         "spilled": c.get("spilled", 0), "scraped": c.get("scraped", 0),
-        "coverage": {f: round(sum(layers.values()) / parsed, 4) for f, layers in extraction.items()} if parsed else {},
         "themes": c.get("themes") or {}, "extraction_errors": c.get("extraction_errors") or {},
-        "crawl_id": run.get("crawl_id"), "store": run.get("store"),
         "freshness": c.get("freshness") or {},
         "stale_validators": c.get("stale_validators", 0),
     }
+
+
+def coverage(extraction: dict) -> dict:
+    """{field: share of the parsed pages where a layer found it}."""
+    parsed = max((sum(layers.values()) for f, layers in extraction.items() if f in ("url", "title")), default=0)
+    return {f: round(sum(layers.values()) / parsed, 4) for f, layers in extraction.items()} if parsed else {}
 
 
 @dataclass
@@ -124,20 +134,35 @@ def svg_lines(title: str, labels: list[str], series: dict[str, list[float | None
            f'<line x1="{left}" y1="{y(0):.1f}" x2="{w - 10}" y2="{y(0):.1f}" class="axis"/>',
            f'<text x="{left - 4}" y="{y(top_value) + 4:.1f}" class="tick" text-anchor="end">{_num(top_value)}{esc(unit)}</text>',
            f'<text x="{left - 4}" y="{y(0) + 4:.1f}" class="tick" text-anchor="end">0</text>']
-    if labels:
-        out.append(f'<text x="{x(0):.1f}" y="{h - 4}" class="tick">{esc(labels[0])}</text>')
-        if n > 1:
-            out.append(f'<text x="{x(n - 1):.1f}" y="{h - 4}" class="tick" text-anchor="end">{esc(labels[-1])}</text>')
+    out += _x_labels(labels, x(0), x(n - 1), h, n)
     for (name, vs), color in zip(series.items(), COLORS):
-        points = [(x(i), y(min(v, top_value))) for i, v in enumerate(vs) if v is not None]
-        if len(points) > 1:
-            out.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.6" points="'
-                       + " ".join(f"{a:.1f},{b:.1f}" for a, b in points) + '"/>')
-        if len(points) <= 120:
-            for (a, b), (i, v) in zip(points, [(i, v) for i, v in enumerate(vs) if v is not None]):
-                out.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="2.2" fill="{color}"><title>{esc(name)} '
-                           f'{esc(labels[i] if i < len(labels) else "")}: {_num(v)}{esc(unit)}</title></circle>')
+        given = [(i, v) for i, v in enumerate(vs) if v is not None]
+        points = [(x(i), y(min(v, top_value))) for i, v in given]
+        out.append(_series_svg(name, color, points, given, labels, unit))
     out.append("</svg>" + _legend(list(series)) + "</figure>")
+    return "".join(out)
+
+
+def _x_labels(labels: list[str], first: float, last: float, h: int, n: int) -> list[str]:
+    if not labels:
+        return []
+    out = [f'<text x="{first:.1f}" y="{h - 4}" class="tick">{esc(labels[0])}</text>']
+    if n > 1:
+        out.append(f'<text x="{last:.1f}" y="{h - 4}" class="tick" text-anchor="end">{esc(labels[-1])}</text>')
+    return out
+
+
+def _series_svg(name: str, color: str, points: list[tuple[float, float]], given: list[tuple[int, float]],
+                labels: list[str], unit: str) -> str:
+    """One series: its polyline, and a dot a point with its value as a tooltip (up to 120 points)."""
+    out = []
+    if len(points) > 1:
+        out.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.6" points="'
+                   + " ".join(f"{a:.1f},{b:.1f}" for a, b in points) + '"/>')
+    if len(points) <= 120:
+        for (a, b), (i, v) in zip(points, given):
+            out.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="2.2" fill="{color}"><title>{esc(name)} '
+                       f'{esc(labels[i] if i < len(labels) else "")}: {_num(v)}{esc(unit)}</title></circle>')
     return "".join(out)
 
 
@@ -211,49 +236,64 @@ def _kpis(d: ReportData) -> str:
 
 
 def _charts(d: ReportData) -> str:
-    runs = d.runs
-    labels = [(r["started_at"] or "")[:16].replace("T", " ") for r in runs]
-    parts = ['<section><h2>Last runs</h2><div class="grid">',
-             svg_bars("Articles per run: new and updated", labels,
-                      {"new": [r["new"] for r in runs], "updated": [r["updated"] for r in runs]}),
-             svg_lines("Requests per new article", labels,
-                       {"requests / new": [r["requests"] / r["new"] if r["new"] else None for r in runs]}),
-             svg_lines("Duration of each run", labels, {"duration": [r["duration_s"] for r in runs]}, unit=" s"),
-             svg_lines("Share of 304 answers (conditional requests unchanged)", labels,
-                       {"304 share": [100 * r["not_modified"] / r["requests"] if r["requests"] else None
-                                      for r in runs]}, unit="%", ymax=100),
-             "</div></section>"]
+    labels = [(r["started_at"] or "")[:16].replace("T", " ") for r in d.runs]
+    return "".join([_run_charts(d.runs, labels), _coverage_charts(d.runs, labels), _theme_chart(d.runs, labels),
+                    _daily_charts(d.days), _freshness_chart(d.freshness)])
+
+
+def _run_charts(runs: list[dict], labels: list[str]) -> str:
+    return "".join(['<section><h2>Last runs</h2><div class="grid">',
+                    svg_bars("Articles per run: new and updated", labels,
+                             {"new": [r["new"] for r in runs], "updated": [r["updated"] for r in runs]}),
+                    svg_lines("Requests per new article", labels,
+                              {"requests / new": [r["requests"] / r["new"] if r["new"] else None for r in runs]}),
+                    svg_lines("Duration of each run", labels, {"duration": [r["duration_s"] for r in runs]}, unit=" s"),
+                    svg_lines("Share of 304 answers (conditional requests unchanged)", labels,
+                              {"304 share": [100 * r["not_modified"] / r["requests"] if r["requests"] else None
+                                             for r in runs]}, unit="%", ymax=100),
+                    "</div></section>"])
+
+
+def _coverage_charts(runs: list[dict], labels: list[str]) -> str:
     fields = [f for f in FIELDS if any(f in r["coverage"] for r in runs)]
-    parts.append('<section><h2>Field coverage per run</h2><div class="grid">')
+    parts = ['<section><h2>Field coverage per run</h2><div class="grid">']
     for i in range(0, len(fields), 4):
         group = fields[i:i + 4]
         parts.append(svg_lines(", ".join(group), labels,
                                {f: [100 * r["coverage"][f] if f in r["coverage"] else None for r in runs]
                                 for f in group}, unit="%", ymax=100, height=140))
     parts.append("</div></section>")
-    themes = sorted({t for r in runs for t in r["themes"]})
-    parts.append('<section><h2>Themes (parser versions) per run: a redesign shows as a shift</h2>'
-                 + svg_bars("Share of articles read with each theme", labels,
-                            {t: [r["themes"].get(t, 0) for r in runs] for t in themes}, share=True)
-                 + "</section>")
-    days = [day["day"] for day in d.days]
-    parts.append('<section><h2>The whole history, by day</h2><div class="grid">'
-                 + svg_bars("Runs per day: passed and not", days,
-                            {"passed": [day["passed"] for day in d.days],
-                             "degraded": [day["degraded"] for day in d.days],
-                             "other": [day["runs"] - day["passed"] - day["degraded"] for day in d.days]})
-                 + svg_bars("Articles per day: new and updated", days,
-                            {"new": [day["new"] for day in d.days], "updated": [day["updated"] for day in d.days]})
-                 + "</div></section>")
-    fresh = d.freshness
-    parts.append('<section><h2>Freshness: publication to first stored</h2><p class="muted">A backfill stores old '
-                 'articles: on its day the lag is their age. New articles of scheduled runs show how fresh the '
-                 'store is kept.</p>'
-                 + (svg_lines("By the day articles were first stored (hours)", [f["day"] for f in fresh],
-                              {"p50": [f["p50_h"] for f in fresh], "p95": [f["p95_h"] for f in fresh]}, unit=" h")
-                    if fresh else '<p class="muted">No article with a publication time yet.</p>')
-                 + "</section>")
     return "".join(parts)
+
+
+def _theme_chart(runs: list[dict], labels: list[str]) -> str:
+    themes = sorted({t for r in runs for t in r["themes"]})
+    return ('<section><h2>Themes (parser versions) per run: a redesign shows as a shift</h2>'
+            + svg_bars("Share of articles read with each theme", labels,
+                       {t: [r["themes"].get(t, 0) for r in runs] for t in themes}, share=True)
+            + "</section>")
+
+
+def _daily_charts(history: list[dict]) -> str:
+    days = [day["day"] for day in history]
+    return ('<section><h2>The whole history, by day</h2><div class="grid">'
+            + svg_bars("Runs per day: passed and not", days,
+                       {"passed": [day["passed"] for day in history],
+                        "degraded": [day["degraded"] for day in history],
+                        "other": [day["runs"] - day["passed"] - day["degraded"] for day in history]})
+            + svg_bars("Articles per day: new and updated", days,
+                       {"new": [day["new"] for day in history], "updated": [day["updated"] for day in history]})
+            + "</div></section>")
+
+
+def _freshness_chart(fresh: list[dict]) -> str:
+    return ('<section><h2>Freshness: publication to first stored</h2><p class="muted">A backfill stores old '
+            'articles: on its day the lag is their age. New articles of scheduled runs show how fresh the '
+            'store is kept.</p>'
+            + (svg_lines("By the day articles were first stored (hours)", [f["day"] for f in fresh],
+                         {"p50": [f["p50_h"] for f in fresh], "p95": [f["p95_h"] for f in fresh]}, unit=" h")
+               if fresh else '<p class="muted">No article with a publication time yet.</p>')
+            + "</section>")
 
 
 def _runs_table(runs: list[dict]) -> str:

@@ -105,10 +105,28 @@ class Job:
 
 
 def load_jobs(path: str | Path) -> list[Job]:
+    """The jobs of a schedule file, each checked; ScheduleFileError (one line) for the first problem."""
+    entries = _job_tables(path)
+    jobs: list[Job] = []
+    for i, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            raise ScheduleFileError(f"{path}: job #{i} is not a table")
+        where = f"{path}: job {entry['name']!r}" if isinstance(entry.get("name"), str) else f"{path}: job #{i}"
+        job = _job(entry, where)
+        if any(j.name == job.name for j in jobs):
+            raise ScheduleFileError(f"{where}: name is used by another job")
+        check_job(job, where)
+        jobs.append(job)
+    return jobs
+
+
+def _job_tables(path: str | Path) -> list:
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise ScheduleFileError(f"{path}: cannot read it ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ScheduleFileError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ScheduleFileError(f"{path}: not valid TOML ({exc})") from None
     extra = sorted(set(data) - {"job"})
@@ -117,40 +135,38 @@ def load_jobs(path: str | Path) -> list[Job]:
     entries = data.get("job")
     if not isinstance(entries, list) or not entries:
         raise ScheduleFileError(f"{path}: no [[job]] table")
-    jobs, names = [], set()
-    for i, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict):
-            raise ScheduleFileError(f"{path}: job #{i} is not a table")
-        where = f"{path}: job {entry['name']!r}" if isinstance(entry.get("name"), str) else f"{path}: job #{i}"
-        unknown = sorted(set(entry) - KEYS)
-        if unknown:
-            raise ScheduleFileError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(KEYS))}")
-        for key in ("name", "spider", "cron"):
-            if not isinstance(entry.get(key), str) or not entry[key].strip():
-                raise ScheduleFileError(f"{where}: {key} is required (a string)")
-        name = entry["name"]
-        if not _NAME.match(name):
-            raise ScheduleFileError(f"{where}: name must be letters, digits, - or _ (it starts scrapyd job ids)")
-        if name in names:
-            raise ScheduleFileError(f"{where}: name is used by another job")
-        names.add(name)
-        cron = entry["cron"].strip()
-        problem = cron_problem(cron)
-        if problem or not croniter.is_valid(cron):
-            raise ScheduleFileError(f"{where}: cron {cron!r}: {problem or 'not a cron expression'} "
-                                    f"(minute hour day month weekday, e.g. \"*/30 * * * *\")")
-        for key in ("args", "settings"):
-            value = entry.get(key, {})
-            if not isinstance(value, dict) or not all(isinstance(v, (str, int, float, bool)) for v in value.values()):
-                raise ScheduleFileError(f"{where}: {key} must be a table of plain values")
-        jitter = entry.get("jitter_seconds", 0)
-        if not isinstance(jitter, (int, float)) or isinstance(jitter, bool) or jitter < 0:
-            raise ScheduleFileError(f"{where}: jitter_seconds must be a number of seconds >= 0")
-        job = Job(name, entry["spider"].strip(), cron, dict(entry.get("args", {})),
-                  dict(entry.get("settings", {})), float(jitter))
-        check_job(job, where)
-        jobs.append(job)
-    return jobs
+    return entries
+
+
+def _check_values(entry: dict, where: str) -> float:
+    """args and settings as tables of plain values; jitter_seconds (returned) a number >= 0."""
+    for key in ("args", "settings"):
+        value = entry.get(key, {})
+        if not isinstance(value, dict) or not all(isinstance(v, (str, int, float, bool)) for v in value.values()):
+            raise ScheduleFileError(f"{where}: {key} must be a table of plain values")
+    jitter = entry.get("jitter_seconds", 0)
+    if not isinstance(jitter, (int, float)) or isinstance(jitter, bool) or jitter < 0:
+        raise ScheduleFileError(f"{where}: jitter_seconds must be a number of seconds >= 0")
+    return float(jitter)
+
+
+def _job(entry: dict, where: str) -> Job:
+    unknown = sorted(set(entry) - KEYS)
+    if unknown:
+        raise ScheduleFileError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(KEYS))}")
+    for key in ("name", "spider", "cron"):
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            raise ScheduleFileError(f"{where}: {key} is required (a string)")
+    if not _NAME.match(entry["name"]):
+        raise ScheduleFileError(f"{where}: name must be letters, digits, - or _ (it starts scrapyd job ids)")
+    jitter = _check_values(entry, where)
+    cron = entry["cron"].strip()
+    problem = cron_problem(cron)
+    if problem or not croniter.is_valid(cron):
+        raise ScheduleFileError(f"{where}: cron {cron!r}: {problem or 'not a cron expression'} "
+                                f"(minute hour day month weekday, e.g. \"*/30 * * * *\")")
+    return Job(entry["name"], entry["spider"].strip(), cron, dict(entry.get("args", {})),
+               dict(entry.get("settings", {})), jitter)
 
 
 def check_job(job: Job, where: str) -> None:

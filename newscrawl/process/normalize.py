@@ -94,6 +94,26 @@ def authors(values) -> list[str]:
     return out
 
 
+def _structured(d: dict) -> dict:
+    """Takeaways, FAQ, breadcrumbs and the image, with clean text; empty entries left out."""
+    return {
+        "key_takeaways": [t for t in (text(x) for x in d.get("key_takeaways") or []) if t],
+        "faq": [{"question": text(q["question"]), "answer": text(q["answer"])}
+                for q in d.get("faq") or [] if text(q.get("question")) and text(q.get("answer"))],
+        **_crumbs_and_image(d),
+    }
+
+
+def _crumbs_and_image(d: dict) -> dict:
+    img = d.get("image")
+    return {
+        "breadcrumbs": [{"name": text(c.get("name")), "url": c.get("url")}
+                        for c in d.get("breadcrumbs") or [] if isinstance(c, dict) and text(c.get("name"))],
+        "image": {"url": img["url"], "caption": text(img.get("caption")) or None,
+                  "alt": text(img.get("alt")) or None} if img else None,
+    }
+
+
 def normalize(item: dict, default_language: str | None = "en") -> dict:
     d = dict(item)
     d["url"] = text(d["url"])  # canonical already: the parser's SiteRules.article_url
@@ -102,14 +122,7 @@ def normalize(item: dict, default_language: str | None = "en") -> dict:
     d["body"] = text(d["body"], block=True)
     d["tags"] = tags(d.get("tags"))
     d["authors"] = authors(d.get("authors"))
-    d["key_takeaways"] = [t for t in (text(x) for x in d.get("key_takeaways") or []) if t]
-    d["faq"] = [{"question": text(q["question"]), "answer": text(q["answer"])}
-                for q in d.get("faq") or [] if text(q.get("question")) and text(q.get("answer"))]
-    d["breadcrumbs"] = [{"name": text(c.get("name")), "url": c.get("url")}
-                        for c in d.get("breadcrumbs") or [] if isinstance(c, dict) and text(c.get("name"))]
-    img = d.get("image")
-    d["image"] = {"url": img["url"], "caption": text(img.get("caption")) or None,
-                  "alt": text(img.get("alt")) or None} if img else None
+    d.update(_structured(d))
     d["related_urls"] = list(dict.fromkeys(canonicalize(u, trailing_slash=False)
                                            for u in d.get("related_urls") or []))
     for name in ("published_at", "updated_at", "crawled_at"):

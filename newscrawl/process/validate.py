@@ -26,15 +26,19 @@ def _date_ok(value) -> bool:
     return d is not None and EARLIEST <= d <= datetime.now(timezone.utc) + timedelta(days=2)
 
 
-def validate(item: dict) -> str | None:
-    """``missing_<field>`` or ``bad_<field>`` for the first problem found, else None."""
-    for name in REQUIRED:
-        if _blank(item.get(name)):
-            return f"missing_{name}"
+def _required(item: dict) -> str | None:
+    return next((f"missing_{name}" for name in REQUIRED if _blank(item.get(name))), None)
+
+
+def _url(item: dict) -> str | None:
     url = item["url"]
     parts = urlsplit(url) if isinstance(url, str) else None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         return "bad_url"
+    return None
+
+
+def _texts(item: dict) -> str | None:
     for name in ("title", "body"):
         if not isinstance(item[name], str):
             return f"bad_{name}"
@@ -42,22 +46,53 @@ def validate(item: dict) -> str | None:
         return "bad_title"
     if not any(ch.isalnum() for ch in item["body"]):
         return "bad_body"
-    for name in ("published_at", "updated_at", "crawled_at"):
-        if item.get(name) is not None and not _date_ok(item[name]):
-            return f"bad_{name}"
+    return None
+
+
+def _dates(item: dict) -> str | None:
+    return next((f"bad_{name}" for name in ("published_at", "updated_at", "crawled_at")
+                 if item.get(name) is not None and not _date_ok(item[name])), None)
+
+
+def _lists(item: dict) -> str | None:
     for name in LIST_OF_STR:
         value = item.get(name)
         if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             return f"bad_{name}"
+    return None
+
+
+def _faq(item: dict) -> str | None:
     faq = item.get("faq")
     if faq is not None and not (isinstance(faq, list) and all(
             isinstance(q, dict) and isinstance(q.get("question"), str) and isinstance(q.get("answer"), str)
             for q in faq)):
         return "bad_faq"
+    return None
+
+
+def _image(item: dict) -> str | None:
     image = item.get("image")
     if image is not None and not (isinstance(image, dict) and isinstance(image.get("url"), str)):
         return "bad_image"
+    return None
+
+
+def _read_time(item: dict) -> str | None:
     rt = item.get("read_time_minutes")
     if rt is not None and (not isinstance(rt, int) or isinstance(rt, bool) or not 0 < rt < 1000):
         return "bad_read_time_minutes"
+    return None
+
+
+# in this order: the first problem found is the reason
+CHECKS = (_required, _url, _texts, _dates, _lists, _faq, _image, _read_time)
+
+
+def validate(item: dict) -> str | None:
+    """``missing_<field>`` or ``bad_<field>`` for the first problem found, else None."""
+    for check in CHECKS:
+        reason = check(item)
+        if reason is not None:
+            return reason
     return None

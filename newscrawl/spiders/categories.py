@@ -109,10 +109,7 @@ class Categories(GbafBase):
         if response.meta.get(META_POLL):  # a watch's poll: new articles only, not sections
             return
         if category is None or page == 1:  # sections linked from the home page or a category
-            for cat_url in listing.categories:
-                path = self.rules.category_path(cat_url)
-                if path and self._wanted_category(path) and (category is None or path.startswith(category + "/")):
-                    yield self._listing_request(cat_url, path, 1)
+            yield from self._sections(listing.categories, category)
         if category is None:
             return
         stop = self.paging.stop_reason(category, page, listing.articles)
@@ -124,6 +121,13 @@ class Categories(GbafBase):
         next_page = self._next_page(response, listing.next_url, category, page)
         if next_page is not None:
             yield next_page
+
+    def _sections(self, urls, category):
+        """Listings of the sections a page links to: any (the home page), or a category's own."""
+        for cat_url in urls:
+            path = self.rules.category_path(cat_url)
+            if path and self._wanted_category(path) and (category is None or path.startswith(category + "/")):
+                yield self._listing_request(cat_url, path, 1)
 
     def _next_page(self, response, next_url, category, page):
         """Page N+1: the pager's link, else (NEWSCRAWL_PAGINATION_PROBE) /page/N+1/; when

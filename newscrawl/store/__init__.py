@@ -12,7 +12,8 @@ import logging
 import os
 from pathlib import Path
 
-from newscrawl.store.base import ArticleWriter, Counts, Filters, Store, StoreMisconfigured, StoreUnavailable, public
+from newscrawl.store.base import Filters, Store, StoreMisconfigured, StoreUnavailable, public
+from newscrawl.store.writer import ArticleWriter, Counts
 
 logger = logging.getLogger(__name__)
 

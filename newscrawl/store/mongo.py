@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
@@ -45,6 +46,33 @@ mask_uri = mask_password  # the name the stores and tests use
 
 
 
+
+
+@dataclass
+class BulkOutcome:
+    upserted: set[int]  # indexes of the operations that inserted
+    failed: set[int]  # indexes of the operations that failed (a race, or refused)
+    refused: dict[int, str]  # index -> the reason the server refused that document for good
+    matched: int | None  # operations that matched, when the whole write went through
+
+
+def _change_summary(change: dict) -> dict:
+    return {k: change[k] for k in ("cursor", "kind", "fields", "changed_at")}
+
+
+def _insert_op(ins, change: dict) -> UpdateOne:
+    doc = dict(ins.doc, _change=_change_summary(change))
+    seen = doc.pop("last_seen_at")
+    return UpdateOne({"url": doc["url"]}, {"$setOnInsert": doc, "$max": {"last_seen_at": seen}}, upsert=True)
+
+
+def _update_op(u, change: dict, keep: int) -> UpdateOne:
+    fields = dict(u.fields, _change=_change_summary(change))
+    op = {"$set": fields if keep else dict(fields, history=[]), "$inc": {"version": 1},
+          "$max": {"last_seen_at": u.seen_at}}
+    if keep:  # the size bound may keep fewer than history_max (newest)
+        op["$push"] = {"history": {"$each": [u.history_entry], "$slice": -keep}}
+    return UpdateOne({"url": u.url, "version": u.version}, op)
 
 
 class MongoStore(MongoSetup):
@@ -100,10 +128,6 @@ class MongoStore(MongoSetup):
         except TRANSIENT as exc:
             raise StoreUnavailable(f"MongoDB at {mask_uri(self.uri)}: {type(exc).__name__}") from exc
 
-
-
-
-
     # ---- writes ----------------------------------------------------------------------
     def fetch_state(self, urls: list[str]) -> dict[str, dict]:
         cur = self._call(self.articles.find, {"url": {"$in": urls}},
@@ -124,61 +148,31 @@ class MongoStore(MongoSetup):
         return list(range(counter["seq"] - n + 1, counter["seq"] + 1))
 
     def apply(self, inserts, touches, updates, history_max: int) -> Applied:
-        ops, kinds = [], []
         # Each new article and new version takes its change's number before the write, and
         # keeps it (with what changed) in `_change`, set with the write itself: a change
         # record a crash lost between the two writes is rebuilt from the article.
         numbers = iter(self._numbers(len(inserts) + len(updates)))
         changes: dict[str, dict] = {}
+        ops: list[tuple[str, str, UpdateOne]] = []  # (kind, url, operation)
         for ins in inserts:
-            change = dict(insert_change(ins.doc), cursor=next(numbers))
-            changes[ins.doc["url"]] = change
-            doc = dict(ins.doc, _change={k: change[k] for k in ("cursor", "kind", "fields", "changed_at")})
-            seen = doc.pop("last_seen_at")
-            ops.append(UpdateOne({"url": doc["url"]},
-                                 {"$setOnInsert": doc, "$max": {"last_seen_at": seen}}, upsert=True))
-            kinds.append(("insert", doc["url"]))
+            change = changes[ins.doc["url"]] = dict(insert_change(ins.doc), cursor=next(numbers))
+            ops.append(("insert", ins.doc["url"], _insert_op(ins, change)))
         for t in touches:
             op = {"$max": {"last_seen_at": t.seen_at}}
             if t.fields:
                 op["$set"] = t.fields
-            ops.append(UpdateOne({"url": t.url}, op))
-            kinds.append(("touch", t.url))
+            ops.append(("touch", t.url, UpdateOne({"url": t.url}, op)))
         for u in updates:
-            keep = min(u.history_keep, history_max)
-            change = dict(update_change(u), cursor=next(numbers))
-            changes[u.url] = change
-            fields = dict(u.fields, _change={k: change[k] for k in ("cursor", "kind", "fields", "changed_at")})
-            op = {"$set": fields if keep else dict(fields, history=[]), "$inc": {"version": 1},
-                  "$max": {"last_seen_at": u.seen_at}}
-            if keep:  # the size bound may keep fewer than history_max (newest)
-                op["$push"] = {"history": {"$each": [u.history_entry], "$slice": -keep}}
-            ops.append(UpdateOne({"url": u.url, "version": u.version}, op))
-            kinds.append(("update", u.url))
+            change = changes[u.url] = dict(update_change(u), cursor=next(numbers))
+            ops.append(("update", u.url, _update_op(u, change, min(u.history_keep, history_max))))
         if not ops:
             return Applied()
-        try:
-            result = self._call(self.articles.bulk_write, ops, ordered=False)
-            upserted = set(result.upserted_ids or {})
-            failed: set[int] = set()
-        except mongo_errors.BulkWriteError as exc:
-            details = exc.details or {}
-            upserted = {u["index"] for u in details.get("upserted", [])}
-            failed = {e["index"] for e in details.get("writeErrors", [])}
-            refused = {e["index"]: REFUSED[e["code"]] for e in details.get("writeErrors", []) if e.get("code") in REFUSED}
-            other = [e for e in details.get("writeErrors", []) if e.get("code") != 11000 and e.get("code") not in REFUSED]
-            if other:  # not a race on the unique url: the store refuses these documents
-                raise StoreUnavailable(f"MongoDB refused {len(other)} writes: {other[0].get('errmsg')}") from exc
-            result = None
-            for i in refused:  # this document, for good: it is dropped, the batch goes on
-                logger.warning("MongoDB refused %s: %s", kinds[i][1], next(
-                    e.get("errmsg") for e in details["writeErrors"] if e["index"] == i))
-        applied = Applied(inserted={url for i, (k, url) in enumerate(kinds) if k == "insert" and i in upserted})
-        if result is None:
-            applied.rejected = {kinds[i][1]: reason for i, reason in refused.items()}
-        update_urls = [url for i, (k, url) in enumerate(kinds) if k == "update" and i not in failed]
-        if result is not None and len(upserted) == len(inserts) and \
-                result.matched_count == len(touches) + len(updates):
+        outcome = self._bulk(ops)
+        applied = Applied(inserted={url for i, (k, url, _) in enumerate(ops) if k == "insert" and i in outcome.upserted},
+                          rejected={ops[i][1]: reason for i, reason in outcome.refused.items()})
+        update_urls = [url for i, (k, url, _) in enumerate(ops) if k == "update" and i not in outcome.failed]
+        if outcome.matched is not None and len(outcome.upserted) == len(inserts) and \
+                outcome.matched == len(touches) + len(updates):
             applied.updated = set(update_urls)  # every op matched: no race, no extra read
         elif update_urls:
             # Which updates matched their expected version? Those whose version moved on.
@@ -188,6 +182,26 @@ class MongoStore(MongoSetup):
                                if (state.get(url, {}).get("version"), state.get(url, {}).get("_hashes")) == want[url]}
         self._record_changes([changes[u] for u in sorted(applied.inserted | applied.updated)])
         return applied
+
+    def _bulk(self, ops: list[tuple[str, str, UpdateOne]]) -> BulkOutcome:
+        """One unordered bulk write. A duplicate url (11000) is a race with another writer; a
+        document the server refuses for good (REFUSED) is dropped and the batch goes on; any
+        other refusal fails the batch (StoreUnavailable)."""
+        try:
+            result = self._call(self.articles.bulk_write, [op for _, _, op in ops], ordered=False)
+            return BulkOutcome(set(result.upserted_ids or {}), set(), {}, result.matched_count)
+        except mongo_errors.BulkWriteError as exc:
+            details = exc.details or {}
+            errors = details.get("writeErrors", [])
+            other = [e for e in errors if e.get("code") != 11000 and e.get("code") not in REFUSED]
+            if other:  # not a race on the unique url: the store refuses these documents
+                raise StoreUnavailable(f"MongoDB refused {len(other)} writes: {other[0].get('errmsg')}") from exc
+            refused = {e["index"]: REFUSED[e["code"]] for e in errors if e.get("code") in REFUSED}
+            for e in errors:
+                if e["index"] in refused:  # this document, for good: it is dropped, the batch goes on
+                    logger.warning("MongoDB refused %s: %s", ops[e["index"]][1], e.get("errmsg"))
+            return BulkOutcome({u["index"] for u in details.get("upserted", [])}, {e["index"] for e in errors},
+                               refused, None)
 
     def _record_changes(self, changes: list[dict]) -> None:
         if not changes:

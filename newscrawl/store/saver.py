@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from newscrawl.store.base import ArticleWriter, Counts, StoreUnavailable
+from newscrawl.store.base import StoreUnavailable
 from newscrawl.store.spill import SpillFile
+from newscrawl.store.writer import ArticleWriter, Counts
 
 logger = logging.getLogger(__name__)
 
