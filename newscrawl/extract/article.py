@@ -157,6 +157,28 @@ class ArticleParser:
                     img[key] = other[0][key]
         return img
 
+    @staticmethod
+    def _visible_headline(page: Page, values: dict, layers: dict) -> None:
+        """The headline the page shows, over a structured (SEO) variant of it."""
+        for h1 in page.headings:
+            visible = page.strip_site_name(text_of(h1))
+            if visible and same_headline(visible, values["title"]):
+                if visible != values["title"]:
+                    values["title"], layers["title"] = visible, "semantic"
+                break
+
+    def _breadcrumbs(self, page: Page, values: dict) -> None:
+        """The last crumb is this article; crumbs to articles in their canonical form."""
+        crumbs = values.get("breadcrumbs") or []
+        if not crumbs:
+            return
+        last = crumbs[-1]
+        if last["name"] == values["title"] or last["url"] in (None, page.url):
+            last["url"] = values["url"]
+        for c in crumbs:
+            if c["url"] and self.rules.is_article(c["url"]):
+                c["url"] = self.rules.article_url(c["url"])
+
     def _finish(self, page: Page, values: dict, layers: dict) -> None:
         rules = self.rules
         url = values.get("url")
@@ -164,21 +186,8 @@ class ArticleParser:
             url, layers["url"] = page.url, "response"
         values["url"] = rules.article_url(url)
         values["title"] = page.strip_site_name(values.get("title"))
-        for h1 in page.headings:
-            visible = page.strip_site_name(text_of(h1))
-            if visible and same_headline(visible, values["title"]):
-                if visible != values["title"]:
-                    # the headline the page shows, over a structured (SEO) variant of it
-                    values["title"], layers["title"] = visible, "semantic"
-                break
-        crumbs = values.get("breadcrumbs") or []
-        if crumbs:
-            last = crumbs[-1]
-            if last["name"] == values["title"] or last["url"] in (None, page.url):
-                last["url"] = values["url"]
-            for c in crumbs:
-                if c["url"] and rules.is_article(c["url"]):
-                    c["url"] = rules.article_url(c["url"])
+        self._visible_headline(page, values, layers)
+        self._breadcrumbs(page, values)
         if values.get("publisher"):
             values["publisher"] = clean(values["publisher"].rstrip("®™"))
         values["related_urls"] = [u for u in values.get("related_urls", []) if u != values["url"]]

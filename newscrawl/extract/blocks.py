@@ -140,6 +140,18 @@ def parse_meta_line(el, text: str, meta: MetaLine) -> bool:
     Returns True when ``text`` is such a line (it is then not body text)."""
     if len(text) > 300 or not META_START.match(text):
         return False
+    _read_times(el, meta)
+    m = _TAGS.match(text)
+    if m:
+        links = [text_of(a) for a in el.iter("a")]
+        meta.tags = [t for t in links if t] or [clean(x) for x in m.group(1).split(",") if clean(x)]
+        return True
+    _read_meta_text(text, meta)
+    return True
+
+
+def _read_times(el, meta: MetaLine) -> None:
+    """The line's <time> elements: updated when their context says so, else posted."""
     for t in el.iter("time"):
         ctx = text_of(t.getparent()).lower() if t.getparent() is not None else ""
         attr = t.get("datetime")
@@ -149,11 +161,10 @@ def parse_meta_line(el, text: str, meta: MetaLine) -> bool:
         else:
             meta.posted_attr = meta.posted_attr or attr
             meta.posted = meta.posted or text_of(t)
-    m = _TAGS.match(text)
-    if m:
-        links = [text_of(a) for a in el.iter("a")]
-        meta.tags = [t for t in links if t] or [clean(x) for x in m.group(1).split(",") if clean(x)]
-        return True
+
+
+def _read_meta_text(text: str, meta: MetaLine) -> None:
+    """What the line's words say; the first value of each kind wins."""
     if (m := _POSTED.search(text)) and not meta.posted:
         meta.posted = m.group(1)
     if (m := _UPDATED.search(text)) and not meta.updated:
@@ -162,7 +173,6 @@ def parse_meta_line(el, text: str, meta: MetaLine) -> bool:
         meta.read_time = int(m.group(1))
     if (m := _PUBLISHED_BY.search(text)) and not meta.published_by:
         meta.published_by = m.group(1)
-    return True
 
 
 def _has_blocks(el) -> bool:
@@ -186,6 +196,14 @@ class _OpenSection:
     label: str
     rank: int
     count: int = 0
+
+
+def _ends(sec: _OpenSection, kind: str, level: int) -> bool:
+    """Does this block end the open section? A heading of its rank or above, its size limit,
+    or (takeaways) the first block that is no list item."""
+    return (kind == "heading" and level <= sec.rank) or \
+        (sec.label in _LIMITS and sec.count >= _LIMITS[sec.label]) or \
+        (sec.label == "takeaways" and kind != "item" and sec.count > 0)
 
 
 class BlockReader:
@@ -216,29 +234,12 @@ class BlockReader:
 
     def _walk(self, container) -> None:
         for child in container:
-            if not isinstance(child.tag, str):
-                continue
-            if child is self.start_after:
-                self.started = True
-                continue
-            if child.tag == "button" and self.started and self._in_faq():
-                self._block(child, "heading")
-                continue
-            if skipped(child, collapsed_ok=self._in_faq()):
-                if child in self.h1_path:
-                    self.started = True  # the title sits in a header: the body follows it
+            if not isinstance(child.tag, str) or self._passed(child):
                 continue
             tag = tag_of(child)
             if tag not in BLOCK_TAGS and tag not in LIST_TAGS and _has_blocks(child):
-                label = self._container_label(child)
-                if label and self.started:
-                    self.open = None
-                    sub = BlockReader(child, questions=label == "faq").run()
-                    blocks = sub.sections.get(label, []) + sub.body
-                    self.out.sections.setdefault(label, []).extend(blocks)
-                    self.out.section_roots.setdefault(label, []).append(child)
-                    continue
-                self._walk(child)
+                if not self._labelled_container(child):
+                    self._walk(child)
                 continue
             if not self.started:
                 self.started = child in self.h1_path
@@ -248,8 +249,35 @@ class BlockReader:
                     if isinstance(li.tag, str) and not skipped(li):
                         self._block(li, "item")
                 continue
-            kind = "heading" if tag in ("h2", "h3", "h4", "h5", "h6", "summary") else "text"
-            self._block(child, kind)
+            self._block(child, "heading" if tag in ("h2", "h3", "h4", "h5", "h6", "summary") else "text")
+
+    def _passed(self, child) -> bool:
+        """Taken care of before the walk looks inside: the start marker, a FAQ's question
+        button, chrome that is skipped (True)."""
+        if child is self.start_after:
+            self.started = True
+            return True
+        if child.tag == "button" and self.started and self._in_faq():
+            self._block(child, "heading")
+            return True
+        if skipped(child, collapsed_ok=self._in_faq()):
+            if child in self.h1_path:
+                self.started = True  # the title sits in a header: the body follows it
+            return True
+        return False
+
+    def _labelled_container(self, child) -> bool:
+        """A container whose first text labels it ("Key takeaways", "FAQ"): read apart as that
+        section (True), once the body has started."""
+        label = self._container_label(child)
+        if not (label and self.started):
+            return False
+        self.open = None
+        sub = BlockReader(child, questions=label == "faq").run()
+        blocks = sub.sections.get(label, []) + sub.body
+        self.out.sections.setdefault(label, []).extend(blocks)
+        self.out.section_roots.setdefault(label, []).append(child)
+        return True
 
     def _block(self, el, kind: str) -> None:
         text = text_of(el)
@@ -268,10 +296,7 @@ class BlockReader:
             return
         if self.open:
             sec = self.open
-            ends = (kind == "heading" and level <= sec.rank) or \
-                   (sec.label in _LIMITS and sec.count >= _LIMITS[sec.label]) or \
-                   (sec.label == "takeaways" and kind != "item" and sec.count > 0)
-            if not ends:
+            if not _ends(sec, kind, level):
                 self.out.sections[sec.label].append(b)
                 sec.count += 1
                 return

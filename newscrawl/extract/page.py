@@ -185,31 +185,48 @@ class Page:
         application-name, the JSON-LD publisher and WebSite, the <title>'s last part after a
         separator, the domain's name ("cnn" for www.cnn.com). Not the portal's own names
         (``config.site_names``), whose staff bylines are kept."""
-        names = [self.meta_first("og:site_name"), self.meta_first("application-name")]
-        for node in self.jsonld:
-            pub = node.get("publisher")
-            names.append(pub.get("name") if isinstance(pub, dict) else pub)
-            if node.get("@type") == "WebSite":
-                names.append(node.get("name"))
-        host = urlsplit(self.url).hostname or ""
-        labels = [x for x in host.split(".") if x not in ("www", "m", "amp")]
-        if len(labels) >= 2 and not host.replace(".", "").isdigit():  # a name, not an address
-            names.append(labels[-2] if len(labels[-1]) <= 3 and len(labels[-2]) > 3 else labels[0])
-        # the <title>'s last part, when another name says it is the site's ("The GiveWell Blog"
-        # on blog.givewell.org): a headline's own " - " part is no site name
-        titles = _TITLE(self.root)
-        parts = _TITLE_SEP.split(clean(titles[0]) if titles else "")
-        if len(parts) > 1 and len(parts[-1].split()) <= 4:
-            suffix = _compact(parts[-1])
-            if any(c and (c in suffix or suffix in c) for c in (_compact(n) for n in names if isinstance(n, str))):
-                names.append(parts[-1])
+        names = [self.meta_first("og:site_name"), self.meta_first("application-name"), *self._structured_names()]
+        domain = self._domain_name()
+        if domain:
+            names.append(domain)
+        suffix = self._title_suffix(names)
+        if suffix:
+            names.append(suffix)
         own = {n.lower() for n in self.config.site_names}
-        out = []
+        out: list[str] = []
         for n in names:
             n = clean(n).lower().rstrip("®™ ") if isinstance(n, str) else ""
             if 2 <= len(n) <= 40 and len(n.split()) <= 5 and n not in own and n not in out:  # names, not headlines
                 out.append(n)
         return tuple(out)
+
+    def _structured_names(self) -> list:
+        names = []
+        for node in self.jsonld:
+            pub = node.get("publisher")
+            names.append(pub.get("name") if isinstance(pub, dict) else pub)
+            if node.get("@type") == "WebSite":
+                names.append(node.get("name"))
+        return names
+
+    def _domain_name(self) -> str | None:
+        """"cnn" for www.cnn.com, "bbc" for www.bbc.co.uk; none for an address."""
+        host = urlsplit(self.url).hostname or ""
+        labels = [x for x in host.split(".") if x not in ("www", "m", "amp")]
+        if len(labels) >= 2 and not host.replace(".", "").isdigit():  # a name, not an address
+            return labels[-2] if len(labels[-1]) <= 3 and len(labels[-2]) > 3 else labels[0]
+        return None
+
+    def _title_suffix(self, names: list) -> str | None:
+        """The <title>'s last part, when another name says it is the site's ("The GiveWell Blog"
+        on blog.givewell.org): a headline's own " - " part is no site name."""
+        titles = _TITLE(self.root)
+        parts = _TITLE_SEP.split(clean(titles[0]) if titles else "")
+        if len(parts) > 1 and len(parts[-1].split()) <= 4:
+            suffix = _compact(parts[-1])
+            if any(c and (c in suffix or suffix in c) for c in (_compact(n) for n in names if isinstance(n, str))):
+                return parts[-1]
+        return None
 
     def byline(self, text: str | None) -> list[str]:
         """The names in a byline text, with this page's agencies, site and publisher names."""

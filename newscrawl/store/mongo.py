@@ -148,12 +148,30 @@ class MongoStore(MongoSetup):
         return list(range(counter["seq"] - n + 1, counter["seq"] + 1))
 
     def apply(self, inserts, touches, updates, history_max: int) -> Applied:
-        # Each new article and new version takes its change's number before the write, and
-        # keeps it (with what changed) in `_change`, set with the write itself: a change
-        # record a crash lost between the two writes is rebuilt from the article.
-        numbers = iter(self._numbers(len(inserts) + len(updates)))
         changes: dict[str, dict] = {}
-        ops: list[tuple[str, str, UpdateOne]] = []  # (kind, url, operation)
+        ops = self._operations(inserts, touches, updates, history_max, changes)
+        if not ops:
+            return Applied()
+        outcome = self._bulk(ops)
+        applied = Applied(inserted={url for i, (k, url, _) in enumerate(ops) if k == "insert" and i in outcome.upserted},
+                          rejected={ops[i][1]: reason for i, reason in outcome.refused.items()})
+        update_urls = [url for i, (k, url, _) in enumerate(ops) if k == "update" and i not in outcome.failed]
+        if outcome.matched is not None and len(outcome.upserted) == len(inserts) and \
+                outcome.matched == len(touches) + len(updates):
+            applied.updated = set(update_urls)  # every op matched: no race, no extra read
+        elif update_urls:
+            applied.updated = self._took(update_urls, updates)
+        self._record_changes([changes[u] for u in sorted(applied.inserted | applied.updated)])
+        return applied
+
+    def _operations(self, inserts, touches, updates, history_max: int,
+                    changes: dict[str, dict]) -> list[tuple[str, str, UpdateOne]]:
+        """(kind, url, operation) of each write. Each new article and new version takes its
+        change's number before the write, and keeps it (with what changed) in `_change`, set
+        with the write itself: a change record a crash lost between the two writes is rebuilt
+        from the article. ``changes`` receives each url's change."""
+        numbers = iter(self._numbers(len(inserts) + len(updates)))
+        ops: list[tuple[str, str, UpdateOne]] = []
         for ins in inserts:
             change = changes[ins.doc["url"]] = dict(insert_change(ins.doc), cursor=next(numbers))
             ops.append(("insert", ins.doc["url"], _insert_op(ins, change)))
@@ -165,23 +183,14 @@ class MongoStore(MongoSetup):
         for u in updates:
             change = changes[u.url] = dict(update_change(u), cursor=next(numbers))
             ops.append(("update", u.url, _update_op(u, change, min(u.history_keep, history_max))))
-        if not ops:
-            return Applied()
-        outcome = self._bulk(ops)
-        applied = Applied(inserted={url for i, (k, url, _) in enumerate(ops) if k == "insert" and i in outcome.upserted},
-                          rejected={ops[i][1]: reason for i, reason in outcome.refused.items()})
-        update_urls = [url for i, (k, url, _) in enumerate(ops) if k == "update" and i not in outcome.failed]
-        if outcome.matched is not None and len(outcome.upserted) == len(inserts) and \
-                outcome.matched == len(touches) + len(updates):
-            applied.updated = set(update_urls)  # every op matched: no race, no extra read
-        elif update_urls:
-            # Which updates matched their expected version? Those whose version moved on.
-            want = {u.url: (u.version + 1, u.fields["_hashes"]) for u in updates}
-            state = self.fetch_state(update_urls)
-            applied.updated = {url for url in update_urls
-                               if (state.get(url, {}).get("version"), state.get(url, {}).get("_hashes")) == want[url]}
-        self._record_changes([changes[u] for u in sorted(applied.inserted | applied.updated)])
-        return applied
+        return ops
+
+    def _took(self, update_urls: list[str], updates) -> set[str]:
+        """Which updates matched their expected version? Those whose version moved on."""
+        want = {u.url: (u.version + 1, u.fields["_hashes"]) for u in updates}
+        state = self.fetch_state(update_urls)
+        return {url for url in update_urls
+                if (state.get(url, {}).get("version"), state.get(url, {}).get("_hashes")) == want[url]}
 
     def _bulk(self, ops: list[tuple[str, str, UpdateOne]]) -> BulkOutcome:
         """One unordered bulk write. A duplicate url (11000) is a race with another writer; a
