@@ -156,15 +156,24 @@ class CharsetRepair:
         return response
 
 
+# failures that say what kept the request from an answer by their type alone
+_CAUSES: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (CannotResolveHostError, "DNS lookup failed"),
+    (DownloadConnectionRefusedError, "connection refused"),
+    (DownloadTimeoutError, "timeout"),
+    (net.DNSLookupError, "DNS lookup failed"),
+    (net.ConnectionRefusedError, "connection refused"),
+    ((net.TimeoutError, net.TCPTimedOutError, asyncio.TimeoutError), "timeout"),
+    (net.NoRouteError, "no route to host"),
+)
+
+
 def connection_cause(exception) -> str | None:
     """What kept a request from getting any answer, for people (DNS, refused, timeout, TLS);
     None for a failure that is not about reaching the site."""
-    if isinstance(exception, CannotResolveHostError):
-        return "DNS lookup failed"
-    if isinstance(exception, DownloadConnectionRefusedError):
-        return "connection refused"
-    if isinstance(exception, DownloadTimeoutError):
-        return "timeout"
+    for kinds, cause in _CAUSES:
+        if isinstance(exception, kinds):
+            return cause
     if isinstance(exception, DownloadFailedError):
         inner = exception.__cause__ or exception.__context__
         return connection_cause(inner) if inner is not None else f"download failed ({exception})"
@@ -173,14 +182,6 @@ def connection_cause(exception) -> str | None:
         if "SSL" in type(inner).__module__ or "ssl" in type(inner).__module__:
             return f"TLS handshake failed ({inner})"
         return "no answer (connection closed before a response)"
-    if isinstance(exception, net.DNSLookupError):
-        return "DNS lookup failed"
-    if isinstance(exception, net.ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(exception, (net.TimeoutError, net.TCPTimedOutError, asyncio.TimeoutError)):
-        return "timeout"
-    if isinstance(exception, net.NoRouteError):
-        return "no route to host"
     if "SSL" in type(exception).__module__:
         return f"TLS handshake failed ({exception})"
     if isinstance(exception, (net.ConnectError, net.ConnectionLost)):

@@ -150,56 +150,65 @@ def _split_byline(text: str, agencies: tuple, site_names: tuple, publishers: tup
     Economist at X", "Contributor Jane Smith"), credentials ("Jane Smith, MS, RD"), agencies
     ("..., Reuters"), the publication ("Jill Disis, CNN Business") and what follows the names
     (a date, "Updated ...", a handle) are dropped."""
+    text = _names_part(text)
+    names: list[str] = []
+    # "Jane Smith, Chief Economist at X" -> drop from the first part that is a role
+    for chunk in (c.strip(" .;:-–—|") for c in re.split(r"[,;]", text)):
+        if chunk and _take_chunk(re.sub(r"\s*\(.*?\)\s*", " ", chunk).strip(), names, agencies, site_names,
+                                 publishers):
+            break
+    return tuple(names)
+
+
+def _names_part(text: str) -> str:
+    """The part of a byline that holds its names: no "By", nothing from the first date,
+    "Updated", handle or full stop on."""
     text = clean(text)
     if not text:
-        return ()
+        return ""
     text = _BY.sub("", text)
     text = _GLUED_AGENCY.sub(", ", text)
     end = _BYLINE_END.search(text)
     if end:
         if end.start() == 0:
-            return ()  # "View More Articles", "Updated ...": no names before it
+            return ""  # "View More Articles", "Updated ...": no names before it
         text = text[:end.start()]
     # "Finian Cunningham. Sputnik International": after a full stop comes no co-author
-    text = re.split(r"\s+[|–—]\s+|\s+-\s+|(?<=[a-z]{2})\.\s+(?=[A-Z])", text)[0]
-    names: list[str] = []
-    # "Jane Smith, Chief Economist at X" -> drop from the first part that is a role
-    for chunk in (c.strip(" .;:-–—|") for c in re.split(r"[,;]", text)):
-        if not chunk:
+    return re.split(r"\s+[|–—]\s+|\s+-\s+|(?<=[a-z]{2})\.\s+(?=[A-Z])", text)[0]
+
+
+def _take_chunk(chunk: str, names: list[str], agencies: tuple, site_names: tuple, publishers: tuple) -> bool:
+    """Add the names of one comma-separated part of a byline; True when the names end here."""
+    if is_agency(chunk, agencies) or (_agency_group(chunk, agencies) and not _AND.search(chunk)):
+        # "Reuters, Washington": a dateline follows the agency; "Brenda Goh, Reuters": the
+        # agency is the source, not an author
+        return not names
+    if _staff_byline(chunk, site_names):  # the site's name may hold "&" or "and"
+        if chunk not in names:
+            names.append(chunk)
+        return False
+    if is_publisher(chunk, publishers):
+        return bool(names)  # "Troy L. Smith, Cleveland.com": the affiliation ends the names
+    return _take_people(chunk, names, agencies, publishers)
+
+
+def _take_people(chunk: str, names: list[str], agencies: tuple, publishers: tuple) -> bool:
+    """The people of "Jane Smith and John Doe"; True when a role or affiliation ends the names."""
+    for part in (p.strip(" .;:") for p in _AND.split(chunk)):
+        part = _LEADING_ROLE.sub("", part).strip()
+        if not part or is_agency(part, agencies):
             continue
-        chunk = re.sub(r"\s*\(.*?\)\s*", " ", chunk).strip()
-        if is_agency(chunk, agencies) or (_agency_group(chunk, agencies) and not _AND.search(chunk)):
-            if not names:
-                break  # "Reuters, Washington", "Reuters VIENNA": a dateline follows the agency
-            continue  # "Brenda Goh, Reuters": the agency is the source, not an author
-        if _staff_byline(chunk, site_names):  # the site's name may hold "&" or "and"
-            if chunk not in names:
-                names.append(chunk)
+        if names and " " not in part:
+            return True  # "Sandee LaMotte, CNN", "Jane Smith, MS, RDN": no second person
+        if is_publisher(part, publishers):
             continue
-        if is_publisher(chunk, publishers):
-            if names:
-                break  # "Troy L. Smith, Cleveland.com": the affiliation ends the names
-            continue
-        ended = False
-        for part in (p.strip(" .;:") for p in _AND.split(chunk)):
-            part = _LEADING_ROLE.sub("", part).strip()
-            if not part or is_agency(part, agencies):
-                continue
-            if names and " " not in part:
-                ended = True  # "Sandee LaMotte, CNN", "Jane Smith, MS, RDN": no second person
-                break
-            if is_publisher(part, publishers):
-                continue
-            if _looks_like_name(part) or is_desk(part, agencies):
-                part = _as_name(part)
-                if part not in names:
-                    names.append(part)
-            elif names:
-                ended = True  # a role or affiliation ends the list of names
-                break
-        if ended:
-            break
-    return tuple(names)
+        if _looks_like_name(part) or is_desk(part, agencies):
+            part = _as_name(part)
+            if part not in names:
+                names.append(part)
+        elif names:
+            return True  # a role or affiliation ends the list of names
+    return False
 
 
 def looks_like_byline(text: str, site_names=(), publishers=()) -> bool:
