@@ -128,6 +128,42 @@ _MONTHS = ["March", "June", "September", "December"]
 DESK = "GBAF News Desk"
 
 
+def _paragraphs(i: int, rng: random.Random, words: dict, wire: bool, topic: str
+                ) -> tuple[list[str], list[tuple[str, str]]]:
+    paras = [rng.choice(_OPEN).format(**words)]
+    if wire:
+        city = rng.choice(_CITIES)
+        paras[0] = f"{city} (Reuters) - " + paras[0]
+    for s in rng.sample(_MIDDLE, 3):
+        paras.append(s.format(**words) + " " + rng.choice(_MIDDLE).format(**words))
+    paras.append(rng.choice(_CLOSE).format(**words))
+    blocks: list[tuple[str, str]] = [("p", p) for p in paras]
+    if i % 3 == 0:
+        blocks.insert(2, ("h2", f"What it means for {topic}"))
+    if wire:
+        blocks.append(("p", f"(Reporting by {rng.choice(_FIRST)} {rng.choice(_LAST)}; "
+                            f"Editing by {rng.choice(_FIRST)} {rng.choice(_LAST)})"))
+    return paras, blocks
+
+
+def _credits(i: int, rng: random.Random, kind: str, wire: bool, firm2: str) -> tuple[str | None, list[str]]:
+    """The byline as shown and the authors it names (the truth)."""
+    n_auth = 2 if wire and i % 2 == 0 else 1
+    authors = [f"{rng.choice(_FIRST)} {rng.choice(_LAST)}" for _ in range(n_auth)]
+    authors = list(dict.fromkeys(authors))
+    byline = None
+    if kind != "legacy":
+        if wire:
+            byline = "By " + " and ".join(authors)
+        elif i % 2:
+            byline = f"By {authors[0]}, " + rng.choice(_ROLES).format(f=firm2)
+        elif i % 4 == 2:  # the portal's own desk: a name like any other, a query must find it
+            byline, authors = f"By {DESK}", [DESK]
+        else:
+            authors = []
+    return byline, authors
+
+
 def _generated(i: int, rng: random.Random, base_date: datetime) -> ReplicaArticle:
     cats = [c for c in CATEGORIES]
     cat = cats[i % len(cats)]
@@ -144,50 +180,30 @@ def _generated(i: int, rng: random.Random, base_date: datetime) -> ReplicaArticl
     title = f"{firm} {rng.choice(['weighs', 'sees', 'bets on', 'reviews', 'warns on'])} {topic}"
     title += f" ({i})" if i % 4 == 0 else f" in {published.year}"
     slug = "-".join(w.strip("()").lower() for w in title.split())
-    paras = [rng.choice(_OPEN).format(**words)]
-    if wire:
-        city = rng.choice(_CITIES)
-        paras[0] = f"{city} (Reuters) - " + paras[0]
-    for s in rng.sample(_MIDDLE, 3):
-        paras.append(s.format(**words) + " " + rng.choice(_MIDDLE).format(**words))
-    paras.append(rng.choice(_CLOSE).format(**words))
-    blocks: list[tuple[str, str]] = [("p", p) for p in paras]
-    if i % 3 == 0:
-        blocks.insert(2, ("h2", f"What it means for {topic}"))
-    if wire:
-        blocks.append(("p", f"(Reporting by {rng.choice(_FIRST)} {rng.choice(_LAST)}; "
-                            f"Editing by {rng.choice(_FIRST)} {rng.choice(_LAST)})"))
-    n_auth = 2 if wire and i % 2 == 0 else 1
-    authors = [f"{rng.choice(_FIRST)} {rng.choice(_LAST)}" for _ in range(n_auth)]
-    authors = list(dict.fromkeys(authors))
-    byline = None
-    if kind != "legacy":
-        if wire:
-            byline = "By " + " and ".join(authors)
-        elif i % 2:
-            byline = f"By {authors[0]}, " + rng.choice(_ROLES).format(f=firm2)
-        elif i % 4 == 2:  # the portal's own desk: a name like any other, a query must find it
-            byline, authors = f"By {DESK}", [DESK]
-        else:
-            authors = []
+    paras, blocks = _paragraphs(i, rng, words, wire, topic)
+    byline, authors = _credits(i, rng, kind, wire, firm2)
     updated = None
     if i % 4 == 1 and kind != "labels":
         updated = min(published + timedelta(days=rng.randint(1, 30), hours=2), base_date)
     tags = rng.sample([topic.capitalize(), firm, "Markets", "Regulation", "Economy",
                        "Interest rates", "Growth"], 3)
-    legacy = kind == "legacy"
     return ReplicaArticle(
         slug=slug, title=title, category=cat, kind=kind,
         published=published, updated=updated, blocks=blocks,
-        summary=None if legacy else f"{firm} on {topic}: {paras[0][:90].rstrip()}.",
         byline=byline, authors=authors, wire=wire, source="Reuters" if wire else None,
-        tags=tags,
+        tags=tags, also_in=["business"] if wire and cat != "business" else [],
+        **_furniture(i, kind == "legacy", firm, topic, paras, slug),
+    )
+
+
+def _furniture(i: int, legacy: bool, firm: str, topic: str, paras: list[str], slug: str) -> dict:
+    """Summary, takeaways, FAQ, image, read time and URL form (the old theme has fewer)."""
+    return dict(
+        summary=None if legacy else f"{firm} on {topic}: {paras[0][:90].rstrip()}.",
         takeaways=[] if legacy else [f"{firm} focuses on {topic}.", "Demand stays steady."],
-        faq=[] if legacy or i % 2 else [(f"What did {firm} say about {topic}?",
-                                        paras[0].split(" - ")[-1])],
+        faq=[] if legacy or i % 2 else [(f"What did {firm} say about {topic}?", paras[0].split(" - ")[-1])],
         image=None if i % 7 == 3 else _img(slug, f"Illustration for {topic}",
                                            None if i % 2 else f"{topic.capitalize()} - Global Banking & Finance Review"),
-        also_in=["business"] if wire and cat != "business" else [],
         read_time=None if legacy else max(1, len(" ".join(paras).split()) // 200 + 1),
         slash_url=legacy and i % 2 == 0,
     )

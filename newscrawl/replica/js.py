@@ -103,6 +103,17 @@ class JsPages:
 
     def route(self, path: str, query: dict, base: str):
         """(status, body, content type) for the paths this module serves, else None."""
+        found = self._markets(path, query) or self._shells(path)
+        if found is not None:
+            return found
+        slug = path.strip("/")
+        if slug in self.by_slug:
+            a = self.by_slug[slug]
+            return 200, render.article_page(a, base, [], None, None).encode(), "text/html; charset=utf-8"
+        return None
+
+    def _markets(self, path: str, query: dict):
+        """The markets listing: a "load more" button and the JSON it reads."""
         if path == f"/category/{MARKETS}/":
             cards = "".join(render.card(a, f"/{a.slug}") for a in self.markets[:MARKETS_PAGE])
             body = ('<main><h1>Markets</h1><div class="gr_8" id="cards">' + cards + '</div>'
@@ -120,6 +131,10 @@ class JsPages:
             return 200, json.dumps(data).encode(), "application/json"
         if path == "/static/load-more.js":
             return 200, LOAD_MORE_JS.encode(), "application/javascript"
+        return None
+
+    def _shells(self, path: str):
+        """App shells: their scripts, the data they fetch, a Next.js data route."""
         if path == "/static/app-shell.js":
             return 200, APP_SHELL_JS.encode(), "application/javascript"
         if path == TRACK:
@@ -143,18 +158,10 @@ class JsPages:
             return 200, json.dumps({"pageProps": self._props(self.next_route)}).encode(), "application/json"
         if path == NEXT_ONLY:
             a = self.next_only
-            data = {"props": {"pageProps": {"article": {
-                "title": a.title, "slug": a.slug, "publishedAt": a.published.isoformat(),
-                "author": {"name": a.authors[0] if a.authors else "Staff Reporter"},
-                "category": {"title": "Finance"}, "excerpt": a.summary or "",
-                "body": "".join(f"<p>{render.esc(t)}</p>" for kind, t in a.blocks if kind == "p")}}},
-                "page": "/[slug]", "query": {"slug": a.slug}, "buildId": "replica"}
+            next_data = {"props": {"pageProps": self._props(a)}, "page": "/[slug]", "query": {"slug": a.slug},
+                         "buildId": "replica"}
             head = f'<meta name="description" content="{render.esc(a.title)}">'
-            scripts = ('<script id="__NEXT_DATA__" type="application/json">' + json.dumps(data).replace("</", "<\\/")
+            scripts = ('<script id="__NEXT_DATA__" type="application/json">' + json.dumps(next_data).replace("</", "<\\/")
                        + '</script><script src="/static/app-shell-noop.js"></script>')
             return 200, _shell(a.title, head, scripts).encode(), "text/html; charset=utf-8"
-        slug = path.strip("/")
-        if slug in self.by_slug:
-            a = self.by_slug[slug]
-            return 200, render.article_page(a, base, [], None, None).encode(), "text/html; charset=utf-8"
         return None

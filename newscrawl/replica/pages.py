@@ -80,6 +80,23 @@ def page(title: str, head: str, body: str, lang: str = "en-GB") -> str:
 
 # ---- article pages ------------------------------------------------------------------
 
+def _optional_jsonld(a: ReplicaArticle) -> dict[str, object]:
+    art: dict[str, object] = {}
+    if a.updated:
+        art["dateModified"] = a.updated.isoformat()
+    if a.summary:
+        art["description"] = a.summary
+    if a.read_time:
+        art["timeRequired"] = f"PT{a.read_time}M"
+    if a.image:
+        img: dict[str, object] = {"@type": "ImageObject", "url": image_src(a) if a.next_image else a.image["url"],
+                                  "width": 1200, "height": 800}
+        if a.image.get("caption"):
+            img["caption"] = a.image["caption"]
+        art["image"] = img
+    return art
+
+
 def jsonld(a: ReplicaArticle, base: str, related: list[ReplicaArticle]) -> str:
     url = f"{base}/{a.slug}" + ("/" if a.slash_url else "")
     if a.wire:
@@ -98,18 +115,7 @@ def jsonld(a: ReplicaArticle, base: str, related: list[ReplicaArticle]) -> str:
         "articleSection": CATEGORIES[a.category], "keywords": ", ".join(a.tags),
         "inLanguage": "en-GB",
     }
-    if a.updated:
-        art["dateModified"] = a.updated.isoformat()
-    if a.summary:
-        art["description"] = a.summary
-    if a.read_time:
-        art["timeRequired"] = f"PT{a.read_time}M"
-    if a.image:
-        img: dict[str, object] = {"@type": "ImageObject", "url": image_src(a) if a.next_image else a.image["url"],
-               "width": 1200, "height": 800}
-        if a.image.get("caption"):
-            img["caption"] = a.image["caption"]
-        art["image"] = img
+    art.update(_optional_jsonld(a))
     crumbs = [("Home", base + "/")] + [(n, base + p) for n, p in cat_crumbs(a.category)] + [(a.title, url)]
     graph = [art, {"@type": "BreadcrumbList", "itemListElement": [
         {"@type": "ListItem", "position": i + 1, "name": n, "item": u}
@@ -179,19 +185,26 @@ def article_page(a: ReplicaArticle, base: str, related: list[ReplicaArticle],
     if a.kind == "bare":
         return bare_page(a)
     flat = a.kind == "labels"
-    cat_name = CATEGORIES[a.category]
     head = ""
     if a.kind == "modern":
         head = meta_tags(a, base) + jsonld(a, base, related)
     elif a.kind == "meta":
         head = meta_tags(a, base)
+    parts = _article_top(a, flat) + _article_rest(a, flat, related, prev, nxt)
+    main = f'<main class="m_3k"><article class="a_9f">{"".join(parts)}</article></main>'
+    # Today's portal is a Next.js app: its markup sits in the framework's root element.
+    return page(f"{a.title} - {SITE_NAME}", head, '<div id="__next">' + header() + main + footer() + "</div>")
 
-    def section(label_html: str, inner: str, tag: str = "section") -> str:
-        return label_html + inner if flat else f'<{tag} class="s_{len(inner) % 97}">{label_html}{inner}</{tag}>'
 
+def _section(flat: bool, label_html: str, inner: str, tag: str = "section") -> str:
+    return label_html + inner if flat else f'<{tag} class="s_{len(inner) % 97}">{label_html}{inner}</{tag}>'
+
+
+def _article_top(a: ReplicaArticle, flat: bool) -> list[str]:
+    """Breadcrumbs, category, headline, dates, hero image, newsletter box and tags."""
     crumbs = "".join(f'<li><a href="{p}">{esc(n)}</a></li>' for n, p in [("Home", "/")] + cat_crumbs(a.category))
     parts = [f'<nav class="bc_2a" aria-label="Breadcrumb"><ol>{crumbs}<li><span>{esc(a.title)}</span></li></ol></nav>',
-             f'<a class="ct_7q" href="/category/{a.category}/">{esc(cat_name)}</a>',
+             f'<a class="ct_7q" href="/category/{a.category}/">{esc(CATEGORIES[a.category])}</a>',
              f'<h1 class="t_1x">{esc(a.title)}</h1>',
              f'<div class="pb_4r">Published by {esc(SITE_NAME)}®</div>']
     when = [f"Posted on {day(a.published)}" if flat else
@@ -211,30 +224,29 @@ def article_page(a: ReplicaArticle, base: str, related: list[ReplicaArticle],
     if a.tags:
         parts.append('<div class="tg_3d"><span>Tags:</span> ' + ", ".join(
             f'<a href="/tag/{tag_slug(t)}/">{esc(t)}</a>' for t in a.tags) + "</div>")
+    return parts
+
+
+def _article_rest(a: ReplicaArticle, flat: bool, related: list[ReplicaArticle], prev: ReplicaArticle | None,
+                  nxt: ReplicaArticle | None) -> list[str]:
+    """Summary, body, takeaways, FAQ, related articles and the previous/next links."""
+    parts = []
     if a.summary:
-        parts.append(section("<h2>Quick Summary</h2>", f"<p>{esc(a.summary)}</p>"))
+        parts.append(_section(flat, "<h2>Quick Summary</h2>", f"<p>{esc(a.summary)}</p>"))
     body = _body_blocks(a)
     parts.append(body if flat else f'<div class="bd_6h">{body}</div>')
     if a.takeaways:
         label = "<p><strong>Key Takeaways</strong></p>" if flat else "<h2>Key Takeaways</h2>"
-        parts.append(section(label, "<ul>" + "".join(f"<li>{esc(t)}</li>" for t in a.takeaways) + "</ul>"))
+        parts.append(_section(flat, label, "<ul>" + "".join(f"<li>{esc(t)}</li>" for t in a.takeaways) + "</ul>"))
     if a.faq:
-        # As the portal renders it: the number in its own element, glued to the question
-        # ("1What is the main topic?" as text); the flat variant writes "1. What ..".
-        if accordion(a):  # questions as the buttons of an accordion, numbers glued, answers collapsed
-            qa = "".join(f'<div class="fa_{i}"><button type="button" aria-expanded="false"><span>{i}</span>'
-                         f'{esc(q)}</button><div class="fb_{i}"{"" if i == 1 else " hidden"}><p>{esc(ans)}</p></div></div>'
-                         for i, (q, ans) in enumerate(a.faq, 1))
-        else:
-            qa = "".join((f"<h3>{i}. {esc(q)}</h3>" if flat else f'<h3><span class="fq_{i}">{i}</span>{esc(q)}</h3>')
-                         + f"<p>{esc(ans)}</p>" for i, (q, ans) in enumerate(a.faq, 1))
-        parts.append(section(f"<h2>Frequently Asked Questions about {esc(a.title)}</h2>", qa))
+        parts.append(_section(flat, f"<h2>Frequently Asked Questions about {esc(a.title)}</h2>", _faq_html(a, flat)))
+    cat_name = CATEGORIES[a.category]
     if related:
         items = "".join(
             f'<li><a href="/{r.slug}/"><img src="{esc(r.image["url"]) if r.image else "/placeholder.png"}" alt="">'
             f'<span>{esc(r.title)}</span></a></li>' for r in related)
-        parts.append(section(f"<h2>More from {esc(cat_name)}</h2>",
-                             f'<ul>{items}</ul><a href="/category/{a.category}/">View All {esc(cat_name)} Posts</a>'))
+        parts.append(_section(flat, f"<h2>More from {esc(cat_name)}</h2>",
+                              f'<ul>{items}</ul><a href="/category/{a.category}/">View All {esc(cat_name)} Posts</a>'))
     pn = []
     if prev:
         pn.append(f'<a href="/{prev.slug}?utm_source=prevnext">Previous {esc(cat_name)} Post</a>')
@@ -242,9 +254,19 @@ def article_page(a: ReplicaArticle, base: str, related: list[ReplicaArticle],
         pn.append(f'<a href="/{nxt.slug}#top">Next {esc(cat_name)} Post</a>')
     if pn:
         parts.append('<nav class="pn_2">' + "".join(pn) + "</nav>")
-    main = f'<main class="m_3k"><article class="a_9f">{"".join(parts)}</article></main>'
-    # Today's portal is a Next.js app: its markup sits in the framework's root element.
-    return page(f"{a.title} - {SITE_NAME}", head, '<div id="__next">' + header() + main + footer() + "</div>")
+    return parts
+
+
+def _faq_html(a: ReplicaArticle, flat: bool) -> str:
+    """As the portal renders it: the number in its own element, glued to the question
+    ("1What is the main topic?" as text); the flat variant writes "1. What ..". Some pages
+    show it as an accordion: questions as buttons, numbers glued, answers collapsed."""
+    if accordion(a):
+        return "".join(f'<div class="fa_{i}"><button type="button" aria-expanded="false"><span>{i}</span>'
+                       f'{esc(q)}</button><div class="fb_{i}"{"" if i == 1 else " hidden"}><p>{esc(ans)}</p></div></div>'
+                       for i, (q, ans) in enumerate(a.faq, 1))
+    return "".join((f"<h3>{i}. {esc(q)}</h3>" if flat else f'<h3><span class="fq_{i}">{i}</span>{esc(q)}</h3>')
+                   + f"<p>{esc(ans)}</p>" for i, (q, ans) in enumerate(a.faq, 1))
 
 
 def legacy_page(a: ReplicaArticle, base: str, related: list[ReplicaArticle]) -> str:

@@ -176,6 +176,14 @@ class ReplicaSite:
             found = self.js.route(path, query, base)
             if found is not None:
                 return Response(found[0], found[1], found[2])
+        found = self._fixed(path, query, base)
+        if found is not None:
+            return found
+        return self._article(path, base)
+
+    def _fixed(self, path: str, query: dict, base: str) -> Response | None:
+        """robots.txt, the home page, sitemaps, feeds, categories and the odd pages; None for
+        an article's path."""
         if path == "/robots.txt":
             return Response(200, render.robots(base, self.disallow).encode(), "text/plain; charset=utf-8")
         if path == "/":
@@ -196,6 +204,9 @@ class ReplicaSite:
         if path.startswith(FORBIDDEN_PREFIXES):
             # Served (the live site serves them too) so that a crawl following them shows up.
             return self._html(render.home_page([], []))
+        return None
+
+    def _article(self, path: str, base: str) -> Response:
         slug = path.strip("/")
         a = self.by_slug.get(slug)
         if a is None or "/" in slug:
@@ -211,18 +222,22 @@ class ReplicaSite:
                 return Response(500, b"<html><body>Internal error</body></html>")
         if self.redesign:  # the new theme shows no byline, nor authors in its markup
             a = replace(a, byline=None, authors=[])
-        related = [r for r in self.listed[a.category] if r is not a][:4]
-        peers = self.listed[a.category]
-        i = peers.index(a) if a in peers else -1
-        prev = peers[i + 1] if 0 <= i < len(peers) - 1 else None
-        nxt = peers[i - 1] if i > 0 else None
-        html = render.article_page(a, base, related, prev, nxt)
+        html = render.article_page(a, base, *self._neighbours(a))
         if self.unknown_theme:
             html = html.replace('<div id="__next">', '<div id="app-root">')
         resp = self._html(html)
         resp.headers["Last-Modified"] = format_datetime((a.updated or a.published).astimezone(timezone.utc),
                                                         usegmt=True)
         return resp
+
+    def _neighbours(self, a: ReplicaArticle) -> tuple[list, ReplicaArticle | None, ReplicaArticle | None]:
+        """Related articles, and the previous and next of its category."""
+        peers = self.listed[a.category]
+        related = [r for r in peers if r is not a][:4]
+        i = peers.index(a) if a in peers else -1
+        prev = peers[i + 1] if 0 <= i < len(peers) - 1 else None
+        nxt = peers[i - 1] if i > 0 else None
+        return related, prev, nxt
 
     def _fault(self, path: str, base: str) -> Response | None:
         """The fault mode's answer for this path, or None for the normal page."""
@@ -237,6 +252,13 @@ class ReplicaSite:
             donor = self.by_slug[sorted(self.by_slug)[0]]
             a = replace(donor, slug=fault_pages.NON_ASCII_SLUG, title="Marchés en hausse à Zürich")
             return self._html(render.article_page(a, base, [], None, None))
+        found = self._sitemap_fault(path, base, on)
+        if found is not None:
+            return found
+        return self._page_fault(path, base)
+
+    def _sitemap_fault(self, path: str, base: str, on: set[str]) -> Response | None:
+        from newscrawl.replica import faults as fault_pages
         if path == "/sitemap.xml":
             extra = [c for c, f in (("/sitemaps/broken.xml", "sitemap_malformed"),
                                     ("/sitemaps/oversized.xml", "sitemap_oversized"),
@@ -252,6 +274,13 @@ class ReplicaSite:
             return Response(200, render.urlset(base, rows).encode(), "application/xml; charset=utf-8")
         if path == "/sitemaps/entities.xml":
             return Response(200, fault_pages.ENTITY_SITEMAP.replace(b"BASE", base.encode()), "application/xml")
+        return None
+
+    def _page_fault(self, path: str, base: str) -> Response | None:
+        """An article's fault (FaultPlan.by_slug): an error, a redirect, or the page spoilt."""
+        from newscrawl.replica import faults as fault_pages
+        plan = self.faults
+        assert plan is not None
         slug = path.strip("/")
         fault = plan.by_slug.get(slug)
         if fault is None:
@@ -259,30 +288,14 @@ class ReplicaSite:
         a = self.by_slug[slug]
         with self.lock:
             n = plan.hit(path)
-        if fault == "burst_5xx" and n <= 3:
-            return Response((500, 502, 503)[n - 1], b"<html><body>busy</body></html>")
-        if fault == "retry_after_429" and n == 1:
-            return Response(429, b"slow down", headers={"Retry-After": "1"})
-        if fault in ("redirect_loop", "redirect_offsite", "redirect_staging"):
-            host = base.split("://", 1)[1]
-            where = {"redirect_loop": f"/{slug}?loop={n}", "redirect_offsite": f"http://elsewhere.example.test/{slug}",
-                     "redirect_staging": f"http://staging.{host.split(':')[0]}.example.test/{slug}"}[fault]
-            return Response(301, b"", headers={"Location": where})
+        answer = _fault_answer(fault, n, slug, base)
+        if answer is not None:
+            return answer
         if fault == "control_title":
             a = replace(a, title=a.title + fault_pages.ESCAPES)
         if fault == "cp1252_as_utf8":
             a = replace(a, title=a.title + " \u2013 caf\u00e9\u2019s view")
-        resp = self._html(render.article_page(a, base, [], None, None))
-        if fault == "cp1252_as_utf8":
-            resp.body = resp.body.decode("utf-8").encode("cp1252", errors="replace")
-        elif fault == "bom":
-            resp.body = b"\xef\xbb\xbf" + resp.body
-        elif fault == "gzip_bomb":
-            resp.body = fault_pages.gzip_bomb()
-            resp.headers["Content-Encoding"] = "gzip"
-        elif fault in ("reset_mid_body", "stall") and n == 1 or fault in ("truncated", "huge_body"):
-            resp.raw = fault  # done by the server, on the socket
-        return resp
+        return _spoilt(self._html(render.article_page(a, base, [], None, None)), fault, n)
 
     def _html(self, text: str) -> Response:
         return Response(200, text.encode("utf-8"))
@@ -401,3 +414,33 @@ def expected_articles(site: ReplicaSite, base: str) -> dict[str, dict]:
             "image": image, "language": language,
         }
     return out
+
+
+def _fault_answer(fault: str, n: int, slug: str, base: str) -> Response | None:
+    """The faults that answer instead of the page: errors, throttling, redirects."""
+    if fault == "burst_5xx" and n <= 3:
+        return Response((500, 502, 503)[n - 1], b"<html><body>busy</body></html>")
+    if fault == "retry_after_429" and n == 1:
+        return Response(429, b"slow down", headers={"Retry-After": "1"})
+    if fault in ("redirect_loop", "redirect_offsite", "redirect_staging"):
+        host = base.split("://", 1)[1]
+        where = {"redirect_loop": f"/{slug}?loop={n}", "redirect_offsite": f"http://elsewhere.example.test/{slug}",
+                 "redirect_staging": f"http://staging.{host.split(':')[0]}.example.test/{slug}"}[fault]
+        return Response(301, b"", headers={"Location": where})
+    return None
+
+
+def _spoilt(resp: Response, fault: str, n: int) -> Response:
+    """The page as the fault serves it: mis-encoded, with a BOM, a gzip bomb, or left to the
+    server to break on the socket."""
+    from newscrawl.replica import faults as fault_pages
+    if fault == "cp1252_as_utf8":
+        resp.body = resp.body.decode("utf-8").encode("cp1252", errors="replace")
+    elif fault == "bom":
+        resp.body = b"\xef\xbb\xbf" + resp.body
+    elif fault == "gzip_bomb":
+        resp.body = fault_pages.gzip_bomb()
+        resp.headers["Content-Encoding"] = "gzip"
+    elif fault in ("reset_mid_body", "stall") and n == 1 or fault in ("truncated", "huge_body"):
+        resp.raw = fault  # done by the server, on the socket
+    return resp
