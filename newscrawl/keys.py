@@ -7,9 +7,11 @@ scheduler, pipelines).
 """
 from __future__ import annotations
 
+from enum import Enum
+
 # ---- request meta ------------------------------------------------------------------------
 META_URL = "newscrawl_url"  # the article URL a request stands for (before redirects, renders)
-META_KIND = "newscrawl_kind"  # what a request fetches: listing, sitemap, feed, robots, article_*
+META_KIND = "newscrawl_kind"  # what a request fetches: a RequestKind
 META_VALIDATORS = "newscrawl_validators"  # ETag / Last-Modified to send (conditional GET)
 META_LEASE = "newscrawl_lease"  # cluster mode: the lease of the queued request it came from
 META_RENDER = "newscrawl_render"  # why a request goes through the browser
@@ -18,6 +20,27 @@ META_NAMED = "newscrawl_named_category"  # page 1 of a category the user named
 META_BACKOFF = "newscrawl_backoff"  # retries of a request backed off so far
 META_SLOT = "newscrawl_slot"  # cluster throttle: the site slot a request waited for
 META_POLL = "newscrawl_poll"  # watch mode: a change signal polled between two discoveries
+
+
+
+class RequestKind(str, Enum):
+    """What a request fetches (request meta META_KIND; counted once a request as REQUESTS + kind).
+    A plain string where one is expected: in stats keys, logs and the store."""
+    ROBOTS = "robots"
+    LISTING = "listing"  # the home page, a category page, a listing rendered in the browser
+    SITEMAP = "sitemap"
+    FEED = "feed"
+    ARTICLE_NEW = "article_new"  # an article not stored yet
+    ARTICLE_REVISIT = "article_revisit"  # a stored article fetched again (conditional when it can be)
+    ARTICLE_RENDER = "article_render"  # an app shell's article in the browser
+    ARTICLE_DATA = "article_data"  # an app shell's data route
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
 
 # ---- stats: the run ------------------------------------------------------------------------
 ERROR = "newscrawl/error"  # the one line saying why a crawl failed

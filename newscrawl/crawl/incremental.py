@@ -26,14 +26,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from newscrawl.keys import NOT_MODIFIED, REQUESTS, REQUESTS_CONDITIONAL
+from newscrawl.keys import META_KIND, META_VALIDATORS, NOT_MODIFIED, REQUESTS, REQUESTS_CONDITIONAL
 from newscrawl.site.seen import SeenUrls
 from newscrawl.store import Store, StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
-VALIDATORS = "newscrawl_validators"  # request meta: {"etag", "last_modified"}
-KIND = "newscrawl_kind"  # request meta: listing, sitemap, feed, robots, article_new, article_revisit
 
 
 def validators_of(response) -> dict | None:
@@ -255,11 +253,11 @@ class ConditionalRequests:
         return cls(crawler.stats)
 
     def process_request(self, request, spider=None):
-        kind = request.meta.get(KIND)
+        kind = request.meta.get(META_KIND)
         first = not (request.meta.get("retry_times") or request.meta.get("redirect_times"))
         if kind and first:  # retries and redirects have their own Scrapy stats
             self.stats.inc_value(f"{REQUESTS}{kind}")
-        v = request.meta.get(VALIDATORS)
+        v = request.meta.get(META_VALIDATORS)
         if v:
             if v.get("etag"):
                 request.headers[b"If-None-Match"] = v["etag"]

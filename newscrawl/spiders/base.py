@@ -11,16 +11,19 @@ import scrapy
 from scrapy import signals
 from scrapy_playwright.page import PageMethod
 
-from newscrawl.crawl.incremental import KIND, VALIDATORS, CrawlHistory, utcnow
+from newscrawl.crawl.incremental import CrawlHistory, utcnow
 from newscrawl.fresh.watch import WatchLoop, WatchPlan, watch_settings
 from newscrawl.keys import (
     DROPPED,
+    META_KIND,
     META_RENDER,
     META_URL,
+    META_VALIDATORS,
     MODE,
     RECHECKS,
     RENDER,
     STALE_VALIDATOR,
+    RequestKind,
 )
 from newscrawl.spiders.arguments import CrawlArguments, parse_arguments
 from newscrawl.spiders.config import SpiderConfig, polite_settings, spider_config
@@ -123,11 +126,11 @@ class GbafBase(scrapy.Spider):
         return self.incremental and self.history is not None and self.history.is_known(url)
 
     def _request(self, url, callback, kind, validators=None, cb_kwargs=None, dont_filter=False, meta=None):
-        meta = {KIND: kind, **(meta or {})}
-        if self.watch is not None and kind != "article_new":  # asked again in later cycles
+        meta = {META_KIND: kind, **(meta or {})}
+        if self.watch is not None and kind != RequestKind.ARTICLE_NEW:  # asked again in later cycles
             dont_filter = True
         if validators and self.incremental:
-            meta[VALIDATORS] = validators
+            meta[META_VALIDATORS] = validators
         return scrapy.Request(url, callback=callback, errback=self.on_error, cb_kwargs=cb_kwargs or {},
                               dont_filter=dont_filter, meta=meta)
 
@@ -137,10 +140,10 @@ class GbafBase(scrapy.Spider):
     def _listing_request(self, url, category, page):
         if category is not None and self._render_wanted(url):
             return self._rendered_listing_request(url, category, "configured")
-        return self._request(url, self.parse_listing, "listing", self._page_validators(url) if page == 1 else None,
+        return self._request(url, self.parse_listing, RequestKind.LISTING, self._page_validators(url) if page == 1 else None,
                              cb_kwargs={"category": category, "page": page})
 
-    def _article_request(self, url, dont_filter=False, kind="article_new", validators=None):
+    def _article_request(self, url, dont_filter=False, kind=RequestKind.ARTICLE_NEW, validators=None):
         meta = {META_URL: url}
         if self._render_wanted(url):
             meta.update({"playwright": True, META_RENDER: "configured", "playwright_page_methods": SETTLED})
@@ -154,7 +157,7 @@ class GbafBase(scrapy.Spider):
         self.crawler.stats.inc_value(f"{RENDER}{reason}")
         return scrapy.Request(url, callback=self.parse_rendered_listing, errback=self.on_render_error,
                               cb_kwargs={"category": category}, dont_filter=True,
-                              meta={KIND: "listing", "playwright": True, "playwright_include_page": True,
+                              meta={META_KIND: RequestKind.LISTING, "playwright": True, "playwright_include_page": True,
                                     META_RENDER: reason})
 
     def _wanted_category(self, path: str) -> bool:

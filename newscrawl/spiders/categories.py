@@ -8,7 +8,6 @@ import scrapy
 from scrapy.exceptions import CloseSpider
 from scrapy.http import TextResponse
 
-from newscrawl.crawl.incremental import KIND
 from newscrawl.crawl.outcome import STAT_ERROR, USAGE_ERROR
 from newscrawl.crawl.rendering import click_load_more
 from newscrawl.extract.listing import (
@@ -21,10 +20,12 @@ from newscrawl.keys import (
     ERRORS,
     LISTING_PROBE,
     LISTING_STOP,
+    META_KIND,
     META_LOAD_MORE,
     META_NAMED,
     META_POLL,
     RENDER,
+    RequestKind,
 )
 from newscrawl.spiders.base import GbafBase
 from newscrawl.spiders.paging import NO_NEW_LINKS
@@ -78,7 +79,7 @@ class Categories(GbafBase):
         self.held = []
         return scrapy.Request(self.rules.url("/"), callback=self._report_missing, errback=self._report_missing_failed,
                               dont_filter=True, priority=100, cb_kwargs={"category": category, "problem": problem},
-                              meta={KIND: "listing"})
+                              meta={META_KIND: RequestKind.LISTING})
 
     def _report_missing_failed(self, failure):
         self._report_missing(None, **failure.request.cb_kwargs)

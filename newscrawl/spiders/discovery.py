@@ -17,6 +17,7 @@ from newscrawl.keys import (
     INCREMENTAL,
     META_POLL,
     SKIPPED,
+    RequestKind,
 )
 from newscrawl.spiders.base import GbafBase
 
@@ -35,11 +36,11 @@ class Discovery(GbafBase):
     def _sitemap_and_feed_requests(self, sitemaps, feeds):
         for url in dict.fromkeys(sitemaps + self.config.sitemaps):
             if self.rules.same_site(url):
-                yield self._request(url, self.parse_sitemap, "sitemap", self._page_validators(url),
+                yield self._request(url, self.parse_sitemap, RequestKind.SITEMAP, self._page_validators(url),
                                     cb_kwargs={"kind": "sitemap_root"})
         for url in dict.fromkeys(feeds + self.config.feeds):
             if self.rules.same_site(url):
-                yield self._request(url, self.parse_feed, "feed", self._page_validators(url))
+                yield self._request(url, self.parse_feed, RequestKind.FEED, self._page_validators(url))
 
     def parse_sitemap(self, response, kind="sitemap"):
         if not self._learn(response, kind):
@@ -56,7 +57,7 @@ class Discovery(GbafBase):
             if self.incremental and not self.past().sitemap_child_changed(child.lastmod, child.url):
                 self.crawler.stats.inc_value(INCREMENTAL + "sitemap_unchanged")
                 continue
-            yield self._request(child.url, self.parse_sitemap, "sitemap", self._page_validators(child.url),
+            yield self._request(child.url, self.parse_sitemap, RequestKind.SITEMAP, self._page_validators(child.url),
                                 meta={META_POLL: True} if response.meta.get(META_POLL) else None)
         yield from self._follow_links(links, "sitemap")
         if response.meta.get(META_POLL):
@@ -99,4 +100,4 @@ class Discovery(GbafBase):
         if known and self.history is not None:
             self.crawler.stats.inc_value(INCREMENTAL + "known_links", len(known))
             for url, validators in self.history.changed_since_fetched(known):
-                yield self._article_request(url, kind="article_revisit", validators=validators)
+                yield self._article_request(url, kind=RequestKind.ARTICLE_REVISIT, validators=validators)

@@ -26,6 +26,7 @@ from newscrawl.keys import (
     META_URL,
     SKIPPED,
     WATCH,
+    RequestKind,
 )
 from newscrawl.spiders.arguments import ARGUMENTS
 from newscrawl.spiders.base import GbafBase
@@ -62,9 +63,9 @@ class GbafSpider(Discovery, Categories, Reading, Watching, GbafBase):
         yield from self._revisits()
         if self.categories is None:
             home, robots = self.rules.url("/"), self.rules.url("/robots.txt")
-            yield self._request(home, self.parse_listing, "listing", self._page_validators(home),
+            yield self._request(home, self.parse_listing, RequestKind.LISTING, self._page_validators(home),
                                 cb_kwargs={"category": None, "page": 1})
-            yield self._request(robots, self.parse_robots, "robots", self._page_validators(robots),
+            yield self._request(robots, self.parse_robots, RequestKind.ROBOTS, self._page_validators(robots),
                                 dont_filter=True)
         yield from self._category_starts()
 
@@ -74,7 +75,7 @@ class GbafSpider(Discovery, Categories, Reading, Watching, GbafBase):
         if not self.incremental:
             return
         for url, validators in self.past().revisits_due():
-            request = self._article_request(url, kind="article_revisit", validators=validators)
+            request = self._article_request(url, kind=RequestKind.ARTICLE_REVISIT, validators=validators)
             if self.unverified:
                 self.held.append(request)
             else:

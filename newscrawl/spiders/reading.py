@@ -9,7 +9,7 @@ import scrapy
 from scrapy.http import TextResponse
 
 from newscrawl.cluster.lease import release as release_lease
-from newscrawl.crawl.incremental import KIND, validators_of
+from newscrawl.crawl.incremental import validators_of
 from newscrawl.extract.article import DropPage
 from newscrawl.extract.listing import (
     adjacent_articles,
@@ -19,11 +19,13 @@ from newscrawl.keys import (
     APP_SHELL,
     DISCOVERY,
     EXTRACTION,
+    META_KIND,
     META_RENDER,
     META_URL,
     RENDER,
     SKIPPED,
     THEME,
+    RequestKind,
 )
 from newscrawl.spiders.base import SETTLED, GbafBase
 
@@ -83,7 +85,7 @@ class Reading(GbafBase):
             return self._render_article(url)
         return scrapy.Request(data_url, callback=self.parse_next_data, errback=self.on_next_data_error,
                               dont_filter=True, cb_kwargs={"page_url": response.url},
-                              meta={KIND: "article_data", META_URL: url})
+                              meta={META_KIND: RequestKind.ARTICLE_DATA, META_URL: url})
 
     def parse_next_data(self, response, page_url: str):
         url = response.meta.get(META_URL, page_url)
@@ -103,7 +105,7 @@ class Reading(GbafBase):
 
     def _render_article(self, url: str):
         self.crawler.stats.inc_value(RENDER + "app_shell")
-        return self._request(url, self.parse_article, "article_render", dont_filter=True,
+        return self._request(url, self.parse_article, RequestKind.ARTICLE_RENDER, dont_filter=True,
                              meta={META_URL: url, "playwright": True, META_RENDER: "app_shell",
                                    "playwright_page_methods": SETTLED})
 

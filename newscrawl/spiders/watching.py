@@ -11,6 +11,7 @@ from newscrawl.crawl.incremental import utcnow
 from newscrawl.keys import (
     META_POLL,
     WATCH,
+    RequestKind,
 )
 from newscrawl.spiders.base import GbafBase
 
@@ -62,15 +63,15 @@ class Watching(GbafBase):
         validators = self._page_validators(url)
         self.crawler.stats.inc_value(WATCH + "polls")
         if kind == "home":
-            return self._request(url, self.parse_listing, "listing", validators, meta=meta,
+            return self._request(url, self.parse_listing, RequestKind.LISTING, validators, meta=meta,
                                  cb_kwargs={"category": None, "page": 1})
         if kind == "feed":
-            return self._request(url, self.parse_feed, "feed", validators, meta=meta)
+            return self._request(url, self.parse_feed, RequestKind.FEED, validators, meta=meta)
         if kind == "sitemap_root":
-            return self._request(url, self.parse_sitemap, "sitemap", validators, meta=meta,
+            return self._request(url, self.parse_sitemap, RequestKind.SITEMAP, validators, meta=meta,
                                  cb_kwargs={"kind": "sitemap_root"})
         path = self.rules.category_path(url)  # a listing: page 1 of a named category
         if path and path in (self.categories or ()):
-            return self._request(url, self.parse_listing, "listing", validators, meta=meta,
+            return self._request(url, self.parse_listing, RequestKind.LISTING, validators, meta=meta,
                                  cb_kwargs={"category": path, "page": 1})
         return None

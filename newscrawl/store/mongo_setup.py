@@ -177,7 +177,8 @@ class MongoSetup:
         self._doing = f"update the validator of {self.db.name}.articles (collMod)"
         self._call(self.db.command, "collMod", "articles", **want)
 
-    def _ensure_indexes(self) -> None:
+    def _articles_indexes(self) -> dict:
+        """The articles' indexes, a text index that reads `language` dropped."""
         self._doing = f"list the indexes of {self.db.name}.articles"
         have = self._call(self.articles.index_information)
         for name, info in list(have.items()):
@@ -188,6 +189,10 @@ class MongoSetup:
                                "as its stemming language", name, self.where)
                 self._call(self.articles.drop_index, name)
                 del have[name]
+        return have
+
+    def _ensure_indexes(self) -> None:
+        have = self._articles_indexes()
         keys_have = {tuple(tuple(k) for k in info["key"]) for info in have.values()}
         has_text = any(_is_text(info) for info in have.values())
         for keys, opts in INDEXES:

@@ -369,7 +369,8 @@ class SQLiteStore:
         return self._tx(run)
 
     # ---- queries ---------------------------------------------------------------------
-    def find(self, f: Filters):
+    def _where(self, f: Filters) -> tuple[list[str], list[str | int]]:
+        """The SQL conditions of the filters, and their arguments."""
         where: list[str] = []
         args: list[str | int] = []
         if f.site:
@@ -394,6 +395,10 @@ class SQLiteStore:
             terms = " ".join('"' + w.replace('"', '""') + '"' for w in f.search.split())
             where.append("rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             args.append(terms)
+        return where, args
+
+    def find(self, f: Filters):
+        where, args = self._where(f)
         sql = ("SELECT doc, first_seen_at, last_seen_at, version, history FROM articles"
                + (" WHERE " + " AND ".join(where) if where else "")
                + " ORDER BY published_at DESC" + (" LIMIT ?" if f.limit else ""))
