@@ -6,6 +6,8 @@ hashes, so an article reads back the same whichever of them wrote it.
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from datetime import datetime
 
 # Fields that hold datetimes, at any depth (history entries, crawl runs).
@@ -57,6 +59,8 @@ def write_atomic(path, value) -> None:
     from pathlib import Path
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    # a name of this writer's own: processes in containers on one host network share a hostname
+    # (and so a heartbeat's path) and may share pids
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     tmp.write_text(json.dumps(value, indent=1, default=str))
     tmp.replace(path)

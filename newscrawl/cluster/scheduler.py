@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from typing import Any
+from typing import Any, cast
 
 import redis
 from scrapy import signals
@@ -29,6 +29,7 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis import connection, picklecompat
 from twisted.internet import task
 
+from newscrawl.backoff import backoff_delay
 from newscrawl.cluster.fingerprints import RedisDupeFilter
 from newscrawl.cluster.names import crawl_id, mask_redis_url, prefix, redis_url
 from newscrawl.cluster.queue import LeasedPriorityQueue
@@ -286,9 +287,9 @@ class ClusterScheduler(BaseScheduler):
     def _ping_later(self, exc) -> None:
         from twisted.internet import reactor  # the running one
         failures = self.failures or 0
-        delay = self.backoff * 2 ** failures
+        delay = backoff_delay(failures, self.backoff)
         logger.warning("Redis error (%s); retry %d/%d in %.1fs", exc, failures + 1, self.retries, delay)
-        self._retry_call = reactor.callLater(delay, self._ping)
+        self._retry_call = cast(Any, reactor).callLater(delay, self._ping)
 
     def _ping(self) -> None:
         try:

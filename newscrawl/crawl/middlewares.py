@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from typing import Any, cast
 
@@ -24,6 +23,7 @@ from twisted.internet import error as net
 from twisted.internet.defer import Deferred
 from twisted.web._newclient import ResponseNeverReceived
 
+from newscrawl.backoff import backoff_delay
 from newscrawl.crawl.outcome import SITE_UNREACHABLE, STAT_ERROR
 from newscrawl.keys import META_BACKOFF
 
@@ -104,7 +104,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def _delay(self, retries: int, hint: float | None) -> float:
         if hint is not None:
             return min(hint, self.cap)
-        return min(self.cap, self.base * 2 ** (retries - 1)) * random.uniform(0.8, 1.2)
+        return backoff_delay(retries - 1, self.base, self.cap, jitter=0.2)
 
     def process_response(self, request, response, spider=None):
         result = super().process_response(request, response)

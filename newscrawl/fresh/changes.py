@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from newscrawl.backoff import backoff_delay
 from newscrawl.codec import dumps
 from newscrawl.site.rules import site_of
 from newscrawl.store import Store, StoreUnavailable
@@ -72,7 +73,7 @@ def follow(open_store: Callable[[], Store], since: int, stop: threading.Event, s
            poll: float = 1.0, limit: int | None = None) -> Iterator[dict]:
     """The changes after ``since``, then each new one as it is stored, until ``stop`` is set.
     The store going away is waited out (a warning, then a retry with backoff)."""
-    cursor, n, wait = since, 0, poll
+    cursor, n, failures = since, 0, 0
     store: Store | None = None
     while not stop.is_set():
         try:
@@ -87,16 +88,17 @@ def follow(open_store: Callable[[], Store], since: int, stop: threading.Event, s
                     n += 1
                     if limit is not None and n >= limit:
                         return
-            wait = poll
+            failures = 0
             if not got:
                 stop.wait(poll)
         except StoreUnavailable as exc:
+            wait = backoff_delay(failures, poll, 30.0)
+            failures += 1
             logger.warning("The store is unavailable (%s); trying again in %.0f s", exc, wait)
             if store is not None:
                 store.close()
                 store = None
             stop.wait(wait)
-            wait = min(wait * 2, 30.0)
     if store is not None:
         store.close()
 
@@ -195,7 +197,7 @@ class Webhook:
                         logger.warning("The change webhook did not take %d changes after cursor %d (%s); "
                                        "they are posted again later", len(batch), cursor, exc)
                         return sent
-                    self.sleep(self.backoff * 2 ** attempt)
+                    self.sleep(backoff_delay(attempt, self.backoff))
             cursor = body["cursor"]
             store.save_cursor(self.name, cursor)
             sent += len(batch)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+from newscrawl import heartbeat
 from newscrawl.keys import WATCH
 
 logger = logging.getLogger(__name__)
@@ -94,14 +95,6 @@ def heartbeat_path(settings):
     return Path(value).expanduser().resolve() if value else data_dir(settings) / "watch" / "heartbeat.json"
 
 
-def beat(path, site: str, cycles: int) -> None:
-    """The heartbeat: the reactor is alive (written every few seconds, busy or idle)."""
-    import time
-
-    from newscrawl.codec import write_atomic
-    write_atomic(path, {"heartbeat": time.time(), "site": site, "cycles": cycles})
-
-
 class WatchLoop:
     """A watch's cycles inside the crawl: the cycle being fetched and what it found, the
     timer for the next poll, the heartbeat. The spider builds the requests (it decides what to
@@ -122,7 +115,8 @@ class WatchLoop:
 
     def start(self) -> None:
         from twisted.internet import task
-        self.beat = task.LoopingCall(lambda: beat(self.heartbeat, self.site, self.stats.get_value(WATCH_CYCLES, 0)))
+        self.beat = task.LoopingCall(lambda: heartbeat.beat(self.heartbeat, site=self.site,
+                                                            cycles=self.stats.get_value(WATCH_CYCLES, 0)))
         self.beat.start(5.0)  # read by `newscrawl watch --health S`
 
     def begin(self, what: str) -> None:
@@ -161,3 +155,6 @@ class WatchLoop:
         self.cancel_wake()
         if self.beat is not None and self.beat.running:
             self.beat.stop()
+            # a healthcheck fails at once, not when the heartbeat grows old
+            heartbeat.beat(self.heartbeat, heartbeat.STOPPED, site=self.site,
+                           cycles=self.stats.get_value(WATCH_CYCLES, 0))

@@ -8,7 +8,6 @@ the child and waits on an Event, which a signal wakes at once.
 """
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import sys
@@ -16,17 +15,9 @@ import threading
 import time
 from pathlib import Path
 
-from newscrawl.codec import write_atomic
+from newscrawl import heartbeat
 
 BEAT_SECONDS = 1.0  # the heartbeat while the child crawls or the loop waits
-
-
-def heartbeat_age(path: Path) -> float | None:
-    """Seconds since the worker's last heartbeat, or None when it has none."""
-    try:
-        return time.time() - json.loads(Path(path).read_text())["heartbeat"]
-    except (OSError, ValueError, KeyError):
-        return None
 
 
 class Worker:
@@ -40,7 +31,7 @@ class Worker:
         self.last: int | None = None
 
     def _heartbeat(self, state: str) -> None:
-        write_atomic(self.beat, {"heartbeat": time.time(), "state": state, "last_exit_code": self.last})
+        heartbeat.beat(self.beat, state, last_exit_code=self.last)
 
     def _on_signal(self, signum, _frame) -> None:
         self.stop.set()
@@ -62,7 +53,7 @@ class Worker:
             while not self.stop.is_set() and time.monotonic() < deadline:
                 self._heartbeat("waiting")
                 self.stop.wait(min(BEAT_SECONDS, max(0.0, deadline - time.monotonic())))
-        self._heartbeat("stopped")
+        self._heartbeat(heartbeat.STOPPED)
         return 0
 
 

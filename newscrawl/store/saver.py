@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from newscrawl.backoff import backoff_delay
 from newscrawl.store.base import StoreUnavailable
 from newscrawl.store.spill import SpillFile
 from newscrawl.store.writer import ArticleWriter, Counts
@@ -51,7 +52,7 @@ class BatchSaver:
                     out.error = exc
                     if attempt == self.retries:
                         break
-                    delay = min(60.0, self.backoff * 2 ** attempt)
+                    delay = backoff_delay(attempt, self.backoff, 60.0)
                     logger.warning("Store write failed (%s); retry %d/%d in %.1fs",
                                    exc, attempt + 1, self.retries, delay)
                     self.sleep(delay)

@@ -83,14 +83,15 @@ def printable(value: str) -> str:
     return strip_controls(value)
 
 
-def health(command: str, age: float, limit: float) -> int:
-    """A healthcheck's verdict on a heartbeat ``age`` seconds old: 0 healthy, 1 not."""
-    if age > limit:
-        print(f"newscrawl {command}: unhealthy: last heartbeat {age:.0f} s ago (limit {limit:.0f} s)", file=sys.stderr)
+def health(command: str, data: dict | None, limit: float, where) -> int:
+    """A healthcheck's verdict on a heartbeat (newscrawl.heartbeat): 0 healthy, 1 not (one line)."""
+    from newscrawl import heartbeat
+    healthy, why = heartbeat.verdict(data, limit)
+    if not healthy:
+        print(f"newscrawl {command}: unhealthy: {why} ({where})", file=sys.stderr)
         return 1
-    print(f"healthy: heartbeat {age:.0f} s ago")
+    print(f"healthy: {why}")
     return 0
-
 
 
 def store_opts(sp) -> None:

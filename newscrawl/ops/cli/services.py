@@ -31,7 +31,7 @@ def cmd_schedule(args) -> int:
                            f"is the scheduler running with the same --state / data folder?") from None
         now = datetime.now(timezone.utc)
         if args.health is not None:
-            return health("schedule", (now - datetime.fromisoformat(state["heartbeat"])).total_seconds(), args.health)
+            return health("schedule", state, args.health, state_path)
         print("\n".join(status_lines(state, now)))
         return 0
     if not args.file:
@@ -74,14 +74,11 @@ def heartbeat_path(args) -> Path:
 
 def cmd_worker(args) -> int:
     """A long-running cluster worker (newscrawl.ops.worker)."""
-    from newscrawl.ops.worker import Worker, crawl_command, heartbeat_age
+    from newscrawl import heartbeat
+    from newscrawl.ops.worker import Worker, crawl_command
     beat = heartbeat_path(args)
     if args.health is not None:
-        age = heartbeat_age(beat)
-        if age is None:
-            print(f"newscrawl worker: unhealthy: no heartbeat at {beat}", file=sys.stderr)
-            return 1
-        return health("worker", age, args.health)
+        return health("worker", heartbeat.read(beat), args.health, beat)
     return Worker(crawl_command(args.spider, args.argument or [], args.set or []), args.every, beat).run()
 
 
@@ -105,15 +102,11 @@ def cmd_watch(args) -> int:
     """Watch mode: the `gbaf` spider with -a watch=1, in this process (its exit code)."""
     from scrapy.cmdline import execute
 
+    from newscrawl import heartbeat
     from newscrawl.fresh.watch import heartbeat_path
-    from newscrawl.ops.worker import heartbeat_age
     if args.health is not None:
         beat = heartbeat_path(settings_from(args))
-        age = heartbeat_age(beat)
-        if age is None:
-            print(f"newscrawl watch: unhealthy: no heartbeat at {beat}", file=sys.stderr)
-            return 1
-        return health("watch", age, args.health)
+        return health("watch", heartbeat.read(beat), args.health, beat)
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
     try:
         execute(watch_command(args))
