@@ -1,8 +1,12 @@
-"""The Article item: one schema for the spider, the pipelines, the stores and the exports."""
+"""The Article item: one schema for the spider, the pipelines, the stores and the exports.
+
+Every list of its fields that another module needs is derived here, from the item itself.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from typing import get_type_hints
 
 
 @dataclass
@@ -32,3 +36,15 @@ class Article:
     # HTTP validators of the fetch ({"etag", "last_modified"}), for conditional re-fetches
     http_cache: dict | None = None
 
+
+
+# Filled by the pipelines from the body (newscrawl.process.normalize), never read from a page.
+DERIVED_FIELDS = ("word_count", "content_hash")
+# About the fetch, not the article: when, by which layers, with which HTTP validators.
+FETCH_FIELDS = ("crawled_at", "extraction", "http_cache")
+# What an article page may give, in the order the extraction layers read them.
+PAGE_FIELDS = tuple(f.name for f in fields(Article) if f.name not in DERIVED_FIELDS + FETCH_FIELDS)
+# Fields whose change makes a new version of a stored article: content_hash stands for the body.
+CONTENT_FIELDS = tuple("content_hash" if f == "body" else f for f in PAGE_FIELDS if f not in ("url", "related_urls"))
+# Fields that hold a list of strings (validated as such).
+LIST_OF_STR_FIELDS = tuple(name for name, kind in get_type_hints(Article).items() if kind == list[str])

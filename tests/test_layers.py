@@ -8,6 +8,7 @@ import pytest
 
 from newscrawl.extract.article import ArticleParser
 from newscrawl.extract.common import ExtractConfig
+from newscrawl.extract.layers.base import reads
 from newscrawl.extract.layers.generic import GenericLayer, post_filter
 from newscrawl.extract.layers.jsonld import JsonLdLayer
 from newscrawl.extract.layers.legacy import LegacyLayer
@@ -112,9 +113,11 @@ def test_generic_layer_fields_and_its_post_filter():
 
 
 class RaisingJsonLd(JsonLdLayer):
+    @reads
     def title(self, page):
         raise KeyError("headline")
 
+    @reads
     def authors(self, page):
         raise ValueError("broken author list")
 
@@ -139,6 +142,7 @@ def test_a_layer_raising_on_a_field_costs_that_field_only(caplog):
 
 def test_a_layer_raising_on_the_body_falls_back_to_the_next_layer():
     class RaisingSemantic(SemanticLayer):
+        @reads
         def body(self, page):
             raise RuntimeError("walk failed")
 
@@ -149,6 +153,24 @@ def test_a_layer_raising_on_the_body_falls_back_to_the_next_layer():
                      (HTML / "wire_labels_only.html").read_text(), report=heard.append)
     assert a.extraction["body"] == "generic" and "Copper's sharpest" in a.body
     assert [h for h in heard if h.startswith("extraction_error")] == ["extraction_error/semantic/body"]
+
+
+def test_a_misspelt_field_fails_when_the_layer_is_defined():
+    with pytest.raises(TypeError, match="'titel' is no field of the Article"):
+        class Misspelt(JsonLdLayer):
+            @reads
+            def titel(self, page):
+                return "never read"
+    with pytest.raises(TypeError, match="register it with @reads"):
+        class Unregistered(JsonLdLayer):
+            def summary(self, page):  # would never be called
+                return "never read"
+
+    class Registered(JsonLdLayer):
+        @reads
+        def summary(self, page):
+            return "read"
+    assert Registered().field("summary")(None) == "read" and "summary" in Registered.fields()
 
 
 GLUED_FAQ = """<html><head><title>Rates - Global Banking &amp; Finance Review</title>

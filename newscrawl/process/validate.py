@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
+from newscrawl.items import LIST_OF_STR_FIELDS
 from newscrawl.site.dates import parse_date
 
 REQUIRED = ("url", "title", "body", "published_at")
-LIST_OF_STR = ("tags", "authors", "key_takeaways", "related_urls")
 EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
 
 
@@ -55,7 +55,7 @@ def _dates(item: dict) -> str | None:
 
 
 def _lists(item: dict) -> str | None:
-    for name in LIST_OF_STR:
+    for name in LIST_OF_STR_FIELDS:
         value = item.get(name)
         if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             return f"bad_{name}"

@@ -14,13 +14,10 @@ from datetime import datetime
 from typing import Protocol
 
 from newscrawl.codec import dumps
+from newscrawl.items import CONTENT_FIELDS  # their change makes a new version (with a history entry)
 
 logger = logging.getLogger(__name__)
 
-# Fields whose change makes a new version of an article (with a history entry).
-CONTENT_FIELDS = ("title", "category", "breadcrumbs", "tags", "authors", "publisher", "source",
-                  "published_at", "updated_at", "read_time_minutes", "summary", "content_hash",
-                  "key_takeaways", "faq", "image", "language")
 # Kept in history when they change: content_hash stands for the body, which is kept too.
 HISTORY_FIELDS = tuple(f for f in CONTENT_FIELDS if f != "content_hash") + ("body",)
 INTERNAL_FIELDS = ("_id", "_hashes", "_history_bytes", "http_cache", "_change")

@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from newscrawl.extract.blocks import META_START
-from newscrawl.extract.layers.base import Layer
+from newscrawl.extract.layers.base import Layer, reads
 from newscrawl.extract.page import Page
 from newscrawl.site.text import clean, clean_block, word_count
 
@@ -92,11 +92,14 @@ class GenericLayer(Layer):
     def found(self, page: Page) -> dict:
         return page.once("generic", extract)
 
+    @reads
     def body(self, page):
         return self.found(page).get("body")
 
+    @reads
     def title(self, page):
         return self.found(page).get("title")
 
+    @reads
     def published_at(self, page):
         return self.found(page).get("published_at")

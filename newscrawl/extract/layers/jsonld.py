@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from newscrawl.extract.common import html_to_text, image_dict, names_list
-from newscrawl.extract.layers.base import Layer
+from newscrawl.extract.layers.base import Layer, reads
 from newscrawl.extract.page import Page
 from newscrawl.site.dates import duration_minutes
 from newscrawl.site.text import clean, clean_block, is_agency, is_desk
@@ -57,23 +57,29 @@ class JsonLdLayer(Layer):
     def art(self, page: Page) -> dict:
         return page.once("jsonld.article", _article)
 
+    @reads
     def title(self, page):
         a = self.art(page)
         return clean(a.get("headline") or a.get("name")) or None
 
+    @reads
     def url(self, page):
         a = self.art(page)
         return _url(a.get("url")) or _url(a.get("mainEntityOfPage"))
 
+    @reads
     def published_at(self, page):
         return page.date(self.art(page).get("datePublished"))
 
+    @reads
     def updated_at(self, page):
         return page.date(self.art(page).get("dateModified"))
 
+    @reads
     def authors(self, page):
         return page.once("jsonld.people", _people)[0]
 
+    @reads
     def source(self, page):
         agencies = page.once("jsonld.people", _people)[1]
         if agencies:
@@ -82,39 +88,48 @@ class JsonLdLayer(Layer):
         src = _name(a.get("sourceOrganization")) or _name(a.get("provider"))
         return src if src and is_agency(src, page.config.agencies) else None
 
+    @reads
     def publisher(self, page):
         return _name(self.art(page).get("publisher"))
 
+    @reads
     def category(self, page):
         section = self.art(page).get("articleSection")
         if isinstance(section, list):
             section = section[-1] if section else None
         return clean(section) if isinstance(section, str) else None
 
+    @reads
     def tags(self, page):
         kw = self.art(page).get("keywords")
         if isinstance(kw, str):
             kw = kw.split(",")
         return [clean(k) for k in (kw if isinstance(kw, list) else []) if isinstance(k, str) and clean(k)]
 
+    @reads
     def summary(self, page):
         return clean(html_to_text(self.art(page).get("description"))) or None
 
+    @reads
     def body(self, page):
         body = self.art(page).get("articleBody")
         return clean_block(html_to_text(body, blocks=True)) if isinstance(body, str) else None
 
+    @reads
     def image(self, page):
         return image_dict(page, self.art(page).get("image"))
 
+    @reads
     def language(self, page):
         lang = self.art(page).get("inLanguage")
         return _name(lang) if isinstance(lang, dict) else (clean(lang) or None if isinstance(lang, str) else None)
 
+    @reads
     def read_time_minutes(self, page):
         t = self.art(page).get("timeRequired")
         return duration_minutes(t) if isinstance(t, str) else None
 
+    @reads
     def breadcrumbs(self, page):
         crumbs = _node(page, "BreadcrumbList")
         items = [i for i in names_list(crumbs.get("itemListElement")) if isinstance(i, dict)]
@@ -122,6 +137,7 @@ class JsonLdLayer(Layer):
         return [{"name": _name(i) or _name(i.get("item")), "url": page.abs(_url(i.get("item")))}
                 for i in items if _name(i) or _name(i.get("item"))]
 
+    @reads
     def faq(self, page):
         pairs: list[dict] = []
         for q in names_list(_node(page, "FAQPage").get("mainEntity")):

@@ -10,7 +10,7 @@ from lxml import etree
 
 from newscrawl.extract.blocks import read_blocks, text_of
 from newscrawl.extract.common import unwrap_image
-from newscrawl.extract.layers.base import Layer
+from newscrawl.extract.layers.base import Layer, reads
 from newscrawl.extract.layers.semantic import byline_and_body
 from newscrawl.extract.page import Page
 from newscrawl.site.text import clean
@@ -70,29 +70,35 @@ class LegacyLayer(Layer):
     def sel(page: Page, name: str) -> list[str]:
         return page.config.legacy_selectors.get(name, [])
 
+    @reads
     def title(self, page):
         title = _texts(page, self.sel(page, "title"))
         return title[0] if title else None
 
+    @reads
     def authors(self, page):
         names = []
         for raw in _texts(page, self.sel(page, "authors")):
             names += page.byline(raw)
         return list(dict.fromkeys(names))
 
+    @reads
     def published_at(self, page):
         for d in _texts(page, self.sel(page, "published_at")):
             if when := page.date(d):
                 return when
         return None
 
+    @reads
     def category(self, page):
         cat = _texts(page, self.sel(page, "category"))
         return cat[0] if cat else None
 
+    @reads
     def tags(self, page):
         return list(dict.fromkeys(_texts(page, self.sel(page, "tags"))))
 
+    @reads
     def body(self, page):
         for css in self.sel(page, "body"):
             found = select(page, css)
@@ -101,6 +107,7 @@ class LegacyLayer(Layer):
                 return "\n\n".join(b.text for b in blocks) or None
         return None
 
+    @reads
     def image(self, page):
         for css in self.sel(page, "image"):
             found = select(page, css)
@@ -114,6 +121,7 @@ class LegacyLayer(Layer):
                     return out
         return None
 
+    @reads
     def related_urls(self, page):
         related = []
         for css in self.sel(page, "related_urls"):

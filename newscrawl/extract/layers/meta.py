@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from newscrawl.extract.common import unwrap_image
-from newscrawl.extract.layers.base import Layer
+from newscrawl.extract.layers.base import Layer, reads
 from newscrawl.extract.page import Page
 from newscrawl.site.text import clean, is_agency
 
@@ -10,19 +10,24 @@ from newscrawl.site.text import clean, is_agency
 class MetaLayer(Layer):
     name = "meta"
 
+    @reads
     def url(self, page: Page):
         return page.canonical or page.abs(page.meta_first("og:url"))
 
+    @reads
     def title(self, page):
         return page.strip_site_name(page.meta_first("og:title", "twitter:title"))
 
+    @reads
     def published_at(self, page):
         return page.date(page.meta_first("article:published_time", "og:article:published_time",
                                          "datepublished", "pubdate", "publish-date", "dc.date"))
 
+    @reads
     def updated_at(self, page):
         return page.date(page.meta_first("article:modified_time", "og:updated_time", "datemodified"))
 
+    @reads
     def authors(self, page):
         names = []
         for raw in page.meta_all("article:author", "author"):
@@ -31,12 +36,15 @@ class MetaLayer(Layer):
             names += page.byline(raw)
         return list(dict.fromkeys(names))
 
+    @reads
     def publisher(self, page):
         return page.meta_first("og:site_name")
 
+    @reads
     def category(self, page):
         return page.meta_first("article:section")
 
+    @reads
     def tags(self, page):
         tags = page.meta_all("article:tag")
         if not tags:
@@ -44,9 +52,11 @@ class MetaLayer(Layer):
             tags = [clean(t) for t in kw.split(",")] if kw else []
         return [t for t in tags if t]
 
+    @reads
     def summary(self, page):
         return page.meta_first("og:description", "description", "twitter:description")
 
+    @reads
     def image(self, page):
         img = page.meta_first("og:image", "og:image:url", "twitter:image")
         if not img:
@@ -57,6 +67,7 @@ class MetaLayer(Layer):
             out["alt"] = alt
         return out
 
+    @reads
     def language(self, page):
         locale = page.meta_first("og:locale")
         if locale:

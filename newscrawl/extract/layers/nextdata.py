@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 
 from newscrawl.extract.common import html_to_text, unwrap_image
-from newscrawl.extract.layers.base import Layer
+from newscrawl.extract.layers.base import Layer, reads
 from newscrawl.extract.page import Page
 from newscrawl.site.text import clean, clean_block, is_agency
 
@@ -142,40 +142,50 @@ class NextDataLayer(Layer):
                   for n in page.byline(raw)]
         return list(dict.fromkeys(people)), [n for n in names if is_agency(n, agencies)]
 
+    @reads
     def title(self, page):
         return page.strip_site_name(_first(self.art(page), _TITLE_KEYS))
 
+    @reads
     def body(self, page):
         body = _text(_first(self.art(page), _BODY_KEYS))
         return clean_block(html_to_text(body, blocks=True)) if body else None
 
+    @reads
     def published_at(self, page):
         return page.date(_first(self.art(page), _DATE_KEYS))
 
+    @reads
     def updated_at(self, page):
         return page.date(_first(self.art(page), _UPDATED_KEYS))
 
+    @reads
     def authors(self, page):
         return self._people(page)[0]
 
+    @reads
     def source(self, page):
         agencies = self._people(page)[1]
         return agencies[0] if agencies else None
 
+    @reads
     def category(self, page):
         a = self.art(page)
         cat = a.get("category") or a.get("section")
         names = _names(cat) if cat else []
         return names[0] if names else None
 
+    @reads
     def tags(self, page):
         return _names(self.art(page).get("tags"))
 
+    @reads
     def summary(self, page):
         a = self.art(page)
         summary = a.get("excerpt") or a.get("summary") or a.get("description")
         return clean(summary) if isinstance(summary, str) else None
 
+    @reads
     def image(self, page):
         a = self.art(page)
         img = a.get("image") or a.get("mainImage") or a.get("featuredImage")

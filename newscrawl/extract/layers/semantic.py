@@ -9,7 +9,7 @@ from lxml import etree
 
 from newscrawl.extract.blocks import Reading, read_blocks, text_of
 from newscrawl.extract.common import unwrap_image
-from newscrawl.extract.layers.base import Layer
+from newscrawl.extract.layers.base import Layer, reads
 from newscrawl.extract.page import Page
 from newscrawl.site.text import clean, dateline_source, looks_like_byline, split_byline
 
@@ -180,13 +180,16 @@ def _byline_body(page: Page) -> tuple[list[str], list]:
 class SemanticLayer(Layer):
     name = "semantic"
 
+    @reads
     def title(self, page: Page):
         """The first <h1> that is not the site's name (a logo's)."""
         return next((t for t in (text_of(h) for h in page.headings) if t and page.strip_site_name(t)), None)
 
+    @reads
     def breadcrumbs(self, page):
         return page.once("semantic.crumbs", breadcrumbs)
 
+    @reads
     def category(self, page):
         crumbs = self.breadcrumbs(page)
         if len(crumbs) >= 2:
@@ -206,6 +209,7 @@ class SemanticLayer(Layer):
                 last = el
         return text_of(last) or None if last is not None else None
 
+    @reads
     def published_at(self, page):
         m = reading(page).meta
         when = page.date(m.posted_attr) or page.date(m.posted)
@@ -217,20 +221,25 @@ class SemanticLayer(Layer):
         t = _TIME(page.root)
         return (page.date(t[0].get("datetime")) if t else None) or shown
 
+    @reads
     def updated_at(self, page):
         m = reading(page).meta
         return page.date(m.updated_attr) or page.date(m.updated)
 
+    @reads
     def read_time_minutes(self, page):
         return reading(page).meta.read_time
 
+    @reads
     def publisher(self, page):
         by = reading(page).meta.published_by
         return clean(re.sub(r"[®™]", "", by)) or None if by else None
 
+    @reads
     def tags(self, page):
         return reading(page).meta.tags or []
 
+    @reads
     def authors(self, page):
         return self._authors(page)
 
@@ -250,6 +259,7 @@ class SemanticLayer(Layer):
             authors = header_byline(page)
         return list(dict.fromkeys(authors))
 
+    @reads
     def body(self, page):
         if article_root(page)[0] is None:
             return None  # no <article> or <main>: the labels count, the text is anyone's
@@ -258,27 +268,34 @@ class SemanticLayer(Layer):
             return None  # headings alone (a listing's section titles) are no article
         return "\n\n".join(b.text for b in blocks)
 
+    @reads
     def source(self, page):
         blocks = page.once("semantic.byline", _byline_body)[1]
         return dateline_source(next((b.text for b in blocks if b.kind != "heading"), ""))
 
+    @reads
     def summary(self, page):
         summary = reading(page).sections.get("summary") or []
         return summary[0].text if summary else None
 
+    @reads
     def key_takeaways(self, page):
         return [b.text.lstrip("•·-–*▪● ").strip() for b in reading(page).sections.get("takeaways", [])
                 if b.kind != "heading"]
 
+    @reads
     def faq(self, page):
         return _faq(page, reading(page).sections.get("faq", []))
 
+    @reads
     def related_urls(self, page):
         return _related(page, reading(page))
 
+    @reads
     def image(self, page):
         return _figure(page, article_root(page)[0])
 
+    @reads
     def language(self, page):
         lang = page.root.get("lang") or page.root.get("xml:lang")
         return clean(lang) or None
