@@ -176,6 +176,7 @@ ITEM_PIPELINES = {
     "newscrawl.process.pipelines.StorePipeline": 900,
 }
 EXTENSIONS = {
+    "newscrawl.crawl.context.CrawlContext": 0,  # what the crawl is about (site, arguments), for the components
     "newscrawl.store.extension.CrawlStore": 0,  # the crawl's one store, shared by the components below
     "newscrawl.crawl.lock.CrawlLock": 400,  # one crawl per site and store at a time (newscrawl/lock.py)
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,  # before the recorder: it reads the verdict

@@ -33,6 +33,7 @@ from newscrawl.backoff import backoff_delay
 from newscrawl.cluster.fingerprints import RedisDupeFilter
 from newscrawl.cluster.names import crawl_id, mask_redis_url, prefix, redis_url
 from newscrawl.cluster.queue import LeasedPriorityQueue
+from newscrawl.crawl.context import CrawlContext
 from newscrawl.keys import CLUSTER, META_LEASE
 
 logger = logging.getLogger(__name__)
@@ -108,9 +109,8 @@ class ClusterScheduler(BaseScheduler):
         s = crawler.settings
         if not redis_url(s):
             raise NotConfigured("REDIS_URL is not set")
-        spider = crawler.spider
-        args = dict(getattr(spider, "crawl_args", {}) or {})
-        return cls(crawler, connect(s), crawl_id(spider.name, args),
+        target = CrawlContext.of(crawler).target
+        return cls(crawler, connect(s), crawl_id(target.spider, dict(target.arguments)),
                    lease_seconds=s.getfloat("NEWSCRAWL_LEASE_SECONDS"),
                    drain_seconds=s.getfloat("NEWSCRAWL_DRAIN_SECONDS"),
                    retries=s.getint("NEWSCRAWL_REDIS_RETRIES"),

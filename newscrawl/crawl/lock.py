@@ -26,6 +26,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer, task, threads
 
 from newscrawl.cluster.names import crawl_id
+from newscrawl.crawl.context import CrawlContext
 from newscrawl.crawl.outcome import ALREADY_RUNNING, STAT_ERROR, STORE_UNAVAILABLE
 from newscrawl.keys import LOCK
 from newscrawl.process.pipelines import stores_articles
@@ -81,19 +82,19 @@ class CrawlLock:
                    s.getfloat("NEWSCRAWL_LOCK_HEARTBEAT"), shared=s.getbool("NEWSCRAWL_LOCK_SHARED"))
 
     async def spider_opened(self, spider):
-        rules = getattr(spider, "rules", None)
-        if rules is None:
+        target = CrawlContext.of(self.crawler).target
+        if target.rules is None:
             return
         try:
             self.store = await maybe_deferred_to_future(threads.deferToThread(self.store_factory))
         except StoreUnavailable:
             return  # the store pipeline reports it and closes the crawl
-        self.site = rules.base_url
-        cid = crawl_id(spider.name, getattr(spider, "crawl_args", {})) if self.shared else None
+        self.site = target.rules.base_url
+        cid = crawl_id(target.spider, target.arguments) if self.shared else None
         self.owner = cid or uuid.uuid4().hex
         info = self.info = {"pid": os.getpid(), "host": socket.gethostname(), "crawl_id": cid,
                 "started_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")}
-        wait = bool(getattr(spider, "wait", False))
+        wait = target.wait
         announced = False
         while True:
             now = self.clock()

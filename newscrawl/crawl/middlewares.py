@@ -24,6 +24,7 @@ from twisted.internet.defer import Deferred
 from twisted.web._newclient import ResponseNeverReceived
 
 from newscrawl.backoff import backoff_delay
+from newscrawl.crawl.context import CrawlContext
 from newscrawl.crawl.outcome import SITE_UNREACHABLE, STAT_ERROR
 from newscrawl.keys import META_BACKOFF
 
@@ -220,7 +221,7 @@ class Reachability:
                    min(s.getfloat("NEWSCRAWL_REACH_TIMEOUT"), s.getfloat("DOWNLOAD_TIMEOUT")))
 
     def _ours(self, request) -> bool:
-        rules = getattr(self.crawler.spider, "rules", None)
+        rules = CrawlContext.of(self.crawler).target.rules
         return rules is not None and urlparse_cached(request).netloc == rules.netloc
 
     def process_request(self, request, spider=None):
@@ -264,7 +265,7 @@ class Reachability:
         if self.answered or not site_unreachable(self.failed, waited, self.budget):
             return False
         self.closing = True
-        base = self.crawler.spider.rules.base_url
+        base = CrawlContext.of(self.crawler).target.site
         url = max(self.failed, key=lambda u: self.failed[u])
         others = [f"{u} {self.causes[u]}" for u in self.failed if u != url]
         message = (f"site unreachable: {base}: {self.causes[url]} ({url}, {self.failed[url]} attempts"

@@ -15,11 +15,13 @@ import logging
 import statistics
 import urllib.request
 import warnings
+from dataclasses import dataclass
 
 from scrapy.exceptions import ScrapyDeprecationWarning
 from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.core.actions import Action
 
+from newscrawl.crawl.context import CrawlContext
 from newscrawl.crawl.outcome import checks_apply
 from newscrawl.extract.themes import UNKNOWN as UNKNOWN_THEMES
 from newscrawl.keys import DROPPED, EXTRACTION, EXTRACTION_ERROR, MODE, MONITOR_REASONS, MONITOR_STATUS, THEME
@@ -166,9 +168,8 @@ class RunMonitor(Monitor):
                                             f"{median:g} of the last {len(previous)} runs of this job)")
 
     def _previous_counts(self) -> list[int]:
-        spider = self.data.spider
-        job = (spider.name, json.dumps(getattr(spider, "crawl_args", {}), sort_keys=True),
-               getattr(getattr(spider, "rules", None), "base_url", None), self.stats.get(MODE, "full"))
+        target = CrawlContext.of(self.data.crawler).target
+        job = (target.spider, json.dumps(target.arguments, sort_keys=True), target.site, self.stats.get(MODE, "full"))
         try:
             runs = CrawlStore.of(self.data.crawler).get().last_runs(50)
         except StoreUnavailable:
@@ -194,9 +195,7 @@ class MarkDegraded(Action):
     def run_action(self):
         reasons = [f"{r.monitor.method_name}: {r.reason}"
                    for r in self.result.monitors_failed_results]
-        stats = self.data.crawler.stats
-        stats.set_value(MONITOR_STATUS, "degraded")
-        stats.set_value(MONITOR_REASONS, reasons)
+        hand_over(self.data.crawler, Verdict("degraded", reasons))
         for reason in reasons:
             logger.error("Run check failed: %s", reason)
         url = self.data.crawler.settings.get("NEWSCRAWL_ALERT_WEBHOOK")
@@ -213,7 +212,27 @@ class MarkDegraded(Action):
 
 class MarkPassed(Action):
     def run_action(self):
-        self.data.crawler.stats.set_value(MONITOR_STATUS, "passed")
+        hand_over(self.data.crawler, Verdict("passed", []))
+
+
+# Signal: the run checks' Verdict, sent once they have run (the run recorder listens).
+run_checked = object()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the run checks found: "passed", or "degraded" with one reason a failed check."""
+    status: str
+    reasons: list[str]
+
+
+def hand_over(crawler, verdict: Verdict) -> None:
+    """Give the verdict to whoever records the run (a signal: whatever the order of
+    EXTENSIONS), and to the run's figures, which the exit code is decided from."""
+    crawler.stats.set_value(MONITOR_STATUS, verdict.status)
+    if verdict.reasons:
+        crawler.stats.set_value(MONITOR_REASONS, verdict.reasons)
+    crawler.signals.send_catch_log(run_checked, verdict=verdict)
 
 
 def quiet_report(spider_name: str) -> None:

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import IgnoreRequest
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
+from newscrawl.crawl.context import CrawlContext
 from newscrawl.keys import RENDER
 
 logger = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ class RenderingHandler(ScrapyPlaywrightDownloadHandler):
         return None
 
     async def _abort(self, playwright_request) -> bool:
-        policy = getattr(self.crawler.spider, "render_policy", None) or self.policy
+        policy = CrawlContext.of(self.crawler).target.render_policy or self.policy
         why = policy.blocked(playwright_request.url, playwright_request.resource_type)
         if why:
             self.stats.inc_value(f"{RENDER}blocked/{why}")

@@ -8,7 +8,9 @@ from datetime import datetime, timezone
 from scrapy import signals
 from twisted.internet import task
 
+from newscrawl.crawl.context import CrawlContext
 from newscrawl.crawl.figures import freshness
+from newscrawl.crawl.monitors import Verdict, run_checked
 from newscrawl.crawl.outcome import STAT_ERROR, run_status
 from newscrawl.keys import (
     CLUSTER,
@@ -18,8 +20,6 @@ from newscrawl.keys import (
     EXTRACTION_ERROR,
     FRESHNESS,
     MODE,
-    MONITOR_REASONS,
-    MONITOR_STATUS,
     NOT_MODIFIED,
     REQUESTS,
     STALE_VALIDATOR,
@@ -93,6 +93,9 @@ class CrawlRunRecorder:
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.articles_stored, signal=ARTICLES_STORED)
+        crawler.signals.connect(self.checked, signal=run_checked)
+        self.verdict: Verdict | None = None  # the run checks', handed over (newscrawl.crawl.monitors)
+        self.closed_reason: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -108,13 +111,14 @@ class CrawlRunRecorder:
             self.store = self.store_factory()
         except StoreUnavailable:  # the store pipeline says so and closes the crawl
             return
-        self.run = {"run_id": self.run_id, "spider": spider.name,
-                    "arguments": dict(getattr(spider, "crawl_args", {})),
-                    "site": getattr(getattr(spider, "rules", None), "base_url", None),
+        target = CrawlContext.of(self.crawler).target
+        self.run = {"run_id": self.run_id, "spider": target.spider,
+                    "arguments": dict(target.arguments),
+                    "site": target.site,
                     "store": f"{self.store.kind} {self.store.where}",
                     "started_at": datetime.now(timezone.utc), "status": "running"}
         self._save()
-        if getattr(getattr(spider, "args", None), "watch", False):
+        if target.watch:
             self.loop = task.LoopingCall(self.next_period)
             self.loop.start(self.period, now=False)
 
@@ -134,9 +138,20 @@ class CrawlRunRecorder:
                         status="running")
         self._save()
 
+    def checked(self, verdict: Verdict) -> None:
+        """The run checks' verdict: kept for the record; a record finished already is written
+        again with it (the checks ran after the recorder's own spider_closed)."""
+        self.verdict = verdict
+        if self.closed_reason is not None:
+            self._finish(self.closed_reason)
+
     def spider_closed(self, spider, reason):
         if self.loop is not None and self.loop.running:
             self.loop.stop()
+        self.closed_reason = reason
+        self._finish(reason)
+
+    def _finish(self, reason: str) -> None:
         fresh = freshness(self.lags, self.date_only)
         for key, value in fresh.items():  # for the stats Scrapy logs at the end
             self.crawler.stats.set_value(FRESHNESS + key, value)
@@ -146,7 +161,7 @@ class CrawlRunRecorder:
         logger.log(logging.INFO if status.exit_code in (0, 130) else logging.ERROR,
                    "Crawl run %s: status %s (exit code %d)%s", self.run_id[:8], status.name,
                    status.exit_code, f": {stats[STAT_ERROR]}" if stats.get(STAT_ERROR) else
-                   (": " + "; ".join(stats.get(MONITOR_REASONS) or []) if status.name == "degraded" else ""))
+                   (": " + "; ".join(self.verdict.reasons if self.verdict else []) if status.name == "degraded" else ""))
         if self.store is None:
             return
         counts, extraction = summarize(since(stats, self.base))
@@ -154,9 +169,8 @@ class CrawlRunRecorder:
         cluster = {k[len(CLUSTER):]: v for k, v in stats.items() if k.startswith(CLUSTER)}
         if cluster:  # one run per worker of a shared crawl
             self.run.update(crawl_id=cluster.get("crawl_id"), cluster=cluster)
-        verdict = stats.get(MONITOR_STATUS)  # set by the run checks (monitors.py)
-        if verdict:
-            self.run["monitor"] = {"status": verdict, "reasons": stats.get(MONITOR_REASONS, [])}
+        if self.verdict is not None:
+            self.run["monitor"] = {"status": self.verdict.status, "reasons": self.verdict.reasons}
         self.run.update(finished_at=datetime.now(timezone.utc), finish_reason=reason,
                         mode=self.crawler.stats.get_value(MODE, "full"),
                         status=status.name, counts=counts, extraction=extraction)
@@ -166,7 +180,7 @@ class CrawlRunRecorder:
         logger.info("Crawl run %s: %d new, %d updated, %d unchanged, %d dropped, stored in %s",
                     self.run_id[:8] + self.run["run_id"][len(self.run_id):], counts["new"], counts["updated"], counts["unchanged"],
                     sum(counts["dropped"].values()), self.run["store"])
-        self.store = None  # the crawl's store (CrawlStore) closes when the engine stops
+        # the crawl's store (CrawlStore) closes when the engine stops
 
     def _save(self):
         if self.store is None:

@@ -11,6 +11,7 @@ import scrapy
 from scrapy import signals
 from scrapy_playwright.page import PageMethod
 
+from newscrawl.crawl.context import CrawlTarget
 from newscrawl.crawl.incremental import CrawlHistory, utcnow
 from newscrawl.fresh.watch import WatchLoop, WatchPlan, watch_settings
 from newscrawl.keys import (
@@ -56,7 +57,6 @@ class GbafBase(scrapy.Spider):
     def __init__(self, **kwargs):
         self.args: CrawlArguments = parse_arguments(self.name, **kwargs)
         super().__init__(**{k: v for k, v in kwargs.items() if k.startswith("_")})
-        self.crawl_args = self.args.given  # what crawl_runs and the cluster's crawl id read
         self.categories, self.since, self.wait = self.args.categories, self.args.since, self.args.wait
         self.history: CrawlHistory | None = None
         self.incremental = False
@@ -80,6 +80,11 @@ class GbafBase(scrapy.Spider):
             # after the pipelines' idle handler (they write their buffer then): connected at open
             crawler.signals.connect(spider._watch_opened, signal=signals.spider_opened)
         return spider
+
+    def crawl_target(self) -> CrawlTarget:
+        """What this crawl is about, for the crawl's components (newscrawl.crawl.context)."""
+        return CrawlTarget(spider=self.name, arguments=dict(self.args.given), rules=self.rules, wait=bool(self.wait),
+                           watch=bool(self.args.watch), render_policy=self.render_policy)
 
     def configure(self, config: SpiderConfig) -> None:
         self.config = config

@@ -1,0 +1,54 @@
+"""What a crawl is about, in one typed record that the crawl's components read.
+
+The lock, the run recorder, the run checks, the reachability and rendering components and the
+cluster scheduler need the site, the arguments as given and a few switches. They read them
+from :class:`CrawlTarget`, through the :class:`CrawlContext` extension, instead of from the
+spider's attributes. The spider describes its crawl once, with its ``crawl_target()`` hook;
+a spider without the hook (another project's, a benchmark's) gets a target of its name only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from newscrawl.site.rules import SiteRules
+
+
+@dataclass(frozen=True)
+class CrawlTarget:
+    spider: str
+    arguments: dict[str, Any] = field(default_factory=dict)  # -a as given: crawl_runs, the cluster's crawl id
+    rules: SiteRules | None = None  # the site's URL rules; None: not a crawl of the portal
+    wait: bool = False  # -a wait=1: wait for the site's lock instead of refusing
+    watch: bool = False  # -a watch=1: a crawl that does not close
+    render_policy: Any = None  # what the browser may load (newscrawl.crawl.rendering.RenderPolicy)
+
+    @property
+    def site(self) -> str | None:
+        return self.rules.base_url if self.rules is not None else None
+
+
+class CrawlContext:
+    """Extension (EXTENSIONS): the crawl's :class:`CrawlTarget`, asked of the spider once."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self._target: CrawlTarget | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler) -> CrawlContext:
+        return cls(crawler)
+
+    @staticmethod
+    def of(crawler) -> CrawlContext:
+        """The crawl's context; a crawler without the extension (a unit test's) gets one of its own."""
+        ext = crawler.get_extension(CrawlContext) if getattr(crawler, "extensions", None) is not None else None
+        return ext if ext is not None else CrawlContext(crawler)
+
+    @property
+    def target(self) -> CrawlTarget:
+        if self._target is None:
+            spider = self.crawler.spider
+            describe = getattr(type(spider), "crawl_target", None)
+            self._target = describe(spider) if describe is not None else CrawlTarget(spider=spider.name)
+        return self._target
