@@ -11,6 +11,7 @@ import pytest
 
 from newscrawl.crawl.rendering import LAUNCH_ARGS, find_browser
 from newscrawl.store import ArticleWriter
+from newscrawl.store.record import CrawlRun
 
 UTC = timezone.utc
 HOSTILE = "<script>window.__pwned=1</script>Banks <b>rally</b> & \"surge\""
@@ -44,7 +45,7 @@ def earlier_runs(site: str, now: datetime, n: int = 40) -> list[dict]:
 def add_history(store, site: str, now: datetime | None = None) -> None:
     now = now or datetime.now(UTC)
     for run in earlier_runs(site, now):
-        store.save_run(run)
+        store.save_run(CrawlRun.from_doc(run))
     ArticleWriter(store, 10).write([{
         "url": f"{site}/hostile-headline", "title": HOSTILE, "body": "Text of the story.", "content_hash": "h",
         "published_at": now - timedelta(minutes=5), "category": "Finance <i>x</i>",

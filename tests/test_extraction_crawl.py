@@ -23,7 +23,7 @@ def test_a_failing_field_costs_that_field_and_the_crawl_counts_it(fresh_replica,
     store = open_store(settings, quiet=True)
     try:
         stored = {d["url"]: d for d in store.find(Filters())}
-        run = store.last_runs(1)[0]
+        run = store.last_runs(1)[0].to_doc()
     finally:
         store.close()
     assert set(stored) == set(expected)  # no page lost to the failing field

@@ -8,6 +8,7 @@ import pytest
 from newscrawl.ops import cli
 from newscrawl.ops.report import esc, freshness, href
 from newscrawl.store.mongo import MongoStore
+from newscrawl.store.record import CrawlRun
 from newscrawl.store.sqlite import SQLiteStore
 
 from .conftest import run_crawl
@@ -46,8 +47,8 @@ def test_each_store_aggregates_the_run_history_by_day(store):
     now = datetime(2026, 3, 10, 12, tzinfo=UTC)
     runs = earlier_runs("https://x.test", now)
     for run in runs:
-        store.save_run(run)
-    store.save_run({**runs[0], "run_id": "other-site", "site": "https://y.test"})
+        store.save_run(CrawlRun.from_doc(run))
+    store.save_run(CrawlRun.from_doc({**runs[0], "run_id": "other-site", "site": "https://y.test"}))
     days = store.run_days(site="https://x.test")
     assert sum(d["runs"] for d in days) == 40 and [d["day"] for d in days] == sorted(d["day"] for d in days)
     assert sum(d["new"] for d in days) == sum(r["counts"]["new"] for r in runs)

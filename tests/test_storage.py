@@ -54,9 +54,10 @@ def docs(cfg) -> dict[str, dict]:
 
 
 def runs(cfg) -> list[dict]:
+    """The last crawl runs as their stored documents."""
     store = store_of(cfg)
     try:
-        return store.last_runs(10)
+        return [run.to_doc() for run in store.last_runs(10)]
     finally:
         store.close()
 

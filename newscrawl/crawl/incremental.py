@@ -124,9 +124,8 @@ class CrawlHistory:
 
     def _last_success(self, spider: str) -> datetime | None:
         for run in self.store.last_runs(50):
-            if (run.get("spider") == spider and run.get("site") == self.site
-                    and run.get("finish_reason") == "finished"):
-                return run.get("started_at")
+            if run.spider == spider and run.site == self.site and run.finish_reason == "finished":
+                return run.started_at
         return None
 
     def __len__(self) -> int:

@@ -174,10 +174,10 @@ class RunMonitor(Monitor):
             runs = CrawlStore.of(self.data.crawler).get().last_runs(50)
         except StoreUnavailable:
             return []
-        return [r["counts"]["scraped"] for r in runs
-                if r.get("finish_reason") == "finished" and r.get("counts")
-                and (r.get("spider"), json.dumps(r.get("arguments") or {}, sort_keys=True), r.get("site"),
-                     r.get("mode", "full")) == job][: self.settings.getint("NEWSCRAWL_MONITOR_HISTORY_RUNS") * 2]
+        return [r.counts["scraped"] for r in runs
+                if r.finish_reason == "finished" and r.counts
+                and (r.spider, json.dumps(r.arguments, sort_keys=True), r.site, r.mode or "full") == job
+                ][: self.settings.getint("NEWSCRAWL_MONITOR_HISTORY_RUNS") * 2]
 
 
 class MarkDegraded(Action):

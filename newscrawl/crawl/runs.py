@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from scrapy import signals
@@ -33,6 +34,7 @@ from newscrawl.keys import (
 from newscrawl.process.pipelines import ARTICLES_STORED
 from newscrawl.store import Store, StoreUnavailable
 from newscrawl.store.extension import CrawlStore
+from newscrawl.store.record import CrawlRun
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +84,7 @@ class CrawlRunRecorder:
         self.crawler = crawler
         self.store_factory = store_factory
         self.store: Store | None = None
-        self.run: dict = {}
+        self.run = CrawlRun(run_id)
         self.run_id = run_id
         self.period = period  # watch mode: one record per period
         self.periods = 0
@@ -112,11 +114,9 @@ class CrawlRunRecorder:
         except StoreUnavailable:  # the store pipeline says so and closes the crawl
             return
         target = CrawlContext.of(self.crawler).target
-        self.run = {"run_id": self.run_id, "spider": target.spider,
-                    "arguments": dict(target.arguments),
-                    "site": target.site,
-                    "store": f"{self.store.kind} {self.store.where}",
-                    "started_at": datetime.now(timezone.utc), "status": "running"}
+        self.run = CrawlRun(self.run_id, spider=target.spider, arguments=dict(target.arguments), site=target.site,
+                            store=f"{self.store.kind} {self.store.where}", started_at=datetime.now(timezone.utc),
+                            status="running")
         self._save()
         if target.watch:
             self.loop = task.LoopingCall(self.next_period)
@@ -127,15 +127,13 @@ class CrawlRunRecorder:
         stats = self.crawler.stats.get_stats()
         counts, extraction = summarize(since(stats, self.base))
         counts["freshness"] = freshness(self.lags, self.date_only)
-        self.run.update(finished_at=datetime.now(timezone.utc), finish_reason="period_end", status="passed",
-                        mode=stats.get(MODE, "watch"), counts=counts, extraction=extraction)
+        self.run = replace(self.run, finished_at=datetime.now(timezone.utc), finish_reason="period_end",
+                           status="passed", mode=stats.get(MODE, "watch"), counts=counts, extraction=extraction)
         self._save()
         self.periods += 1
         self.base, self.lags, self.date_only = dict(stats), [], 0
-        self.run = {k: v for k, v in self.run.items() if k not in ("finished_at", "finish_reason", "counts",
-                                                                   "extraction")}
-        self.run.update(run_id=f"{self.run_id}-{self.periods}", started_at=datetime.now(timezone.utc),
-                        status="running")
+        self.run = replace(self.run, run_id=f"{self.run_id}-{self.periods}", started_at=datetime.now(timezone.utc),
+                           status="running", finished_at=None, finish_reason=None, counts={}, extraction={})
         self._save()
 
     def checked(self, verdict: Verdict) -> None:
@@ -167,19 +165,20 @@ class CrawlRunRecorder:
         counts, extraction = summarize(since(stats, self.base))
         counts["freshness"] = fresh
         cluster = {k[len(CLUSTER):]: v for k, v in stats.items() if k.startswith(CLUSTER)}
+        run = self.run
         if cluster:  # one run per worker of a shared crawl
-            self.run.update(crawl_id=cluster.get("crawl_id"), cluster=cluster)
+            run.crawl_id, run.cluster = cluster.get("crawl_id"), cluster
         if self.verdict is not None:
-            self.run["monitor"] = {"status": self.verdict.status, "reasons": self.verdict.reasons}
-        self.run.update(finished_at=datetime.now(timezone.utc), finish_reason=reason,
-                        mode=self.crawler.stats.get_value(MODE, "full"),
-                        status=status.name, counts=counts, extraction=extraction)
+            run.monitor = {"status": self.verdict.status, "reasons": self.verdict.reasons}
+        run.finished_at, run.finish_reason = datetime.now(timezone.utc), reason
+        run.mode, run.status = self.crawler.stats.get_value(MODE, "full"), status.name
+        run.counts, run.extraction = counts, extraction
         if stats.get(STAT_ERROR):
-            self.run["error"] = stats[STAT_ERROR]
+            run.error = stats[STAT_ERROR]
         self._save()
         logger.info("Crawl run %s: %d new, %d updated, %d unchanged, %d dropped, stored in %s",
-                    self.run_id[:8] + self.run["run_id"][len(self.run_id):], counts["new"], counts["updated"], counts["unchanged"],
-                    sum(counts["dropped"].values()), self.run["store"])
+                    self.run_id[:8] + run.run_id[len(self.run_id):], counts["new"], counts["updated"], counts["unchanged"],
+                    sum(counts["dropped"].values()), run.store)
         # the crawl's store (CrawlStore) closes when the engine stops
 
     def _save(self):
@@ -188,4 +187,4 @@ class CrawlRunRecorder:
         try:
             self.store.save_run(self.run)
         except StoreUnavailable as exc:
-            logger.error("Could not record the crawl run %s: %s", self.run["run_id"], exc)
+            logger.error("Could not record the crawl run %s: %s", self.run.run_id, exc)

@@ -18,27 +18,25 @@ from datetime import datetime, timezone
 
 from newscrawl.crawl.figures import percentile
 from newscrawl.store import Filters, Store
+from newscrawl.store.record import CrawlRun
 
 FIELDS = ("title", "body", "published_at", "authors", "category", "summary", "tags", "image", "updated_at",
           "key_takeaways", "faq", "read_time_minutes")
 COLORS = ("#2563eb", "#16a34a", "#dc2626", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#4b5563")
 
 
-def run_figures(run: dict) -> dict:
+def run_figures(run: CrawlRun) -> dict:
     """One crawl run as `newscrawl stats --format json` shows it (README: the fields)."""
-    c = run.get("counts") or {}
-    started, finished = run.get("started_at"), run.get("finished_at")
     return {
-        "run_id": run.get("run_id"), "site": run.get("site"), "spider": run.get("spider"),
-        "arguments": run.get("arguments") or {}, "mode": run.get("mode", "full"), "status": run.get("status"),
-        "finish_reason": run.get("finish_reason"), "error": run.get("error"),
-        "failed_checks": (run.get("monitor") or {}).get("reasons", []) if run.get("status") == "degraded" else [],
-        "started_at": started.isoformat() if started else None,
-        "finished_at": finished.isoformat() if finished else None,
-        "duration_s": round((finished - started).total_seconds(), 3) if started and finished else None,
-        **_count_figures(c),
-        "coverage": coverage(run.get("extraction") or {}),
-        "crawl_id": run.get("crawl_id"), "store": run.get("store"),
+        "run_id": run.run_id, "site": run.site, "spider": run.spider, "arguments": run.arguments,
+        "mode": run.mode or "full", "status": run.status, "finish_reason": run.finish_reason, "error": run.error,
+        "failed_checks": run.failed_checks,
+        "started_at": run.started_at.isoformat() if run.started_at else None,
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "duration_s": run.duration_s,
+        **_count_figures(run.counts),
+        "coverage": coverage(run.extraction),
+        "crawl_id": run.crawl_id, "store": run.store,
     }
 
 
@@ -90,7 +88,7 @@ def freshness(articles: list[dict]) -> list[dict]:
 def gather(store: Store, site: str | None = None, since: datetime | None = None, runs: int = 200,
            articles: int = 25, search: str | None = None) -> ReportData:
     last = [r for r in store.last_runs(runs, site=site)
-            if since is None or (r.get("started_at") and r["started_at"] >= since)]
+            if since is None or (r.started_at and r.started_at >= since)]
     recent = list(store.find(Filters(site=site, limit=2000)))  # newest first, for freshness
     found = list(store.find(Filters(site=site, search=search, limit=50))) if search else None
     return ReportData(store=f"{store.kind} {store.where}", site=site, since=since,

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from newscrawl.codec import dumps
 from newscrawl.items import CONTENT_FIELDS  # their change makes a new version (with a history entry)
+from newscrawl.store.record import CrawlRun
 
 logger = logging.getLogger(__name__)
 
@@ -134,9 +135,9 @@ class Store(Protocol):
     def save_cursor(self, name: str, cursor: int) -> None: ...
 
     # crawl runs
-    def save_run(self, run: dict) -> None: ...
+    def save_run(self, run: CrawlRun) -> None: ...
 
-    def last_runs(self, n: int, site: str | None = None) -> list[dict]: ...
+    def last_runs(self, n: int, site: str | None = None) -> list[CrawlRun]: ...
 
     def run_days(self, site: str | None = None, since: datetime | None = None) -> list[dict]:
         """The run history aggregated by the store, one row a day (UTC), oldest first:

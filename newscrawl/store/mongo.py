@@ -21,6 +21,7 @@ from newscrawl.store.base import (
     update_change,
 )
 from newscrawl.store.mongo_setup import TRANSIENT, MongoSetup, connect, reason
+from newscrawl.store.record import CrawlRun
 
 logger = logging.getLogger(__name__)
 
@@ -310,12 +311,12 @@ class MongoStore(MongoSetup):
                        [UpdateOne({"url": e["url"]}, {"$set": e}, upsert=True) for e in entries], ordered=False)
 
     # ---- runs ------------------------------------------------------------------------
-    def save_run(self, run: dict) -> None:
-        self._call(self.runs.replace_one, {"run_id": run["run_id"]}, run, upsert=True)
+    def save_run(self, run: CrawlRun) -> None:
+        self._call(self.runs.replace_one, {"run_id": run.run_id}, run.to_doc(), upsert=True)
 
-    def last_runs(self, n: int = 5, site: str | None = None) -> list[dict]:
+    def last_runs(self, n: int = 5, site: str | None = None) -> list[CrawlRun]:
         cur = self.runs.find({"site": site} if site else {}, {"_id": 0}).sort("started_at", DESCENDING).limit(n)
-        return self._call(list, cur)
+        return [CrawlRun.from_doc(doc) for doc in self._call(list, cur)]
 
     def run_days(self, site: str | None = None, since=None) -> list[dict]:
         match: dict = {}

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from newscrawl.codec import dumps, iso, loads, revive
 from newscrawl.store.base import Applied, Filters, StoreUnavailable, insert_change, update_change
+from newscrawl.store.record import CrawlRun
 
 SCHEMA = resources.files(__package__).joinpath("sqlite_schema.sql").read_text(encoding="utf-8")
 # The site (scheme://host[:port]) of an article URL, in SQL: up to the first "/" after "http://x".
@@ -289,20 +290,21 @@ class SQLiteStore:
              for e in entries]))
 
     # ---- runs ------------------------------------------------------------------------
-    def save_run(self, run: dict) -> None:
+    def save_run(self, run: CrawlRun) -> None:
+        doc = run.to_doc()
         self._tx(lambda db: db.execute(
             "INSERT INTO crawl_runs (run_id, started_at, doc) VALUES (?, ?, ?) "
             "ON CONFLICT (run_id) DO UPDATE SET doc = excluded.doc",
-            (run["run_id"], iso(run.get("started_at")), dumps(run))))
+            (run.run_id, iso(run.started_at), dumps(doc))))
 
-    def last_runs(self, n: int = 5, site: str | None = None) -> list[dict]:
+    def last_runs(self, n: int = 5, site: str | None = None) -> list[CrawlRun]:
         with self.lock:
             if site is None:
                 rows = self.db.execute("SELECT doc FROM crawl_runs ORDER BY started_at DESC LIMIT ?", (n,))
             else:
                 rows = self.db.execute("SELECT doc FROM crawl_runs WHERE json_extract(doc, '$.site') = ?"
                                        " ORDER BY started_at DESC LIMIT ?", (site, n))
-            return [loads(r[0]) for r in rows]
+            return [CrawlRun.from_doc(loads(r[0])) for r in rows]
 
     def run_days(self, site: str | None = None, since=None) -> list[dict]:
         where, args = [], []

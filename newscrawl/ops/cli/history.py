@@ -16,6 +16,7 @@ from newscrawl.ops.cli.common import (
     site_opt,
     store_opts,
 )
+from newscrawl.store.record import CrawlRun
 
 
 def span(seconds: float) -> str:
@@ -41,7 +42,7 @@ def cmd_stats(args) -> int:
 def stats_json(store, args) -> dict:
     from newscrawl.ops.report import run_figures
     runs = [run_figures(r) for r in store.last_runs(args.runs, site=args.site)
-            if not args.since or (r.get("started_at") and r["started_at"] >= args.since)]
+            if not args.since or (r.started_at and r.started_at >= args.since)]
     sites = store.sites()
     return {"store": f"{store.kind} {store.where}", "articles": store.count(site=args.site),
             "sites": {args.site: sites.get(args.site, 0)} if args.site else sites, "runs": runs}
@@ -71,46 +72,47 @@ def print_stats(store, args) -> None:
     print_shared_crawls(last)
 
 
-def run_lines(run: dict) -> list[str]:
+def run_lines(run: CrawlRun) -> list[str]:
     """One crawl run as `newscrawl stats` shows it: its line, then its notes."""
-    c = run.get("counts") or {}
-    worker = f" worker {run['cluster'].get('worker')} of {run['crawl_id']}" if run.get("crawl_id") else ""
-    status = run.get("status") or "?"
+    c = run.counts
+    worker = f" worker {run.cluster.get('worker')} of {run.crawl_id}" if run.crawl_id else ""
+    status = run.status or "?"
     outcome = status.upper() if status not in ("passed", "running", "finished", "stopped") else status
-    lines = [f"  {run['started_at']:%Y-%m-%d %H:%M} {run.get('site') or '-'}  {run.get('mode', 'full'):<11} "
-             f"{outcome:<17} ({run.get('finish_reason') or '-'}) new {c.get('new', 0)}, "
+    started = f"{run.started_at:%Y-%m-%d %H:%M}" if run.started_at else "?"
+    lines = [f"  {started} {run.site or '-'}  {run.mode or 'full':<11} "
+             f"{outcome:<17} ({run.finish_reason or '-'}) new {c.get('new', 0)}, "
              f"updated {c.get('updated', 0)}, unchanged {c.get('unchanged', 0)}, "
              f"dropped {sum((c.get('dropped') or {}).values())}, spilled {c.get('spilled', 0)}  "
-             f"{json.dumps(run.get('arguments') or {})}{worker}"]
-    return lines + run_notes(run, c, status)
+             f"{json.dumps(run.arguments)}{worker}"]
+    return lines + run_notes(run)
 
 
-def run_notes(run: dict, c: dict, status: str) -> list[str]:
+def run_notes(run: CrawlRun) -> list[str]:
     lines = []
-    fresh = c.get("freshness") or {}
+    fresh = run.counts.get("freshness") or {}
     if fresh.get("n"):
         lines.append(f"      freshness of {fresh['n']} new articles, published to stored: p50 {span(fresh['p50_s'])}, "
                      f"p95 {span(fresh['p95_s'])}" + (f" ({fresh['date_only']} more with a date only)"
                                                        if fresh.get("date_only") else ""))
-    if c.get("stale_validators"):
-        lines.append(f"      {c['stale_validators']} change signals kept their validators while their content changed")
-    if run.get("error"):
-        lines.append(f"      {printable(run['error'])}")
-    if status == "degraded":
-        lines += [f"      check failed: {reason}" for reason in (run.get("monitor") or {}).get("reasons", [])]
+    if run.counts.get("stale_validators"):
+        lines.append(f"      {run.counts['stale_validators']} change signals kept their validators while their "
+                     f"content changed")
+    if run.error:
+        lines.append(f"      {printable(run.error)}")
+    lines += [f"      check failed: {reason}" for reason in run.failed_checks]
     return lines
 
 
-def print_shared_crawls(last: list[dict]) -> None:
-    crawls: dict[tuple, list[dict]] = {}
+def print_shared_crawls(last: list[CrawlRun]) -> None:
+    crawls: dict[tuple, list[CrawlRun]] = {}
     for run in last:
-        if run.get("crawl_id"):
-            crawls.setdefault((run["crawl_id"], run["cluster"].get("generation")), []).append(run)
+        if run.crawl_id:
+            crawls.setdefault((run.crawl_id, run.cluster.get("generation")), []).append(run)
     if crawls:
         print("\nShared crawls (REDIS_URL), among these runs:")
     for (cid, gen), workers in crawls.items():
-        total = {k: sum((w.get("counts") or {}).get(k, 0) for w in workers) for k in ("new", "updated", "unchanged")}
-        reasons = sorted({str(w.get("finish_reason") or w.get("status")) for w in workers})
+        total = {k: sum(w.counts.get(k, 0) for w in workers) for k in ("new", "updated", "unchanged")}
+        reasons = sorted({str(w.finish_reason or w.status) for w in workers})
         print(f"  {cid} generation {gen}: {len(workers)} workers ({', '.join(reasons)}); new {total['new']}, "
               f"updated {total['updated']}, unchanged {total['unchanged']}")
 
