@@ -156,9 +156,6 @@ NEWSCRAWL_MONGO_READ_PREFERENCE = "primary"  # the crawl reads what it wrote
 NEWSCRAWL_MONGO_RETRY_WRITES = True
 NEWSCRAWL_MONGO_QUERY_TIMEOUT_MS = 30000  # maxTimeMS of the CLI's queries
 NEWSCRAWL_MONGO_VALIDATION = "error"  # the articles $jsonSchema validator: error, warn or off
-# A stored document never passes MongoDB's 16 MiB: history is trimmed oldest first, then the
-# article is dropped as too_large_document (both stores keep the same rule).
-NEWSCRAWL_MAX_DOCUMENT_BYTES = 16 * 1024 * 1024 - 64 * 1024
 # Default: the project's data/ (a checkout), else $XDG_DATA_HOME/newscrawl; always made absolute.
 NEWSCRAWL_DATA_DIR = os.environ.get("NEWSCRAWL_DATA_DIR") or None
 NEWSCRAWL_SPILL_DIR = None  # default: <NEWSCRAWL_DATA_DIR>/spill

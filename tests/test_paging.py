@@ -35,8 +35,9 @@ def test_since_stops_at_a_page_of_older_articles_only():
 
 def test_incremental_reads_known_pages_then_stops():
     stored = {"https://x.test/a", "https://x.test/b", "https://x.test/c"}
-    paging = CategoryPaging(known_pages=1, is_known=stored.__contains__, max_pages=1)
-    assert paging.stop_reason("finance", 1, links("new", "a")) == MAX_PAGES  # a new article: the other rules
-    paging = CategoryPaging(known_pages=1, is_known=stored.__contains__)
-    assert paging.stop_reason("finance", 1, links("a")) is None  # one page of known articles is read
-    assert paging.stop_reason("finance", 2, links("b", "c")) == ALL_KNOWN
+    known = stored.__contains__
+    paging = CategoryPaging(known_pages=1, max_pages=1)
+    assert paging.stop_reason("finance", 1, links("new", "a"), known) == MAX_PAGES  # a new article: the other rules
+    paging = CategoryPaging(known_pages=1)
+    assert paging.stop_reason("finance", 1, links("a"), known) is None  # one page of known articles is read
+    assert paging.stop_reason("finance", 2, links("b", "c"), known) == ALL_KNOWN

@@ -28,9 +28,5 @@ class ClusterAddon:
         settings.set("DUPEFILTER_CLASS", "newscrawl.cluster.fingerprints.RedisDupeFilter", "addon")
         decide(settings, "NEWSCRAWL_ACK_STORED", True)  # a lease ends when its items are stored
         decide(settings, "NEWSCRAWL_LOCK_SHARED", True)
-        mws = settings.getdict("DOWNLOADER_MIDDLEWARES")
-        mws["newscrawl.cluster.throttle.ClusterThrottle"] = 950
-        settings.set("DOWNLOADER_MIDDLEWARES", mws, settings.getpriority("DOWNLOADER_MIDDLEWARES"))
-        smws = settings.getdict("SPIDER_MIDDLEWARES")
-        smws["newscrawl.cluster.lease.ReleaseAfterCallback"] = 10
-        settings.set("SPIDER_MIDDLEWARES", smws, settings.getpriority("SPIDER_MIDDLEWARES"))
+        settings.set_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", "newscrawl.cluster.throttle.ClusterThrottle", 950)
+        settings.set_in_component_priority_dict("SPIDER_MIDDLEWARES", "newscrawl.cluster.lease.ReleaseAfterCallback", 10)

@@ -9,6 +9,8 @@ lease expires and another worker takes the request.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from itemadapter import is_item
 from scrapy import signals
 
@@ -22,6 +24,14 @@ def release(crawler, request) -> None:
         release(request)
 
 
+@dataclass
+class Pending:
+    """A leased request whose callback output is being handled."""
+    request: object
+    items: int = 0  # items not yet through the pipelines
+    output_done: bool = False  # the callback's output has all been handled
+
+
 class ReleaseAfterCallback:
     """Spider middleware (outermost): release once the callback's output is handled: its
     requests queued, its items through the pipelines (stored: StorePipeline acknowledges
@@ -29,7 +39,7 @@ class ReleaseAfterCallback:
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.pending: dict[str, list] = {}  # lease -> [items not yet done, output finished, request]
+        self.pending: dict[str, Pending] = {}  # lease -> its request's state
         for sig in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(self.item_done, signal=sig)
 
@@ -41,21 +51,21 @@ class ReleaseAfterCallback:
         lease = response.request.meta.get(META_LEASE) if response is not None else None
         if lease is None:
             return None, None
-        return lease, self.pending.setdefault(lease, [0, False, response.request])
+        return lease, self.pending.setdefault(lease, Pending(response.request))
 
     def _count(self, state, x) -> None:
         if state is not None and is_item(x):
-            state[0] += 1
+            state.items += 1
 
     def _finish(self, lease, state) -> None:
         if state is not None:
-            state[1] = True
+            state.output_done = True
             self._maybe_release(lease, state)
 
     def _maybe_release(self, lease, state) -> None:
-        if state[1] and state[0] <= 0:
+        if state.output_done and state.items <= 0:
             self.pending.pop(lease, None)
-            release(self.crawler, state[2])
+            release(self.crawler, state.request)
 
     async def process_spider_output_async(self, response, result, spider=None):
         lease, state = self._state(response)
@@ -75,5 +85,5 @@ class ReleaseAfterCallback:
         lease = response.request.meta.get(META_LEASE) if response is not None else None
         state = self.pending.get(lease) if lease else None
         if state is not None:
-            state[0] -= 1
+            state.items -= 1
             self._maybe_release(lease, state)

@@ -47,7 +47,6 @@ INTERRUPTED = Status("interrupted", 130, "stopped by SIGINT or SIGTERM (Ctrl-C, 
 STOPPED = Status("stopped", 0, "a watch (-a watch=1, `newscrawl watch`) stopped by SIGINT or SIGTERM, "
                                "its last batch stored: how a watch ends")
 ALL = (PASSED, FAILED, USAGE, DEGRADED, UNREACHABLE, STORE, LOCKED, INTERRUPTED, STOPPED)
-BY_NAME = {s.name: s for s in ALL}
 
 
 def run_status(stats: dict) -> Status:

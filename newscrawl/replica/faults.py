@@ -37,7 +37,6 @@ SITE_FAULTS = {
     "sitemap_entities": ("a sitemap with an external entity and a billion-laughs payload", "survived"),
 }
 # Served only when asked for (it replaces robots_500): robots.txt stalls past DOWNLOAD_TIMEOUT.
-OPTIONAL_FAULTS = {"robots_timeout": ("robots.txt never answers in time", "survived")}
 FAULTS = {**ARTICLE_FAULTS, **SITE_FAULTS}
 NON_ASCII_SLUG = "marchés-en-hausse-à-zürich-2026"
 ESCAPES = "\x1b[31m\x1b]0;pwned\x07\x00\x08"

@@ -160,11 +160,6 @@ class ReplicaSite:
             self.user_agents.clear()
             self.max_in_flight = self.in_flight
 
-    def requested(self, path: str) -> int:
-        """How many times ``path`` (without query) was requested."""
-        with self.lock:
-            return sum(1 for p, _ in self.log if urlsplit(p).path == path)
-
     def _route(self, path: str, query: dict, base: str) -> Response:
         if path in self.redirects:
             return Response(301, b"", headers={"Location": self.redirects[path]})

@@ -103,8 +103,6 @@ class GbafBase(scrapy.Spider):
         store = CrawlStore.of(self.crawler).get()
         self.history = CrawlHistory(store, self.rules.base_url, self.name, self.config.policy, utcnow())
         self.incremental = self.args.refresh == "auto" and len(self.history) > 0
-        if self.incremental:
-            self.paging.is_known = lambda url: self._known(self.rules.classify(url)[1] or url)
         mode = "incremental" if self.incremental else "full"
         self.crawler.stats.set_value(MODE, "watch" if self.watch is not None else mode)
         logger.info("%s crawl: %d articles of %s stored; last successful run started %s", mode.title(),
@@ -125,6 +123,10 @@ class GbafBase(scrapy.Spider):
         if self.history is None:
             raise RuntimeError("no crawl history: not an incremental run")
         return self.history
+
+    def _known_link(self, url: str) -> bool:
+        """Is the article a listing links to stored already (in its canonical form)?"""
+        return self._known(self.rules.classify(url)[1] or url)
 
     def _known(self, url: str) -> bool:
         """Is this (canonical) article URL stored already? Only an incremental run asks."""

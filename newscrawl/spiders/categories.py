@@ -113,7 +113,8 @@ class Categories(GbafBase):
             yield from self._sections(listing.categories, category)
         if category is None:
             return
-        stop = self.paging.stop_reason(category, page, listing.articles)
+        stop = self.paging.stop_reason(category, page, listing.articles,
+                                       self._known_link if self.incremental else None)
         if stop:
             self.crawler.stats.inc_value(f"{LISTING_STOP}{stop}")
             if stop == NO_NEW_LINKS and response.meta.get(META_LOAD_MORE):

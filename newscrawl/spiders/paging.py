@@ -19,17 +19,16 @@ OLDER_THAN_SINCE = "older_than_since"  # -a since: every article on the page is 
 
 
 class CategoryPaging:
-    def __init__(self, max_pages: int | None = None, since: datetime | None = None, known_pages: int = 0,
-                 is_known: Callable[[str], bool] | None = None):
-        """``is_known(url)``: is the article stored already (incremental mode); None: a full crawl."""
+    def __init__(self, max_pages: int | None = None, since: datetime | None = None, known_pages: int = 0):
         self.max_pages = max_pages
         self.since = since
         self.known_pages = known_pages
-        self.is_known = is_known
         self.on_pages: dict[str, SeenUrls] = {}  # links each category's pages showed so far
         self.known_read: dict[str, int] = {}  # pages of known articles only, per category
 
-    def stop_reason(self, category: str, page: int, links: Sequence[Link]) -> str | None:
+    def stop_reason(self, category: str, page: int, links: Sequence[Link],
+                    is_known: Callable[[str], bool] | None = None) -> str | None:
+        """``is_known(url)``: is the article stored already (incremental mode); None: a full crawl."""
         # "New" means new to this category's pages: links already found through a sitemap
         # must not stop the paging, a page that repeats earlier pages must.
         seen = self.on_pages.get(category)
@@ -37,7 +36,7 @@ class CategoryPaging:
             seen = self.on_pages[category] = SeenUrls(capacity=1024)
         if not [link for link in links if seen.add(link.url)]:
             return NO_NEW_LINKS
-        if self.is_known is not None and all(self.is_known(link.url) for link in links):
+        if is_known is not None and all(is_known(link.url) for link in links):
             read = self.known_read[category] = self.known_read.get(category, 0) + 1
             if read > self.known_pages:
                 return ALL_KNOWN
