@@ -46,5 +46,7 @@ FETCH_FIELDS = ("crawled_at", "extraction", "http_cache")
 PAGE_FIELDS = tuple(f.name for f in fields(Article) if f.name not in DERIVED_FIELDS + FETCH_FIELDS)
 # Fields whose change makes a new version of a stored article: content_hash stands for the body.
 CONTENT_FIELDS = tuple("content_hash" if f == "body" else f for f in PAGE_FIELDS if f not in ("url", "related_urls"))
+# Fields without which an article is not stored (validated present: missing_<field>).
+REQUIRED_FIELDS = ("url", "title", "body", "published_at")
 # Fields that hold a list of strings (validated as such).
 LIST_OF_STR_FIELDS = tuple(name for name, kind in get_type_hints(Article).items() if kind == list[str])

@@ -42,6 +42,16 @@ class RequestKind(str, Enum):
         return format(str(self.value), spec)
 
 
+# ---- finish reasons newscrawl's components set (CloseSpider reasons; newscrawl.crawl.outcome reads them)
+USAGE_ERROR = "usage_error"  # a start URL the user named does not exist
+SITE_UNREACHABLE = "site_unreachable"  # robots.txt and the first pages could not be fetched
+ALREADY_RUNNING = "already_running"  # another crawl of the site holds the store's crawl lock
+STORE_UNAVAILABLE = "store_unavailable"  # the store could not be opened at start
+SPILLED = "store_unavailable_spilled"  # the store went away; what was left is in a spill file
+LOST = "store_and_spill_failed"  # nothing more is parsed once articles cannot be kept
+REDIS_UNAVAILABLE = "redis_unavailable"
+INTERRUPTED_REASONS = ("shutdown",)  # Scrapy's reason after SIGINT/SIGTERM (Ctrl-C, docker stop)
+
 # ---- stats: the run ------------------------------------------------------------------------
 ERROR = "newscrawl/error"  # the one line saying why a crawl failed
 MODE = "newscrawl/mode"  # full or incremental

@@ -11,7 +11,7 @@ install_quieter_logs()  # Scrapy's settings, middleware and stats dumps at DEBUG
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
-COMMANDS_MODULE = "newscrawl.crawl.commands"
+COMMANDS_MODULE = "newscrawl.ops.commands"
 
 # Politeness: a real bot name with a contact URL, robots.txt, AutoThrottle on the live site.
 NEWSCRAWL_CONTACT_URL = "https://github.com/newscrawl/newscrawl#contact"

@@ -1,4 +1,4 @@
-"""`scrapy crawl gbaf` as a user types it (newscrawl.crawl.commands.crawl): the exit code of each
+"""`scrapy crawl gbaf` as a user types it (newscrawl.ops.commands.crawl): the exit code of each
 outcome and the one line that says why (the README's exit-code table)."""
 import os
 import shutil

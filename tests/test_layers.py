@@ -8,9 +8,9 @@ import pytest
 
 from newscrawl.extract.article import ArticleParser
 from newscrawl.extract.common import ExtractConfig
-from newscrawl.extract.layers.base import reads
 from newscrawl.extract.layers.generic import GenericLayer, post_filter
 from newscrawl.extract.layers.jsonld import JsonLdLayer
+from newscrawl.extract.layers.layer import reads
 from newscrawl.extract.layers.legacy import LegacyLayer
 from newscrawl.extract.layers.meta import MetaLayer
 from newscrawl.extract.layers.nextdata import NextDataLayer

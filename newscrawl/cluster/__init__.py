@@ -12,8 +12,9 @@ taken by a worker: lease id -> expiry), ``<gen>:payloads`` (lease id -> request)
 """
 from __future__ import annotations
 
-from newscrawl.cluster.names import crawl_id, mask_redis_url, redis_url
+from newscrawl.cluster.names import mask_redis_url, redis_url
 from newscrawl.crawl.addons import decide
+from newscrawl.crawl.context import crawl_id
 
 __all__ = ["ClusterAddon", "crawl_id", "mask_redis_url", "redis_url"]
 

@@ -1,9 +1,6 @@
 """Names and connections of the cluster: the crawl id, Redis URLs (password masked)."""
 from __future__ import annotations
 
-import hashlib
-import json
-
 from newscrawl.site.rules import mask_password
 
 
@@ -14,16 +11,6 @@ def redis_url(settings) -> str | None:
 
 
 mask_redis_url = mask_password
-
-
-def crawl_id(spider_name: str, arguments: dict) -> str:
-    """``-a crawl_id=`` if given, else a name derived from the spider and its arguments, so
-    that workers started with the same arguments join the same crawl."""
-    if arguments.get("crawl_id"):
-        return str(arguments["crawl_id"])
-    args = {k: v for k, v in sorted(arguments.items()) if k != "crawl_id"}
-    digest = hashlib.sha1(json.dumps(args, sort_keys=True).encode()).hexdigest()[:12]
-    return f"{spider_name}-{digest}"
 
 
 def prefix(cid: str) -> str:

@@ -31,7 +31,7 @@ from twisted.internet import task
 
 from newscrawl.backoff import backoff_delay
 from newscrawl.cluster.fingerprints import RedisDupeFilter
-from newscrawl.cluster.names import crawl_id, mask_redis_url, prefix, redis_url
+from newscrawl.cluster.names import mask_redis_url, prefix, redis_url
 from newscrawl.cluster.queue import LeasedPriorityQueue
 from newscrawl.crawl.context import CrawlContext
 from newscrawl.keys import CLUSTER, META_LEASE
@@ -110,7 +110,7 @@ class ClusterScheduler(BaseScheduler):
         if not redis_url(s):
             raise NotConfigured("REDIS_URL is not set")
         target = CrawlContext.of(crawler).target
-        return cls(crawler, connect(s), crawl_id(target.spider, dict(target.arguments)),
+        return cls(crawler, connect(s), target.crawl_id,
                    lease_seconds=s.getfloat("NEWSCRAWL_LEASE_SECONDS"),
                    drain_seconds=s.getfloat("NEWSCRAWL_DRAIN_SECONDS"),
                    retries=s.getint("NEWSCRAWL_REDIS_RETRIES"),

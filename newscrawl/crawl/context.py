@@ -8,6 +8,8 @@ a spider without the hook (another project's, a benchmark's) gets a target of it
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +28,21 @@ class CrawlTarget:
     @property
     def site(self) -> str | None:
         return self.rules.base_url if self.rules is not None else None
+
+    @property
+    def crawl_id(self) -> str:
+        """The shared crawl's name (cluster mode, a shared lock): ``-a crawl_id=`` if given, else
+        derived from the spider and its arguments, so that workers started with the same
+        arguments join the same crawl."""
+        return crawl_id(self.spider, self.arguments)
+
+
+def crawl_id(spider_name: str, arguments: dict[str, Any]) -> str:
+    if arguments.get("crawl_id"):
+        return str(arguments["crawl_id"])
+    args = {k: v for k, v in sorted(arguments.items()) if k != "crawl_id"}
+    digest = hashlib.sha1(json.dumps(args, sort_keys=True).encode()).hexdigest()[:12]
+    return f"{spider_name}-{digest}"
 
 
 class CrawlContext:

@@ -25,7 +25,6 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer, task, threads
 
-from newscrawl.cluster.names import crawl_id
 from newscrawl.crawl.context import CrawlContext
 from newscrawl.crawl.outcome import ALREADY_RUNNING, STAT_ERROR, STORE_UNAVAILABLE
 from newscrawl.keys import LOCK
@@ -90,7 +89,7 @@ class CrawlLock:
         except StoreUnavailable:
             return  # the store pipeline reports it and closes the crawl
         self.site = target.rules.base_url
-        cid = crawl_id(target.spider, target.arguments) if self.shared else None
+        cid = target.crawl_id if self.shared else None
         self.owner = cid or uuid.uuid4().hex
         info = self.info = {"pid": os.getpid(), "host": socket.gethostname(), "crawl_id": cid,
                 "started_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")}

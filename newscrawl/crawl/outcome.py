@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newscrawl.keys import ERROR, MODE, MONITOR_STATUS
-
-# Finish reasons that newscrawl's components set (CloseSpider reasons).
-USAGE_ERROR = "usage_error"  # a start URL the user named does not exist
-SITE_UNREACHABLE = "site_unreachable"  # robots.txt and the first pages could not be fetched
-ALREADY_RUNNING = "already_running"  # another crawl of the site holds the store's crawl lock
-STORE_UNAVAILABLE = "store_unavailable"  # the store could not be opened at start
-SPILLED = "store_unavailable_spilled"  # the store went away; what was left is in a spill file
-LOST = "store_and_spill_failed"  # nothing more is parsed once articles cannot be kept
-REDIS_UNAVAILABLE = "redis_unavailable"
-INTERRUPTED_REASONS = ("shutdown",)  # Scrapy's reason after SIGINT/SIGTERM (Ctrl-C, docker stop)
+from newscrawl.keys import (  # noqa: F401 (the finish reasons are read here, and named from here by the crawl command)
+    ALREADY_RUNNING,
+    ERROR,
+    INTERRUPTED_REASONS,
+    LOST,
+    MODE,
+    MONITOR_STATUS,
+    REDIS_UNAVAILABLE,
+    SITE_UNREACHABLE,
+    SPILLED,
+    STORE_UNAVAILABLE,
+    USAGE_ERROR,
+)
 
 # Where a run's reasons and messages are kept in the stats.
 STAT_ERROR = ERROR  # the one line saying what stopped the crawl

@@ -13,9 +13,9 @@ from datetime import datetime, timezone
 
 from newscrawl.extract.blocks import text_of
 from newscrawl.extract.common import ExtractConfig
-from newscrawl.extract.layers.base import FIELDS, Layer
 from newscrawl.extract.layers.generic import GenericLayer
 from newscrawl.extract.layers.jsonld import JsonLdLayer
+from newscrawl.extract.layers.layer import FIELDS, Layer
 from newscrawl.extract.layers.legacy import LegacyLayer
 from newscrawl.extract.layers.meta import MetaLayer
 from newscrawl.extract.layers.nextdata import NextDataLayer

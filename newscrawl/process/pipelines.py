@@ -13,8 +13,19 @@ from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import defer, task, threads
 from twisted.python.threadable import isInIOThread
 
-from newscrawl.crawl.outcome import LOST, SPILLED, STAT_ERROR, STORE_UNAVAILABLE
-from newscrawl.keys import DROPPED, MODE, STORE, STORE_COUNTS, STORE_ERRORS, STORE_SPILLED, STORE_WRITTEN
+from newscrawl.keys import (
+    DROPPED,
+    ERROR,
+    LOST,
+    MODE,
+    SPILLED,
+    STORE,
+    STORE_COUNTS,
+    STORE_ERRORS,
+    STORE_SPILLED,
+    STORE_UNAVAILABLE,
+    STORE_WRITTEN,
+)
 from newscrawl.process.prepare import Prepare, Rejected
 from newscrawl.site.dates import to_ms
 from newscrawl.site.seen import SeenUrls
@@ -164,7 +175,7 @@ class StorePipeline:
             self.store.ensure_indexes()
         except StoreUnavailable as exc:  # one line saying what to do; the crawl does not start
             self.store = None
-            self.stats.set_value(STAT_ERROR, str(exc))
+            self.stats.set_value(ERROR, str(exc))
             logger.error("Not started: %s", exc)
             raise CloseSpider(STORE_UNAVAILABLE) from None
         if self.changes_keep_days > 0:

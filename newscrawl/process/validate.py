@@ -4,10 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from newscrawl.items import LIST_OF_STR_FIELDS
+from newscrawl.items import LIST_OF_STR_FIELDS, REQUIRED_FIELDS
 from newscrawl.site.dates import parse_date
 
-REQUIRED = ("url", "title", "body", "published_at")
 EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
 
 
@@ -27,7 +26,7 @@ def _date_ok(value) -> bool:
 
 
 def _required(item: dict) -> str | None:
-    return next((f"missing_{name}" for name in REQUIRED if _blank(item.get(name))), None)
+    return next((f"missing_{name}" for name in REQUIRED_FIELDS if _blank(item.get(name))), None)
 
 
 def _url(item: dict) -> str | None:

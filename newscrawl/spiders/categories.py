@@ -27,7 +27,7 @@ from newscrawl.keys import (
     RENDER,
     RequestKind,
 )
-from newscrawl.spiders.base import GbafBase
+from newscrawl.spiders.core import GbafBase
 from newscrawl.spiders.paging import NO_NEW_LINKS
 
 logger = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from newscrawl.keys import (
     SKIPPED,
     RequestKind,
 )
-from newscrawl.spiders.base import GbafBase
+from newscrawl.spiders.core import GbafBase
 
 logger = logging.getLogger(__name__)
 

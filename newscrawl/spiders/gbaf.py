@@ -1,7 +1,7 @@
 """The `gbaf` spider: discovers and parses every article of Global Banking & Finance Review.
 
 It decides what to fetch and follow, builds the requests and counts what it did, in parts
-put together here: what they share (:mod:`.base`: arguments, configuration, the crawl
+put together here: what they share (:mod:`.core`: arguments, configuration, the crawl
 history, request builders), discovery (:mod:`.discovery`: robots.txt, sitemaps, feeds),
 category pages (:mod:`.categories`), article pages (:mod:`.reading`) and watch mode
 (:mod:`.watching`). The rules they call live apart, each testable without a crawl:
@@ -29,8 +29,8 @@ from newscrawl.keys import (
     RequestKind,
 )
 from newscrawl.spiders.arguments import ARGUMENTS
-from newscrawl.spiders.base import GbafBase
 from newscrawl.spiders.categories import Categories
+from newscrawl.spiders.core import GbafBase
 from newscrawl.spiders.discovery import Discovery
 from newscrawl.spiders.failures import failure_reason
 from newscrawl.spiders.reading import Reading

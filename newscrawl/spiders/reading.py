@@ -27,7 +27,7 @@ from newscrawl.keys import (
     THEME,
     RequestKind,
 )
-from newscrawl.spiders.base import SETTLED, GbafBase
+from newscrawl.spiders.core import SETTLED, GbafBase
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from newscrawl.keys import (
     WATCH,
     RequestKind,
 )
-from newscrawl.spiders.base import GbafBase
+from newscrawl.spiders.core import GbafBase
 
 logger = logging.getLogger(__name__)
 

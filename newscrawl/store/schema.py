@@ -8,8 +8,7 @@ import types
 import typing
 from datetime import datetime
 
-from newscrawl.items import Article
-from newscrawl.process.validate import REQUIRED
+from newscrawl.items import REQUIRED_FIELDS, Article
 
 # Fields the store adds to each article (newscrawl.store.base): their BSON types.
 STORE_FIELDS = {"first_seen_at": "date", "last_seen_at": "date", "version": ["int", "long"],
@@ -45,7 +44,7 @@ def article_validator() -> dict:
     properties: dict[str, dict] = {}
     for f in dataclasses.fields(Article):
         kinds = _bson_types(hints[f.name])
-        if f.name in REQUIRED:  # validated present before it is stored
+        if f.name in REQUIRED_FIELDS:  # validated present before it is stored
             kinds = [k for k in kinds if k != "null"]
         prop: dict = {"bsonType": kinds[0] if len(kinds) == 1 else kinds}
         args = typing.get_args(hints[f.name])
@@ -54,5 +53,5 @@ def article_validator() -> dict:
         properties[f.name] = prop
     for name, kind in STORE_FIELDS.items():
         properties[name] = {"bsonType": kind}
-    return {"$jsonSchema": {"bsonType": "object", "required": [*REQUIRED, *STORE_REQUIRED],
+    return {"$jsonSchema": {"bsonType": "object", "required": [*REQUIRED_FIELDS, *STORE_REQUIRED],
                             "properties": properties}}

@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from newscrawl.extract.blocks import META_START
-from newscrawl.extract.layers.base import Layer, reads
+from newscrawl.extract.layers.layer import Layer, reads
 from newscrawl.extract.page import Page
 from newscrawl.site.text import clean, clean_block, word_count
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from newscrawl.extract.common import html_to_text, image_dict, names_list
-from newscrawl.extract.layers.base import Layer, reads
+from newscrawl.extract.layers.layer import Layer, reads
 from newscrawl.extract.page import Page
 from newscrawl.site.dates import duration_minutes
 from newscrawl.site.text import clean, clean_block, is_agency, is_desk

@@ -10,7 +10,7 @@ from lxml import etree
 
 from newscrawl.extract.blocks import read_blocks, text_of
 from newscrawl.extract.common import unwrap_image
-from newscrawl.extract.layers.base import Layer, reads
+from newscrawl.extract.layers.layer import Layer, reads
 from newscrawl.extract.layers.semantic import byline_and_body
 from newscrawl.extract.page import Page
 from newscrawl.site.text import clean

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from newscrawl.extract.common import unwrap_image
-from newscrawl.extract.layers.base import Layer, reads
+from newscrawl.extract.layers.layer import Layer, reads
 from newscrawl.extract.page import Page
 from newscrawl.site.text import clean, is_agency
 

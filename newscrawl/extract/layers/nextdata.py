@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 
 from newscrawl.extract.common import html_to_text, unwrap_image
-from newscrawl.extract.layers.base import Layer, reads
+from newscrawl.extract.layers.layer import Layer, reads
 from newscrawl.extract.page import Page
 from newscrawl.site.text import clean, clean_block, is_agency
 

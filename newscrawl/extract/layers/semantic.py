@@ -9,7 +9,7 @@ from lxml import etree
 
 from newscrawl.extract.blocks import Reading, read_blocks, text_of
 from newscrawl.extract.common import unwrap_image
-from newscrawl.extract.layers.base import Layer, reads
+from newscrawl.extract.layers.layer import Layer, reads
 from newscrawl.extract.page import Page
 from newscrawl.site.text import clean, dateline_source, looks_like_byline, split_byline
 

@@ -7,7 +7,7 @@ import sys
 
 from newscrawl.ops.cli import articles, demo, feed, history, services
 from newscrawl.ops.cli.articles import write_docs
-from newscrawl.ops.cli.common import CliError
+from newscrawl.ops.cli.options import CliError
 
 __all__ = ["build_parser", "main", "write_docs"]
 

@@ -7,7 +7,7 @@ import sys
 from datetime import datetime
 
 from newscrawl.codec import dumps
-from newscrawl.ops.cli.common import (
+from newscrawl.ops.cli.options import (
     CliError,
     filter_opts,
     open_for,

@@ -5,7 +5,7 @@ import sys
 
 from newscrawl.keys import DROPPED, MODE, STORE
 from newscrawl.ops.cli.articles import write_docs
-from newscrawl.ops.cli.common import CliError, open_for, settings_from, store_opts
+from newscrawl.ops.cli.options import CliError, open_for, settings_from, store_opts
 
 
 def cmd_serve(args) -> int:

@@ -8,7 +8,7 @@ import threading
 from newscrawl.codec import dumps
 from newscrawl.fresh import changes
 from newscrawl.ops.cli.articles import write_docs
-from newscrawl.ops.cli.common import CliError, cursor, open_for, positive, site_opt, store_opts
+from newscrawl.ops.cli.options import CliError, cursor, open_for, positive, site_opt, store_opts
 
 
 def cmd_changes(args) -> int:

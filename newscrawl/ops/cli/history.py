@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from newscrawl.ops.cli.common import (
+from newscrawl.ops.cli.options import (
     CliError,
     date_arg,
     open_for,

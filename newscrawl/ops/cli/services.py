@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from newscrawl.ops.cli.common import CliError, health, setting_pair, settings_from, store_opts
+from newscrawl.ops.cli.options import CliError, health, setting_pair, settings_from, store_opts
 
 
 def schedule_state_path(args) -> Path:
