@@ -33,7 +33,7 @@ LAYERS: tuple[type[Layer], ...] = (JsonLdLayer, NextDataLayer, MetaLayer, Semant
 class DropPage(Exception):
     """The page is not a whole article; ``reason`` goes into the stats."""
 
-    def __init__(self, reason: str, detail: str = ""):
+    def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
 
@@ -54,7 +54,7 @@ class ArticleParser:
     """
 
     def __init__(self, rules: SiteRules | None = None, config: ExtractConfig | None = None,
-                 themes: tuple[Theme, ...] = THEMES, layers: tuple[Layer, ...] | None = None):
+                 themes: tuple[Theme, ...] = THEMES, layers: tuple[Layer, ...] | None = None) -> None:
         self.rules = rules or SiteRules()
         self.config = config or ExtractConfig()
         self.themes = themes
@@ -71,10 +71,10 @@ class ArticleParser:
         self._rules = rules
         self._links: dict = {}  # links read under these rules, shared by the pages
 
-    def page(self, url: str, html, report=None) -> Page:
+    def page(self, url: str, html: str, report=None) -> Page:
         return Page(url, html, self.rules, self.config, report, self._links)
 
-    def parse(self, url: str, html, crawled_at: datetime | None = None, report=None) -> Article:
+    def parse(self, url: str, html: str, crawled_at: datetime | None = None, report=None) -> Article:
         """``html``: markup, or a parsel/Scrapy selector (its tree is reused). ``report(name)``
         hears of page problems that cost no page (``invalid_jsonld``, ``extraction_error/..``)."""
         page = self.page(url, html, report)

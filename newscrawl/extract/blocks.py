@@ -97,7 +97,7 @@ def text_of(el) -> str:
         return clean(el.text)
     parts: list[str] = []
 
-    def rec(node):
+    def rec(node) -> None:
         if node.text:
             parts.append(node.text)
         for child in node:
@@ -209,7 +209,7 @@ def _ends(sec: _OpenSection, kind: str, level: int) -> bool:
 class BlockReader:
     """Reads a root element in one pass, as a reader would; fills a :class:`Reading`."""
 
-    def __init__(self, root, start_after=None, questions: bool = False):
+    def __init__(self, root, start_after=None, questions: bool = False) -> None:
         self.root = root
         # inside a FAQ, a <button> is a question (an accordion), not chrome
         self.questions = questions

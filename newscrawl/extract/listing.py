@@ -126,7 +126,7 @@ def read_listing(url: str, html: str | Selector, rules: SiteRules, tz: tzinfo = 
     return out
 
 
-def _next(url: str, doc, rules: SiteRules, join) -> str | None:
+def _next(url: str, doc: dict, rules: SiteRules, join) -> str | None:
     nxt = doc.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href')
     if nxt:
         return urljoin(url, nxt[0])

@@ -58,8 +58,8 @@ class Page:
     failed on (``extraction_error/<layer>/<field>``); each is logged once with the URL.
     """
 
-    def __init__(self, url: str, html, rules: SiteRules, config,
-                 report: Callable[[str], None] | None = None, links: dict | None = None):
+    def __init__(self, url: str, html: str, rules: SiteRules, config,
+                 report: Callable[[str], None] | None = None, links: dict | None = None) -> None:
         self.url = url
         if isinstance(html, (str, bytes)):
             self._source = html if isinstance(html, str) else None
@@ -157,7 +157,7 @@ class Page:
         """Every JSON-LD object of the page, flattened out of lists and @graph."""
         out: list[dict] = []
 
-        def add(obj):
+        def add(obj) -> None:
             if isinstance(obj, list):
                 for x in obj:
                     add(x)

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from itemadapter import ItemAdapter
 from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DontCloseSpider, DropItem
+from scrapy.settings import BaseSettings
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import defer, task, threads
 from twisted.python.threadable import isInIOThread
@@ -39,7 +41,7 @@ logger = logging.getLogger(__name__)
 STORE_PIPELINE = f"{__name__}.StorePipeline"
 
 
-def stores_articles(settings) -> bool:
+def stores_articles(settings: BaseSettings) -> bool:
     """Does a crawl with these settings store articles (StorePipeline in ITEM_PIPELINES)?"""
     return settings.getwithbase("ITEM_PIPELINES").get(STORE_PIPELINE) is not None
 SPILLED_REASON = SPILLED
@@ -51,7 +53,7 @@ def now_ms() -> datetime:
     return to_ms(datetime.now(timezone.utc))
 
 
-def fields_of(item) -> dict:
+def fields_of(item: dict) -> dict:
     """The item's fields as a new dict (its values shared: pipelines replace values, never
     change them in place). ItemAdapter.asdict() would also copy every nested list and dict,
     which cost ~5% of a crawl's CPU when three pipelines each did it."""
@@ -71,15 +73,15 @@ def drop(stats, reason: str) -> DropItem:
 class ValidatePipeline:
     """Required fields present and well formed; anything else is dropped with a reason."""
 
-    def __init__(self, stats, prepare: Prepare):
+    def __init__(self, stats, prepare: Prepare) -> None:
         self.stats = stats
         self.prepare = prepare
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler):
         return cls(crawler.stats, Prepare.from_settings(crawler.settings))
 
-    def process_item(self, item):
+    def process_item(self, item: dict):
         try:
             self.prepare.check(fields_of(item))
         except Rejected as exc:
@@ -90,7 +92,7 @@ class ValidatePipeline:
 class NormalizePipeline(ValidatePipeline):
     """Clean text, canonical URL, UTC dates, BCP 47 language (newscrawl.process.normalize)."""
 
-    def process_item(self, item):
+    def process_item(self, item: dict):
         adapter = ItemAdapter(item)
         try:
             values = self.prepare.normalize(fields_of(item))
@@ -106,15 +108,15 @@ class DedupePipeline:
     bytes an article). The same URL with another body is a new version (a watch, which
     never ends, fetches an edited article again)."""
 
-    def __init__(self, stats):
+    def __init__(self, stats) -> None:
         self.stats = stats
         self.seen = SeenUrls()
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler):
         return cls(crawler.stats)
 
-    def process_item(self, item):
+    def process_item(self, item: dict):
         adapter = ItemAdapter(item)
         if not self.seen.add(f"{adapter['url']}#{adapter.get('content_hash') or ''}"):
             raise drop(self.stats, "duplicate_url")
@@ -129,9 +131,9 @@ class StorePipeline:
     (BatchSaver); what still cannot be written goes to a spill file and the run finishes
     with reason "store_unavailable_spilled"."""
 
-    def __init__(self, crawler, store_factory: Callable[[], Store], spill_dir: Path,
+    def __init__(self, crawler: Crawler, store_factory: Callable[[], Store], spill_dir: Path,
                  batch_size: int, flush_seconds: float, retries: int, backoff: float,
-                 history_max: int, run_id: str, ack_stored: bool = False, changes_keep_days: float = 0):
+                 history_max: int, run_id: str, ack_stored: bool = False, changes_keep_days: float = 0) -> None:
         self.crawler = crawler
         self.run_id = run_id
         # ack_stored: an item leaves process_item only once its batch is written (or
@@ -158,7 +160,7 @@ class StorePipeline:
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler):
         s = crawler.settings
         return cls(crawler, lambda: CrawlStore.of(crawler).get(), spill_dir(s),
                    batch_size=s.getint("NEWSCRAWL_BATCH_SIZE"),
@@ -192,7 +194,7 @@ class StorePipeline:
         self.loop = task.LoopingCall(self._flush)
         self.loop.start(self.flush_seconds, now=False)
 
-    async def process_item(self, item):
+    async def process_item(self, item: dict):
         self.buffer.append(fields_of(item))
         waiter = None
         if self.ack_stored:
@@ -292,7 +294,7 @@ class StorePipeline:
         if self.spill is not None and self.spill.count:
             raise CloseSpider(SPILLED_REASON)
 
-    async def close_spider(self):
+    async def close_spider(self) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
         if self.store is None:

@@ -5,6 +5,8 @@ a replayed article is stored exactly as the crawl would have stored it.
 """
 from __future__ import annotations
 
+from scrapy.settings import BaseSettings
+
 from newscrawl.process.normalize import normalize
 from newscrawl.process.validate import validate
 
@@ -12,17 +14,17 @@ from newscrawl.process.validate import validate
 class Rejected(Exception):
     """The article cannot be stored; ``reason`` (``missing_title``, ...) goes into the stats."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
 
 
 class Prepare:
-    def __init__(self, default_language: str):
+    def __init__(self, default_language: str) -> None:
         self.default_language = default_language
 
     @classmethod
-    def from_settings(cls, settings) -> Prepare:
+    def from_settings(cls, settings: BaseSettings) -> Prepare:
         return cls(settings.get("NEWSCRAWL_DEFAULT_LANGUAGE"))
 
     def check(self, item: dict) -> None:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scrapy.exceptions import UsageError
+from scrapy.settings import BaseSettings
 
 from newscrawl.crawl.incremental import Policy
 from newscrawl.crawl.rendering import SubrequestPolicy
@@ -46,7 +47,7 @@ class SpiderConfig:
     watch_heartbeat: Path | None = None  # watch mode: the heartbeat file
 
 
-def site_rules(base_url: str | None, settings) -> SiteRules:
+def site_rules(base_url: str | None, settings: BaseSettings) -> SiteRules:
     try:
         return SiteRules(base_url or settings.get("NEWSCRAWL_BASE_URL"),
                          extra_deny=tuple(settings.getlist("NEWSCRAWL_EXTRA_DENY")))
@@ -54,7 +55,7 @@ def site_rules(base_url: str | None, settings) -> SiteRules:
         raise UsageError(f"gbaf: {exc} (set -a base_url=http://HOST[:PORT])") from None
 
 
-def time_zone(settings) -> ZoneInfo:
+def time_zone(settings: BaseSettings) -> ZoneInfo:
     name = settings.get("NEWSCRAWL_TIMEZONE")
     try:
         return ZoneInfo(name)
@@ -62,7 +63,7 @@ def time_zone(settings) -> ZoneInfo:
         raise UsageError(f"NEWSCRAWL_TIMEZONE: unknown time zone {name!r}; set e.g. Europe/London") from None
 
 
-def article_parser(rules: SiteRules, tz: ZoneInfo, settings) -> ArticleParser:
+def article_parser(rules: SiteRules, tz: ZoneInfo, settings: BaseSettings) -> ArticleParser:
     legacy = dict(LEGACY_SELECTORS)
     legacy.update(settings.getdict("NEWSCRAWL_LEGACY_SELECTORS"))
     try:
@@ -74,7 +75,7 @@ def article_parser(rules: SiteRules, tz: ZoneInfo, settings) -> ArticleParser:
         legacy_selectors=legacy, default_tz=tz, generic=settings.getbool("NEWSCRAWL_GENERIC_EXTRACTION")))
 
 
-def spider_config(args: CrawlArguments, settings) -> SpiderConfig:
+def spider_config(args: CrawlArguments, settings: BaseSettings) -> SpiderConfig:
     rules = site_rules(args.base_url, settings)
     for u in args.urls:
         if not rules.is_article(u):
@@ -107,7 +108,7 @@ def spider_config(args: CrawlArguments, settings) -> SpiderConfig:
         watch_heartbeat=heartbeat_path(settings) if args.watch else None)
 
 
-def check_watch(args: CrawlArguments, settings) -> None:
+def check_watch(args: CrawlArguments, settings: BaseSettings) -> None:
     """Watch mode polls the site into the store, incrementally: what it cannot be combined with."""
     if args.urls:
         raise UsageError("gbaf: watch polls the whole site (or -a categories); it takes no urls")
@@ -128,7 +129,7 @@ def is_local(url: str) -> bool:
     return is_loopback(urlsplit(url).hostname or "")
 
 
-def polite_settings(settings, rules: SiteRules) -> None:
+def polite_settings(settings: BaseSettings, rules: SiteRules) -> None:
     """The bot's User-Agent with NEWSCRAWL_CONTACT_URL (unless USER_AGENT is set), and no
     delay on a site served from this machine (NEWSCRAWL_LOCAL_FAST), unless set by the user."""
     if settings.getpriority("USER_AGENT") <= settings.getpriority("NEWSCRAWL_CONTACT_URL"):

@@ -9,10 +9,14 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from scrapy_playwright.page import PageMethod
 
 from newscrawl.crawl.context import CrawlTarget
 from newscrawl.crawl.incremental import CrawlHistory, utcnow
+from newscrawl.extract.page import Page
 from newscrawl.fresh.watch import WatchLoop, WatchPlan, watch_settings
 from newscrawl.keys import (
     DROPPED,
@@ -54,7 +58,7 @@ class GbafBase(scrapy.Spider):
     _discovery: Callable[..., Any]
     _watch_opened: Callable[..., Any]
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs) -> None:
         self.args: CrawlArguments = parse_arguments(self.name, **kwargs)
         super().__init__(**{k: v for k, v in kwargs.items() if k.startswith("_")})
         self.categories, self.since, self.wait = self.args.categories, self.args.since, self.args.wait
@@ -65,13 +69,13 @@ class GbafBase(scrapy.Spider):
         self.held: list = []
 
     @classmethod
-    def check_arguments(cls, settings, **spargs) -> None:
+    def check_arguments(cls, settings: BaseSettings, **spargs) -> None:
         """Raise UsageError for bad arguments, without starting anything."""
         spider = cls(**spargs)
         spider_config(spider.args, settings)
 
     @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
+    def from_crawler(cls, crawler: Crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.configure(spider_config(spider.args, crawler.settings))
         polite_settings(crawler.settings, spider.rules)  # Scrapy freezes them after this
@@ -108,7 +112,7 @@ class GbafBase(scrapy.Spider):
         logger.info("%s crawl: %d articles of %s stored; last successful run started %s", mode.title(),
                     len(self.history), self.rules.base_url, self.history.last_success or "never")
 
-    def closed(self, reason):
+    def closed(self, reason: str) -> None:
         if self.watch is not None:
             self.watching.stop()
         if self.history is not None:
@@ -132,7 +136,7 @@ class GbafBase(scrapy.Spider):
         """Is this (canonical) article URL stored already? Only an incremental run asks."""
         return self.incremental and self.history is not None and self.history.is_known(url)
 
-    def _request(self, url, callback, kind, validators=None, cb_kwargs=None, dont_filter=False, meta=None):
+    def _request(self, url: str, callback, kind: str, validators=None, cb_kwargs=None, dont_filter: bool=False, meta=None):
         meta = {META_KIND: kind, **(meta or {})}
         if self.watch is not None and kind != RequestKind.ARTICLE_NEW:  # asked again in later cycles
             dont_filter = True
@@ -141,16 +145,16 @@ class GbafBase(scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.on_error, cb_kwargs=cb_kwargs or {},
                               dont_filter=dont_filter, meta=meta)
 
-    def _page_validators(self, url):
+    def _page_validators(self, url: str):
         return self.past().page_validators(url) if self.incremental else None
 
-    def _listing_request(self, url, category, page):
+    def _listing_request(self, url: str, category: str, page: Page):
         if category is not None and self._render_wanted(url):
             return self._rendered_listing_request(url, category, "configured")
         return self._request(url, self.parse_listing, RequestKind.LISTING, self._page_validators(url) if page == 1 else None,
                              cb_kwargs={"category": category, "page": page})
 
-    def _article_request(self, url, dont_filter=False, kind=RequestKind.ARTICLE_NEW, validators=None):
+    def _article_request(self, url: str, dont_filter: bool=False, kind=RequestKind.ARTICLE_NEW, validators=None):
         meta = {META_URL: url}
         if self._render_wanted(url):
             meta.update({"playwright": True, META_RENDER: "configured", "playwright_page_methods": SETTLED})
@@ -160,7 +164,7 @@ class GbafBase(scrapy.Spider):
     def _render_wanted(self, url: str) -> bool:
         return any(r.search(url) for r in self.config.render_urls)
 
-    def _rendered_listing_request(self, url, category, reason: str):
+    def _rendered_listing_request(self, url: str, category: str, reason: str):
         self.crawler.stats.inc_value(f"{RENDER}{reason}")
         return scrapy.Request(url, callback=self.parse_rendered_listing, errback=self.on_render_error,
                               cb_kwargs={"category": category}, dont_filter=True,
@@ -172,7 +176,7 @@ class GbafBase(scrapy.Spider):
             return True
         return any(path == c or path.startswith(c + "/") for c in self.categories)
 
-    def _learn(self, response, kind: str) -> bool:
+    def _learn(self, response: Response, kind: str) -> bool:
         """Remember a change signal's validators; False for a 304 (nothing new there)."""
         if response.status == 304:
             if self.history is not None:

@@ -5,6 +5,7 @@ import logging
 from dataclasses import replace
 
 from protego import Protego
+from scrapy.http import Response
 
 from newscrawl.extract.listing import (
     read_feed,
@@ -25,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 
 class Discovery(GbafBase):
-    def parse_robots(self, response):
+    def parse_robots(self, response: Response):
         if self._learn(response, "robots"):
             sitemaps, feeds = read_robots(response.text, self.rules.base_url)
             self.render_policy.robots = Protego.parse(response.text)
@@ -42,7 +43,7 @@ class Discovery(GbafBase):
             if self.rules.same_site(url):
                 yield self._request(url, self.parse_feed, RequestKind.FEED, self._page_validators(url))
 
-    def parse_sitemap(self, response, kind="sitemap"):
+    def parse_sitemap(self, response: Response, kind: str="sitemap"):
         if not self._learn(response, kind):
             return
         try:
@@ -67,7 +68,7 @@ class Discovery(GbafBase):
             if path and self._wanted_category(path):
                 yield self._listing_request(self.rules.category_url(path), path, 1)
 
-    def parse_feed(self, response):
+    def parse_feed(self, response: Response):
         if not self._learn(response, "feed"):
             return
         try:
@@ -78,7 +79,7 @@ class Discovery(GbafBase):
         self.crawler.stats.inc_value(DISCOVERY + "feeds")
         yield from self._follow_links(links, "feed")
 
-    def _bad_discovery_page(self, response, reason: str, exc) -> None:
+    def _bad_discovery_page(self, response: Response, reason: str, exc) -> None:
         self.crawler.stats.inc_value(f"{ERRORS}{reason}")
         logger.warning("Skipped %s: %s", response.url, exc)
 

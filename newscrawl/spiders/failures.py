@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, ResponseDataLossError
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
 from newscrawl.crawl.rendering import NoBrowser
 
@@ -17,7 +18,7 @@ from newscrawl.crawl.rendering import NoBrowser
 PERMANENT_DROPS = frozenset({"http_404", "http_410", "not_html", "empty_response", "no_body", "no_title"})
 
 
-def too_large(failure) -> bool:
+def too_large(failure: Failure) -> bool:
     """DOWNLOAD_MAXSIZE: Scrapy cancels the download (body read) or ignores the request
     (Content-Length announced); only its message tells these from other cancellations."""
     text = str(failure.value)
@@ -25,12 +26,12 @@ def too_large(failure) -> bool:
                 or (failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in text))
 
 
-def redirect_loop(failure) -> bool:
+def redirect_loop(failure: Failure) -> bool:
     """REDIRECT_MAX_TIMES reached (RedirectMiddleware says so only in its message)."""
     return bool(failure.check(IgnoreRequest) and "max redirections" in str(failure.value))
 
 
-def failure_reason(failure) -> str | None:
+def failure_reason(failure: Failure) -> str | None:
     if failure.check(NoBrowser):
         return "no_browser"
     if too_large(failure):

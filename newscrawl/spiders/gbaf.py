@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
 from newscrawl.cluster.lease import release as release_lease
 from newscrawl.crawl.incremental import utcnow
@@ -94,7 +95,7 @@ class GbafSpider(Discovery, Categories, Reading, Watching, GbafBase):
                 yield request
 
     # ---- failures (newscrawl/failures.py says why) ---------------------------------------
-    def on_error(self, failure):
+    def on_error(self, failure: Failure):
         request = failure.request
         release_lease(self.crawler, request)  # cluster mode: this request is done
         reason = failure_reason(failure)
@@ -112,7 +113,7 @@ class GbafSpider(Discovery, Categories, Reading, Watching, GbafBase):
         logger.log(logging.DEBUG if later_page else logging.WARNING, "Could not fetch %s: %s", request.url, reason)
         return None
 
-    def _instead_of(self, failure, reason: str) -> list | None:
+    def _instead_of(self, failure: Failure, reason: str) -> list | None:
         """What to fetch instead of a failed discovery page, if anything."""
         request = failure.request
         if request.callback == self.parse_robots:  # the configured sitemaps and feeds

@@ -19,7 +19,7 @@ OLDER_THAN_SINCE = "older_than_since"  # -a since: every article on the page is 
 
 
 class CategoryPaging:
-    def __init__(self, max_pages: int | None = None, since: datetime | None = None, known_pages: int = 0):
+    def __init__(self, max_pages: int | None = None, since: datetime | None = None, known_pages: int = 0) -> None:
         self.max_pages = max_pages
         self.since = since
         self.known_pages = known_pages

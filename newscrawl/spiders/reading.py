@@ -6,7 +6,8 @@ import json
 import logging
 
 import scrapy
-from scrapy.http import TextResponse
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
 
 from newscrawl.cluster.lease import release as release_lease
 from newscrawl.crawl.incremental import validators_of
@@ -34,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 class Reading(GbafBase):
     # ---- articles --------------------------------------------------------------------
-    def parse_article(self, response):
+    def parse_article(self, response: Response):
         url = response.meta.get(META_URL, response.url)
         if response.status == 304:
             self.past().not_modified(url)
@@ -55,7 +56,7 @@ class Reading(GbafBase):
             return self._drop(response.url, "parse_error")
         return self._emit(response, article)
 
-    def _emit(self, response, article, page=True):
+    def _emit(self, response: Response, article, page: bool=True):
         """A parsed article and the requests it leads to (``page``: the response is the
         article's page, whose previous/next links count; not a data route's JSON)."""
         article.http_cache = validators_of(response)
@@ -68,7 +69,7 @@ class Reading(GbafBase):
         return [article, *self._article_links(response, article, page)]
 
     @staticmethod
-    def _unusable(response) -> str | None:
+    def _unusable(response: Response) -> str | None:
         """Why a response cannot be an article page, before parsing it."""
         if not isinstance(response, TextResponse) or b"html" not in (
                 response.headers.get(b"Content-Type") or b"text/html").lower():
@@ -77,7 +78,7 @@ class Reading(GbafBase):
             return "empty_response"
         return None
 
-    def _read_app_shell(self, response, url: str):
+    def _read_app_shell(self, response: Response, url: str):
         """An app shell: the data its script fetches (a Next.js data route, robots.txt
         permitting) before the browser."""
         data_url = next_data_url(response.selector, response.url)
@@ -87,7 +88,7 @@ class Reading(GbafBase):
                               dont_filter=True, cb_kwargs={"page_url": response.url},
                               meta={META_KIND: RequestKind.ARTICLE_DATA, META_URL: url})
 
-    def parse_next_data(self, response, page_url: str):
+    def parse_next_data(self, response: Response, page_url: str):
         url = response.meta.get(META_URL, page_url)
         try:
             data = json.loads(response.text)
@@ -98,7 +99,7 @@ class Reading(GbafBase):
         self.crawler.stats.inc_value(APP_SHELL + "next_data")
         return self._emit(response, article, page=False)
 
-    def on_next_data_error(self, failure):
+    def on_next_data_error(self, failure: Failure):
         release_lease(self.crawler, failure.request)
         self.crawler.stats.inc_value(APP_SHELL + "next_data_failed")
         return self._render_article(failure.request.meta[META_URL])
@@ -117,7 +118,7 @@ class Reading(GbafBase):
             else:
                 stats.inc_value(f"{EXTRACTION}{field_name}/{layer}")
 
-    def _article_links(self, response, article, page: bool) -> list:
+    def _article_links(self, response: Response, article, page: bool) -> list:
         """Requests for the related and previous/next articles (NEWSCRAWL_FOLLOW_ARTICLE_LINKS)."""
         if not self.config.follow_links:
             return []

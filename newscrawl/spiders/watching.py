@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 class Watching(GbafBase):
     # ---- watch mode (newscrawl/watch.py): a crawl that does not close ----------------------
-    def _watch_opened(self, spider):
+    def _watch_opened(self, spider) -> None:
         # connected now, after the pipelines' idle handler (they write their buffer then)
         self.crawler.signals.connect(self._watch_idle, signal=signals.spider_idle)
         self.watching.start()

@@ -12,6 +12,8 @@ import logging
 import os
 from pathlib import Path
 
+from scrapy.settings import BaseSettings
+
 from newscrawl.store.base import Filters, Store, StoreMisconfigured, StoreUnavailable, public
 from newscrawl.store.writer import ArticleWriter, Counts
 
@@ -32,7 +34,7 @@ def default_data_dir() -> Path:
     return Path(xdg) / "newscrawl"
 
 
-def data_dir(settings) -> Path:
+def data_dir(settings: BaseSettings) -> Path:
     """The embedded store's folder, absolute: NEWSCRAWL_DATA_DIR, else default_data_dir()."""
     value = settings.get("NEWSCRAWL_DATA_DIR")
     return Path(value).expanduser().resolve() if value else default_data_dir()
@@ -41,7 +43,7 @@ def data_dir(settings) -> Path:
 STORES = ("auto", "embedded", "mongodb")
 
 
-def store_kind(settings) -> str:
+def store_kind(settings: BaseSettings) -> str:
     """``embedded`` or ``mongodb``: NEWSCRAWL_STORE, where ``auto`` means MongoDB when MONGO_URI
     is set. With ``embedded`` nothing connects to MongoDB, whatever MONGO_URI says."""
     kind = (settings.get("NEWSCRAWL_STORE") or "auto").strip().lower()
@@ -54,7 +56,7 @@ def store_kind(settings) -> str:
     return kind
 
 
-def open_store(settings, quiet: bool = False, readonly: bool = False) -> Store:
+def open_store(settings: BaseSettings, quiet: bool = False, readonly: bool = False) -> Store:
     """Open the configured store (store_kind(); MongoDB: MONGO_URI, MONGO_DATABASE and the
     MONGO_*/NEWSCRAWL_MONGO_* options; embedded: data_dir()). ``readonly``: for commands that
     only read; a store that does not exist is refused (StoreUnavailable) instead of created."""
@@ -76,7 +78,7 @@ def open_store(settings, quiet: bool = False, readonly: bool = False) -> Store:
     return store
 
 
-def spill_dir(settings) -> Path:
+def spill_dir(settings: BaseSettings) -> Path:
     """NEWSCRAWL_SPILL_DIR, or <data_dir()>/spill when it is not set."""
     value = settings.get("NEWSCRAWL_SPILL_DIR")
     return Path(value).expanduser().resolve() if value else data_dir(settings) / "spill"

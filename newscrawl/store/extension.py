@@ -12,23 +12,24 @@ import threading
 from collections.abc import Callable
 
 from scrapy import signals
+from scrapy.crawler import Crawler
 
 from newscrawl.store import Store, open_store
 
 
 class CrawlStore:
-    def __init__(self, crawler, factory: Callable[[], Store]):
+    def __init__(self, crawler: Crawler, factory: Callable[[], Store]) -> None:
         self.factory = factory
         self.store: Store | None = None
         self.lock = threading.Lock()  # the lock extension opens it from a worker thread
         crawler.signals.connect(self.close, signal=signals.engine_stopped)
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler):
         return cls(crawler, lambda: open_store(crawler.settings))
 
     @staticmethod
-    def of(crawler) -> CrawlStore:
+    def of(crawler: Crawler) -> CrawlStore:
         ext = crawler.get_extension(CrawlStore)
         if ext is None:
             raise RuntimeError("the CrawlStore extension is not enabled (EXTENSIONS)")

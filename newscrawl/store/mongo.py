@@ -80,7 +80,7 @@ class MongoStore(MongoSetup):
     kind = "mongodb"
 
     def __init__(self, uri: str, database: str, timeout_ms: int, readonly: bool = False,
-                 options: dict | None = None):
+                 options: dict | None = None) -> None:
         self.uri = uri
         self.readonly = readonly
         self.options = options or {}

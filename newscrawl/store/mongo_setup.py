@@ -9,6 +9,7 @@ from typing import Any
 import pymongo
 from pymongo import ASCENDING, DESCENDING, TEXT
 from pymongo import errors as mongo_errors
+from scrapy.settings import BaseSettings
 
 from newscrawl.site.rules import mask_password
 from newscrawl.store.base import StoreMisconfigured
@@ -57,7 +58,7 @@ OPTION_SETTINGS = {
 }
 
 
-def options_from(settings) -> dict:
+def options_from(settings: BaseSettings) -> dict:
     """The driver options of the settings, for MongoStore."""
     out: dict = {}
     for option, (name, kind) in OPTION_SETTINGS.items():

@@ -31,7 +31,7 @@ class BatchSaver:
     what still cannot be written is appended to ``spill``. One batch at a time."""
 
     def __init__(self, writer: ArticleWriter, spill: SpillFile, retries: int, backoff: float,
-                 now: Callable[[], datetime], sleep: Callable[[float], None] = time.sleep):
+                 now: Callable[[], datetime], sleep: Callable[[float], None] = time.sleep) -> None:
         self.writer = writer
         self.spill = spill
         self.retries = retries

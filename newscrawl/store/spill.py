@@ -7,7 +7,7 @@ from newscrawl.codec import dumps, loads
 
 
 class SpillFile:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.count = 0
 

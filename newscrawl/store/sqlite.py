@@ -40,7 +40,7 @@ def _patiently(fn, seconds: float = 30.0):
 class SQLiteStore:
     kind = "sqlite"
 
-    def __init__(self, path: str | Path, readonly: bool = False, timeout: float = 30.0):
+    def __init__(self, path: str | Path, readonly: bool = False, timeout: float = 30.0) -> None:
         self.path = Path(path)
         self.where = str(self.path.resolve())
         self.readonly = readonly

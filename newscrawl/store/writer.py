@@ -88,7 +88,7 @@ class ArticleWriter:
     """Writes batches of normalized article dicts into a store, idempotently."""
 
     def __init__(self, store: Store, history_max: int, max_rounds: int = 3,
-                 max_bytes: int = MAX_DOCUMENT_BYTES):
+                 max_bytes: int = MAX_DOCUMENT_BYTES) -> None:
         self.store = store
         self.history_max = history_max
         self.max_rounds = max_rounds

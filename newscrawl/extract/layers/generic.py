@@ -93,13 +93,13 @@ class GenericLayer(Layer):
         return page.once("generic", extract)
 
     @reads
-    def body(self, page):
+    def body(self, page: Page):
         return self.found(page).get("body")
 
     @reads
-    def title(self, page):
+    def title(self, page: Page):
         return self.found(page).get("title")
 
     @reads
-    def published_at(self, page):
+    def published_at(self, page: Page):
         return self.found(page).get("published_at")

@@ -58,29 +58,29 @@ class JsonLdLayer(Layer):
         return page.once("jsonld.article", _article)
 
     @reads
-    def title(self, page):
+    def title(self, page: Page):
         a = self.art(page)
         return clean(a.get("headline") or a.get("name")) or None
 
     @reads
-    def url(self, page):
+    def url(self, page: Page):
         a = self.art(page)
         return _url(a.get("url")) or _url(a.get("mainEntityOfPage"))
 
     @reads
-    def published_at(self, page):
+    def published_at(self, page: Page):
         return page.date(self.art(page).get("datePublished"))
 
     @reads
-    def updated_at(self, page):
+    def updated_at(self, page: Page):
         return page.date(self.art(page).get("dateModified"))
 
     @reads
-    def authors(self, page):
+    def authors(self, page: Page):
         return page.once("jsonld.people", _people)[0]
 
     @reads
-    def source(self, page):
+    def source(self, page: Page):
         agencies = page.once("jsonld.people", _people)[1]
         if agencies:
             return agencies[0]
@@ -89,48 +89,48 @@ class JsonLdLayer(Layer):
         return src if src and is_agency(src, page.config.agencies) else None
 
     @reads
-    def publisher(self, page):
+    def publisher(self, page: Page):
         return _name(self.art(page).get("publisher"))
 
     @reads
-    def category(self, page):
+    def category(self, page: Page):
         section = self.art(page).get("articleSection")
         if isinstance(section, list):
             section = section[-1] if section else None
         return clean(section) if isinstance(section, str) else None
 
     @reads
-    def tags(self, page):
+    def tags(self, page: Page):
         kw = self.art(page).get("keywords")
         if isinstance(kw, str):
             kw = kw.split(",")
         return [clean(k) for k in (kw if isinstance(kw, list) else []) if isinstance(k, str) and clean(k)]
 
     @reads
-    def summary(self, page):
+    def summary(self, page: Page):
         return clean(html_to_text(self.art(page).get("description"))) or None
 
     @reads
-    def body(self, page):
+    def body(self, page: Page):
         body = self.art(page).get("articleBody")
         return clean_block(html_to_text(body, blocks=True)) if isinstance(body, str) else None
 
     @reads
-    def image(self, page):
+    def image(self, page: Page):
         return image_dict(page, self.art(page).get("image"))
 
     @reads
-    def language(self, page):
+    def language(self, page: Page):
         lang = self.art(page).get("inLanguage")
         return _name(lang) if isinstance(lang, dict) else (clean(lang) or None if isinstance(lang, str) else None)
 
     @reads
-    def read_time_minutes(self, page):
+    def read_time_minutes(self, page: Page):
         t = self.art(page).get("timeRequired")
         return duration_minutes(t) if isinstance(t, str) else None
 
     @reads
-    def breadcrumbs(self, page):
+    def breadcrumbs(self, page: Page):
         crumbs = _node(page, "BreadcrumbList")
         items = [i for i in names_list(crumbs.get("itemListElement")) if isinstance(i, dict)]
         items.sort(key=lambda i: int(i.get("position") or 0) if str(i.get("position") or "0").isdigit() else 0)
@@ -138,7 +138,7 @@ class JsonLdLayer(Layer):
                 for i in items if _name(i) or _name(i.get("item"))]
 
     @reads
-    def faq(self, page):
+    def faq(self, page: Page):
         pairs: list[dict] = []
         for q in names_list(_node(page, "FAQPage").get("mainEntity")):
             if not isinstance(q, dict):

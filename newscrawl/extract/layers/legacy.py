@@ -71,35 +71,35 @@ class LegacyLayer(Layer):
         return page.config.legacy_selectors.get(name, [])
 
     @reads
-    def title(self, page):
+    def title(self, page: Page):
         title = _texts(page, self.sel(page, "title"))
         return title[0] if title else None
 
     @reads
-    def authors(self, page):
+    def authors(self, page: Page):
         names = []
         for raw in _texts(page, self.sel(page, "authors")):
             names += page.byline(raw)
         return list(dict.fromkeys(names))
 
     @reads
-    def published_at(self, page):
+    def published_at(self, page: Page):
         for d in _texts(page, self.sel(page, "published_at")):
             if when := page.date(d):
                 return when
         return None
 
     @reads
-    def category(self, page):
+    def category(self, page: Page):
         cat = _texts(page, self.sel(page, "category"))
         return cat[0] if cat else None
 
     @reads
-    def tags(self, page):
+    def tags(self, page: Page):
         return list(dict.fromkeys(_texts(page, self.sel(page, "tags"))))
 
     @reads
-    def body(self, page):
+    def body(self, page: Page):
         for css in self.sel(page, "body"):
             found = select(page, css)
             if found:
@@ -108,7 +108,7 @@ class LegacyLayer(Layer):
         return None
 
     @reads
-    def image(self, page):
+    def image(self, page: Page):
         for css in self.sel(page, "image"):
             found = select(page, css)
             if found:
@@ -122,7 +122,7 @@ class LegacyLayer(Layer):
         return None
 
     @reads
-    def related_urls(self, page):
+    def related_urls(self, page: Page):
         related = []
         for css in self.sel(page, "related_urls"):
             for a in select(page, css):

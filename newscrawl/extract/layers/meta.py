@@ -15,20 +15,20 @@ class MetaLayer(Layer):
         return page.canonical or page.abs(page.meta_first("og:url"))
 
     @reads
-    def title(self, page):
+    def title(self, page: Page):
         return page.strip_site_name(page.meta_first("og:title", "twitter:title"))
 
     @reads
-    def published_at(self, page):
+    def published_at(self, page: Page):
         return page.date(page.meta_first("article:published_time", "og:article:published_time",
                                          "datepublished", "pubdate", "publish-date", "dc.date"))
 
     @reads
-    def updated_at(self, page):
+    def updated_at(self, page: Page):
         return page.date(page.meta_first("article:modified_time", "og:updated_time", "datemodified"))
 
     @reads
-    def authors(self, page):
+    def authors(self, page: Page):
         names = []
         for raw in page.meta_all("article:author", "author"):
             if raw.startswith(("http://", "https://", "/")) or is_agency(raw, page.config.agencies):
@@ -37,15 +37,15 @@ class MetaLayer(Layer):
         return list(dict.fromkeys(names))
 
     @reads
-    def publisher(self, page):
+    def publisher(self, page: Page):
         return page.meta_first("og:site_name")
 
     @reads
-    def category(self, page):
+    def category(self, page: Page):
         return page.meta_first("article:section")
 
     @reads
-    def tags(self, page):
+    def tags(self, page: Page):
         tags = page.meta_all("article:tag")
         if not tags:
             kw = page.meta_first("news_keywords", "keywords")
@@ -53,11 +53,11 @@ class MetaLayer(Layer):
         return [t for t in tags if t]
 
     @reads
-    def summary(self, page):
+    def summary(self, page: Page):
         return page.meta_first("og:description", "description", "twitter:description")
 
     @reads
-    def image(self, page):
+    def image(self, page: Page):
         img = page.meta_first("og:image", "og:image:url", "twitter:image")
         if not img:
             return None
@@ -68,7 +68,7 @@ class MetaLayer(Layer):
         return out
 
     @reads
-    def language(self, page):
+    def language(self, page: Page):
         locale = page.meta_first("og:locale")
         if locale:
             return locale.replace("_", "-")

@@ -143,50 +143,50 @@ class NextDataLayer(Layer):
         return list(dict.fromkeys(people)), [n for n in names if is_agency(n, agencies)]
 
     @reads
-    def title(self, page):
+    def title(self, page: Page):
         return page.strip_site_name(_first(self.art(page), _TITLE_KEYS))
 
     @reads
-    def body(self, page):
+    def body(self, page: Page):
         body = _text(_first(self.art(page), _BODY_KEYS))
         return clean_block(html_to_text(body, blocks=True)) if body else None
 
     @reads
-    def published_at(self, page):
+    def published_at(self, page: Page):
         return page.date(_first(self.art(page), _DATE_KEYS))
 
     @reads
-    def updated_at(self, page):
+    def updated_at(self, page: Page):
         return page.date(_first(self.art(page), _UPDATED_KEYS))
 
     @reads
-    def authors(self, page):
+    def authors(self, page: Page):
         return self._people(page)[0]
 
     @reads
-    def source(self, page):
+    def source(self, page: Page):
         agencies = self._people(page)[1]
         return agencies[0] if agencies else None
 
     @reads
-    def category(self, page):
+    def category(self, page: Page):
         a = self.art(page)
         cat = a.get("category") or a.get("section")
         names = _names(cat) if cat else []
         return names[0] if names else None
 
     @reads
-    def tags(self, page):
+    def tags(self, page: Page):
         return _names(self.art(page).get("tags"))
 
     @reads
-    def summary(self, page):
+    def summary(self, page: Page):
         a = self.art(page)
         summary = a.get("excerpt") or a.get("summary") or a.get("description")
         return clean(summary) if isinstance(summary, str) else None
 
     @reads
-    def image(self, page):
+    def image(self, page: Page):
         a = self.art(page)
         img = a.get("image") or a.get("mainImage") or a.get("featuredImage")
         url = img.get("url") if isinstance(img, dict) else img if isinstance(img, str) else None

@@ -186,11 +186,11 @@ class SemanticLayer(Layer):
         return next((t for t in (text_of(h) for h in page.headings) if t and page.strip_site_name(t)), None)
 
     @reads
-    def breadcrumbs(self, page):
+    def breadcrumbs(self, page: Page):
         return page.once("semantic.crumbs", breadcrumbs)
 
     @reads
-    def category(self, page):
+    def category(self, page: Page):
         crumbs = self.breadcrumbs(page)
         if len(crumbs) >= 2:
             last_is_page = crumbs[-1]["url"] in (None, page.url) or crumbs[-1]["name"] == self.title(page)
@@ -210,7 +210,7 @@ class SemanticLayer(Layer):
         return text_of(last) or None if last is not None else None
 
     @reads
-    def published_at(self, page):
+    def published_at(self, page: Page):
         m = reading(page).meta
         when = page.date(m.posted_attr) or page.date(m.posted)
         if when:
@@ -222,33 +222,33 @@ class SemanticLayer(Layer):
         return (page.date(t[0].get("datetime")) if t else None) or shown
 
     @reads
-    def updated_at(self, page):
+    def updated_at(self, page: Page):
         m = reading(page).meta
         return page.date(m.updated_attr) or page.date(m.updated)
 
     @reads
-    def read_time_minutes(self, page):
+    def read_time_minutes(self, page: Page):
         return reading(page).meta.read_time
 
     @reads
-    def publisher(self, page):
+    def publisher(self, page: Page):
         by = reading(page).meta.published_by
         return clean(re.sub(r"[®™]", "", by)) or None if by else None
 
     @reads
-    def tags(self, page):
+    def tags(self, page: Page):
         return reading(page).meta.tags or []
 
     @reads
-    def authors(self, page):
+    def authors(self, page: Page):
         return self._authors(page)
 
-    def top_byline(self, page):
+    def top_byline(self, page: Page):
         """The names of the byline at the top of the article: the one of ``authors`` with
         author markup read from its first element only."""
         return self._authors(page, first=True)
 
-    def _authors(self, page, first: bool = False):
+    def _authors(self, page: Page, first: bool = False):
         authors = list(page.once("semantic.byline", _byline_body)[0])  # the page state stays as it is
         root = article_root(page)[0]
         if not authors and root is not None:
@@ -260,7 +260,7 @@ class SemanticLayer(Layer):
         return list(dict.fromkeys(authors))
 
     @reads
-    def body(self, page):
+    def body(self, page: Page):
         if article_root(page)[0] is None:
             return None  # no <article> or <main>: the labels count, the text is anyone's
         blocks = page.once("semantic.byline", _byline_body)[1]
@@ -269,34 +269,34 @@ class SemanticLayer(Layer):
         return "\n\n".join(b.text for b in blocks)
 
     @reads
-    def source(self, page):
+    def source(self, page: Page):
         blocks = page.once("semantic.byline", _byline_body)[1]
         return dateline_source(next((b.text for b in blocks if b.kind != "heading"), ""))
 
     @reads
-    def summary(self, page):
+    def summary(self, page: Page):
         summary = reading(page).sections.get("summary") or []
         return summary[0].text if summary else None
 
     @reads
-    def key_takeaways(self, page):
+    def key_takeaways(self, page: Page):
         return [b.text.lstrip("•·-–*▪● ").strip() for b in reading(page).sections.get("takeaways", [])
                 if b.kind != "heading"]
 
     @reads
-    def faq(self, page):
+    def faq(self, page: Page):
         return _faq(page, reading(page).sections.get("faq", []))
 
     @reads
-    def related_urls(self, page):
+    def related_urls(self, page: Page):
         return _related(page, reading(page))
 
     @reads
-    def image(self, page):
+    def image(self, page: Page):
         return _figure(page, article_root(page)[0])
 
     @reads
-    def language(self, page):
+    def language(self, page: Page):
         lang = page.root.get("lang") or page.root.get("xml:lang")
         return clean(lang) or None
 
