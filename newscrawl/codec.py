@@ -9,6 +9,8 @@ import json
 import os
 import uuid
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 # Fields that hold datetimes, at any depth (history entries, crawl runs).
 DATE_FIELDS = frozenset({"published_at", "updated_at", "crawled_at", "first_seen_at",
@@ -16,18 +18,18 @@ DATE_FIELDS = frozenset({"published_at", "updated_at", "crawled_at", "first_seen
                          "fetched_at"})
 
 
-def _default(value):
+def _default(value: object) -> str:
     if isinstance(value, datetime):
         return value.isoformat()
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
-def dumps(value, sort_keys: bool = False) -> str:
+def dumps(value: Any, sort_keys: bool = False) -> str:
     """JSON text of an article, a run or any part of one (datetimes as ISO 8601)."""
     return json.dumps(value, ensure_ascii=False, default=_default, sort_keys=sort_keys)
 
 
-def revive(obj):
+def revive(obj: Any) -> Any:
     """The ISO strings of known date fields turned back into datetimes (recursively)."""
     if isinstance(obj, list):
         return [revive(x) for x in obj]
@@ -44,19 +46,18 @@ def revive(obj):
     return obj
 
 
-def loads(text: str):
+def loads(text: str) -> Any:
     return revive(json.loads(text))
 
 
-def iso(value):
+def iso(value: Any) -> Any:
     """A datetime as ISO 8601; anything else unchanged (for SQL columns)."""
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def write_atomic(path, value) -> None:
+def write_atomic(path: str | Path, value: Any) -> None:
     """``value`` as JSON into ``path``, atomically: a reader never sees half a file (the
     scheduler's state, a worker's heartbeat)."""
-    from pathlib import Path
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # a name of this writer's own: processes in containers on one host network share a hostname

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from datetime import datetime, timezone
+from typing import Any
 
 from newscrawl.extract.blocks import text_of
 from newscrawl.extract.common import ExtractConfig
@@ -69,7 +70,7 @@ class ArticleParser:
     @rules.setter
     def rules(self, rules: SiteRules) -> None:
         self._rules = rules
-        self._links: dict = {}  # links read under these rules, shared by the pages
+        self._links: dict[str, Any] = {}  # links read under these rules, shared by the pages
 
     def page(self, url: str, html: str, report=None) -> Page:
         return Page(url, html, self.rules, self.config, report, self._links)
@@ -116,7 +117,7 @@ class ArticleParser:
                 return value, name
         return None
 
-    def _add_visible_byline(self, page: Page, values: dict, layers: dict) -> None:
+    def _add_visible_byline(self, page: Page, values: dict[str, Any], layers: dict[str, Any]) -> None:
         """The byline at the top of the article, when it holds the structured authors and more
         ("By A, B and C" where JSON-LD names A)."""
         semantic = self.layers.get("semantic")
@@ -130,7 +131,7 @@ class ArticleParser:
             if len(shown) > len(have) and have <= {a.casefold() for a in shown}:
                 values["authors"], layers["authors"] = shown, "semantic"
 
-    def _refine_date(self, page: Page, theme: Theme, values: dict, layers: dict) -> None:
+    def _refine_date(self, page: Page, theme: Theme, values: dict[str, Any], layers: dict[str, Any]) -> None:
         """A publication date without its time ("November 19, 2019" in JSON-LD) takes the time a
         later layer gives for the same day (article:published_time). Not the generic layer's:
         a guess, and a whole second extraction of the page."""
@@ -145,7 +146,7 @@ class ArticleParser:
                 values["published_at"], layers["published_at"] = other
                 return
 
-    def _merge_image(self, page: Page, theme: Theme, img: dict) -> dict:
+    def _merge_image(self, page: Page, theme: Theme, img: dict[str, Any]) -> dict[str, Any]:
         """The image is one dict; later layers fill the caption and alt the first one lacks."""
         img = {"url": img.get("url"), "caption": img.get("caption"), "alt": img.get("alt")}
         for name in theme.order("image"):
@@ -158,7 +159,7 @@ class ArticleParser:
         return img
 
     @staticmethod
-    def _visible_headline(page: Page, values: dict, layers: dict) -> None:
+    def _visible_headline(page: Page, values: dict[str, Any], layers: dict[str, Any]) -> None:
         """The headline the page shows, over a structured (SEO) variant of it."""
         for h1 in page.headings:
             visible = page.strip_site_name(text_of(h1))
@@ -167,7 +168,7 @@ class ArticleParser:
                     values["title"], layers["title"] = visible, "semantic"
                 break
 
-    def _breadcrumbs(self, page: Page, values: dict) -> None:
+    def _breadcrumbs(self, page: Page, values: dict[str, Any]) -> None:
         """The last crumb is this article; crumbs to articles in their canonical form."""
         crumbs = values.get("breadcrumbs") or []
         if not crumbs:
@@ -179,7 +180,7 @@ class ArticleParser:
             if c["url"] and self.rules.is_article(c["url"]):
                 c["url"] = self.rules.article_url(c["url"])
 
-    def _finish(self, page: Page, values: dict, layers: dict) -> None:
+    def _finish(self, page: Page, values: dict[str, Any], layers: dict[str, Any]) -> None:
         rules = self.rules
         url = values.get("url")
         if not (url and rules.same_site(url) and rules.is_article(url)):

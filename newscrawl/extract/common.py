@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import timezone, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import lxml.html
@@ -33,12 +33,12 @@ LEGACY_SELECTORS = {
 class ExtractConfig:
     agencies: tuple[str, ...] = WIRE_AGENCIES
     site_names: tuple[str, ...] = SITE_NAMES
-    legacy_selectors: dict = field(default_factory=lambda: dict(LEGACY_SELECTORS))
+    legacy_selectors: dict[str, Any] = field(default_factory=lambda: dict(LEGACY_SELECTORS))
     default_tz: tzinfo = timezone.utc
     generic: bool = True  # trafilatura as the last layer for the body
 
 
-def names_list(value) -> list:
+def names_list(value) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
@@ -72,7 +72,7 @@ def unwrap_image(url: str | None) -> str | None:
     return url
 
 
-def image_dict(ctx: Page, value) -> dict | None:
+def image_dict(ctx: Page, value) -> dict[str, Any] | None:
     """An image from JSON-LD (URL string, ImageObject, or list of either)."""
     if isinstance(value, list):
         value = value[0] if value else None

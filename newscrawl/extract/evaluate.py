@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 _TOKEN = re.compile(r"\w+")
 
 
-def shingles(text: str) -> Counter:
+def shingles(text: str) -> Counter[str]:
     tokens = _TOKEN.findall(text or "")
     if not tokens:
         return Counter()
@@ -98,7 +99,7 @@ def same_time(want: str, got: datetime | None) -> bool:
     return got.strftime("%Y-%m-%dT%H:%M" if "T" in want else "%Y-%m-%d") == want
 
 
-def labelled_pages(expected: Path, benchmark: Path) -> Iterator[tuple[str, str, dict]]:
+def labelled_pages(expected: Path, benchmark: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(url, html, expected values) of every page labelled in ``expected`` (tests/foreign)."""
     for pid, entry in json.loads(expected.read_text()).items():
         yield entry["url"], page_html(benchmark, pid), entry

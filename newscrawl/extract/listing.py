@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 from functools import lru_cache
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
@@ -126,7 +127,7 @@ def read_listing(url: str, html: str | Selector, rules: SiteRules, tz: tzinfo = 
     return out
 
 
-def _next(url: str, doc: dict, rules: SiteRules, join) -> str | None:
+def _next(url: str, doc: dict[str, Any], rules: SiteRules, join) -> str | None:
     nxt = doc.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href')
     if nxt:
         return urljoin(url, nxt[0])

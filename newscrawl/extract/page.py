@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Callable
 from functools import cached_property
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -59,7 +60,7 @@ class Page:
     """
 
     def __init__(self, url: str, html: str, rules: SiteRules, config,
-                 report: Callable[[str], None] | None = None, links: dict | None = None) -> None:
+                 report: Callable[[str], None] | None = None, links: dict[str, Any] | None = None) -> None:
         self.url = url
         if isinstance(html, (str, bytes)):
             self._source = html if isinstance(html, str) else None
@@ -75,8 +76,8 @@ class Page:
         self._report = report
         self._reported: set[str] = set()
         self._urls: dict[str, str | None] = {}
-        self._once: dict = {}
-        self.date_shapes: dict = {}  # each date the page gave -> its dates.zone_of shape
+        self._once: dict[str, Any] = {}
+        self.date_shapes: dict[str, Any] = {}  # each date the page gave -> its dates.zone_of shape
         # absolute URL -> canonical article URL or None; the parser shares it between pages
         # (the same related and navigation links recur on every page)
         self._links = links if links is not None else {}
@@ -153,9 +154,9 @@ class Page:
         return self.abs(found[0]) if found else None
 
     @cached_property
-    def jsonld(self) -> list[dict]:
+    def jsonld(self) -> list[dict[str, Any]]:
         """Every JSON-LD object of the page, flattened out of lists and @graph."""
-        out: list[dict] = []
+        out: list[dict[str, Any]] = []
 
         def add(obj) -> None:
             if isinstance(obj, list):
@@ -200,7 +201,7 @@ class Page:
                 out.append(n)
         return tuple(out)
 
-    def _structured_names(self) -> list:
+    def _structured_names(self) -> list[Any]:
         names = []
         for node in self.jsonld:
             pub = node.get("publisher")
@@ -217,7 +218,7 @@ class Page:
             return labels[-2] if len(labels[-1]) <= 3 and len(labels[-2]) > 3 else labels[0]
         return None
 
-    def _title_suffix(self, names: list) -> str | None:
+    def _title_suffix(self, names: list[Any]) -> str | None:
         """The <title>'s last part, when another name says it is the site's ("The GiveWell Blog"
         on blog.givewell.org): a headline's own " - " part is no site name."""
         titles = _TITLE(self.root)
@@ -322,6 +323,6 @@ class Page:
         return tuple(sep + name + mark for name in names for sep in _SITE_SEPS for mark in ("", "®"))
 
     @cached_property
-    def headings(self) -> list:
+    def headings(self) -> list[Any]:
         """The page's first <h1> elements (a page may have one for its logo, one per story)."""
         return _H1S(self.root)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -50,7 +51,7 @@ def next_data_url(selector, page_url: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}/_next/data/{build}{path}.json"
 
 
-def next_data_page(data: dict) -> str:
+def next_data_page(data: dict[str, Any]) -> str:
     """A Next.js data route's JSON ({"pageProps": ...}) as the page Next.js would serve with
     it (its __NEXT_DATA__), for the parser's nextdata layer."""
     props = data if "pageProps" in data else {"pageProps": data}

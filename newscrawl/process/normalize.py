@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import datetime, timezone
+from typing import Any
 
 from newscrawl.site.dates import parse_date, to_ms
 from newscrawl.site.rules import canonicalize
@@ -22,7 +23,7 @@ _LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]([a-zA-Z]{4}))?(?:[-_]([a-zA-Z]{2}|\
 def fix_mojibake(text: str) -> str:
     """Undo UTF-8 read as Windows-1252 ("donâ€™t" -> "don’t"), run by run, only where the
     bytes decode as UTF-8; correct accents elsewhere in the text are left alone."""
-    def repair(m: re.Match) -> str:
+    def repair(m: re.Match[str]) -> str:
         try:
             return m.group(0).encode("cp1252").decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
@@ -94,7 +95,7 @@ def authors(values) -> list[str]:
     return out
 
 
-def _structured(d: dict) -> dict:
+def _structured(d: dict[str, Any]) -> dict[str, Any]:
     """Takeaways, FAQ, breadcrumbs and the image, with clean text; empty entries left out."""
     return {
         "key_takeaways": [t for t in (text(x) for x in d.get("key_takeaways") or []) if t],
@@ -104,7 +105,7 @@ def _structured(d: dict) -> dict:
     }
 
 
-def _crumbs_and_image(d: dict) -> dict:
+def _crumbs_and_image(d: dict[str, Any]) -> dict[str, Any]:
     img = d.get("image")
     return {
         "breadcrumbs": [{"name": text(c.get("name")), "url": c.get("url")}
@@ -114,7 +115,7 @@ def _crumbs_and_image(d: dict) -> dict:
     }
 
 
-def normalize(item: dict, default_language: str | None = "en") -> dict:
+def normalize(item: dict[str, Any], default_language: str | None = "en") -> dict[str, Any]:
     d = dict(item)
     d["url"] = text(d["url"])  # canonical already: the parser's SiteRules.article_url
     for name in ("title", "category", "publisher", "source", "summary"):

@@ -5,6 +5,8 @@ a replayed article is stored exactly as the crawl would have stored it.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from scrapy.settings import BaseSettings
 
 from newscrawl.process.normalize import normalize
@@ -27,17 +29,17 @@ class Prepare:
     def from_settings(cls, settings: BaseSettings) -> Prepare:
         return cls(settings.get("NEWSCRAWL_DEFAULT_LANGUAGE"))
 
-    def check(self, item: dict) -> None:
+    def check(self, item: dict[str, Any]) -> None:
         reason = validate(item)
         if reason:
             raise Rejected(reason)
 
-    def normalize(self, item: dict) -> dict:
+    def normalize(self, item: dict[str, Any]) -> dict[str, Any]:
         out = normalize(item, self.default_language)
         if not out["body"]:
             raise Rejected("missing_body")
         return out
 
-    def __call__(self, item: dict) -> dict:
+    def __call__(self, item: dict[str, Any]) -> dict[str, Any]:
         self.check(item)
         return self.normalize(item)

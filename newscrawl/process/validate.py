@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 from urllib.parse import urlsplit
 
 from newscrawl.items import LIST_OF_STR_FIELDS, REQUIRED_FIELDS
@@ -25,11 +26,11 @@ def _date_ok(value) -> bool:
     return d is not None and EARLIEST <= d <= datetime.now(timezone.utc) + timedelta(days=2)
 
 
-def _required(item: dict) -> str | None:
+def _required(item: dict[str, Any]) -> str | None:
     return next((f"missing_{name}" for name in REQUIRED_FIELDS if _blank(item.get(name))), None)
 
 
-def _url(item: dict) -> str | None:
+def _url(item: dict[str, Any]) -> str | None:
     url = item["url"]
     parts = urlsplit(url) if isinstance(url, str) else None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
@@ -37,7 +38,7 @@ def _url(item: dict) -> str | None:
     return None
 
 
-def _texts(item: dict) -> str | None:
+def _texts(item: dict[str, Any]) -> str | None:
     for name in ("title", "body"):
         if not isinstance(item[name], str):
             return f"bad_{name}"
@@ -48,12 +49,12 @@ def _texts(item: dict) -> str | None:
     return None
 
 
-def _dates(item: dict) -> str | None:
+def _dates(item: dict[str, Any]) -> str | None:
     return next((f"bad_{name}" for name in ("published_at", "updated_at", "crawled_at")
                  if item.get(name) is not None and not _date_ok(item[name])), None)
 
 
-def _lists(item: dict) -> str | None:
+def _lists(item: dict[str, Any]) -> str | None:
     for name in LIST_OF_STR_FIELDS:
         value = item.get(name)
         if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
@@ -61,7 +62,7 @@ def _lists(item: dict) -> str | None:
     return None
 
 
-def _faq(item: dict) -> str | None:
+def _faq(item: dict[str, Any]) -> str | None:
     faq = item.get("faq")
     if faq is not None and not (isinstance(faq, list) and all(
             isinstance(q, dict) and isinstance(q.get("question"), str) and isinstance(q.get("answer"), str)
@@ -70,14 +71,14 @@ def _faq(item: dict) -> str | None:
     return None
 
 
-def _image(item: dict) -> str | None:
+def _image(item: dict[str, Any]) -> str | None:
     image = item.get("image")
     if image is not None and not (isinstance(image, dict) and isinstance(image.get("url"), str)):
         return "bad_image"
     return None
 
 
-def _read_time(item: dict) -> str | None:
+def _read_time(item: dict[str, Any]) -> str | None:
     rt = item.get("read_time_minutes")
     if rt is not None and (not isinstance(rt, int) or isinstance(rt, bool) or not 0 < rt < 1000):
         return "bad_read_time_minutes"
@@ -88,7 +89,7 @@ def _read_time(item: dict) -> str | None:
 CHECKS = (_required, _url, _texts, _dates, _lists, _faq, _image, _read_time)
 
 
-def validate(item: dict) -> str | None:
+def validate(item: dict[str, Any]) -> str | None:
     """``missing_<field>`` or ``bad_<field>`` for the first problem found, else None."""
     for check in CHECKS:
         reason = check(item)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from scrapy.exceptions import UsageError
 
@@ -30,7 +31,7 @@ class CrawlArguments:
     refresh: str = "auto"  # auto: what is new or changed; all: everything again
     wait: bool = False  # wait for a running crawl of the site instead of exiting
     watch: bool = False  # keep polling the site's change signals (newscrawl.fresh.watch); never closes
-    given: dict = field(default_factory=dict)  # the arguments as passed (crawl_runs, crawl id)
+    given: dict[str, Any] = field(default_factory=dict)  # the arguments as passed (crawl_runs, crawl id)
 
 
 def parse_arguments(spider: str, **kwargs) -> CrawlArguments:

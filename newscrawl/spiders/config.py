@@ -38,7 +38,7 @@ class SpiderConfig:
     default_categories: list[str]
     sitemaps: list[str]
     feeds: list[str]
-    render_urls: list[re.Pattern]
+    render_urls: list[re.Pattern[str]]
     render_max_clicks: int
     render_policy: SubrequestPolicy
     policy: Policy  # incremental mode's revisit and paging rules

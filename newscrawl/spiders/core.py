@@ -66,7 +66,7 @@ class GbafBase(scrapy.Spider):
         self.incremental = False
         # Named categories not yet seen to exist; what they lead to waits until all are.
         self.unverified: set[str] = set(self.categories or ())
-        self.held: list = []
+        self.held: list[Any] = []
 
     @classmethod
     def check_arguments(cls, settings: BaseSettings, **spargs) -> None:

@@ -13,6 +13,7 @@ Pipelines validate, normalize, dedupe and store.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -113,7 +114,7 @@ class GbafSpider(Discovery, Categories, Reading, Watching, GbafBase):
         logger.log(logging.DEBUG if later_page else logging.WARNING, "Could not fetch %s: %s", request.url, reason)
         return None
 
-    def _instead_of(self, failure: Failure, reason: str) -> list | None:
+    def _instead_of(self, failure: Failure, reason: str) -> list[Any] | None:
         """What to fetch instead of a failed discovery page, if anything."""
         request = failure.request
         if request.callback == self.parse_robots:  # the configured sitemaps and feeds

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -118,7 +119,7 @@ class Reading(GbafBase):
             else:
                 stats.inc_value(f"{EXTRACTION}{field_name}/{layer}")
 
-    def _article_links(self, response: Response, article, page: bool) -> list:
+    def _article_links(self, response: Response, article, page: bool) -> list[Any]:
         """Requests for the related and previous/next articles (NEWSCRAWL_FOLLOW_ARTICLE_LINKS)."""
         if not self.config.follow_links:
             return []

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from newscrawl.codec import dumps
 from newscrawl.items import CONTENT_FIELDS  # their change makes a new version (with a history entry)
@@ -37,29 +37,29 @@ class StoreMisconfigured(StoreUnavailable):
     validator that exists with other options, a bad setting): one line saying what to do."""
 
 
-def field_hashes(doc: dict) -> dict[str, str]:
+def field_hashes(doc: dict[str, Any]) -> dict[str, str]:
     return {f: hashlib.sha1(dumps(doc.get(f), sort_keys=True).encode()).hexdigest()[:16]
             for f in CONTENT_FIELDS}
 
 
 @dataclass
 class Insert:
-    doc: dict  # the whole document, with first_seen_at, last_seen_at, version, history
+    doc: dict[str, Any]  # the whole document, with first_seen_at, last_seen_at, version, history
 
 
 @dataclass
 class Touch:
     url: str
     seen_at: datetime
-    fields: dict = field(default_factory=dict)  # fields outside change detection (http_cache)
+    fields: dict[str, Any] = field(default_factory=dict)  # fields outside change detection (http_cache)
 
 
 @dataclass
 class Update:
     url: str
     version: int  # applies only if the stored version is still this one
-    fields: dict  # new values (content fields, body, derived fields, _hashes, _history_bytes)
-    history_entry: dict  # {"changed_at", "version", "fields": {name: old value}}
+    fields: dict[str, Any]  # new values (content fields, body, derived fields, _hashes, _history_bytes)
+    history_entry: dict[str, Any]  # {"changed_at", "version", "fields": {name: old value}}
     seen_at: datetime
     history_keep: int = 10  # history entries kept after this one is added (newest); 0: none
 
@@ -89,10 +89,10 @@ class Store(Protocol):
         """Create what is missing (idempotent); an existing index is kept."""
 
     # writes (ArticleWriter)
-    def fetch_state(self, urls: list[str]) -> dict[str, dict]:
+    def fetch_state(self, urls: list[str]) -> dict[str, dict[str, Any]]:
         """{url: {"url", "version", "_hashes"}} of the stored ones among ``urls``."""
 
-    def fetch_fields(self, urls: list[str], fields: list[str]) -> dict[str, dict]:
+    def fetch_fields(self, urls: list[str], fields: list[str]) -> dict[str, dict[str, Any]]:
         """{url: {field: stored value}}, for the history of changed articles."""
 
     def apply(self, inserts: list[Insert], touches: list[Touch], updates: list[Update],
@@ -104,21 +104,21 @@ class Store(Protocol):
         """Every stored article URL that starts with ``prefix``, streamed."""
 
     def visit_states(self, urls: list[str] | None = None, published_since: datetime | None = None,
-                     prefix: str = "") -> dict[str, dict]:
+                     prefix: str = "") -> dict[str, dict[str, Any]]:
         """{url: {"published_at", "last_seen_at", "http_cache"}} of these URLs, or of the
         articles under ``prefix`` published since a time."""
 
     def touch(self, urls: list[str], seen_at: datetime) -> None:
         """A 304: these articles were seen unchanged (``last_seen_at`` only)."""
 
-    def load_validators(self, prefix: str) -> dict[str, dict]:
+    def load_validators(self, prefix: str) -> dict[str, dict[str, Any]]:
         """{url: {"kind", "etag", "last_modified"}} of listing, sitemap and feed URLs."""
 
-    def save_validators(self, entries: list[dict]) -> None:
+    def save_validators(self, entries: list[dict[str, Any]]) -> None:
         """Upsert {"url", "kind", "etag", "last_modified", "fetched_at"} entries."""
 
     # the change feed (every new article and new version, numbered)
-    def changes_after(self, cursor: int, limit: int) -> list[dict]:
+    def changes_after(self, cursor: int, limit: int) -> list[dict[str, Any]]:
         """Changes numbered above ``cursor``, oldest first, at most ``limit``: {"cursor",
         "kind", "url", "version", "fields", "changed_at", "article"}. Stops before a number
         still being written by another writer."""
@@ -139,13 +139,13 @@ class Store(Protocol):
 
     def last_runs(self, n: int, site: str | None = None) -> list[CrawlRun]: ...
 
-    def run_days(self, site: str | None = None, since: datetime | None = None) -> list[dict]:
+    def run_days(self, site: str | None = None, since: datetime | None = None) -> list[dict[str, Any]]:
         """The run history aggregated by the store, one row a day (UTC), oldest first:
         {"day", "runs", "passed", "degraded", "new", "updated", "unchanged", "pages",
         "not_modified", "duration_s"}."""
 
     # one crawl per site and store (newscrawl.crawl.lock); times are epoch seconds
-    def acquire_lock(self, site: str, owner: str, info: dict, stale_before: float, now: float) -> dict | None:
+    def acquire_lock(self, site: str, owner: str, info: dict[str, Any], stale_before: float, now: float) -> dict[str, Any] | None:
         """Take the site's crawl lock for ``owner`` (free, stale since before ``stale_before``,
         or already ``owner``'s): None; else the holder's ``info``."""
 
@@ -162,12 +162,12 @@ class Store(Protocol):
         """Remove a site's articles, runs, validators and lock; {collection: removed}."""
 
     # queries (CLI)
-    def find(self, filters: Filters) -> Iterator[dict]:
+    def find(self, filters: Filters) -> Iterator[dict[str, Any]]:
         """Articles without internal fields, newest first, streamed."""
 
     def count(self, site: str | None = None) -> int: ...
 
-    def counts_by(self, days: int, site: str | None = None) -> tuple[dict, dict]:
+    def counts_by(self, days: int, site: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
         """({category: n}, {YYYY-MM-DD: n}) for the last ``days`` days with articles."""
 
 
@@ -187,23 +187,23 @@ class Applied:
 # `newscrawl changes` prints them in that order: a consumer that passes back the last cursor
 # it processed sees every change once.
 
-def snapshot(doc: dict) -> dict:
+def snapshot(doc: dict[str, Any]) -> dict[str, Any]:
     """The article's fields as a change shows them."""
     return {k: v for k, v in doc.items() if k not in INTERNAL_FIELDS and k not in ("history", "last_seen_at")}
 
 
-def insert_change(doc: dict) -> dict:
+def insert_change(doc: dict[str, Any]) -> dict[str, Any]:
     return {"kind": "new", "url": doc["url"], "version": 1, "changed_at": doc["first_seen_at"],
             "fields": sorted(f for f in HISTORY_FIELDS if doc.get(f) not in (None, [], "")),
             "article": snapshot(doc)}
 
 
-def update_change(u: Update) -> dict:
+def update_change(u: Update) -> dict[str, Any]:
     return {"kind": "updated", "url": u.url, "version": u.version + 1, "changed_at": u.seen_at,
             "fields": sorted(u.history_entry["fields"]),
             "article": snapshot(dict(u.fields, url=u.url, version=u.version + 1))}
 
 
-def public(doc: dict) -> dict:
+def public(doc: dict[str, Any]) -> dict[str, Any]:
     """A stored document without the store's internal fields."""
     return {k: v for k, v in doc.items() if k not in INTERNAL_FIELDS}

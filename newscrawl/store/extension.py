@@ -25,7 +25,7 @@ class CrawlStore:
         crawler.signals.connect(self.close, signal=signals.engine_stopped)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler):
+    def from_crawler(cls, crawler: Crawler) -> CrawlStore:
         return cls(crawler, lambda: open_store(crawler.settings))
 
     @staticmethod

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
 from pymongo import errors as mongo_errors
@@ -13,8 +15,11 @@ from newscrawl.site.rules import mask_password, site_of
 from newscrawl.store.base import (
     Applied,
     Filters,
+    Insert,
     StoreMisconfigured,
     StoreUnavailable,
+    Touch,
+    Update,
     insert_change,
     public,
     snapshot,
@@ -57,17 +62,17 @@ class BulkOutcome:
     matched: int | None  # operations that matched, when the whole write went through
 
 
-def _change_summary(change: dict) -> dict:
+def _change_summary(change: dict[str, Any]) -> dict[str, Any]:
     return {k: change[k] for k in ("cursor", "kind", "fields", "changed_at")}
 
 
-def _insert_op(ins, change: dict) -> UpdateOne:
+def _insert_op(ins: Insert, change: dict[str, Any]) -> UpdateOne:
     doc = dict(ins.doc, _change=_change_summary(change))
     seen = doc.pop("last_seen_at")
     return UpdateOne({"url": doc["url"]}, {"$setOnInsert": doc, "$max": {"last_seen_at": seen}}, upsert=True)
 
 
-def _update_op(u, change: dict, keep: int) -> UpdateOne:
+def _update_op(u: Update, change: dict[str, Any], keep: int) -> UpdateOne:
     fields = dict(u.fields, _change=_change_summary(change))
     op = {"$set": fields if keep else dict(fields, history=[]), "$inc": {"version": 1},
           "$max": {"last_seen_at": u.seen_at}}
@@ -80,7 +85,7 @@ class MongoStore(MongoSetup):
     kind = "mongodb"
 
     def __init__(self, uri: str, database: str, timeout_ms: int, readonly: bool = False,
-                 options: dict | None = None) -> None:
+                 options: dict[str, Any] | None = None) -> None:
         self.uri = uri
         self.readonly = readonly
         self.options = options or {}
@@ -123,19 +128,19 @@ class MongoStore(MongoSetup):
                 self.client.close()
             self.client = None
 
-    def _call(self, fn, *args, **kwargs):
+    def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except TRANSIENT as exc:
             raise StoreUnavailable(f"MongoDB at {mask_uri(self.uri)}: {type(exc).__name__}") from exc
 
     # ---- writes ----------------------------------------------------------------------
-    def fetch_state(self, urls: list[str]) -> dict[str, dict]:
+    def fetch_state(self, urls: list[str]) -> dict[str, dict[str, Any]]:
         cur = self._call(self.articles.find, {"url": {"$in": urls}},
                          {"_id": 0, "url": 1, "version": 1, "_hashes": 1, "_history_bytes": 1})
         return {d["url"]: d for d in self._call(list, cur)}
 
-    def fetch_fields(self, urls: list[str], fields: list[str]) -> dict[str, dict]:
+    def fetch_fields(self, urls: list[str], fields: list[str]) -> dict[str, dict[str, Any]]:
         proj = {"_id": 0, "url": 1, **{f: 1 for f in fields}}
         cur = self._call(self.articles.find, {"url": {"$in": urls}}, proj)
         return {d["url"]: d for d in self._call(list, cur)}
@@ -148,8 +153,8 @@ class MongoStore(MongoSetup):
                              upsert=True, return_document=ReturnDocument.AFTER)
         return list(range(counter["seq"] - n + 1, counter["seq"] + 1))
 
-    def apply(self, inserts, touches, updates, history_max: int) -> Applied:
-        changes: dict[str, dict] = {}
+    def apply(self, inserts: list[Insert], touches: list[Touch], updates: list[Update], history_max: int) -> Applied:
+        changes: dict[str, dict[str, Any]] = {}
         ops = self._operations(inserts, touches, updates, history_max, changes)
         if not ops:
             return Applied()
@@ -165,8 +170,8 @@ class MongoStore(MongoSetup):
         self._record_changes([changes[u] for u in sorted(applied.inserted | applied.updated)])
         return applied
 
-    def _operations(self, inserts, touches, updates, history_max: int,
-                    changes: dict[str, dict]) -> list[tuple[str, str, UpdateOne]]:
+    def _operations(self, inserts: list[Insert], touches: list[Touch], updates: list[Update], history_max: int,
+                    changes: dict[str, dict[str, Any]]) -> list[tuple[str, str, UpdateOne]]:
         """(kind, url, operation) of each write. Each new article and new version takes its
         change's number before the write, and keeps it (with what changed) in `_change`, set
         with the write itself: a change record a crash lost between the two writes is rebuilt
@@ -186,7 +191,7 @@ class MongoStore(MongoSetup):
             ops.append(("update", u.url, _update_op(u, change, min(u.history_keep, history_max))))
         return ops
 
-    def _took(self, update_urls: list[str], updates) -> set[str]:
+    def _took(self, update_urls: list[str], updates: list[Update]) -> set[str]:
         """Which updates matched their expected version? Those whose version moved on."""
         want = {u.url: (u.version + 1, u.fields["_hashes"]) for u in updates}
         state = self.fetch_state(update_urls)
@@ -213,7 +218,7 @@ class MongoStore(MongoSetup):
             return BulkOutcome({u["index"] for u in details.get("upserted", [])}, {e["index"] for e in errors},
                                refused, None)
 
-    def _record_changes(self, changes: list[dict]) -> None:
+    def _record_changes(self, changes: list[dict[str, Any]]) -> None:
         if not changes:
             return
         try:
@@ -223,21 +228,21 @@ class MongoStore(MongoSetup):
                 raise StoreUnavailable(f"MongoDB refused change records: {exc}") from exc
 
     @staticmethod
-    def _change_doc(change: dict) -> dict:
+    def _change_doc(change: dict[str, Any]) -> dict[str, Any]:
         out = {k: v for k, v in change.items() if k != "cursor"}
         out["_id"] = change["cursor"]
         out["site"] = site_of(change["url"])
         return out
 
     # ---- the change feed -------------------------------------------------------------
-    def changes_after(self, cursor: int, limit: int) -> list[dict]:
+    def changes_after(self, cursor: int, limit: int) -> list[dict[str, Any]]:
         """Records in number order; at a missing number: the article that holds it (its
         record lost to a crash), else wait until the next record is older than the settle
         time (NEWSCRAWL_CHANGES_SETTLE_SECONDS: a number taken by a write that did not take,
         or one still being written)."""
         cur = self._call(self.changes.find, {"_id": {"$gt": cursor}})
         docs = self._call(list, cur.sort("_id", ASCENDING).limit(limit))
-        out: list[dict] = []
+        out: list[dict[str, Any]] = []
         expect = cursor + 1
         now = datetime.now(timezone.utc)
         for d in docs:
@@ -254,7 +259,7 @@ class MongoStore(MongoSetup):
             expect = d["cursor"] + 1
         return out[:limit]
 
-    def _rebuilt(self, number: int) -> dict | None:
+    def _rebuilt(self, number: int) -> dict[str, Any] | None:
         doc = self._call(self.articles.find_one, {"_change.cursor": number}, {"_id": 0, "history": 0})
         if doc is None:
             return None
@@ -274,15 +279,15 @@ class MongoStore(MongoSetup):
     def save_cursor(self, name: str, cursor: int) -> None:
         self._call(self.db["feed_cursors"].update_one, {"_id": name}, {"$max": {"cursor": cursor}}, upsert=True)
 
-    def prune_changes(self, before) -> int:
-        return self._call(self.changes.delete_many, {"changed_at": {"$lt": before}}).deleted_count
+    def prune_changes(self, before: datetime) -> int:
+        return int(self._call(self.changes.delete_many, {"changed_at": {"$lt": before}}).deleted_count)
 
     # ---- incremental crawls ------------------------------------------------------------
     @staticmethod
-    def _prefix(prefix: str) -> dict:
+    def _prefix(prefix: str) -> dict[str, Any]:
         return {"$regex": "^" + re.escape(prefix)} if prefix else {"$exists": True}
 
-    def iter_urls(self, prefix: str):
+    def iter_urls(self, prefix: str) -> Iterator[str]:
         cur = self.articles.find({"url": self._prefix(prefix)}, {"_id": 0, "url": 1}, batch_size=10_000)
         try:
             for d in cur:
@@ -290,22 +295,23 @@ class MongoStore(MongoSetup):
         except TRANSIENT as exc:
             raise StoreUnavailable(f"MongoDB at {mask_uri(self.uri)}: {type(exc).__name__}") from exc
 
-    def visit_states(self, urls=None, published_since=None, prefix: str = "") -> dict[str, dict]:
-        q: dict = {"url": {"$in": list(urls)}} if urls is not None else {"url": self._prefix(prefix)}
+    def visit_states(self, urls: list[str] | None = None, published_since: datetime | None = None,
+                     prefix: str = "") -> dict[str, dict[str, Any]]:
+        q: dict[str, Any] = {"url": {"$in": list(urls)}} if urls is not None else {"url": self._prefix(prefix)}
         if published_since is not None:
             q["published_at"] = {"$gte": published_since}
         proj = {"_id": 0, "url": 1, "published_at": 1, "last_seen_at": 1, "http_cache": 1}
         return {d["url"]: d for d in self._call(list, self._call(self.articles.find, q, proj))}
 
-    def touch(self, urls: list[str], seen_at) -> None:
+    def touch(self, urls: list[str], seen_at: datetime) -> None:
         if urls:
             self._call(self.articles.update_many, {"url": {"$in": urls}}, {"$max": {"last_seen_at": seen_at}})
 
-    def load_validators(self, prefix: str) -> dict[str, dict]:
+    def load_validators(self, prefix: str) -> dict[str, dict[str, Any]]:
         cur = self._call(self.validators.find, {"url": self._prefix(prefix)}, {"_id": 0})
         return {d["url"]: d for d in self._call(list, cur)}
 
-    def save_validators(self, entries: list[dict]) -> None:
+    def save_validators(self, entries: list[dict[str, Any]]) -> None:
         if entries:
             self._call(self.validators.bulk_write,
                        [UpdateOne({"url": e["url"]}, {"$set": e}, upsert=True) for e in entries], ordered=False)
@@ -318,17 +324,17 @@ class MongoStore(MongoSetup):
         cur = self.runs.find({"site": site} if site else {}, {"_id": 0}).sort("started_at", DESCENDING).limit(n)
         return [CrawlRun.from_doc(doc) for doc in self._call(list, cur)]
 
-    def run_days(self, site: str | None = None, since=None) -> list[dict]:
-        match: dict = {}
+    def run_days(self, site: str | None = None, since: datetime | None = None) -> list[dict[str, Any]]:
+        match: dict[str, Any] = {}
         if site is not None:
             match["site"] = site
         if since is not None:
             match["started_at"] = {"$gte": since}
 
-        def total(key: str) -> dict:
+        def total(key: str) -> dict[str, Any]:
             return {"$sum": {"$ifNull": [f"$counts.{key}", 0]}}
 
-        def status(name: str) -> dict:
+        def status(name: str) -> dict[str, Any]:
             return {"$sum": {"$cond": [{"$eq": ["$status", name]}, 1, 0]}}
         group = {"_id": {"$dateToString": {"format": "%Y-%m-%d", "date": "$started_at"}}, "runs": {"$sum": 1},
                  "passed": status("passed"), "degraded": status("degraded"),
@@ -345,7 +351,7 @@ class MongoStore(MongoSetup):
         return out
 
     # ---- one crawl per site (newscrawl.crawl.lock): a lock document with a lease -------------
-    def acquire_lock(self, site: str, owner: str, info: dict, stale_before: float, now: float) -> dict | None:
+    def acquire_lock(self, site: str, owner: str, info: dict[str, Any], stale_before: float, now: float) -> dict[str, Any] | None:
         try:
             self._call(self.locks.update_one,
                        {"_id": site, "$or": [{"owner": owner}, {"heartbeat_at": {"$lt": stale_before}}]},
@@ -356,8 +362,8 @@ class MongoStore(MongoSetup):
             return held.get("info") or {"owner": held.get("owner")}
 
     def refresh_lock(self, site: str, owner: str, now: float) -> bool:
-        return self._call(self.locks.update_one, {"_id": site, "owner": owner},
-                          {"$set": {"heartbeat_at": now}}).matched_count == 1
+        return bool(self._call(self.locks.update_one, {"_id": site, "owner": owner},
+                               {"$set": {"heartbeat_at": now}}).matched_count == 1)
 
     def release_lock(self, site: str, owner: str) -> None:
         self._call(self.locks.delete_one, {"_id": site, "owner": owner})
@@ -387,8 +393,8 @@ class MongoStore(MongoSetup):
                 return v
         return value
 
-    def _filter(self, f: Filters) -> dict:
-        q: dict = {"url": self._prefix(f.site + "/")} if f.site else {}
+    def _filter(self, f: Filters) -> dict[str, Any]:
+        q: dict[str, Any] = {"url": self._prefix(f.site + "/")} if f.site else {}
         if f.category:
             q["category"] = self._resolve("category", f.category)
         if f.tag:
@@ -399,7 +405,7 @@ class MongoStore(MongoSetup):
             q["published_at"] = {k: v for k, v in (("$gte", f.since), ("$lt", f.until)) if v}
         return q
 
-    def find(self, f: Filters):
+    def find(self, f: Filters) -> Iterator[dict[str, Any]]:
         q = self._filter(f)
         if f.search:
             try:  # $text needs the text index (a real server); mongomock has no $text
@@ -412,7 +418,7 @@ class MongoStore(MongoSetup):
                                       for k in ("title", "summary", "body")]} for w in f.search.split()]
         yield from self._cursor(q, f.limit)
 
-    def _cursor(self, q: dict, limit: int | None, project: bool = True):
+    def _cursor(self, q: dict[str, Any], limit: int | None, project: bool = True) -> Any:
         cur = self.articles.find(q, {"_id": 0, "_hashes": 0, "_history_bytes": 0, "http_cache": 0} if project else None)
         cur = cur.sort("published_at", DESCENDING)
         if self.query_timeout_ms:  # the CLI's queries: a runaway query ends on the server
@@ -426,13 +432,13 @@ class MongoStore(MongoSetup):
             raise StoreUnavailable(f"MongoDB at {mask_uri(self.uri)}: {type(exc).__name__}") from exc
 
     def count(self, site: str | None = None) -> int:
-        return self._call(self.articles.count_documents, {"url": self._prefix(site + "/")} if site else {})
+        return int(self._call(self.articles.count_documents, {"url": self._prefix(site + "/")} if site else {}))
 
-    def counts_by(self, days: int = 14, site: str | None = None) -> tuple[dict, dict]:
+    def counts_by(self, days: int = 14, site: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
         match = {"url": self._prefix(site + "/")} if site else {}
         by_cat = {d["_id"]: d["n"] for d in self._call(self.articles.aggregate, [
             {"$match": match}, {"$group": {"_id": "$category", "n": {"$sum": 1}}}, {"$sort": {"n": -1}}])}
-        by_day: dict = {}
+        by_day: dict[str, Any] = {}
         for d in self._call(self.articles.find, match, {"_id": 0, "published_at": 1}):
             if d.get("published_at"):
                 key = d["published_at"].date().isoformat()

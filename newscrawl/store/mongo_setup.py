@@ -43,7 +43,7 @@ _fake_client: Any = None
 _fake_lock = threading.Lock()
 
 
-def _is_text(index_info: dict) -> bool:
+def _is_text(index_info: dict[str, Any]) -> bool:
     return any(k == "_fts" or v == "text" for k, v in index_info["key"])
 
 
@@ -58,9 +58,9 @@ OPTION_SETTINGS = {
 }
 
 
-def options_from(settings: BaseSettings) -> dict:
+def options_from(settings: BaseSettings) -> dict[str, Any]:
     """The driver options of the settings, for MongoStore."""
-    out: dict = {}
+    out: dict[str, Any] = {}
     for option, (name, kind) in OPTION_SETTINGS.items():
         value = settings.get(name)
         if value is None or value == "":
@@ -78,7 +78,7 @@ def options_from(settings: BaseSettings) -> dict:
     return out
 
 
-def driver_options(uri: str, options: dict) -> dict:
+def driver_options(uri: str, options: dict[str, Any]) -> dict[str, Any]:
     """The options to pass to MongoClient: those the URI does not name already."""
     named: set[str] = set()
     if "?" in uri:
@@ -89,7 +89,7 @@ def driver_options(uri: str, options: dict) -> dict:
             and not (aliases.get(k, {k.lower()}) & named)}
 
 
-def connect(uri: str, timeout_ms: int, options: dict):
+def connect(uri: str, timeout_ms: int, options: dict[str, Any]) -> Any:
     """A client of its own for each store: a crawl has one store (newscrawl.store.extension), a
     command one, so a process has one client per store it uses."""
     global _fake_client
@@ -103,18 +103,18 @@ def connect(uri: str, timeout_ms: int, options: dict):
                                connectTimeoutMS=timeout_ms, appname="newscrawl", **driver_options(uri, options))
 
 
-def _exists(exc) -> bool:
+def _exists(exc: Exception) -> bool:
     """NamespaceExists (48), or a server that says so in words (mongoeco gives no code)."""
     code = getattr(exc, "code", None)  # (85, 86: an index exists with other options: a real conflict)
     return isinstance(exc, mongo_errors.CollectionInvalid) or code == 48 or (code is None and "already exists" in str(exc))
 
 
-def reason(exc) -> str:
+def reason(exc: mongo_errors.OperationFailure) -> str:
     details = exc.details or {}
     return f"{details.get('errmsg') or exc} (code {exc.code}{', ' + details['codeName'] if details.get('codeName') else ''})"
 
 
-def _advice(exc) -> str:
+def _advice(exc: mongo_errors.OperationFailure) -> str:
     if exc.code in (13, 8000, 18):  # Unauthorized, AtlasError, AuthenticationFailed
         return ("grant the crawler's user the readWrite role and the createIndex and collMod actions on the "
                 "database, or create the indexes and the validator once as an admin (README, MongoDB in production)")
@@ -178,7 +178,7 @@ class MongoSetup:
         self._doing = f"update the validator of {self.db.name}.articles (collMod)"
         self._call(self.db.command, "collMod", "articles", **want)
 
-    def _articles_indexes(self) -> dict:
+    def _articles_indexes(self) -> dict[str, Any]:
         """The articles' indexes, a text index that reads `language` dropped."""
         self._doing = f"list the indexes of {self.db.name}.articles"
         have = self._call(self.articles.index_information)
@@ -190,7 +190,7 @@ class MongoSetup:
                                "as its stemming language", name, self.where)
                 self._call(self.articles.drop_index, name)
                 del have[name]
-        return have
+        return dict(have)
 
     def _ensure_indexes(self) -> None:
         have = self._articles_indexes()

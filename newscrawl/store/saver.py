@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from newscrawl.backoff import backoff_delay
 from newscrawl.store.base import StoreUnavailable
@@ -40,7 +41,7 @@ class BatchSaver:
         self.sleep = sleep
         self.lock = threading.Lock()
 
-    def save(self, batch: list[dict]) -> Saved:
+    def save(self, batch: list[dict[str, Any]]) -> Saved:
         out = Saved()
         with self.lock:
             for attempt in range(self.retries + 1):

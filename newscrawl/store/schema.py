@@ -7,6 +7,7 @@ import dataclasses
 import types
 import typing
 from datetime import datetime
+from typing import Any
 
 from newscrawl.items import REQUIRED_FIELDS, Article
 
@@ -16,7 +17,7 @@ STORE_FIELDS = {"first_seen_at": "date", "last_seen_at": "date", "version": ["in
 STORE_REQUIRED = ("first_seen_at", "last_seen_at", "version")
 
 
-def _bson_types(hint) -> list[str]:
+def _bson_types(hint: object) -> list[str]:
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         out: list[str] = []
@@ -38,15 +39,15 @@ def _bson_types(hint) -> list[str]:
     raise TypeError(f"no BSON type for {hint!r}")
 
 
-def article_validator() -> dict:
+def article_validator() -> dict[str, Any]:
     """{"$jsonSchema": ...} for the articles collection (additional fields allowed)."""
     hints = typing.get_type_hints(Article)
-    properties: dict[str, dict] = {}
+    properties: dict[str, dict[str, Any]] = {}
     for f in dataclasses.fields(Article):
         kinds = _bson_types(hints[f.name])
         if f.name in REQUIRED_FIELDS:  # validated present before it is stored
             kinds = [k for k in kinds if k != "null"]
-        prop: dict = {"bsonType": kinds[0] if len(kinds) == 1 else kinds}
+        prop: dict[str, Any] = {"bsonType": kinds[0] if len(kinds) == 1 else kinds}
         args = typing.get_args(hints[f.name])
         if typing.get_origin(hints[f.name]) is list and args and args[0] is str:
             prop["items"] = {"bsonType": "string"}

@@ -1,7 +1,9 @@
 """Spill files: articles that could not be written, as JSON Lines, for `newscrawl replay`."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from newscrawl.codec import dumps, loads
 
@@ -11,7 +13,7 @@ class SpillFile:
         self.path = Path(path)
         self.count = 0
 
-    def write(self, items: list[dict]) -> None:
+    def write(self, items: list[dict[str, Any]]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as f:
             for item in items:
@@ -19,7 +21,7 @@ class SpillFile:
         self.count += len(items)
 
 
-def read_spill(path: Path, batch: int = 500):
+def read_spill(path: Path, batch: int = 500) -> Iterator[list[dict[str, Any]]]:
     """Batches of article dicts from a spill (or any JSON Lines export) file."""
     out = []
     with Path(path).open(encoding="utf-8") as f:

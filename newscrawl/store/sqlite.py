@@ -12,19 +12,23 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypeVar
 
 from newscrawl.codec import dumps, iso, loads, revive
-from newscrawl.store.base import Applied, Filters, StoreUnavailable, insert_change, update_change
+from newscrawl.store.base import Applied, Filters, Insert, StoreUnavailable, Touch, Update, insert_change, update_change
 from newscrawl.store.record import CrawlRun
 
+T = TypeVar("T")
 SCHEMA = resources.files(__package__).joinpath("sqlite_schema.sql").read_text(encoding="utf-8")
 # The site (scheme://host[:port]) of an article URL, in SQL: up to the first "/" after "http://x".
 SITE_OF_URL = "substr(url, 1, 7 + instr(substr(url, 9), '/'))"
 
 
-def _patiently(fn, seconds: float = 30.0):
+def _patiently(fn: Callable[[], T], seconds: float = 30.0) -> T:
     """Run fn, waiting out "database is locked": switching a new file to WAL, or creating the
     schema while another process does the same, can answer SQLITE_BUSY without waiting."""
     deadline = time.monotonic() + seconds
@@ -59,7 +63,7 @@ class SQLiteStore:
                                    f"set NEWSCRAWL_DATA_DIR to a writable folder") from None
         self.lock = threading.Lock()
 
-    def _open_readonly(self):
+    def _open_readonly(self) -> sqlite3.Connection:
         """For commands that only read: never creates a store, works in a read-only folder."""
         if not self.path.is_file():
             raise StoreUnavailable(f"no embedded store at {self.where} (nothing crawled there yet?); "
@@ -80,7 +84,7 @@ class SQLiteStore:
         with self.lock:  # not while another thread is in a query (SQLite would crash the process)
             self.db.close()  # a second close does nothing
 
-    def _tx(self, fn):
+    def _tx(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         with self.lock:
             try:
                 self.db.execute("BEGIN IMMEDIATE")
@@ -122,7 +126,7 @@ class SQLiteStore:
             self.db.execute("ROLLBACK")
 
     # ---- writes ----------------------------------------------------------------------
-    def _rows(self, columns: str, urls: list[str]):
+    def _rows(self, columns: str, urls: list[str]) -> Iterator[tuple[Any, ...]]:
         """Rows of these articles, in chunks of 500 URLs (one query a chunk)."""
         with self.lock:
             for i in range(0, len(urls), 500):
@@ -131,13 +135,13 @@ class SQLiteStore:
                     f"SELECT {columns} FROM articles WHERE url IN ({','.join('?' * len(chunk))})",
                     chunk).fetchall()
 
-    def fetch_state(self, urls: list[str]) -> dict[str, dict]:
+    def fetch_state(self, urls: list[str]) -> dict[str, dict[str, Any]]:
         return {url: {"url": url, "version": version, "_hashes": json.loads(hashes or "{}"),
                       "_history_bytes": json.loads(sizes) if sizes else None}
                 for url, version, hashes, sizes in self._rows(
                     "url, version, json_extract(doc, '$._hashes'), json_extract(doc, '$._history_bytes')", urls)}
 
-    def fetch_fields(self, urls: list[str], fields: list[str]) -> dict[str, dict]:
+    def fetch_fields(self, urls: list[str], fields: list[str]) -> dict[str, dict[str, Any]]:
         out = {}
         for url, doc_json, history in self._rows("url, doc, history", urls):
             doc = loads(doc_json)
@@ -145,7 +149,7 @@ class SQLiteStore:
             out[url] = {f: doc.get(f) for f in fields}
         return out
 
-    def _index_text(self, db, rowid: int, doc: dict, replace: bool) -> None:
+    def _index_text(self, db: sqlite3.Connection, rowid: int, doc: dict[str, Any], replace: bool) -> None:
         if replace:
             db.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
             db.execute("DELETE FROM article_tags WHERE url = ?", (doc["url"],))
@@ -154,8 +158,8 @@ class SQLiteStore:
         db.executemany("INSERT OR IGNORE INTO article_tags (url, tag) VALUES (?, ?)",
                        [(doc["url"], t) for t in doc.get("tags") or []])
 
-    def apply(self, inserts, touches, updates, history_max: int) -> Applied:
-        def run(db):
+    def apply(self, inserts: list[Insert], touches: list[Touch], updates: list[Update], history_max: int) -> Applied:
+        def run(db: sqlite3.Connection) -> Applied:
             applied = Applied()
             for ins in inserts:
                 d = dict(ins.doc)
@@ -167,7 +171,7 @@ class SQLiteStore:
                      iso(meta["first_seen_at"]), iso(meta["last_seen_at"]), dumps(meta["history"])))
                 if cur.rowcount == 1:
                     applied.inserted.add(d["url"])
-                    self._index_text(db, cur.lastrowid, d, replace=False)
+                    self._index_text(db, cur.lastrowid or 0, d, replace=False)
                     self._record_change(db, insert_change(ins.doc))
             db.executemany("UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE url = ?",
                            [(iso(t.seen_at), t.url) for t in touches if not t.fields])
@@ -196,13 +200,13 @@ class SQLiteStore:
         return self._tx(run)
 
     @staticmethod
-    def _record_change(db, change: dict) -> None:
+    def _record_change(db: sqlite3.Connection, change: dict[str, Any]) -> None:
         """In the article's own transaction: numbered in commit order, never a gap."""
         db.execute("INSERT INTO changes (url, changed_at, doc) VALUES (?, ?, ?)",
                    (change["url"], iso(change["changed_at"]), dumps(change)))
 
     # ---- the change feed -------------------------------------------------------------
-    def changes_after(self, cursor: int, limit: int) -> list[dict]:
+    def changes_after(self, cursor: int, limit: int) -> list[dict[str, Any]]:
         with self.lock:
             try:
                 rows = self.db.execute("SELECT seq, doc FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
@@ -232,7 +236,7 @@ class SQLiteStore:
         self._tx(lambda db: db.execute("INSERT INTO feed_cursors (name, cursor) VALUES (?, ?) ON CONFLICT (name)"
                                        " DO UPDATE SET cursor = max(cursor, excluded.cursor)", (name, cursor)))
 
-    def prune_changes(self, before) -> int:
+    def prune_changes(self, before: datetime) -> int:
         return self._tx(lambda db: db.execute("DELETE FROM changes WHERE changed_at < ?", (iso(before),)).rowcount)
 
     # ---- incremental crawls ------------------------------------------------------------
@@ -240,14 +244,15 @@ class SQLiteStore:
     def _prefix_range(prefix: str) -> tuple[str, str]:
         return prefix, prefix + "\U0010ffff"
 
-    def iter_urls(self, prefix: str):
+    def iter_urls(self, prefix: str) -> Iterator[str]:
         cur = self.db.cursor()
         cur.execute("SELECT url FROM articles WHERE url >= ? AND url < ?", self._prefix_range(prefix))
         while rows := cur.fetchmany(10_000):
             for (url,) in rows:
                 yield url
 
-    def visit_states(self, urls=None, published_since=None, prefix: str = "") -> dict[str, dict]:
+    def visit_states(self, urls: list[str] | None = None, published_since: datetime | None = None,
+                     prefix: str = "") -> dict[str, dict[str, Any]]:
         cols = "url, published_at, last_seen_at, json_extract(doc, '$.http_cache')"
         if urls is not None:
             rows = list(self._rows(cols, list(urls)))
@@ -264,11 +269,11 @@ class SQLiteStore:
             out = {u: d for u, d in out.items() if d["published_at"] and d["published_at"] >= published_since}
         return out
 
-    def touch(self, urls: list[str], seen_at) -> None:
+    def touch(self, urls: list[str], seen_at: datetime) -> None:
         self._tx(lambda db: db.executemany("UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE url = ?",
                                            [(iso(seen_at), u) for u in urls]))
 
-    def load_validators(self, prefix: str) -> dict[str, dict]:
+    def load_validators(self, prefix: str) -> dict[str, dict[str, Any]]:
         with self.lock:
             rows = self.db.execute("SELECT url, kind, etag, last_modified, fetched_at, state FROM http_validators"
                                    " WHERE url >= ? AND url < ?", self._prefix_range(prefix)).fetchall()
@@ -280,7 +285,7 @@ class SQLiteStore:
             out[r[0]] = entry
         return out
 
-    def save_validators(self, entries: list[dict]) -> None:
+    def save_validators(self, entries: list[dict[str, Any]]) -> None:
         self._tx(lambda db: db.executemany(
             "INSERT INTO http_validators (url, kind, etag, last_modified, fetched_at, state) VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (url) DO UPDATE SET kind = excluded.kind, etag = excluded.etag,"
@@ -306,7 +311,7 @@ class SQLiteStore:
                                        " ORDER BY started_at DESC LIMIT ?", (site, n))
             return [CrawlRun.from_doc(loads(r[0])) for r in rows]
 
-    def run_days(self, site: str | None = None, since=None) -> list[dict]:
+    def run_days(self, site: str | None = None, since: datetime | None = None) -> list[dict[str, Any]]:
         where, args = [], []
         if site is not None:
             where.append("json_extract(doc, '$.site') = ?")
@@ -328,11 +333,12 @@ class SQLiteStore:
         return [dict(zip(keys, row)) for row in rows]
 
     # ---- one crawl per site (newscrawl.crawl.lock) ------------------------------------------
-    def acquire_lock(self, site: str, owner: str, info: dict, stale_before: float, now: float) -> dict | None:
-        def run(db):
+    def acquire_lock(self, site: str, owner: str, info: dict[str, Any], stale_before: float,
+                     now: float) -> dict[str, Any] | None:
+        def run(db: sqlite3.Connection) -> dict[str, Any] | None:
             row = db.execute("SELECT owner, heartbeat_at, doc FROM crawl_locks WHERE site = ?", (site,)).fetchone()
             if row is not None and row[0] != owner and row[1] >= stale_before:
-                return loads(row[2])
+                return dict(loads(row[2]))
             db.execute("INSERT INTO crawl_locks (site, owner, heartbeat_at, doc) VALUES (?, ?, ?, ?)"
                        " ON CONFLICT (site) DO UPDATE SET owner = excluded.owner,"
                        " heartbeat_at = excluded.heartbeat_at, doc = excluded.doc",
@@ -357,7 +363,7 @@ class SQLiteStore:
         """Remove a site's articles, runs, validators and lock; {what: rows removed}."""
         lo, hi = self._prefix_range(site + "/")
 
-        def run(db):
+        def run(db: sqlite3.Connection) -> dict[str, int]:
             db.execute("DELETE FROM articles_fts WHERE rowid IN (SELECT rowid FROM articles WHERE url >= ? AND url < ?)",
                        (lo, hi))
             db.execute("DELETE FROM article_tags WHERE url >= ? AND url < ?", (lo, hi))
@@ -399,7 +405,7 @@ class SQLiteStore:
             args.append(terms)
         return where, args
 
-    def find(self, f: Filters):
+    def find(self, f: Filters) -> Iterator[dict[str, Any]]:
         where, args = self._where(f)
         sql = ("SELECT doc, first_seen_at, last_seen_at, version, history FROM articles"
                + (" WHERE " + " AND ".join(where) if where else "")
@@ -420,15 +426,15 @@ class SQLiteStore:
                          history=json.loads(history))
                 yield revive(d)
 
-    def _site_where(self, site: str | None, glue: str) -> tuple[str, tuple]:
+    def _site_where(self, site: str | None, glue: str) -> tuple[str, tuple[Any, ...]]:
         return (f" {glue} url >= ? AND url < ?", self._prefix_range(site + "/")) if site else ("", ())
 
     def count(self, site: str | None = None) -> int:
         where, args = self._site_where(site, "WHERE")
         with self.lock:
-            return self.db.execute("SELECT count(*) FROM articles" + where, args).fetchone()[0]
+            return int(self.db.execute("SELECT count(*) FROM articles" + where, args).fetchone()[0])
 
-    def counts_by(self, days: int = 14, site: str | None = None) -> tuple[dict, dict]:
+    def counts_by(self, days: int = 14, site: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
         where, args = self._site_where(site, "WHERE")
         and_site, _ = self._site_where(site, "AND")
         with self.lock:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from newscrawl.items import CONTENT_FIELDS
 from newscrawl.store.base import (
-    CONTENT_FIELDS,
     HISTORY_FIELDS,
     MAX_DOCUMENT_BYTES,
     TOUCH_FIELDS,
@@ -45,7 +46,7 @@ class Counts:
         self.date_only += other.date_only
 
 
-def freshness_of(published: datetime | None, stored: datetime) -> dict | None:
+def freshness_of(published: datetime | None, stored: datetime) -> dict[str, Any] | None:
     """How long the article took from its published time (what the site says) to the store.
     A published time of exactly midnight UTC is taken as a date only: its lag says nothing
     of minutes (``date_only``, no ``lag_s``)."""
@@ -56,7 +57,7 @@ def freshness_of(published: datetime | None, stored: datetime) -> dict | None:
     return {"from": "published_at", "date_only": False, "lag_s": round((stored - published).total_seconds(), 3)}
 
 
-def bson_size(doc: dict) -> int:
+def bson_size(doc: dict[str, Any]) -> int:
     """Bytes of the document as BSON, as MongoDB counts them against its 16 MiB."""
     import bson  # pymongo's
     return len(bson.encode(doc))
@@ -81,7 +82,7 @@ class Plan:
     inserts: list[Insert] = field(default_factory=list)
     touches: list[Touch] = field(default_factory=list)
     updates: list[Update] = field(default_factory=list)
-    changed: dict[str, tuple[list[str], dict]] = field(default_factory=dict)  # url -> (changed fields, hashes)
+    changed: dict[str, tuple[list[str], dict[str, Any]]] = field(default_factory=dict)  # url -> (changed fields, hashes)
 
 
 class ArticleWriter:
@@ -94,7 +95,7 @@ class ArticleWriter:
         self.max_rounds = max_rounds
         self.max_bytes = max_bytes
 
-    def write(self, items: list[dict], now: datetime) -> Counts:
+    def write(self, items: list[dict[str, Any]], now: datetime) -> Counts:
         pending = {i["url"]: i for i in items}  # last one of a URL wins within a batch
         counts = Counts()
         for _ in range(self.max_rounds):
@@ -105,7 +106,7 @@ class ArticleWriter:
             raise StoreUnavailable(f"{len(pending)} articles kept conflicting with other writers")
         return counts
 
-    def _round(self, pending: dict[str, dict], now: datetime, counts: Counts) -> dict[str, dict]:
+    def _round(self, pending: dict[str, dict[str, Any]], now: datetime, counts: Counts) -> dict[str, dict[str, Any]]:
         """One read, one batched write: what did not take (a race) is returned, to classify again."""
         state = self.store.fetch_state(list(pending))
         counts.round_trips += 1
@@ -118,7 +119,7 @@ class ArticleWriter:
         counts.round_trips += 1
         return self._tally(plan, applied, pending, counts)
 
-    def _classify(self, plan: Plan, url: str, item: dict, old: dict | None, now: datetime, counts: Counts) -> None:
+    def _classify(self, plan: Plan, url: str, item: dict[str, Any], old: dict[str, Any] | None, now: datetime, counts: Counts) -> None:
         """New (an insert), unchanged (a touch) or changed (an update, planned next)."""
         hashes = field_hashes(item)
         if old is None:
@@ -139,7 +140,7 @@ class ArticleWriter:
         else:
             plan.touches.append(Touch(url, now, {k: item[k] for k in TOUCH_FIELDS if item.get(k)}))
 
-    def _plan_updates(self, plan: Plan, pending: dict[str, dict], state: dict[str, dict], now: datetime,
+    def _plan_updates(self, plan: Plan, pending: dict[str, dict[str, Any]], state: dict[str, dict[str, Any]], now: datetime,
                       counts: Counts) -> None:
         """Each changed article's update: its history entry (the old values, read in one
         round trip) and as much history as fits under the size bound."""
@@ -153,7 +154,7 @@ class ArticleWriter:
             if update is not None:
                 plan.updates.append(update)
 
-    def _update(self, url: str, item: dict, changed: list[str], hashes: dict, stored: dict, before: dict,
+    def _update(self, url: str, item: dict[str, Any], changed: list[str], hashes: dict[str, Any], stored: dict[str, Any], before: dict[str, Any],
                 now: datetime, counts: Counts) -> Update | None:
         names = [f if f != "content_hash" else "body" for f in changed]
         entry = {"changed_at": now, "version": stored.get("version", 1),
@@ -176,7 +177,7 @@ class ArticleWriter:
         return Update(url, stored.get("version", 1), new_fields, entry, now, keep)
 
     @staticmethod
-    def _tally(plan: Plan, applied: Applied, pending: dict[str, dict], counts: Counts) -> dict[str, dict]:
+    def _tally(plan: Plan, applied: Applied, pending: dict[str, dict[str, Any]], counts: Counts) -> dict[str, dict[str, Any]]:
         counts.new += len(applied.inserted)
         for ins in plan.inserts:
             fresh = ins.doc.get("freshness")

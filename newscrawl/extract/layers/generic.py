@@ -39,7 +39,7 @@ def _words(text: str) -> list[str]:
     return _TOKENS.findall(text.lower())
 
 
-def _run(page: Page, **kw) -> dict:
+def _run(page: Page, **kw) -> dict[str, Any]:
     import trafilatura  # imported lazily: slow to import, rarely needed
 
     doc = trafilatura.bare_extraction(page.html, url=page.url, **_OPTIONS, **kw)
@@ -70,7 +70,7 @@ def post_filter(text: str, title: str | None) -> str:
     return clean_block("\n\n".join(out))
 
 
-def extract(page: Page) -> dict:
+def extract(page: Page) -> dict[str, Any]:
     """{body, title, published_at} of the page as generic extraction sees it."""
     data = _run(page, favor_precision=True)
     if word_count(data.get("text") or "") < PRECISION_MIN_WORDS:
@@ -89,7 +89,7 @@ def extract(page: Page) -> dict:
 class GenericLayer(Layer):
     name = "generic"
 
-    def found(self, page: Page) -> dict:
+    def found(self, page: Page) -> dict[str, Any]:
         return page.once("generic", extract)
 
     @reads

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from newscrawl.extract.common import html_to_text, image_dict, names_list
 from newscrawl.extract.layers.layer import Layer, reads
@@ -12,7 +13,7 @@ from newscrawl.site.text import clean, clean_block, is_agency, is_desk
 _ARTICLE_TYPES = re.compile(r"(News)?Article$|BlogPosting$|Report$", re.I)
 
 
-def _types(node: dict) -> list[str]:
+def _types(node: dict[str, Any]) -> list[str]:
     t = node.get("@type") or []
     return [t] if isinstance(t, str) else [x for x in t if isinstance(x, str)]
 
@@ -29,11 +30,11 @@ def _url(v) -> str | None:
     return v if isinstance(v, str) and v.strip() else None
 
 
-def _article(page: Page) -> dict:
+def _article(page: Page) -> dict[str, Any]:
     return next((n for n in page.jsonld if any(_ARTICLE_TYPES.search(t) for t in _types(n))), {})
 
 
-def _node(page: Page, typ: str) -> dict:
+def _node(page: Page, typ: str) -> dict[str, Any]:
     return next((n for n in page.jsonld if typ in _types(n)), {})
 
 
@@ -54,7 +55,7 @@ def _people(page: Page) -> tuple[list[str], list[str]]:
 class JsonLdLayer(Layer):
     name = "jsonld"
 
-    def art(self, page: Page) -> dict:
+    def art(self, page: Page) -> dict[str, Any]:
         return page.once("jsonld.article", _article)
 
     @reads
@@ -139,7 +140,7 @@ class JsonLdLayer(Layer):
 
     @reads
     def faq(self, page: Page):
-        pairs: list[dict] = []
+        pairs: list[dict[str, Any]] = []
         for q in names_list(_node(page, "FAQPage").get("mainEntity")):
             if not isinstance(q, dict):
                 continue

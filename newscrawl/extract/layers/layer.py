@@ -43,7 +43,7 @@ class Layer:
                     raise TypeError(f"{cls.__qualname__}.{attr} reads a field: register it with @reads")
         cls.readers = readers
 
-    def field(self, name: str) -> Callable | None:
+    def field(self, name: str) -> Callable[..., Any] | None:
         """The method reading ``name``, or None when this layer does not read it."""
         attr = self.readers.get(name)
         return getattr(self, attr) if attr is not None else None

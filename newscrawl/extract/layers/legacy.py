@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from cssselect import HTMLTranslator
 from lxml import etree
@@ -32,7 +33,7 @@ def compiled(css: str) -> tuple[etree.XPath, str | None]:
         raise ValueError(f"{css!r} is not a CSS selector: {exc}") from None
 
 
-def check_selectors(selectors: dict) -> None:
+def check_selectors(selectors: dict[str, Any]) -> None:
     """Compile every configured selector (at the spider's start): a typo fails there."""
     for field, values in selectors.items():
         if field not in LegacyLayer.fields():
@@ -47,7 +48,7 @@ def check_selectors(selectors: dict) -> None:
                 raise ValueError(f"[{field!r}]: {exc}") from None
 
 
-def select(page: Page, css: str) -> list:
+def select(page: Page, css: str) -> list[Any]:
     xp, _ = compiled(css)
     return xp(page.root)
 

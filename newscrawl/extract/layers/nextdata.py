@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from newscrawl.extract.common import html_to_text, unwrap_image
 from newscrawl.extract.layers.layer import Layer, reads
@@ -27,7 +28,7 @@ _DATE_KEYS = ("publishedAt", "datePublished", "published_at", "publishDate", "da
 _UPDATED_KEYS = ("updatedAt", "dateModified", "updated_at", "_updatedAt")
 
 
-def _payloads(page: Page) -> list:
+def _payloads(page: Page) -> list[Any]:
     out = []
     raw = page.next_data
     if raw:
@@ -54,7 +55,7 @@ def _payloads(page: Page) -> list:
     return out or _inline_state(page)
 
 
-def _inline_state(page: Page) -> list:
+def _inline_state(page: Page) -> list[Any]:
     """Other frameworks' state, a JSON literal assigned in a script or a JSON script block."""
     out = []
     for script in page.inline_scripts:
@@ -71,7 +72,7 @@ def _inline_state(page: Page) -> list:
     return out
 
 
-def _article(page: Page) -> dict:
+def _article(page: Page) -> dict[str, Any]:
     for payload in _payloads(page):
         art = find_article(payload)
         if art is not None:
@@ -95,14 +96,14 @@ def _text(value) -> str | None:
     return None
 
 
-def find_article(obj, depth: int = 0) -> dict | None:
+def find_article(obj, depth: int = 0) -> dict[str, Any] | None:
     """The first object (depth first) with a title and a body."""
     if depth > 12:
         return None
     if isinstance(obj, dict):
         if any(isinstance(obj.get(k), str) for k in _TITLE_KEYS) and any(_text(obj.get(k)) for k in _BODY_KEYS):
             return obj
-        values: Iterable = obj.values()
+        values: Iterable[Any] = obj.values()
     elif isinstance(obj, list):
         values = obj
     else:
@@ -114,7 +115,7 @@ def find_article(obj, depth: int = 0) -> dict | None:
     return None
 
 
-def _first(obj: dict, keys):
+def _first(obj: dict[str, Any], keys):
     return next((obj[k] for k in keys if obj.get(k)), None)
 
 
@@ -131,7 +132,7 @@ def _names(value) -> list[str]:
 class NextDataLayer(Layer):
     name = "nextdata"
 
-    def art(self, page: Page) -> dict:
+    def art(self, page: Page) -> dict[str, Any]:
         return page.once("nextdata.article", _article)
 
     def _people(self, page: Page) -> tuple[list[str], list[str]]:

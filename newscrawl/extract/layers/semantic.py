@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml import etree
 
@@ -83,7 +84,7 @@ def find_root(ctx: Page):
     return None, h1
 
 
-def breadcrumbs(ctx: Page) -> list[dict]:
+def breadcrumbs(ctx: Page) -> list[dict[str, Any]]:
     for nav in _BREADCRUMBS(ctx.root):
         items = _CRUMB_ITEMS(nav) or _CRUMB_LINKS(nav)
         crumbs = []
@@ -97,7 +98,7 @@ def breadcrumbs(ctx: Page) -> list[dict]:
     return []
 
 
-def _figure(ctx: Page, root) -> dict | None:
+def _figure(ctx: Page, root) -> dict[str, Any] | None:
     fig = root.find(".//figure") if root is not None else None
     img = fig.find(".//img") if fig is not None else None
     if img is None:
@@ -114,8 +115,8 @@ def _figure(ctx: Page, root) -> dict | None:
     return out
 
 
-def _faq(ctx: Page, blocks) -> list[dict]:
-    pairs: list[dict] = []
+def _faq(ctx: Page, blocks) -> list[dict[str, Any]]:
+    pairs: list[dict[str, Any]] = []
     for b in blocks:
         is_q = b.kind == "heading" or b.el.tag in ("dt", "summary") or (
             b.text.endswith("?") and len(b.text) < 200 and b.kind != "item")
@@ -161,7 +162,7 @@ def reading(page: Page) -> Reading:
     return page.once("semantic.reading", walk)
 
 
-def byline_and_body(blocks, site_names=(), publishers=()) -> tuple[list[str], list]:
+def byline_and_body(blocks, site_names=(), publishers=()) -> tuple[list[str], list[Any]]:
     """Take the byline ("By A and B") out of the first blocks of a body."""
     authors: list[str] = []
     rest = []
@@ -173,7 +174,7 @@ def byline_and_body(blocks, site_names=(), publishers=()) -> tuple[list[str], li
     return authors, rest
 
 
-def _byline_body(page: Page) -> tuple[list[str], list]:
+def _byline_body(page: Page) -> tuple[list[str], list[Any]]:
     return byline_and_body(reading(page).body, page.config.site_names, page.publisher_names)
 
 
