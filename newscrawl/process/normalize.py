@@ -36,7 +36,7 @@ def strip_controls(s: str) -> str:
     return _CONTROL.sub("", _ESCAPES.sub("", s))
 
 
-def text(value, block: bool = False) -> str:
+def text(value: Any, block: bool = False) -> str:
     """Entities decoded, mojibake repaired, NFC, control characters and extra white space gone.
     Curly quotes are kept."""
     if value is None:
@@ -47,7 +47,7 @@ def text(value, block: bool = False) -> str:
     return clean_block(s) if block else clean(s)
 
 
-def language(value) -> str | None:
+def language(value: Any) -> str | None:
     """BCP 47 tag: 'en_GB' -> 'en-GB', 'EN' -> 'en', 'English' -> 'en'."""
     if not value:
         return None
@@ -66,7 +66,7 @@ def language(value) -> str | None:
     return out
 
 
-def utc(value) -> datetime | None:
+def utc(value: Any) -> datetime | None:
     """Aware UTC datetime at millisecond precision (what MongoDB keeps)."""
     d = parse_date(value) if value is not None else None
     if d is None:
@@ -74,7 +74,7 @@ def utc(value) -> datetime | None:
     return to_ms(d.astimezone(timezone.utc))
 
 
-def tags(values) -> list[str]:
+def tags(values: Any) -> list[str]:
     out, seen = [], set()
     for v in values or []:
         t = text(v)
@@ -84,7 +84,7 @@ def tags(values) -> list[str]:
     return out
 
 
-def authors(values) -> list[str]:
+def authors(values: Any) -> list[str]:
     """Each name cleaned, once. Never split again: the layers split bylines with the site's
     names and the agencies (a staff byline of the portal stays whole)."""
     out: list[str] = []

@@ -5,13 +5,14 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DontCloseSpider, DropItem
 from scrapy.settings import BaseSettings
+from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import defer, task, threads
 from twisted.python.threadable import isInIOThread
@@ -66,7 +67,7 @@ def fields_of(item: dict[str, Any]) -> dict[str, Any]:
 ARTICLES_STORED = object()
 
 
-def drop(stats, reason: str) -> DropItem:
+def drop(stats: StatsCollector, reason: str) -> DropItem:
     stats.inc_value(f"{DROPPED}{reason}")
     return DropItem(reason)
 
@@ -74,15 +75,16 @@ def drop(stats, reason: str) -> DropItem:
 class ValidatePipeline:
     """Required fields present and well formed; anything else is dropped with a reason."""
 
-    def __init__(self, stats, prepare: Prepare) -> None:
+    def __init__(self, stats: StatsCollector, prepare: Prepare) -> None:
         self.stats = stats
         self.prepare = prepare
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler):
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        assert crawler.stats is not None
         return cls(crawler.stats, Prepare.from_settings(crawler.settings))
 
-    def process_item(self, item: dict[str, Any]):
+    def process_item(self, item: Any) -> Any:
         try:
             self.prepare.check(fields_of(item))
         except Rejected as exc:
@@ -93,7 +95,7 @@ class ValidatePipeline:
 class NormalizePipeline(ValidatePipeline):
     """Clean text, canonical URL, UTC dates, BCP 47 language (newscrawl.process.normalize)."""
 
-    def process_item(self, item: dict[str, Any]):
+    def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         try:
             values = self.prepare.normalize(fields_of(item))
@@ -109,15 +111,16 @@ class DedupePipeline:
     bytes an article). The same URL with another body is a new version (a watch, which
     never ends, fetches an edited article again)."""
 
-    def __init__(self, stats) -> None:
+    def __init__(self, stats: StatsCollector) -> None:
         self.stats = stats
         self.seen = SeenUrls()
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler):
+    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
+        assert crawler.stats is not None
         return cls(crawler.stats)
 
-    def process_item(self, item: dict[str, Any]):
+    def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         if not self.seen.add(f"{adapter['url']}#{adapter.get('content_hash') or ''}"):
             raise drop(self.stats, "duplicate_url")
@@ -141,7 +144,7 @@ class StorePipeline:
         # spilled), so that "scraped" means "stored" (the cluster releases a request's
         # lease then: a worker killed with SIGKILL loses no parsed article).
         self.ack_stored = ack_stored
-        self._waiter: defer.Deferred | None = None  # fired when the current buffer is written
+        self._waiter: defer.Deferred[None] | None = None  # fired when the current buffer is written
         self.stats = crawler.stats
         self.store_factory = store_factory
         self.spill_dir = spill_dir
@@ -161,7 +164,7 @@ class StorePipeline:
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler):
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         s = crawler.settings
         return cls(crawler, lambda: CrawlStore.of(crawler).get(), spill_dir(s),
                    batch_size=s.getint("NEWSCRAWL_BATCH_SIZE"),
@@ -172,7 +175,7 @@ class StorePipeline:
                    ack_stored=s.getbool("NEWSCRAWL_ACK_STORED"),
                    changes_keep_days=s.getfloat("NEWSCRAWL_CHANGES_KEEP_DAYS"))
 
-    def open_spider(self):
+    def open_spider(self) -> None:
         try:
             self.store = self.store_factory()
             self.store.ensure_indexes()
@@ -188,14 +191,14 @@ class StorePipeline:
                 logger.warning("Could not prune the change feed: %s", exc)
         run_id = self.run_id
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        self.spill = SpillFile(self.spill_dir / f"{self.crawler.spider.name}-{stamp}-{run_id[:8]}.jsonl")
+        self.spill = SpillFile(self.spill_dir / f"{self.crawler.spidercls.name}-{stamp}-{run_id[:8]}.jsonl")
         self.saver = BatchSaver(ArticleWriter(self.store, self.history_max), self.spill,
                                 self.retries, self.backoff, now=now_ms)
         self.stats.set_value(STORE, f"{self.store.kind} {self.store.where}")
         self.loop = task.LoopingCall(self._flush)
         self.loop.start(self.flush_seconds, now=False)
 
-    async def process_item(self, item: dict[str, Any]):
+    async def process_item(self, item: Any) -> Any:
         self.buffer.append(fields_of(item))
         waiter = None
         if self.ack_stored:
@@ -203,7 +206,9 @@ class StorePipeline:
                 self._waiter = defer.Deferred()
             waiter = self._waiter
         if len(self.buffer) >= self.batch_size:
-            await maybe_deferred_to_future(self._flush())
+            flushing = self._flush()
+            if flushing is not None:
+                await maybe_deferred_to_future(flushing)
         elif waiter is not None:
             await maybe_deferred_to_future(waiter)
         return item
@@ -212,7 +217,7 @@ class StorePipeline:
         batch, self.buffer = self.buffer, []
         return batch
 
-    def _flush(self):
+    def _flush(self) -> defer.Deferred[Counts | None] | None:
         """Write the buffer from a worker thread; a Deferred, or None when it is empty."""
         batch = self._take()
         waiter, self._waiter = self._waiter, None
@@ -223,7 +228,7 @@ class StorePipeline:
         d = threads.deferToThread(self._write, batch)
         self.in_flight.add(d)
 
-        def done(result):
+        def done(result: Any) -> Any:
             self.in_flight.discard(d)
             self._stored(result)
             if waiter is not None:
@@ -232,7 +237,7 @@ class StorePipeline:
         d.addBoth(done)
         return d
 
-    def _stored(self, counts) -> None:
+    def _stored(self, counts: Counts | None) -> None:
         """In the reactor's thread: say what a batch became (ARTICLES_STORED, for the run record)."""
         if isinstance(counts, Counts):
             self.crawler.signals.send_catch_log(ARTICLES_STORED, counts=counts)
@@ -274,14 +279,17 @@ class StorePipeline:
         if self.stopping:
             return
         self.stopping = reason
-        close = lambda: deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))  # noqa: E731
-        if isInIOThread():
+        def close() -> None:
+            assert self.crawler.engine is not None
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
+
+        if isInIOThread():  # type: ignore[no-untyped-call]  # twisted's
             close()
         else:
             from twisted.internet import reactor  # the running one (never install one at import)
-            reactor.callFromThread(close)
+            cast(Any, reactor).callFromThread(close)
 
-    def spider_idle(self):
+    def spider_idle(self) -> None:
         if self.store is None:
             return
         if self.stopping:

@@ -11,11 +11,11 @@ from newscrawl.site.dates import parse_date
 EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
 
 
-def _blank(value) -> bool:
+def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
-def _date_ok(value) -> bool:
+def _date_ok(value: Any) -> bool:
     d: datetime | None
     if isinstance(value, datetime):
         d = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
