@@ -9,6 +9,7 @@ is asked. The article records which layer gave each field, and the theme.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -39,7 +40,7 @@ class DropPage(Exception):
         self.reason = reason
 
 
-def unescaped(value):
+def unescaped(value: Any):
     """HTML entities decoded in a layer's text (structured data often carries "&#8217;")."""
     if isinstance(value, str):
         return html.unescape(value) if "&" in value else value
@@ -72,10 +73,10 @@ class ArticleParser:
         self._rules = rules
         self._links: dict[str, Any] = {}  # links read under these rules, shared by the pages
 
-    def page(self, url: str, html: str, report=None) -> Page:
+    def page(self, url: str, html: str, report: Callable[[str], None] | None=None) -> Page:
         return Page(url, html, self.rules, self.config, report, self._links)
 
-    def parse(self, url: str, html: str, crawled_at: datetime | None = None, report=None) -> Article:
+    def parse(self, url: str, html: str, crawled_at: datetime | None = None, report: Callable[[str], None] | None=None) -> Article:
         """``html``: markup, or a parsel/Scrapy selector (its tree is reused). ``report(name)``
         hears of page problems that cost no page (``invalid_jsonld``, ``extraction_error/..``)."""
         page = self.page(url, html, report)
@@ -101,7 +102,7 @@ class ArticleParser:
         # as stored
         return Article(**values, crawled_at=crawled_at or datetime.now(timezone.utc), extraction=layers)
 
-    def read(self, page: Page, theme: Theme, fname: str, layers=None):
+    def read(self, page: Page, theme: Theme, fname: str, layers: Sequence[Layer] | None=None):
         """(value, layer) of the first layer in the theme's order that gives the field."""
         for name in layers or theme.order(fname):
             layer = self.layers.get(name)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from lxml import etree
+from lxml.html import HtmlElement
 
 from newscrawl.site.text import clean
 
@@ -73,12 +74,12 @@ class Reading:
     meta: MetaLine = field(default_factory=MetaLine)
 
 
-def tag_of(el) -> str:
+def tag_of(el: HtmlElement) -> str:
     tag = el.tag
     return tag if isinstance(tag, str) else ""  # lxml's HTML parser gives lower-case tags
 
 
-def skipped(el, collapsed_ok: bool = False) -> bool:
+def skipped(el: HtmlElement, collapsed_ok: bool = False) -> bool:
     """Not read: chrome tags and roles, and hidden parts unless ``collapsed_ok`` (a FAQ's
     answers are in the markup, collapsed until a reader opens them)."""
     tag = tag_of(el)
@@ -91,13 +92,13 @@ def skipped(el, collapsed_ok: bool = False) -> bool:
     return el.get("aria-hidden") == "true" or el.get("hidden") is not None
 
 
-def text_of(el) -> str:
+def text_of(el: HtmlElement) -> str:
     """Visible text of an element, skipping scripts, styles and templates."""
     if not len(el):  # a leaf: most blocks
         return clean(el.text)
     parts: list[str] = []
 
-    def rec(node) -> None:
+    def rec(node: HtmlElement) -> None:
         if node.text:
             parts.append(node.text)
         for child in node:
@@ -135,7 +136,7 @@ def _is_label_block(b: Block) -> bool:
     return False
 
 
-def parse_meta_line(el, text: str, meta: MetaLine) -> bool:
+def parse_meta_line(el: HtmlElement, text: str, meta: MetaLine) -> bool:
     """Read "Posted on ..", "N min read", "Last updated: ..", "Published by ..", "Tags: ..".
     Returns True when ``text`` is such a line (it is then not body text)."""
     if len(text) > 300 or not META_START.match(text):
@@ -150,7 +151,7 @@ def parse_meta_line(el, text: str, meta: MetaLine) -> bool:
     return True
 
 
-def _read_times(el, meta: MetaLine) -> None:
+def _read_times(el: HtmlElement, meta: MetaLine) -> None:
     """The line's <time> elements: updated when their context says so, else posted."""
     for t in el.iter("time"):
         ctx = text_of(t.getparent()).lower() if t.getparent() is not None else ""
@@ -175,11 +176,11 @@ def _read_meta_text(text: str, meta: MetaLine) -> None:
         meta.published_by = m.group(1)
 
 
-def _has_blocks(el) -> bool:
+def _has_blocks(el: HtmlElement) -> bool:
     return bool(_BLOCK_XPATH(el))
 
 
-def _first_text_el(el):
+def _first_text_el(el: HtmlElement):
     for node in el.iter():
         if node is el or not isinstance(node.tag, str):
             continue
@@ -209,7 +210,7 @@ def _ends(sec: _OpenSection, kind: str, level: int) -> bool:
 class BlockReader:
     """Reads a root element in one pass, as a reader would; fills a :class:`Reading`."""
 
-    def __init__(self, root, start_after=None, questions: bool = False) -> None:
+    def __init__(self, root: HtmlElement, start_after: HtmlElement | None=None, questions: bool = False) -> None:
         self.root = root
         # inside a FAQ, a <button> is a question (an accordion), not chrome
         self.questions = questions
@@ -226,13 +227,13 @@ class BlockReader:
     def _in_faq(self) -> bool:
         return self.questions or (self.open is not None and self.open.label == "faq")
 
-    def _container_label(self, el) -> str | None:
+    def _container_label(self, el: HtmlElement) -> str | None:
         first = _first_text_el(el)
         if first is None:
             return None
         return section_label(text_of(first))
 
-    def _walk(self, container) -> None:
+    def _walk(self, container: HtmlElement) -> None:
         for child in container:
             if not isinstance(child.tag, str) or self._passed(child):
                 continue
@@ -251,7 +252,7 @@ class BlockReader:
                 continue
             self._block(child, "heading" if tag in ("h2", "h3", "h4", "h5", "h6", "summary") else "text")
 
-    def _passed(self, child) -> bool:
+    def _passed(self, child: HtmlElement) -> bool:
         """Taken care of before the walk looks inside: the start marker, a FAQ's question
         button, chrome that is skipped (True)."""
         if child is self.start_after:
@@ -266,7 +267,7 @@ class BlockReader:
             return True
         return False
 
-    def _labelled_container(self, child) -> bool:
+    def _labelled_container(self, child: HtmlElement) -> bool:
         """A container whose first text labels it ("Key takeaways", "FAQ"): read apart as that
         section (True), once the body has started."""
         label = self._container_label(child)
@@ -279,7 +280,7 @@ class BlockReader:
         self.out.section_roots.setdefault(label, []).append(child)
         return True
 
-    def _block(self, el, kind: str) -> None:
+    def _block(self, el: HtmlElement, kind: str) -> None:
         text = text_of(el)
         if not text:
             return
@@ -304,5 +305,5 @@ class BlockReader:
         self.out.body.append(b)
 
 
-def read_blocks(root, start_after=None) -> Reading:
+def read_blocks(root: HtmlElement, start_after: HtmlElement | None=None) -> Reading:
     return BlockReader(root, start_after).run()

@@ -38,13 +38,13 @@ class ExtractConfig:
     generic: bool = True  # trafilatura as the last layer for the body
 
 
-def names_list(value) -> list[Any]:
+def names_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
 
 
-def html_to_text(value, blocks: bool = False) -> str:
+def html_to_text(value: Any, blocks: bool = False) -> str:
     """Plain text of a string that may hold HTML."""
     if not isinstance(value, str):
         return ""
@@ -72,7 +72,7 @@ def unwrap_image(url: str | None) -> str | None:
     return url
 
 
-def image_dict(ctx: Page, value) -> dict[str, Any] | None:
+def image_dict(ctx: Page, value: Any) -> dict[str, Any] | None:
     """An image from JSON-LD (URL string, ImageObject, or list of either)."""
     if isinstance(value, list):
         value = value[0] if value else None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 from functools import lru_cache
@@ -9,6 +10,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
+from lxml.html import HtmlElement
 from parsel import Selector
 
 from newscrawl.extract.blocks import skipped
@@ -55,7 +57,7 @@ def with_page(url: str, page: int, style: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query, doseq=True), ""))
 
 
-def _card_date(a, tz: tzinfo) -> datetime | None:
+def _card_date(a: HtmlElement, tz: tzinfo) -> datetime | None:
     """The date shown on the listing card around link ``a``."""
     node = a
     for _ in range(4):
@@ -127,7 +129,7 @@ def read_listing(url: str, html: str | Selector, rules: SiteRules, tz: tzinfo = 
     return out
 
 
-def _next(url: str, doc: dict[str, Any], rules: SiteRules, join) -> str | None:
+def _next(url: str, doc: dict[str, Any], rules: SiteRules, join: Callable[[str], str]) -> str | None:
     nxt = doc.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href')
     if nxt:
         return urljoin(url, nxt[0])
@@ -155,7 +157,7 @@ def _xml(body: bytes):
         raise ValueError(f"not XML ({exc})") from None  # the sitemaps.org limit: a bigger file is read that far
 
 
-def _local(tag) -> str:
+def _local(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
@@ -230,12 +232,12 @@ def read_robots(text: str, base_url: str) -> tuple[list[str], list[str]]:
 LOAD_MORE = re.compile(r"\b(load|show|see|view) more\b|\bmore (stories|articles|news)\b", re.I)
 
 
-def has_load_more(selector) -> bool:
+def has_load_more(selector: Selector) -> bool:
     """A "load more" control (a button or a link acting as one) on a listing page."""
     return bool(selector.xpath("//button | //a[@role='button']").re_first(LOAD_MORE))
 
 
-def adjacent_articles(selector, base_url: str, rules: SiteRules) -> list[str]:
+def adjacent_articles(selector: Selector, base_url: str, rules: SiteRules) -> list[str]:
     """Canonical URLs of the previous/next article links of an article page."""
     out = []
     for href in selector.xpath("//a[contains(., 'Previous') or contains(., 'Next') "

@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from newscrawl.extract.common import ExtractConfig
 from newscrawl.site.dates import parse_date, zone_of
 from newscrawl.site.rules import SiteRules
 from newscrawl.site.text import clean, split_byline
@@ -59,7 +60,7 @@ class Page:
     failed on (``extraction_error/<layer>/<field>``); each is logged once with the URL.
     """
 
-    def __init__(self, url: str, html: str, rules: SiteRules, config,
+    def __init__(self, url: str, html: str, rules: SiteRules, config: ExtractConfig,
                  report: Callable[[str], None] | None = None, links: dict[str, Any] | None = None) -> None:
         self.url = url
         if isinstance(html, (str, bytes)):
@@ -158,7 +159,7 @@ class Page:
         """Every JSON-LD object of the page, flattened out of lists and @graph."""
         out: list[dict[str, Any]] = []
 
-        def add(obj) -> None:
+        def add(obj: Any) -> None:
             if isinstance(obj, list):
                 for x in obj:
                     add(x)
@@ -258,7 +259,7 @@ class Page:
         return found[0] if found else self.root
 
     # ---- value helpers ----------------------------------------------------------------
-    def date(self, value):
+    def date(self, value: Any):
         if not isinstance(value, str):
             return None
         parsed = parse_date(value, self.config.default_tz)

@@ -6,8 +6,10 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from parsel import Selector
 
-def is_app_shell(selector) -> bool:
+
+def is_app_shell(selector: Selector) -> bool:
     """Scripts and little visible text (under 200 characters outside scripts, styles and
     templates): the content comes later, from the scripts. Asked only of a page the static
     layers found no title or body in; whatever its mount element is called (#__next, #root,
@@ -23,7 +25,7 @@ def is_app_shell(selector) -> bool:
 _BUILD_MANIFEST = re.compile(r"/_next/static/([^/]+)/_(?:build|ssg)Manifest\.js")
 
 
-def next_build_id(selector) -> str | None:
+def next_build_id(selector: Selector) -> str | None:
     """The Next.js build id a page names: __NEXT_DATA__'s ``buildId``, or the path of its
     build manifest script (``/_next/static/<build id>/_buildManifest.js``)."""
     for raw in selector.xpath('//script[@id="__NEXT_DATA__"]/text()').getall():
@@ -40,7 +42,7 @@ def next_build_id(selector) -> str | None:
     return None
 
 
-def next_data_url(selector, page_url: str) -> str | None:
+def next_data_url(selector: Selector, page_url: str) -> str | None:
     """The Next.js data route of the page (``/_next/data/<build id>/<path>.json``): the JSON
     its own script fetches to build it. None when the page names no build id."""
     build = next_build_id(selector)

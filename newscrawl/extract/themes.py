@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from html import unescape as html_unescape
+from typing import Any
 
 from newscrawl.extract.page import Page
 
@@ -46,7 +47,7 @@ def names_site(page: Page) -> bool:
     publisher or WebSite, or the "Published by <site>" line?"""
     names = tuple(n.lower() for n in page.config.site_names)
 
-    def is_site(value) -> bool:
+    def is_site(value: Any) -> bool:
         return isinstance(value, str) and value.strip().lower().rstrip("®™ ") in names
 
     if is_site(page.meta_first("og:site_name")):

@@ -14,6 +14,7 @@ portal's own pages. On top of trafilatura:
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from newscrawl.extract.blocks import META_START
@@ -39,7 +40,7 @@ def _words(text: str) -> list[str]:
     return _TOKENS.findall(text.lower())
 
 
-def _run(page: Page, **kw) -> dict[str, Any]:
+def _run(page: Page, **kw: Any) -> dict[str, Any]:
     import trafilatura  # imported lazily: slow to import, rarely needed
 
     doc = trafilatura.bare_extraction(page.html, url=page.url, **_OPTIONS, **kw)
@@ -93,13 +94,13 @@ class GenericLayer(Layer):
         return page.once("generic", extract)
 
     @reads
-    def body(self, page: Page):
+    def body(self, page: Page) -> str | None:
         return self.found(page).get("body")
 
     @reads
-    def title(self, page: Page):
+    def title(self, page: Page) -> str | None:
         return self.found(page).get("title")
 
     @reads
-    def published_at(self, page: Page):
+    def published_at(self, page: Page) -> datetime | None:
         return self.found(page).get("published_at")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from newscrawl.extract.common import html_to_text, image_dict, names_list
@@ -18,13 +19,13 @@ def _types(node: dict[str, Any]) -> list[str]:
     return [t] if isinstance(t, str) else [x for x in t if isinstance(x, str)]
 
 
-def _name(v) -> str | None:
+def _name(v: Any) -> str | None:
     if isinstance(v, dict):
         v = v.get("name")
     return clean(v) if isinstance(v, str) and clean(v) else None
 
 
-def _url(v) -> str | None:
+def _url(v: Any) -> str | None:
     if isinstance(v, dict):
         v = v.get("@id") or v.get("url")
     return v if isinstance(v, str) and v.strip() else None
@@ -59,29 +60,29 @@ class JsonLdLayer(Layer):
         return page.once("jsonld.article", _article)
 
     @reads
-    def title(self, page: Page):
+    def title(self, page: Page) -> str | None:
         a = self.art(page)
         return clean(a.get("headline") or a.get("name")) or None
 
     @reads
-    def url(self, page: Page):
+    def url(self, page: Page) -> str | None:
         a = self.art(page)
         return _url(a.get("url")) or _url(a.get("mainEntityOfPage"))
 
     @reads
-    def published_at(self, page: Page):
+    def published_at(self, page: Page) -> datetime | None:
         return page.date(self.art(page).get("datePublished"))
 
     @reads
-    def updated_at(self, page: Page):
+    def updated_at(self, page: Page) -> datetime | None:
         return page.date(self.art(page).get("dateModified"))
 
     @reads
-    def authors(self, page: Page):
+    def authors(self, page: Page) -> list[str]:
         return page.once("jsonld.people", _people)[0]
 
     @reads
-    def source(self, page: Page):
+    def source(self, page: Page) -> str | None:
         agencies = page.once("jsonld.people", _people)[1]
         if agencies:
             return agencies[0]
@@ -90,48 +91,48 @@ class JsonLdLayer(Layer):
         return src if src and is_agency(src, page.config.agencies) else None
 
     @reads
-    def publisher(self, page: Page):
+    def publisher(self, page: Page) -> str | None:
         return _name(self.art(page).get("publisher"))
 
     @reads
-    def category(self, page: Page):
+    def category(self, page: Page) -> str | None:
         section = self.art(page).get("articleSection")
         if isinstance(section, list):
             section = section[-1] if section else None
         return clean(section) if isinstance(section, str) else None
 
     @reads
-    def tags(self, page: Page):
+    def tags(self, page: Page) -> list[str]:
         kw = self.art(page).get("keywords")
         if isinstance(kw, str):
             kw = kw.split(",")
         return [clean(k) for k in (kw if isinstance(kw, list) else []) if isinstance(k, str) and clean(k)]
 
     @reads
-    def summary(self, page: Page):
+    def summary(self, page: Page) -> str | None:
         return clean(html_to_text(self.art(page).get("description"))) or None
 
     @reads
-    def body(self, page: Page):
+    def body(self, page: Page) -> str | None:
         body = self.art(page).get("articleBody")
         return clean_block(html_to_text(body, blocks=True)) if isinstance(body, str) else None
 
     @reads
-    def image(self, page: Page):
+    def image(self, page: Page) -> dict[str, Any] | None:
         return image_dict(page, self.art(page).get("image"))
 
     @reads
-    def language(self, page: Page):
+    def language(self, page: Page) -> str | None:
         lang = self.art(page).get("inLanguage")
         return _name(lang) if isinstance(lang, dict) else (clean(lang) or None if isinstance(lang, str) else None)
 
     @reads
-    def read_time_minutes(self, page: Page):
+    def read_time_minutes(self, page: Page) -> int | None:
         t = self.art(page).get("timeRequired")
         return duration_minutes(t) if isinstance(t, str) else None
 
     @reads
-    def breadcrumbs(self, page: Page):
+    def breadcrumbs(self, page: Page) -> list[dict[str, Any]]:
         crumbs = _node(page, "BreadcrumbList")
         items = [i for i in names_list(crumbs.get("itemListElement")) if isinstance(i, dict)]
         items.sort(key=lambda i: int(i.get("position") or 0) if str(i.get("position") or "0").isdigit() else 0)
@@ -139,7 +140,7 @@ class JsonLdLayer(Layer):
                 for i in items if _name(i) or _name(i.get("item"))]
 
     @reads
-    def faq(self, page: Page):
+    def faq(self, page: Page) -> list[dict[str, Any]]:
         pairs: list[dict[str, Any]] = []
         for q in names_list(_node(page, "FAQPage").get("mainEntity")):
             if not isinstance(q, dict):

@@ -3,6 +3,7 @@ see LEGACY_SELECTORS). A selector may end in ``::attr(name)``; else an element's
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -72,35 +73,35 @@ class LegacyLayer(Layer):
         return page.config.legacy_selectors.get(name, [])
 
     @reads
-    def title(self, page: Page):
+    def title(self, page: Page) -> str | None:
         title = _texts(page, self.sel(page, "title"))
         return title[0] if title else None
 
     @reads
-    def authors(self, page: Page):
+    def authors(self, page: Page) -> list[str]:
         names = []
         for raw in _texts(page, self.sel(page, "authors")):
             names += page.byline(raw)
         return list(dict.fromkeys(names))
 
     @reads
-    def published_at(self, page: Page):
+    def published_at(self, page: Page) -> datetime | None:
         for d in _texts(page, self.sel(page, "published_at")):
             if when := page.date(d):
                 return when
         return None
 
     @reads
-    def category(self, page: Page):
+    def category(self, page: Page) -> str | None:
         cat = _texts(page, self.sel(page, "category"))
         return cat[0] if cat else None
 
     @reads
-    def tags(self, page: Page):
+    def tags(self, page: Page) -> list[str]:
         return list(dict.fromkeys(_texts(page, self.sel(page, "tags"))))
 
     @reads
-    def body(self, page: Page):
+    def body(self, page: Page) -> str | None:
         for css in self.sel(page, "body"):
             found = select(page, css)
             if found:
@@ -109,7 +110,7 @@ class LegacyLayer(Layer):
         return None
 
     @reads
-    def image(self, page: Page):
+    def image(self, page: Page) -> dict[str, Any] | None:
         for css in self.sel(page, "image"):
             found = select(page, css)
             if found:
@@ -123,7 +124,7 @@ class LegacyLayer(Layer):
         return None
 
     @reads
-    def related_urls(self, page: Page):
+    def related_urls(self, page: Page) -> list[str]:
         related = []
         for css in self.sel(page, "related_urls"):
             for a in select(page, css):

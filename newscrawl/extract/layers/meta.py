@@ -1,6 +1,9 @@
 """Layer: meta tags (OpenGraph, article:*, description, canonical), from the page's meta dict."""
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from newscrawl.extract.common import unwrap_image
 from newscrawl.extract.layers.layer import Layer, reads
 from newscrawl.extract.page import Page
@@ -11,24 +14,24 @@ class MetaLayer(Layer):
     name = "meta"
 
     @reads
-    def url(self, page: Page):
+    def url(self, page: Page) -> str | None:
         return page.canonical or page.abs(page.meta_first("og:url"))
 
     @reads
-    def title(self, page: Page):
+    def title(self, page: Page) -> str | None:
         return page.strip_site_name(page.meta_first("og:title", "twitter:title"))
 
     @reads
-    def published_at(self, page: Page):
+    def published_at(self, page: Page) -> datetime | None:
         return page.date(page.meta_first("article:published_time", "og:article:published_time",
                                          "datepublished", "pubdate", "publish-date", "dc.date"))
 
     @reads
-    def updated_at(self, page: Page):
+    def updated_at(self, page: Page) -> datetime | None:
         return page.date(page.meta_first("article:modified_time", "og:updated_time", "datemodified"))
 
     @reads
-    def authors(self, page: Page):
+    def authors(self, page: Page) -> list[str]:
         names = []
         for raw in page.meta_all("article:author", "author"):
             if raw.startswith(("http://", "https://", "/")) or is_agency(raw, page.config.agencies):
@@ -37,15 +40,15 @@ class MetaLayer(Layer):
         return list(dict.fromkeys(names))
 
     @reads
-    def publisher(self, page: Page):
+    def publisher(self, page: Page) -> str | None:
         return page.meta_first("og:site_name")
 
     @reads
-    def category(self, page: Page):
+    def category(self, page: Page) -> str | None:
         return page.meta_first("article:section")
 
     @reads
-    def tags(self, page: Page):
+    def tags(self, page: Page) -> list[str]:
         tags = page.meta_all("article:tag")
         if not tags:
             kw = page.meta_first("news_keywords", "keywords")
@@ -53,11 +56,11 @@ class MetaLayer(Layer):
         return [t for t in tags if t]
 
     @reads
-    def summary(self, page: Page):
+    def summary(self, page: Page) -> str | None:
         return page.meta_first("og:description", "description", "twitter:description")
 
     @reads
-    def image(self, page: Page):
+    def image(self, page: Page) -> dict[str, Any] | None:
         img = page.meta_first("og:image", "og:image:url", "twitter:image")
         if not img:
             return None
@@ -68,7 +71,7 @@ class MetaLayer(Layer):
         return out
 
     @reads
-    def language(self, page: Page):
+    def language(self, page: Page) -> str | None:
         locale = page.meta_first("og:locale")
         if locale:
             return locale.replace("_", "-")

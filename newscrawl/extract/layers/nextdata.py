@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from newscrawl.extract.common import html_to_text, unwrap_image
@@ -80,7 +81,7 @@ def _article(page: Page) -> dict[str, Any]:
     return {}
 
 
-def _text(value) -> str | None:
+def _text(value: Any) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, list):  # portable text / rich-text blocks
@@ -96,7 +97,7 @@ def _text(value) -> str | None:
     return None
 
 
-def find_article(obj, depth: int = 0) -> dict[str, Any] | None:
+def find_article(obj: Any, depth: int = 0) -> dict[str, Any] | None:
     """The first object (depth first) with a title and a body."""
     if depth > 12:
         return None
@@ -115,11 +116,11 @@ def find_article(obj, depth: int = 0) -> dict[str, Any] | None:
     return None
 
 
-def _first(obj: dict[str, Any], keys):
+def _first(obj: dict[str, Any], keys: Sequence[str]):
     return next((obj[k] for k in keys if obj.get(k)), None)
 
 
-def _names(value) -> list[str]:
+def _names(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value] if value else []
     out = []
     for it in items:
@@ -144,50 +145,50 @@ class NextDataLayer(Layer):
         return list(dict.fromkeys(people)), [n for n in names if is_agency(n, agencies)]
 
     @reads
-    def title(self, page: Page):
+    def title(self, page: Page) -> str | None:
         return page.strip_site_name(_first(self.art(page), _TITLE_KEYS))
 
     @reads
-    def body(self, page: Page):
+    def body(self, page: Page) -> str | None:
         body = _text(_first(self.art(page), _BODY_KEYS))
         return clean_block(html_to_text(body, blocks=True)) if body else None
 
     @reads
-    def published_at(self, page: Page):
+    def published_at(self, page: Page) -> datetime | None:
         return page.date(_first(self.art(page), _DATE_KEYS))
 
     @reads
-    def updated_at(self, page: Page):
+    def updated_at(self, page: Page) -> datetime | None:
         return page.date(_first(self.art(page), _UPDATED_KEYS))
 
     @reads
-    def authors(self, page: Page):
+    def authors(self, page: Page) -> list[str]:
         return self._people(page)[0]
 
     @reads
-    def source(self, page: Page):
+    def source(self, page: Page) -> str | None:
         agencies = self._people(page)[1]
         return agencies[0] if agencies else None
 
     @reads
-    def category(self, page: Page):
+    def category(self, page: Page) -> str | None:
         a = self.art(page)
         cat = a.get("category") or a.get("section")
         names = _names(cat) if cat else []
         return names[0] if names else None
 
     @reads
-    def tags(self, page: Page):
+    def tags(self, page: Page) -> list[str]:
         return _names(self.art(page).get("tags"))
 
     @reads
-    def summary(self, page: Page):
+    def summary(self, page: Page) -> str | None:
         a = self.art(page)
         summary = a.get("excerpt") or a.get("summary") or a.get("description")
         return clean(summary) if isinstance(summary, str) else None
 
     @reads
-    def image(self, page: Page):
+    def image(self, page: Page) -> dict[str, Any] | None:
         a = self.art(page)
         img = a.get("image") or a.get("mainImage") or a.get("featuredImage")
         url = img.get("url") if isinstance(img, dict) else img if isinstance(img, str) else None

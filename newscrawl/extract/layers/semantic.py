@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from lxml import etree
+from lxml.html import HtmlElement
 
-from newscrawl.extract.blocks import Reading, read_blocks, text_of
+from newscrawl.extract.blocks import Block, Reading, read_blocks, text_of
 from newscrawl.extract.common import unwrap_image
 from newscrawl.extract.layers.layer import Layer, reads
 from newscrawl.extract.page import Page
@@ -98,7 +101,7 @@ def breadcrumbs(ctx: Page) -> list[dict[str, Any]]:
     return []
 
 
-def _figure(ctx: Page, root) -> dict[str, Any] | None:
+def _figure(ctx: Page, root: HtmlElement) -> dict[str, Any] | None:
     fig = root.find(".//figure") if root is not None else None
     img = fig.find(".//img") if fig is not None else None
     if img is None:
@@ -115,7 +118,7 @@ def _figure(ctx: Page, root) -> dict[str, Any] | None:
     return out
 
 
-def _faq(ctx: Page, blocks) -> list[dict[str, Any]]:
+def _faq(ctx: Page, blocks: list[Block]) -> list[dict[str, Any]]:
     pairs: list[dict[str, Any]] = []
     for b in blocks:
         is_q = b.kind == "heading" or b.el.tag in ("dt", "summary") or (
@@ -128,7 +131,7 @@ def _faq(ctx: Page, blocks) -> list[dict[str, Any]]:
     return [p for p in pairs if p["question"] and p["answer"]]
 
 
-def _question_text(el, text: str) -> str:
+def _question_text(el: HtmlElement, text: str) -> str:
     """A question's text without a number that sits in its own element (``<span>1</span>``)."""
     first = next((c for c in el if isinstance(c.tag, str)), None)
     if first is not None and not (el.text or "").strip() and text_of(first).rstrip(".):").isdigit():
@@ -162,7 +165,7 @@ def reading(page: Page) -> Reading:
     return page.once("semantic.reading", walk)
 
 
-def byline_and_body(blocks, site_names=(), publishers=()) -> tuple[list[str], list[Any]]:
+def byline_and_body(blocks: list[Block], site_names: Sequence[str]=(), publishers: Sequence[str]=()) -> tuple[list[str], list[Any]]:
     """Take the byline ("By A and B") out of the first blocks of a body."""
     authors: list[str] = []
     rest = []
@@ -182,16 +185,16 @@ class SemanticLayer(Layer):
     name = "semantic"
 
     @reads
-    def title(self, page: Page):
+    def title(self, page: Page) -> str | None:
         """The first <h1> that is not the site's name (a logo's)."""
         return next((t for t in (text_of(h) for h in page.headings) if t and page.strip_site_name(t)), None)
 
     @reads
-    def breadcrumbs(self, page: Page):
+    def breadcrumbs(self, page: Page) -> list[dict[str, Any]]:
         return page.once("semantic.crumbs", breadcrumbs)
 
     @reads
-    def category(self, page: Page):
+    def category(self, page: Page) -> str | None:
         crumbs = self.breadcrumbs(page)
         if len(crumbs) >= 2:
             last_is_page = crumbs[-1]["url"] in (None, page.url) or crumbs[-1]["name"] == self.title(page)
@@ -211,7 +214,7 @@ class SemanticLayer(Layer):
         return text_of(last) or None if last is not None else None
 
     @reads
-    def published_at(self, page: Page):
+    def published_at(self, page: Page) -> datetime | None:
         m = reading(page).meta
         when = page.date(m.posted_attr) or page.date(m.posted)
         if when:
@@ -223,25 +226,25 @@ class SemanticLayer(Layer):
         return (page.date(t[0].get("datetime")) if t else None) or shown
 
     @reads
-    def updated_at(self, page: Page):
+    def updated_at(self, page: Page) -> datetime | None:
         m = reading(page).meta
         return page.date(m.updated_attr) or page.date(m.updated)
 
     @reads
-    def read_time_minutes(self, page: Page):
+    def read_time_minutes(self, page: Page) -> int | None:
         return reading(page).meta.read_time
 
     @reads
-    def publisher(self, page: Page):
+    def publisher(self, page: Page) -> str | None:
         by = reading(page).meta.published_by
         return clean(re.sub(r"[®™]", "", by)) or None if by else None
 
     @reads
-    def tags(self, page: Page):
+    def tags(self, page: Page) -> list[str]:
         return reading(page).meta.tags or []
 
     @reads
-    def authors(self, page: Page):
+    def authors(self, page: Page) -> list[str]:
         return self._authors(page)
 
     def top_byline(self, page: Page):
@@ -261,7 +264,7 @@ class SemanticLayer(Layer):
         return list(dict.fromkeys(authors))
 
     @reads
-    def body(self, page: Page):
+    def body(self, page: Page) -> str | None:
         if article_root(page)[0] is None:
             return None  # no <article> or <main>: the labels count, the text is anyone's
         blocks = page.once("semantic.byline", _byline_body)[1]
@@ -270,34 +273,34 @@ class SemanticLayer(Layer):
         return "\n\n".join(b.text for b in blocks)
 
     @reads
-    def source(self, page: Page):
+    def source(self, page: Page) -> str | None:
         blocks = page.once("semantic.byline", _byline_body)[1]
         return dateline_source(next((b.text for b in blocks if b.kind != "heading"), ""))
 
     @reads
-    def summary(self, page: Page):
+    def summary(self, page: Page) -> str | None:
         summary = reading(page).sections.get("summary") or []
         return summary[0].text if summary else None
 
     @reads
-    def key_takeaways(self, page: Page):
+    def key_takeaways(self, page: Page) -> list[str]:
         return [b.text.lstrip("•·-–*▪● ").strip() for b in reading(page).sections.get("takeaways", [])
                 if b.kind != "heading"]
 
     @reads
-    def faq(self, page: Page):
+    def faq(self, page: Page) -> list[dict[str, Any]]:
         return _faq(page, reading(page).sections.get("faq", []))
 
     @reads
-    def related_urls(self, page: Page):
+    def related_urls(self, page: Page) -> list[str]:
         return _related(page, reading(page))
 
     @reads
-    def image(self, page: Page):
+    def image(self, page: Page) -> dict[str, Any] | None:
         return _figure(page, article_root(page)[0])
 
     @reads
-    def language(self, page: Page):
+    def language(self, page: Page) -> str | None:
         lang = page.root.get("lang") or page.root.get("xml:lang")
         return clean(lang) or None
 
@@ -341,7 +344,7 @@ def header_date(page: Page):
     return page.date(window[:updated.start()] if updated else window)
 
 
-def _header_byline(root, ctx: Page) -> list[str]:
+def _header_byline(root: HtmlElement, ctx: Page) -> list[str]:
     """A "By ..." line beside the title (often in a <header> the body walk skips)."""
     for el in root.iter("p", "div", "span", "address"):
         if not _BY_START.match(_first_text(el)):
@@ -357,7 +360,7 @@ def _header_byline(root, ctx: Page) -> list[str]:
 _BY_START = re.compile(r"\s*(?:written\s+)?by\b", re.I)
 
 
-def _first_text(el) -> str:
+def _first_text(el: HtmlElement) -> str:
     """The first text of an element: its own, else its first descendant's."""
     for node in el.iter():
         if node.text and node.text.strip():
