@@ -17,13 +17,14 @@ from newscrawl.extract.blocks import text_of
 from newscrawl.extract.common import ExtractConfig
 from newscrawl.extract.layers.generic import GenericLayer
 from newscrawl.extract.layers.jsonld import JsonLdLayer
-from newscrawl.extract.layers.layer import FIELDS, Layer
+from newscrawl.extract.layers.layer import Layer
 from newscrawl.extract.layers.legacy import LegacyLayer
 from newscrawl.extract.layers.meta import MetaLayer
 from newscrawl.extract.layers.nextdata import NextDataLayer
 from newscrawl.extract.layers.semantic import SemanticLayer
 from newscrawl.extract.page import Page
 from newscrawl.extract.themes import THEMES, Theme, choose
+from newscrawl.items import PAGE_FIELDS as FIELDS
 from newscrawl.items import Article
 from newscrawl.site.rules import SiteRules
 from newscrawl.site.text import clean, dateline_source, same_headline
@@ -40,7 +41,7 @@ class DropPage(Exception):
         self.reason = reason
 
 
-def unescaped(value: Any):
+def unescaped(value: Any) -> Any:
     """HTML entities decoded in a layer's text (structured data often carries "&#8217;")."""
     if isinstance(value, str):
         return html.unescape(value) if "&" in value else value
@@ -81,7 +82,8 @@ class ArticleParser:
         hears of page problems that cost no page (``invalid_jsonld``, ``extraction_error/..``)."""
         page = self.page(url, html, report)
         theme = choose(page, self.themes)
-        values, layers = {}, {}
+        values: dict[str, Any] = {}
+        layers: dict[str, str] = {}
         for fname in FIELDS:
             found = self.read(page, theme, fname)
             if found:
@@ -102,7 +104,8 @@ class ArticleParser:
         # as stored
         return Article(**values, crawled_at=crawled_at or datetime.now(timezone.utc), extraction=layers)
 
-    def read(self, page: Page, theme: Theme, fname: str, layers: Sequence[Layer] | None=None):
+    def read(self, page: Page, theme: Theme, fname: str,
+             layers: Sequence[str] | None = None) -> tuple[Any, str] | None:
         """(value, layer) of the first layer in the theme's order that gives the field."""
         for name in layers or theme.order(fname):
             layer = self.layers.get(name)
@@ -118,7 +121,7 @@ class ArticleParser:
                 return value, name
         return None
 
-    def _add_visible_byline(self, page: Page, values: dict[str, Any], layers: dict[str, Any]) -> None:
+    def _add_visible_byline(self, page: Page, values: dict[str, Any], layers: dict[str, str]) -> None:
         """The byline at the top of the article, when it holds the structured authors and more
         ("By A, B and C" where JSON-LD names A)."""
         semantic = self.layers.get("semantic")
@@ -132,7 +135,7 @@ class ArticleParser:
             if len(shown) > len(have) and have <= {a.casefold() for a in shown}:
                 values["authors"], layers["authors"] = shown, "semantic"
 
-    def _refine_date(self, page: Page, theme: Theme, values: dict[str, Any], layers: dict[str, Any]) -> None:
+    def _refine_date(self, page: Page, theme: Theme, values: dict[str, Any], layers: dict[str, str]) -> None:
         """A publication date without its time ("November 19, 2019" in JSON-LD) takes the time a
         later layer gives for the same day (article:published_time). Not the generic layer's:
         a guess, and a whole second extraction of the page."""
@@ -160,7 +163,7 @@ class ArticleParser:
         return img
 
     @staticmethod
-    def _visible_headline(page: Page, values: dict[str, Any], layers: dict[str, Any]) -> None:
+    def _visible_headline(page: Page, values: dict[str, Any], layers: dict[str, str]) -> None:
         """The headline the page shows, over a structured (SEO) variant of it."""
         for h1 in page.headings:
             visible = page.strip_site_name(text_of(h1))
@@ -181,7 +184,7 @@ class ArticleParser:
             if c["url"] and self.rules.is_article(c["url"]):
                 c["url"] = self.rules.article_url(c["url"])
 
-    def _finish(self, page: Page, values: dict[str, Any], layers: dict[str, Any]) -> None:
+    def _finish(self, page: Page, values: dict[str, Any], layers: dict[str, str]) -> None:
         rules = self.rules
         url = values.get("url")
         if not (url and rules.same_site(url) and rules.is_article(url)):

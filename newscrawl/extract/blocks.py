@@ -180,7 +180,7 @@ def _has_blocks(el: HtmlElement) -> bool:
     return bool(_BLOCK_XPATH(el))
 
 
-def _first_text_el(el: HtmlElement):
+def _first_text_el(el: HtmlElement) -> HtmlElement | None:
     for node in el.iter():
         if node is el or not isinstance(node.tag, str):
             continue

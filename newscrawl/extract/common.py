@@ -55,7 +55,7 @@ def html_to_text(value: Any, blocks: bool = False) -> str:
     except Exception:  # noqa: BLE001 (any markup error: keep the raw text)
         return re.sub(r"<[^>]+>", " ", value)
     if not blocks:
-        return root.text_content()
+        return str(root.text_content())
     paras = [clean(el.text_content()) for el in root.iter("p", "h2", "h3", "h4", "li", "blockquote")]
     return "\n\n".join(p for p in paras if p) or root.text_content()
 

@@ -18,7 +18,7 @@ from typing import Any
 _TOKEN = re.compile(r"\w+")
 
 
-def shingles(text: str) -> Counter[str]:
+def shingles(text: str) -> Counter[tuple[str, ...]]:
     tokens = _TOKEN.findall(text or "")
     if not tokens:
         return Counter()

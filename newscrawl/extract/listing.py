@@ -81,7 +81,7 @@ JOINED_CACHE = 100_000
 _JOINED = Memo(lambda key: urljoin(key[0] + "/", key[1]), JOINED_CACHE)
 
 
-def _joiner(url: str):
+def _joiner(url: str) -> Callable[[str], str]:
     """urljoin for the links of the page at ``url``, remembering root-relative and absolute
     hrefs (the same on every page of the site: pagers, navigation, cards seen before)."""
     origin = url[:url.find("/", url.find("//") + 2)] if url.count("/") >= 3 else url
@@ -93,7 +93,7 @@ def _joiner(url: str):
             key = ("", href)
         else:
             return urljoin(url, href)
-        return _JOINED(key)
+        return str(_JOINED(key))
     return join
 
 
@@ -129,10 +129,10 @@ def read_listing(url: str, html: str | Selector, rules: SiteRules, tz: tzinfo = 
     return out
 
 
-def _next(url: str, doc: dict[str, Any], rules: SiteRules, join: Callable[[str], str]) -> str | None:
+def _next(url: str, doc: HtmlElement, rules: SiteRules, join: Callable[[str], str]) -> str | None:
     nxt = doc.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href')
     if nxt:
-        return urljoin(url, nxt[0])
+        return urljoin(url, str(nxt[0]))
     here = _page_of(url)
     cat = rules.category_path(url)
     for href in doc.xpath("//a/@href"):
@@ -150,7 +150,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True,
 MAX_SITEMAP_URLS = 50_000
 
 
-def _xml(body: bytes):
+def _xml(body: bytes) -> Any:
     try:
         return etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError as exc:

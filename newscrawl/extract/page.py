@@ -10,16 +10,20 @@ import json
 import logging
 import re
 from collections.abc import Callable
+from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
+from lxml.html import HtmlElement
 
 from newscrawl.extract.common import ExtractConfig
 from newscrawl.site.dates import parse_date, zone_of
 from newscrawl.site.rules import SiteRules
 from newscrawl.site.text import clean, split_byline
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +48,7 @@ def _compact(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def parse_html(html: str | bytes):
+def parse_html(html: str | bytes) -> HtmlElement:
     """The root element of an HTML document (None for an empty one): lxml's own parse."""
     try:
         root = etree.fromstring(html, _PARSER)
@@ -78,7 +82,7 @@ class Page:
         self._reported: set[str] = set()
         self._urls: dict[str, str | None] = {}
         self._once: dict[str, Any] = {}
-        self.date_shapes: dict[str, Any] = {}  # each date the page gave -> its dates.zone_of shape
+        self.date_shapes: dict[datetime, str] = {}  # each date the page gave -> its dates.zone_of shape
         # absolute URL -> canonical article URL or None; the parser shares it between pages
         # (the same related and navigation links recur on every page)
         self._links = links if links is not None else {}
@@ -106,10 +110,10 @@ class Page:
         self.problem(f"extraction_error/{layer}/{field}", f"{type(exc).__name__}: {exc}")
 
     # ---- state computed once ----------------------------------------------------------
-    def once(self, key: str, build: Callable[[Page], object]):
+    def once(self, key: str, build: Callable[[Page], T]) -> T:
         """A layer's own page state (its JSON-LD article, its byline split), built once."""
         try:
-            return self._once[key]
+            return cast(T, self._once[key])
         except KeyError:
             value = self._once[key] = build(self)
             return value
@@ -249,17 +253,17 @@ class Page:
         return [s.text for s in _JSON_SCRIPTS(self.root) if s.text]
 
     @cached_property
-    def h1(self):
+    def h1(self) -> HtmlElement | None:
         """The first <h1> (the one the reader's walk starts from)."""
         return self.headings[0] if self.headings else None
 
     @cached_property
-    def body_el(self):
+    def body_el(self) -> HtmlElement:
         found = _BODY(self.root)
         return found[0] if found else self.root
 
     # ---- value helpers ----------------------------------------------------------------
-    def date(self, value: Any):
+    def date(self, value: Any) -> datetime | None:
         if not isinstance(value, str):
             return None
         parsed = parse_date(value, self.config.default_tz)
@@ -286,7 +290,7 @@ class Page:
         if not url:
             return None
         try:
-            return self._links[url]
+            return cast("str | None", self._links[url])
         except KeyError:
             found = self.rules.article_url(url) if self.rules.is_article(url) else None
             if len(self._links) >= LINK_CACHE_SIZE:
@@ -326,4 +330,4 @@ class Page:
     @cached_property
     def headings(self) -> list[Any]:
         """The page's first <h1> elements (a page may have one for its logo, one per story)."""
-        return _H1S(self.root)
+        return list(_H1S(self.root))

@@ -51,7 +51,7 @@ def check_selectors(selectors: dict[str, Any]) -> None:
 
 def select(page: Page, css: str) -> list[Any]:
     xp, _ = compiled(css)
-    return xp(page.root)
+    return list(xp(page.root))
 
 
 def _texts(page: Page, selectors: list[str]) -> list[str]:
@@ -70,7 +70,7 @@ class LegacyLayer(Layer):
 
     @staticmethod
     def sel(page: Page, name: str) -> list[str]:
-        return page.config.legacy_selectors.get(name, [])
+        return list(page.config.legacy_selectors.get(name, []))
 
     @reads
     def title(self, page: Page) -> str | None:

@@ -116,7 +116,7 @@ def find_article(obj: Any, depth: int = 0) -> dict[str, Any] | None:
     return None
 
 
-def _first(obj: dict[str, Any], keys: Sequence[str]):
+def _first(obj: dict[str, Any], keys: Sequence[str]) -> Any:
     return next((obj[k] for k in keys if obj.get(k)), None)
 
 

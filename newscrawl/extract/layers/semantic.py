@@ -69,7 +69,7 @@ def marked_authors(page: Page, first: bool = False) -> list[str]:
     return []
 
 
-def find_root(ctx: Page):
+def find_root(ctx: Page) -> tuple[HtmlElement | None, HtmlElement | None]:
     """The element that holds the article: <article> around the h1, else <main>, else None."""
     h1 = ctx.h1
     if h1 is not None:
@@ -151,7 +151,7 @@ def _related(ctx: Page, w: Reading) -> list[str]:
     return urls
 
 
-def article_root(page: Page):
+def article_root(page: Page) -> tuple[HtmlElement | None, HtmlElement | None]:
     """(the element holding the article or None, the h1 the body follows or None), once a page."""
     return page.once("semantic.root", find_root)
 
@@ -199,9 +199,9 @@ class SemanticLayer(Layer):
         if len(crumbs) >= 2:
             last_is_page = crumbs[-1]["url"] in (None, page.url) or crumbs[-1]["name"] == self.title(page)
             if not last_is_page:
-                return crumbs[-1]["name"]
+                return str(crumbs[-1]["name"])
             if len(crumbs) >= 3:
-                return crumbs[-2]["name"]
+                return str(crumbs[-2]["name"])
         root = article_root(page)[0]
         if root is None:
             return None
@@ -247,12 +247,12 @@ class SemanticLayer(Layer):
     def authors(self, page: Page) -> list[str]:
         return self._authors(page)
 
-    def top_byline(self, page: Page):
+    def top_byline(self, page: Page) -> list[str]:
         """The names of the byline at the top of the article: the one of ``authors`` with
         author markup read from its first element only."""
         return self._authors(page, first=True)
 
-    def _authors(self, page: Page, first: bool = False):
+    def _authors(self, page: Page, first: bool = False) -> list[str]:
         authors = list(page.once("semantic.byline", _byline_body)[0])  # the page state stays as it is
         root = article_root(page)[0]
         if not authors and root is not None:
@@ -301,7 +301,8 @@ class SemanticLayer(Layer):
 
     @reads
     def language(self, page: Page) -> str | None:
-        lang = page.root.get("lang") or page.root.get("xml:lang")
+        root = page.root
+        lang = root.get("lang") or root.get("xml:lang") if root is not None else None
         return clean(lang) or None
 
 
@@ -325,7 +326,7 @@ def header_byline(page: Page) -> list[str]:
     return []
 
 
-def header_date(page: Page):
+def header_date(page: Page) -> datetime | None:
     """The date shown under the headline ("Published 11:34 PM EST Nov 19, 2019", "By X on
     Monday, November 18th, 2019 at 11:04 a.m."): after a "Published"/"Posted" word when there
     is one, else the first date before an "Updated" one; within HEADER_CHARS of the h1."""
@@ -364,5 +365,5 @@ def _first_text(el: HtmlElement) -> str:
     """The first text of an element: its own, else its first descendant's."""
     for node in el.iter():
         if node.text and node.text.strip():
-            return node.text
+            return str(node.text)
     return ""
