@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+from parsel import Selector
+
 from newscrawl.extract.blocks import text_of
 from newscrawl.extract.common import ExtractConfig
 from newscrawl.extract.layers.generic import GenericLayer
@@ -74,10 +76,11 @@ class ArticleParser:
         self._rules = rules
         self._links: dict[str, Any] = {}  # links read under these rules, shared by the pages
 
-    def page(self, url: str, html: str, report: Callable[[str], None] | None=None) -> Page:
+    def page(self, url: str, html: str | bytes | Selector, report: Callable[[str], None] | None = None) -> Page:
         return Page(url, html, self.rules, self.config, report, self._links)
 
-    def parse(self, url: str, html: str, crawled_at: datetime | None = None, report: Callable[[str], None] | None=None) -> Article:
+    def parse(self, url: str, html: str | bytes | Selector, crawled_at: datetime | None = None,
+              report: Callable[[str], None] | None = None) -> Article:
         """``html``: markup, or a parsel/Scrapy selector (its tree is reused). ``report(name)``
         hears of page problems that cost no page (``invalid_jsonld``, ``extraction_error/..``)."""
         page = self.page(url, html, report)

@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
+from parsel import Selector
 
 from newscrawl.extract.common import ExtractConfig
 from newscrawl.site.dates import parse_date, zone_of
@@ -64,7 +65,7 @@ class Page:
     failed on (``extraction_error/<layer>/<field>``); each is logged once with the URL.
     """
 
-    def __init__(self, url: str, html: str, rules: SiteRules, config: ExtractConfig,
+    def __init__(self, url: str, html: str | bytes | Selector, rules: SiteRules, config: ExtractConfig,
                  report: Callable[[str], None] | None = None, links: dict[str, Any] | None = None) -> None:
         self.url = url
         if isinstance(html, (str, bytes)):
@@ -124,7 +125,7 @@ class Page:
         own, theme probes search it), else the tree serialized."""
         if self._source is not None:
             return self._source
-        return etree.tostring(self.root, encoding="unicode", method="html")
+        return str(etree.tostring(self.root, encoding="unicode", method="html"))
 
     @cached_property
     def meta(self) -> dict[str, list[str]]:

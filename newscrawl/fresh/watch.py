@@ -18,7 +18,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, cast
+
+from scrapy.settings import BaseSettings
 
 from newscrawl import heartbeat
 from newscrawl.keys import WATCH
@@ -86,10 +89,8 @@ def watch_settings(settings) -> None:
     settings.set("NEWSCRAWL_PROGRESS_SECONDS", 0, priority="spider")
 
 
-def heartbeat_path(settings):
+def heartbeat_path(settings: BaseSettings) -> Path:
     """Where a watch writes its heartbeat (NEWSCRAWL_WATCH_HEARTBEAT, else <data dir>/watch/heartbeat.json)."""
-    from pathlib import Path
-
     from newscrawl.store import data_dir
     value = settings.get("NEWSCRAWL_WATCH_HEARTBEAT")
     return Path(value).expanduser().resolve() if value else data_dir(settings) / "watch" / "heartbeat.json"

@@ -34,7 +34,7 @@ class CrawlArguments:
     given: dict[str, Any] = field(default_factory=dict)  # the arguments as passed (crawl_runs, crawl id)
 
 
-def parse_arguments(spider: str, **kwargs) -> CrawlArguments:
+def parse_arguments(spider: str, **kwargs: Any) -> CrawlArguments:
     """The arguments, checked; UsageError naming the argument otherwise. Keys starting with
     ``_`` (scrapyd's ``_job``) are Scrapy's and ignored here."""
     unknown = sorted(k for k in kwargs if not k.startswith("_") and k not in ARGUMENTS)
@@ -63,7 +63,7 @@ def categories(value: str | None) -> list[str] | None:
     return cats
 
 
-def positive(value, name: str) -> int | None:
+def positive(value: Any, name: str) -> int | None:
     if value is None:
         return None
     try:
@@ -83,7 +83,7 @@ def refresh(value: str | None) -> str:
     return mode
 
 
-def flag(value, name: str, meaning: str) -> bool:
+def flag(value: Any, name: str, meaning: str) -> bool:
     if value is None:
         return False
     on = BOOLEANS.get(str(value).strip().lower())

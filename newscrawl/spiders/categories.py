@@ -3,10 +3,13 @@ named categories checked first, and listings clicked through in the browser."""
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Iterator
 
 import scrapy
+from scrapy import Request
 from scrapy.exceptions import CloseSpider
-from scrapy.http import TextResponse
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
 
 from newscrawl.crawl.outcome import STAT_ERROR, USAGE_ERROR
 from newscrawl.crawl.rendering import click_load_more
@@ -28,13 +31,14 @@ from newscrawl.keys import (
     RequestKind,
 )
 from newscrawl.spiders.core import GbafBase
+from newscrawl.spiders.failures import failed_request
 from newscrawl.spiders.paging import NO_NEW_LINKS
 
 logger = logging.getLogger(__name__)
 
 
 class Categories(GbafBase):
-    async def parse_rendered_listing(self, response, category):
+    async def parse_rendered_listing(self, response: Response, category: str | None) -> AsyncIterator[Request]:
         """A listing in the browser: its "load more" control clicked until no new article link
         shows (or NEWSCRAWL_RENDER_MAX_CLICKS)."""
         page = response.meta["playwright_page"]
@@ -42,20 +46,20 @@ class Categories(GbafBase):
             links = await click_load_more(
                 page, lambda html: read_listing(response.url, html, self.rules, self.tz).articles,
                 self.config.render_max_clicks, LOAD_MORE,
-                on_click=lambda: self.crawler.stats.inc_value(RENDER + "clicks"))
+                on_click=lambda: self.stats.inc_value(RENDER + "clicks"))
         finally:
             await page.close()
         for request in self._follow_links(list(links.values()), "rendered_listing"):
             yield request
 
-    async def on_render_error(self, failure):
-        page = failure.request.meta.get("playwright_page")
+    async def on_render_error(self, failure: Failure) -> list[Request] | None:
+        page = failed_request(failure).meta.get("playwright_page")
         if page is not None:
             await page.close()
         return self.on_error(failure)
 
     # ---- listings ----------------------------------------------------------------------
-    def parse_listing(self, response, category, page):
+    def parse_listing(self, response: Response, category: str | None, page: int) -> Iterator[Request]:
         named = response.meta.get(META_NAMED)
         if named is None or named not in self.unverified:
             yield from self._parse_listing(response, category, page)
@@ -72,34 +76,34 @@ class Categories(GbafBase):
         yield from held
         yield from out
 
-    def _category_missing(self, category: str, problem: str):
+    def _category_missing(self, category: str, problem: str) -> Request:
         """A named category does not exist: a usage error (nothing stored), with the
         categories the home page's navigation offers."""
-        self.crawler.stats.inc_value(ERRORS + "missing_category")
+        self.stats.inc_value(ERRORS + "missing_category")
         self.held = []
         return scrapy.Request(self.rules.url("/"), callback=self._report_missing, errback=self._report_missing_failed,
                               dont_filter=True, priority=100, cb_kwargs={"category": category, "problem": problem},
                               meta={META_KIND: RequestKind.LISTING})
 
-    def _report_missing_failed(self, failure):
-        self._report_missing(None, **failure.request.cb_kwargs)
+    def _report_missing_failed(self, failure: Failure) -> None:
+        self._report_missing(None, **failed_request(failure).cb_kwargs)
 
-    def _report_missing(self, response, category: str, problem: str):
+    def _report_missing(self, response: Response | None, category: str, problem: str) -> None:
         offered = []
         if isinstance(response, TextResponse):
             listing = read_listing(response.url, response.text, self.rules, self.tz)
             offered = sorted({p for u in listing.categories if (p := self.rules.category_path(u))})
         message = (f"gbaf: categories: {category!r} does not exist on {self.rules.base_url} ({problem}); "
                    + (f"the navigation offers: {', '.join(offered)}" if offered else "the home page lists no categories"))
-        self.crawler.stats.set_value(STAT_ERROR, message)
+        self.stats.set_value(STAT_ERROR, message)
         logger.error(message)
         raise CloseSpider(USAGE_ERROR)
 
-    def _parse_listing(self, response, category, page):
+    def _parse_listing(self, response: Response, category: str | None, page: int) -> Iterator[Request]:
         kind = "listing" if category is not None else "home"
         if response.status == 304:  # page 1 unchanged since the last run: nothing new here
             self._learn(response, kind)
-            self.crawler.stats.inc_value(LISTING_STOP + "not_modified")
+            self.stats.inc_value(LISTING_STOP + "not_modified")
             return
         if not isinstance(response, TextResponse):
             return
@@ -116,7 +120,7 @@ class Categories(GbafBase):
         stop = self.paging.stop_reason(category, page, listing.articles,
                                        self._known_link if self.incremental else None)
         if stop:
-            self.crawler.stats.inc_value(f"{LISTING_STOP}{stop}")
+            self.stats.inc_value(f"{LISTING_STOP}{stop}")
             if stop == NO_NEW_LINKS and response.meta.get(META_LOAD_MORE):
                 yield self._rendered_listing_request(response.meta[META_LOAD_MORE], category, "load_more")
             return
@@ -124,20 +128,20 @@ class Categories(GbafBase):
         if next_page is not None:
             yield next_page
 
-    def _sections(self, urls, category):
+    def _sections(self, urls: list[str], category: str | None) -> Iterator[Request]:
         """Listings of the sections a page links to: any (the home page), or a category's own."""
         for cat_url in urls:
             path = self.rules.category_path(cat_url)
             if path and self._wanted_category(path) and (category is None or path.startswith(category + "/")):
                 yield self._listing_request(cat_url, path, 1)
 
-    def _next_page(self, response, next_url, category, page):
+    def _next_page(self, response: TextResponse, next_url: str | None, category: str, page: int) -> Request | None:
         """Page N+1: the pager's link, else (NEWSCRAWL_PAGINATION_PROBE) /page/N+1/; when
         page 1 also has a "load more" control, a failing probe hands it to the browser."""
         load_more = None
         if next_url is None and self.config.probe:
             next_url = with_page(response.url, page + 1, "path")
-            self.crawler.stats.inc_value(LISTING_PROBE)
+            self.stats.inc_value(LISTING_PROBE)
             if page == 1 and has_load_more(response.selector):
                 load_more = response.url
         if not next_url:

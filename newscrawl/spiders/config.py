@@ -132,10 +132,10 @@ def is_local(url: str) -> bool:
 def polite_settings(settings: BaseSettings, rules: SiteRules) -> None:
     """The bot's User-Agent with NEWSCRAWL_CONTACT_URL (unless USER_AGENT is set), and no
     delay on a site served from this machine (NEWSCRAWL_LOCAL_FAST), unless set by the user."""
-    if settings.getpriority("USER_AGENT") <= settings.getpriority("NEWSCRAWL_CONTACT_URL"):
+    if (settings.getpriority("USER_AGENT") or 0) <= (settings.getpriority("NEWSCRAWL_CONTACT_URL") or 0):
         settings.set("USER_AGENT", user_agent(settings.get("NEWSCRAWL_CONTACT_URL")), priority="spider")
     if is_local(rules.base_url) and settings.getbool("NEWSCRAWL_LOCAL_FAST"):
         for key, value in (("AUTOTHROTTLE_ENABLED", False), ("DOWNLOAD_DELAY", 0),
                            ("CONCURRENT_REQUESTS_PER_DOMAIN", 16)):
-            if settings.getpriority(key) <= settings.getpriority("NEWSCRAWL_LOCAL_FAST"):
+            if (settings.getpriority(key) or 0) <= (settings.getpriority("NEWSCRAWL_LOCAL_FAST") or 0):
                 settings.set(key, value, priority="spider")

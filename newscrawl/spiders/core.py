@@ -8,15 +8,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
+from scrapy.statscollectors import StatsCollector
 from scrapy_playwright.page import PageMethod
 
 from newscrawl.crawl.context import CrawlTarget
 from newscrawl.crawl.incremental import CrawlHistory, utcnow
-from newscrawl.extract.page import Page
 from newscrawl.fresh.watch import WatchLoop, WatchPlan, watch_settings
 from newscrawl.keys import (
     DROPPED,
@@ -52,13 +52,13 @@ class GbafBase(scrapy.Spider):
     parse_article: Callable[..., Any]
     parse_feed: Callable[..., Any]
     parse_sitemap: Callable[..., Any]
-    on_error: Callable[..., Any]
+    on_error: Callable[..., list[Request] | None]
     on_render_error: Callable[..., Any]
     _follow_links: Callable[..., Any]
     _discovery: Callable[..., Any]
     _watch_opened: Callable[..., Any]
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         self.args: CrawlArguments = parse_arguments(self.name, **kwargs)
         super().__init__(**{k: v for k, v in kwargs.items() if k.startswith("_")})
         self.categories, self.since, self.wait = self.args.categories, self.args.since, self.args.wait
@@ -69,13 +69,13 @@ class GbafBase(scrapy.Spider):
         self.held: list[Any] = []
 
     @classmethod
-    def check_arguments(cls, settings: BaseSettings, **spargs) -> None:
+    def check_arguments(cls, settings: BaseSettings, **spargs: Any) -> None:
         """Raise UsageError for bad arguments, without starting anything."""
         spider = cls(**spargs)
         spider_config(spider.args, settings)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, *args, **kwargs):
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> GbafBase:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.configure(spider_config(spider.args, crawler.settings))
         polite_settings(crawler.settings, spider.rules)  # Scrapy freezes them after this
@@ -84,6 +84,12 @@ class GbafBase(scrapy.Spider):
             # after the pipelines' idle handler (they write their buffer then): connected at open
             crawler.signals.connect(spider._watch_opened, signal=signals.spider_opened)
         return spider
+
+    @property
+    def stats(self) -> StatsCollector:
+        """The crawl's stats (the spider runs inside a crawl: they exist)."""
+        assert self.crawler.stats is not None
+        return self.crawler.stats
 
     def crawl_target(self) -> CrawlTarget:
         """What this crawl is about, for the crawl's components (newscrawl.crawl.context)."""
@@ -108,7 +114,7 @@ class GbafBase(scrapy.Spider):
         self.history = CrawlHistory(store, self.rules.base_url, self.name, self.config.policy, utcnow())
         self.incremental = self.args.refresh == "auto" and len(self.history) > 0
         mode = "incremental" if self.incremental else "full"
-        self.crawler.stats.set_value(MODE, "watch" if self.watch is not None else mode)
+        self.stats.set_value(MODE, "watch" if self.watch is not None else mode)
         logger.info("%s crawl: %d articles of %s stored; last successful run started %s", mode.title(),
                     len(self.history), self.rules.base_url, self.history.last_success or "never")
 
@@ -117,7 +123,7 @@ class GbafBase(scrapy.Spider):
             self.watching.stop()
         if self.history is not None:
             if self.history.rechecks:
-                self.crawler.stats.inc_value(RECHECKS, self.history.rechecks)
+                self.stats.inc_value(RECHECKS, self.history.rechecks)
             self.history.save(utcnow())  # the store itself closes when the engine stops
             self.history = None
 
@@ -136,7 +142,9 @@ class GbafBase(scrapy.Spider):
         """Is this (canonical) article URL stored already? Only an incremental run asks."""
         return self.incremental and self.history is not None and self.history.is_known(url)
 
-    def _request(self, url: str, callback, kind: str, validators=None, cb_kwargs=None, dont_filter: bool=False, meta=None):
+    def _request(self, url: str, callback: Callable[..., Any], kind: RequestKind, validators: dict[str, Any] | None = None,
+                 cb_kwargs: dict[str, Any] | None = None, dont_filter: bool = False,
+                 meta: dict[str, Any] | None = None) -> Request:
         meta = {META_KIND: kind, **(meta or {})}
         if self.watch is not None and kind != RequestKind.ARTICLE_NEW:  # asked again in later cycles
             dont_filter = True
@@ -145,17 +153,18 @@ class GbafBase(scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.on_error, cb_kwargs=cb_kwargs or {},
                               dont_filter=dont_filter, meta=meta)
 
-    def _page_validators(self, url: str):
+    def _page_validators(self, url: str) -> dict[str, Any] | None:
         return self.past().page_validators(url) if self.incremental else None
 
-    def _listing_request(self, url: str, category: str, page: Page):
+    def _listing_request(self, url: str, category: str | None, page: int) -> Request:
         if category is not None and self._render_wanted(url):
             return self._rendered_listing_request(url, category, "configured")
         return self._request(url, self.parse_listing, RequestKind.LISTING, self._page_validators(url) if page == 1 else None,
                              cb_kwargs={"category": category, "page": page})
 
-    def _article_request(self, url: str, dont_filter: bool=False, kind=RequestKind.ARTICLE_NEW, validators=None):
-        meta = {META_URL: url}
+    def _article_request(self, url: str, dont_filter: bool = False, kind: RequestKind = RequestKind.ARTICLE_NEW,
+                         validators: dict[str, Any] | None = None) -> Request:
+        meta: dict[str, Any] = {META_URL: url}
         if self._render_wanted(url):
             meta.update({"playwright": True, META_RENDER: "configured", "playwright_page_methods": SETTLED})
         return self._request(url, self.parse_article, kind, validators, dont_filter=dont_filter, meta=meta)
@@ -164,8 +173,8 @@ class GbafBase(scrapy.Spider):
     def _render_wanted(self, url: str) -> bool:
         return any(r.search(url) for r in self.config.render_urls)
 
-    def _rendered_listing_request(self, url: str, category: str, reason: str):
-        self.crawler.stats.inc_value(f"{RENDER}{reason}")
+    def _rendered_listing_request(self, url: str, category: str | None, reason: str) -> Request:
+        self.stats.inc_value(f"{RENDER}{reason}")
         return scrapy.Request(url, callback=self.parse_rendered_listing, errback=self.on_render_error,
                               cb_kwargs={"category": category}, dont_filter=True,
                               meta={META_KIND: RequestKind.LISTING, "playwright": True, "playwright_include_page": True,
@@ -185,7 +194,7 @@ class GbafBase(scrapy.Spider):
         if self.history is not None:
             _, stale = self.history.learn(response.url, kind, response)
             if stale:
-                self.crawler.stats.inc_value(STALE_VALIDATOR)
+                self.stats.inc_value(STALE_VALIDATOR)
         return True
 
     def _mark_requested(self, url: str) -> None:
@@ -195,11 +204,11 @@ class GbafBase(scrapy.Spider):
             df.request_seen(self._article_request(url))
 
     def _page_problem(self, name: str) -> None:
-        self.crawler.stats.inc_value(f"newscrawl/{name}")
+        self.stats.inc_value(f"newscrawl/{name}")
 
-    def _drop(self, url: str, reason: str):
+    def _drop(self, url: str, reason: str) -> None:
         if reason in PERMANENT_DROPS and self.history is not None:
             self.history.dropped(url)
-        self.crawler.stats.inc_value(f"{DROPPED}{reason}")
+        self.stats.inc_value(f"{DROPPED}{reason}")
         logger.warning("Dropped page %s: %s", url, reason)
         return None

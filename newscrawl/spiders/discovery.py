@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from protego import Protego
+from scrapy import Request
 from scrapy.http import Response
 
 from newscrawl.extract.listing import (
+    Link,
     read_feed,
     read_robots,
     read_sitemap,
@@ -26,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 
 class Discovery(GbafBase):
-    def parse_robots(self, response: Response):
+    def parse_robots(self, response: Response) -> Iterator[Request]:
         if self._learn(response, "robots"):
             sitemaps, feeds = read_robots(response.text, self.rules.base_url)
             self.render_policy.robots = Protego.parse(response.text)
@@ -34,7 +37,7 @@ class Discovery(GbafBase):
             sitemaps, feeds = self.past().remembered("sitemap_root"), self.past().remembered("feed")
         yield from self._sitemap_and_feed_requests(sitemaps, feeds)
 
-    def _sitemap_and_feed_requests(self, sitemaps, feeds):
+    def _sitemap_and_feed_requests(self, sitemaps: list[str], feeds: list[str]) -> Iterator[Request]:
         for url in dict.fromkeys(sitemaps + self.config.sitemaps):
             if self.rules.same_site(url):
                 yield self._request(url, self.parse_sitemap, RequestKind.SITEMAP, self._page_validators(url),
@@ -43,7 +46,7 @@ class Discovery(GbafBase):
             if self.rules.same_site(url):
                 yield self._request(url, self.parse_feed, RequestKind.FEED, self._page_validators(url))
 
-    def parse_sitemap(self, response: Response, kind: str="sitemap"):
+    def parse_sitemap(self, response: Response, kind: str = "sitemap") -> Iterator[Request]:
         if not self._learn(response, kind):
             return
         try:
@@ -51,12 +54,12 @@ class Discovery(GbafBase):
         except ValueError as exc:
             self._bad_discovery_page(response, "bad_sitemap", exc)
             return
-        self.crawler.stats.inc_value(DISCOVERY + "sitemaps")
+        self.stats.inc_value(DISCOVERY + "sitemaps")
         for child in children:
             if not self.rules.same_site(child.url):
                 continue
             if self.incremental and not self.past().sitemap_child_changed(child.lastmod, child.url):
-                self.crawler.stats.inc_value(INCREMENTAL + "sitemap_unchanged")
+                self.stats.inc_value(INCREMENTAL + "sitemap_unchanged")
                 continue
             yield self._request(child.url, self.parse_sitemap, RequestKind.SITEMAP, self._page_validators(child.url),
                                 meta={META_POLL: True} if response.meta.get(META_POLL) else None)
@@ -68,7 +71,7 @@ class Discovery(GbafBase):
             if path and self._wanted_category(path):
                 yield self._listing_request(self.rules.category_url(path), path, 1)
 
-    def parse_feed(self, response: Response):
+    def parse_feed(self, response: Response) -> Iterator[Request]:
         if not self._learn(response, "feed"):
             return
         try:
@@ -76,29 +79,29 @@ class Discovery(GbafBase):
         except ValueError as exc:
             self._bad_discovery_page(response, "bad_feed", exc)
             return
-        self.crawler.stats.inc_value(DISCOVERY + "feeds")
+        self.stats.inc_value(DISCOVERY + "feeds")
         yield from self._follow_links(links, "feed")
 
-    def _bad_discovery_page(self, response: Response, reason: str, exc) -> None:
-        self.crawler.stats.inc_value(f"{ERRORS}{reason}")
+    def _bad_discovery_page(self, response: Response, reason: str, exc: Exception) -> None:
+        self.stats.inc_value(f"{ERRORS}{reason}")
         logger.warning("Skipped %s: %s", response.url, exc)
 
-    def _follow_links(self, links, via: str):
+    def _follow_links(self, links: Sequence[Link], via: str) -> Iterator[Request]:
         known = []
         for link in links:
             url = self.rules.classify(link.url)[1]
             if url is None:  # not an article of the site
                 continue
             if self.since and link.date and link.date < self.since:
-                self.crawler.stats.inc_value(SKIPPED + "before_since")
+                self.stats.inc_value(SKIPPED + "before_since")
                 continue
             if self._known(url):
                 known.append(replace(link, url=url))
                 continue
             # Scrapy's dupefilter (DUPEFILTER_CLASS) drops links already requested.
-            self.crawler.stats.inc_value(f"{DISCOVERY}{via}")
+            self.stats.inc_value(f"{DISCOVERY}{via}")
             yield self._article_request(url)
         if known and self.history is not None:
-            self.crawler.stats.inc_value(INCREMENTAL + "known_links", len(known))
+            self.stats.inc_value(INCREMENTAL + "known_links", len(known))
             for url, validators in self.history.changed_since_fetched(known):
                 yield self._article_request(url, kind=RequestKind.ARTICLE_REVISIT, validators=validators)

@@ -8,6 +8,9 @@ no failure of the site.
 """
 from __future__ import annotations
 
+from typing import cast
+
+from scrapy import Request
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, ResponseDataLossError
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -18,30 +21,35 @@ from newscrawl.crawl.rendering import NoBrowser
 PERMANENT_DROPS = frozenset({"http_404", "http_410", "not_html", "empty_response", "no_body", "no_title"})
 
 
+def failed_request(failure: Failure) -> Request:
+    """The request a failure is about (Scrapy sets it on the Failure it hands an errback)."""
+    return cast(Request, failure.request)  # type: ignore[attr-defined]
+
+
 def too_large(failure: Failure) -> bool:
     """DOWNLOAD_MAXSIZE: Scrapy cancels the download (body read) or ignores the request
     (Content-Length announced); only its message tells these from other cancellations."""
     text = str(failure.value)
-    return bool((failure.check(DownloadCancelledError) and "max size" in text)
-                or (failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in text))
+    return (isinstance(failure.value, DownloadCancelledError) and "max size" in text) \
+        or (isinstance(failure.value, IgnoreRequest) and "DOWNLOAD_MAXSIZE" in text)
 
 
 def redirect_loop(failure: Failure) -> bool:
     """REDIRECT_MAX_TIMES reached (RedirectMiddleware says so only in its message)."""
-    return bool(failure.check(IgnoreRequest) and "max redirections" in str(failure.value))
+    return isinstance(failure.value, IgnoreRequest) and "max redirections" in str(failure.value)
 
 
 def failure_reason(failure: Failure) -> str | None:
-    if failure.check(NoBrowser):
+    if isinstance(failure.value, NoBrowser):
         return "no_browser"
     if too_large(failure):
         return "too_large"
     if redirect_loop(failure):
         return "redirect_loop"
-    if failure.check(ResponseDataLossError):
+    if isinstance(failure.value, ResponseDataLossError):
         return "truncated"  # never stored half-received
-    if failure.check(HttpError):
+    if isinstance(failure.value, HttpError):
         return f"http_{failure.value.response.status}"
-    if failure.check(IgnoreRequest):
+    if isinstance(failure.value, IgnoreRequest):
         return None
     return f"download_{type(failure.value).__name__}"

@@ -13,8 +13,9 @@ Pipelines validate, normalize, dedupe and store.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import AsyncIterator, Iterator
 
+from scrapy import Request
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -34,7 +35,7 @@ from newscrawl.spiders.arguments import ARGUMENTS
 from newscrawl.spiders.categories import Categories
 from newscrawl.spiders.core import GbafBase
 from newscrawl.spiders.discovery import Discovery
-from newscrawl.spiders.failures import failure_reason
+from newscrawl.spiders.failures import failed_request, failure_reason
 from newscrawl.spiders.reading import Reading
 from newscrawl.spiders.watching import Watching
 
@@ -46,7 +47,7 @@ class GbafSpider(Discovery, Categories, Reading, Watching, GbafBase):
     name = "gbaf"
 
     # ---- discovery -------------------------------------------------------------------
-    async def start(self):
+    async def start(self) -> AsyncIterator[Request]:
         if self.args.urls:
             for u in self.args.urls:
                 yield self._article_request(self.rules.article_url(u), dont_filter=True)
@@ -57,11 +58,11 @@ class GbafSpider(Discovery, Categories, Reading, Watching, GbafBase):
         for request in self._discovery():
             yield request
 
-    def _discovery(self):
+    def _discovery(self) -> Iterator[Request]:
         """Home, robots.txt (its sitemaps and feeds), categories and due revisits."""
         if self.watch is not None:
             self.watch.last_discovery = utcnow()
-            self.crawler.stats.inc_value(WATCH + "discoveries")
+            self.stats.inc_value(WATCH + "discoveries")
         yield from self._revisits()
         if self.categories is None:
             home, robots = self.rules.url("/"), self.rules.url("/robots.txt")
@@ -71,7 +72,7 @@ class GbafSpider(Discovery, Categories, Reading, Watching, GbafBase):
                                 dont_filter=True)
         yield from self._category_starts()
 
-    def _revisits(self):
+    def _revisits(self) -> Iterator[Request]:
         """Known articles due for a re-fetch (incremental mode); held while named categories
         are unverified."""
         if not self.incremental:
@@ -83,7 +84,7 @@ class GbafSpider(Discovery, Categories, Reading, Watching, GbafBase):
             else:
                 yield request
 
-    def _category_starts(self):
+    def _category_starts(self) -> Iterator[Request]:
         starts = [self.rules.category_url(p) for p in self.categories or self.config.default_categories]
         if self.incremental:  # sub-categories found by earlier runs, whatever page 1 says now
             starts += self.past().remembered("listing")
@@ -96,33 +97,34 @@ class GbafSpider(Discovery, Categories, Reading, Watching, GbafBase):
                 yield request
 
     # ---- failures (newscrawl/failures.py says why) ---------------------------------------
-    def on_error(self, failure: Failure):
-        request = failure.request
+    def on_error(self, failure: Failure) -> list[Request] | None:
+        request = failed_request(failure)
         release_lease(self.crawler, request)  # cluster mode: this request is done
         reason = failure_reason(failure)
         if reason is None:  # not sent: robots.txt, off-site, filtered
-            self.crawler.stats.inc_value(SKIPPED + "ignored_request")
+            self.stats.inc_value(SKIPPED + "ignored_request")
             logger.debug("Not fetched %s: %s", request.url, failure.value)
             return None
         if request.callback == self.parse_article:
-            return self._drop(request.meta.get(META_URL, request.url), reason)
+            self._drop(request.meta.get(META_URL, request.url), reason)
+            return None
         instead = self._instead_of(failure, reason)
         if instead is not None:
             return instead
-        self.crawler.stats.inc_value(f"{(DROPPED if reason == 'no_browser' else ERRORS)}{reason}")
+        self.stats.inc_value(f"{(DROPPED if reason == 'no_browser' else ERRORS)}{reason}")
         later_page = request.cb_kwargs.get("page", 1) > 1  # the end of a category's pages, often
         logger.log(logging.DEBUG if later_page else logging.WARNING, "Could not fetch %s: %s", request.url, reason)
         return None
 
-    def _instead_of(self, failure: Failure, reason: str) -> list[Any] | None:
+    def _instead_of(self, failure: Failure, reason: str) -> list[Request] | None:
         """What to fetch instead of a failed discovery page, if anything."""
-        request = failure.request
+        request = failed_request(failure)
         if request.callback == self.parse_robots:  # the configured sitemaps and feeds
             logger.warning("robots.txt of %s failed (%s); reading the configured sitemaps and feeds",
                            self.rules.base_url, reason)
-            self.crawler.stats.inc_value(ERRORS + "robots_txt")
+            self.stats.inc_value(ERRORS + "robots_txt")
             return list(self._sitemap_and_feed_requests([], []))
-        if not failure.check(HttpError):
+        if not isinstance(failure.value, HttpError):
             return None
         named = request.meta.get(META_NAMED)
         if named in self.unverified:

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 import scrapy
+from scrapy import Request
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -17,6 +18,7 @@ from newscrawl.extract.listing import (
     adjacent_articles,
 )
 from newscrawl.extract.shell import is_app_shell, next_data_page, next_data_url
+from newscrawl.items import Article
 from newscrawl.keys import (
     APP_SHELL,
     DISCOVERY,
@@ -30,20 +32,22 @@ from newscrawl.keys import (
     RequestKind,
 )
 from newscrawl.spiders.core import SETTLED, GbafBase
+from newscrawl.spiders.failures import failed_request
 
 logger = logging.getLogger(__name__)
 
 
 class Reading(GbafBase):
     # ---- articles --------------------------------------------------------------------
-    def parse_article(self, response: Response):
+    def parse_article(self, response: Response) -> list[Any] | Request | None:
         url = response.meta.get(META_URL, response.url)
         if response.status == 304:
             self.past().not_modified(url)
             return None
         unusable = self._unusable(response)
-        if unusable:
-            return self._drop(url, unusable)
+        if unusable or not isinstance(response, TextResponse):
+            self._drop(url, unusable or "not_html")
+            return None
         try:
             # The response's own tree: adjacent_articles below reads the same parse.
             article = self.parser.parse(response.url, response.selector, report=self._page_problem)
@@ -51,13 +55,15 @@ class Reading(GbafBase):
             if exc.reason in ("no_title", "no_body") and not response.meta.get("playwright") \
                     and is_app_shell(response.selector):
                 return self._read_app_shell(response, url)
-            return self._drop(url, exc.reason)
+            self._drop(url, exc.reason)
+            return None
         except Exception:  # noqa: BLE001 (a bad page never stops the crawl)
             logger.exception("Parser failed on %s", response.url)
-            return self._drop(response.url, "parse_error")
+            self._drop(response.url, "parse_error")
+            return None
         return self._emit(response, article)
 
-    def _emit(self, response: Response, article, page: bool=True):
+    def _emit(self, response: TextResponse, article: Article, page: bool = True) -> list[Any] | None:
         """A parsed article and the requests it leads to (``page``: the response is the
         article's page, whose previous/next links count; not a data route's JSON)."""
         article.http_cache = validators_of(response)
@@ -65,7 +71,7 @@ class Reading(GbafBase):
             self._mark_requested(article.url)
         self._count_extraction(article.extraction)
         if self.since and article.published_at and article.published_at < self.since:
-            self.crawler.stats.inc_value(SKIPPED + "before_since")
+            self.stats.inc_value(SKIPPED + "before_since")
             return None
         return [article, *self._article_links(response, article, page)]
 
@@ -79,7 +85,7 @@ class Reading(GbafBase):
             return "empty_response"
         return None
 
-    def _read_app_shell(self, response: Response, url: str):
+    def _read_app_shell(self, response: TextResponse, url: str) -> Request:
         """An app shell: the data its script fetches (a Next.js data route, robots.txt
         permitting) before the browser."""
         data_url = next_data_url(response.selector, response.url)
@@ -89,24 +95,26 @@ class Reading(GbafBase):
                               dont_filter=True, cb_kwargs={"page_url": response.url},
                               meta={META_KIND: RequestKind.ARTICLE_DATA, META_URL: url})
 
-    def parse_next_data(self, response: Response, page_url: str):
+    def parse_next_data(self, response: Response, page_url: str) -> list[Any] | Request | None:
         url = response.meta.get(META_URL, page_url)
         try:
+            if not isinstance(response, TextResponse):
+                raise ValueError("not text")
             data = json.loads(response.text)
             article = self.parser.parse(page_url, next_data_page(data), report=self._page_problem)
         except (ValueError, AttributeError, DropPage):  # not the page's data after all
-            self.crawler.stats.inc_value(APP_SHELL + "next_data_unusable")
+            self.stats.inc_value(APP_SHELL + "next_data_unusable")
             return self._render_article(url)
-        self.crawler.stats.inc_value(APP_SHELL + "next_data")
+        self.stats.inc_value(APP_SHELL + "next_data")
         return self._emit(response, article, page=False)
 
-    def on_next_data_error(self, failure: Failure):
-        release_lease(self.crawler, failure.request)
-        self.crawler.stats.inc_value(APP_SHELL + "next_data_failed")
-        return self._render_article(failure.request.meta[META_URL])
+    def on_next_data_error(self, failure: Failure) -> Request:
+        release_lease(self.crawler, failed_request(failure))
+        self.stats.inc_value(APP_SHELL + "next_data_failed")
+        return self._render_article(failed_request(failure).meta[META_URL])
 
-    def _render_article(self, url: str):
-        self.crawler.stats.inc_value(RENDER + "app_shell")
+    def _render_article(self, url: str) -> Request:
+        self.stats.inc_value(RENDER + "app_shell")
         return self._request(url, self.parse_article, RequestKind.ARTICLE_RENDER, dont_filter=True,
                              meta={META_URL: url, "playwright": True, META_RENDER: "app_shell",
                                    "playwright_page_methods": SETTLED})
@@ -119,7 +127,7 @@ class Reading(GbafBase):
             else:
                 stats.inc_value(f"{EXTRACTION}{field_name}/{layer}")
 
-    def _article_links(self, response: Response, article, page: bool) -> list[Any]:
+    def _article_links(self, response: TextResponse, article: Article, page: bool) -> list[Request]:
         """Requests for the related and previous/next articles (NEWSCRAWL_FOLLOW_ARTICLE_LINKS)."""
         if not self.config.follow_links:
             return []
@@ -128,6 +136,6 @@ class Reading(GbafBase):
         for url in article.related_urls + adjacent:
             if self._known(url):
                 continue
-            self.crawler.stats.inc_value(DISCOVERY + "article_links")
+            self.stats.inc_value(DISCOVERY + "article_links")
             out.append(self._article_request(url))
         return out

@@ -3,8 +3,9 @@ a cycle fetches, and when the next one starts."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from scrapy import signals
+from scrapy import Request, Spider, signals
 from scrapy.exceptions import DontCloseSpider
 
 from newscrawl.crawl.incremental import utcnow
@@ -20,12 +21,12 @@ logger = logging.getLogger(__name__)
 
 class Watching(GbafBase):
     # ---- watch mode (newscrawl/watch.py): a crawl that does not close ----------------------
-    def _watch_opened(self, spider) -> None:
+    def _watch_opened(self, spider: Spider) -> None:
         # connected now, after the pipelines' idle handler (they write their buffer then)
         self.crawler.signals.connect(self._watch_idle, signal=signals.spider_idle)
         self.watching.start()
 
-    def _watch_idle(self):
+    def _watch_idle(self) -> None:
         if self.history is None:  # the store failed at start: nothing to watch
             return
         if self.watching.cycle is not None:
@@ -58,10 +59,10 @@ class Watching(GbafBase):
         self.watching.cycle = None
         self.watching.sleep_until(plan.next_wake(self.past().signals(plan.kinds()), now), self._watch_next)
 
-    def _poll_request(self, url: str, kind: str):
-        meta = {META_POLL: True}
+    def _poll_request(self, url: str, kind: str) -> Request | None:
+        meta: dict[str, Any] = {META_POLL: True}
         validators = self._page_validators(url)
-        self.crawler.stats.inc_value(WATCH + "polls")
+        self.stats.inc_value(WATCH + "polls")
         if kind == "home":
             return self._request(url, self.parse_listing, RequestKind.LISTING, validators, meta=meta,
                                  cb_kwargs={"category": None, "page": 1})

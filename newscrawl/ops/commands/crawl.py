@@ -32,6 +32,7 @@ class Command(ScrapyCrawl):
         if check is not None:
             check(self.settings, **opts.spargs)
         from newscrawl.store import StoreMisconfigured, store_kind
+        assert self.settings is not None
         try:
             store_kind(self.settings)
         except StoreMisconfigured as exc:
@@ -79,6 +80,7 @@ class Command(ScrapyCrawl):
 
     def _store_reachable(self) -> bool:
         from newscrawl.store import StoreUnavailable, open_store
+        assert self.settings is not None
         if not stores_articles(self.settings):
             return True
         return self._reachable(lambda s: open_store(s, quiet=True), StoreUnavailable)
