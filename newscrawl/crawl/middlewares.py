@@ -26,7 +26,7 @@ from twisted.web._newclient import ResponseNeverReceived
 from newscrawl.backoff import backoff_delay
 from newscrawl.crawl.context import CrawlContext
 from newscrawl.crawl.outcome import SITE_UNREACHABLE, STAT_ERROR
-from newscrawl.keys import META_BACKOFF
+from newscrawl.keys import META_BACKOFF, REPAIRED_CHARSET, RETRY_BACKOFF
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_request(self, request, spider=None):
         delay = request.meta.pop(META_BACKOFF, None)
         if delay:
-            self.crawler.stats.inc_value("newscrawl/retry/backoff_seconds", round(delay, 3))
+            self.crawler.stats.inc_value(RETRY_BACKOFF, round(delay, 3))
             await asyncio.sleep(delay)
         return None
 
@@ -152,7 +152,7 @@ class CharsetRepair:
                 body.decode("cp1252")
             except UnicodeDecodeError:
                 return response
-            self.stats.inc_value("newscrawl/repaired/charset")
+            self.stats.inc_value(REPAIRED_CHARSET)
             return response.replace(encoding="cp1252")
         return response
 

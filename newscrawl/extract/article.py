@@ -19,7 +19,7 @@ from newscrawl.extract.blocks import text_of
 from newscrawl.extract.common import ExtractConfig
 from newscrawl.extract.layers.generic import GenericLayer
 from newscrawl.extract.layers.jsonld import JsonLdLayer
-from newscrawl.extract.layers.layer import Layer
+from newscrawl.extract.layers.layer import Layer, LayerName
 from newscrawl.extract.layers.legacy import LegacyLayer
 from newscrawl.extract.layers.meta import MetaLayer
 from newscrawl.extract.layers.nextdata import NextDataLayer
@@ -65,7 +65,7 @@ class ArticleParser:
         self.themes = themes
         self.layers = {layer.name: layer for layer in (layers or [cls() for cls in LAYERS])}
         if not self.config.generic:
-            self.layers.pop("generic", None)
+            self.layers.pop(LayerName.GENERIC, None)
 
     @property
     def rules(self) -> SiteRules:
@@ -105,10 +105,11 @@ class ArticleParser:
         layers["theme"] = theme.name
         # word_count and content_hash are the pipelines' (newscrawl.process.normalize), from the body
         # as stored
-        return Article(**values, crawled_at=crawled_at or datetime.now(timezone.utc), extraction=layers)
+        return Article(**values, crawled_at=crawled_at or datetime.now(timezone.utc),
+                       extraction={name: str(layer) for name, layer in layers.items()})  # plain strings, stored
 
     def read(self, page: Page, theme: Theme, fname: str,
-             layers: Sequence[str] | None = None) -> tuple[Any, str] | None:
+             layers: Sequence[LayerName] | None = None) -> tuple[Any, LayerName] | None:
         """(value, layer) of the first layer in the theme's order that gives the field."""
         for name in layers or theme.order(fname):
             layer = self.layers.get(name)
@@ -127,16 +128,16 @@ class ArticleParser:
     def _add_visible_byline(self, page: Page, values: dict[str, Any], layers: dict[str, str]) -> None:
         """The byline at the top of the article, when it holds the structured authors and more
         ("By A, B and C" where JSON-LD names A)."""
-        semantic = self.layers.get("semantic")
-        if layers["authors"] in ("jsonld", "nextdata", "meta") and isinstance(semantic, SemanticLayer):
+        semantic = self.layers.get(LayerName.SEMANTIC)
+        if layers["authors"] in (LayerName.JSONLD, LayerName.NEXTDATA, LayerName.META) and isinstance(semantic, SemanticLayer):
             try:
                 shown = unescaped(semantic.top_byline(page))
             except Exception as exc:  # noqa: BLE001 (the structured authors stay)
-                page.field_error("semantic", "authors", exc)
+                page.field_error(LayerName.SEMANTIC, "authors", exc)
                 return
             have = {a.casefold() for a in values["authors"]}
             if len(shown) > len(have) and have <= {a.casefold() for a in shown}:
-                values["authors"], layers["authors"] = shown, "semantic"
+                values["authors"], layers["authors"] = shown, LayerName.SEMANTIC
 
     def _refine_date(self, page: Page, theme: Theme, values: dict[str, Any], layers: dict[str, str]) -> None:
         """A publication date without its time ("November 19, 2019" in JSON-LD) takes the time a
@@ -145,7 +146,7 @@ class ArticleParser:
         day = values["published_at"].astimezone(self.config.default_tz).date()
         order = theme.order("published_at")
         for name in order[order.index(layers["published_at"]) + 1:]:
-            if name == "generic":
+            if name == LayerName.GENERIC:
                 continue
             other = self.read(page, theme, "published_at", (name,))
             if other and page.date_shapes.get(other[0]) != "date_only" \
@@ -172,7 +173,7 @@ class ArticleParser:
             visible = page.strip_site_name(text_of(h1))
             if visible and same_headline(visible, values["title"]):
                 if visible != values["title"]:
-                    values["title"], layers["title"] = visible, "semantic"
+                    values["title"], layers["title"] = visible, LayerName.SEMANTIC
                 break
 
     def _breadcrumbs(self, page: Page, values: dict[str, Any]) -> None:
@@ -191,7 +192,7 @@ class ArticleParser:
         rules = self.rules
         url = values.get("url")
         if not (url and rules.same_site(url) and rules.is_article(url)):
-            url, layers["url"] = page.url, "response"
+            url, layers["url"] = page.url, LayerName.RESPONSE
         values["url"] = rules.article_url(url)
         values["title"] = page.strip_site_name(values.get("title"))
         self._visible_headline(page, values, layers)
@@ -204,4 +205,4 @@ class ArticleParser:
             first = next((p for p in (values.get("body") or "").split("\n\n") if p), "")
             src = dateline_source(first)
             if src:
-                values["source"], layers["source"] = src, layers.get("body", "semantic")
+                values["source"], layers["source"] = src, layers.get("body", LayerName.SEMANTIC)

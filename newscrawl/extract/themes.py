@@ -16,6 +16,7 @@ import re
 from html import unescape as html_unescape
 from typing import Any
 
+from newscrawl.extract.layers.layer import LayerName as L
 from newscrawl.extract.page import Page
 
 # Probes search the page's markup: a substring search costs far less than a walk of the tree.
@@ -28,8 +29,8 @@ _PUBLISHED_BY = re.compile(r">\s*Published by\s+([^<]{1,120})<", re.I)
 class Theme:
     """The portal's pages of one generation. ``order(field)`` gives the layers to ask, in turn."""
     name = ""
-    layers: tuple[str, ...] = ()
-    field_layers: dict[str, tuple[str, ...]] = {}
+    layers: tuple[L, ...] = ()
+    field_layers: dict[str, tuple[L, ...]] = {}
     # the byline a reader sees wins over structured authors it names and adds to ("By A, B
     # and C" where JSON-LD gives A)
     visible_byline_adds = False
@@ -38,7 +39,7 @@ class Theme:
     def probe(page: Page) -> bool:
         raise NotImplementedError
 
-    def order(self, field: str) -> tuple[str, ...]:
+    def order(self, field: str) -> tuple[L, ...]:
         return self.field_layers.get(field, self.layers)
 
 
@@ -71,10 +72,10 @@ class WordPressTheme(Theme):
     """The portal until late 2024: WordPress with the MVP/Zox theme (ids "mvp-..", classes
     "mvp-post-..": the theme's own markup, which its selectors read)."""
     name = "wordpress"
-    layers = ("jsonld", "meta", "legacy", "semantic", "generic")
+    layers = (L.JSONLD, L.META, L.LEGACY, L.SEMANTIC, L.GENERIC)
     field_layers = {
-        "summary": ("semantic", "jsonld", "meta"),
-        "category": ("jsonld", "meta", "legacy", "semantic"),
+        "summary": (L.SEMANTIC, L.JSONLD, L.META),
+        "category": (L.JSONLD, L.META, L.LEGACY, L.SEMANTIC),
     }
 
     @staticmethod
@@ -88,12 +89,12 @@ class NextJsTheme(Theme):
     read by structured data and by what a reader sees (labels), never by class. Probe: a
     Next.js page that says it is the portal's; another site's Next.js page is foreign."""
     name = "nextjs"
-    layers = ("jsonld", "nextdata", "meta", "semantic", "generic")
+    layers = (L.JSONLD, L.NEXTDATA, L.META, L.SEMANTIC, L.GENERIC)
     field_layers = {
         # "summary" is the page's "Quick Summary"; descriptions are the fallback.
-        "summary": ("semantic", "jsonld", "nextdata", "meta"),
+        "summary": (L.SEMANTIC, L.JSONLD, L.NEXTDATA, L.META),
         # The section shown above the title is the reader's category.
-        "category": ("jsonld", "nextdata", "meta", "semantic"),
+        "category": (L.JSONLD, L.NEXTDATA, L.META, L.SEMANTIC),
     }
 
     @staticmethod
@@ -122,17 +123,17 @@ class ForeignTheme(Theme):
     ...), which such a page does not have."""
     name = "generic"
     visible_byline_adds = True
-    layers = ("jsonld", "nextdata", "meta", "semantic", "generic")
+    layers = (L.JSONLD, L.NEXTDATA, L.META, L.SEMANTIC, L.GENERIC)
     field_layers = {
-        "body": ("generic", "jsonld", "nextdata", "semantic"),
-        "summary": ("jsonld", "nextdata", "meta"),
-        "publisher": ("jsonld", "meta"),
-        "source": ("jsonld", "nextdata"),
-        "tags": ("jsonld", "nextdata", "meta"),
-        "updated_at": ("jsonld", "nextdata", "meta"),
-        "read_time_minutes": ("jsonld",),
+        "body": (L.GENERIC, L.JSONLD, L.NEXTDATA, L.SEMANTIC),
+        "summary": (L.JSONLD, L.NEXTDATA, L.META),
+        "publisher": (L.JSONLD, L.META),
+        "source": (L.JSONLD, L.NEXTDATA),
+        "tags": (L.JSONLD, L.NEXTDATA, L.META),
+        "updated_at": (L.JSONLD, L.NEXTDATA, L.META),
+        "read_time_minutes": (L.JSONLD,),
         "key_takeaways": (),
-        "faq": ("jsonld",),
+        "faq": (L.JSONLD,),
         "related_urls": (),
     }
 

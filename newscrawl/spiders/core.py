@@ -25,6 +25,7 @@ from newscrawl.keys import (
     META_URL,
     META_VALIDATORS,
     MODE,
+    PAGE,
     RECHECKS,
     RENDER,
     STALE_VALIDATOR,
@@ -204,7 +205,7 @@ class GbafBase(scrapy.Spider):
             df.request_seen(self._article_request(url))
 
     def _page_problem(self, name: str) -> None:
-        self.stats.inc_value(f"newscrawl/{name}")
+        self.stats.inc_value(f"{PAGE}{name}")
 
     def _drop(self, url: str, reason: str) -> None:
         if reason in PERMANENT_DROPS and self.history is not None:

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from newscrawl.extract.blocks import META_START
-from newscrawl.extract.layers.layer import Layer, reads
+from newscrawl.extract.layers.layer import Layer, LayerName, reads
 from newscrawl.extract.page import Page
 from newscrawl.site.text import clean, clean_block, word_count
 
@@ -88,7 +88,7 @@ def extract(page: Page) -> dict[str, Any]:
 
 
 class GenericLayer(Layer):
-    name = "generic"
+    name = LayerName.GENERIC
 
     def found(self, page: Page) -> dict[str, Any]:
         return page.once("generic", extract)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from newscrawl.extract.common import html_to_text, image_dict, names_list
-from newscrawl.extract.layers.layer import Layer, reads
+from newscrawl.extract.layers.layer import Layer, LayerName, reads
 from newscrawl.extract.page import Page
 from newscrawl.site.dates import duration_minutes
 from newscrawl.site.text import clean, clean_block, is_agency, is_desk
@@ -54,7 +54,7 @@ def _people(page: Page) -> tuple[list[str], list[str]]:
 
 
 class JsonLdLayer(Layer):
-    name = "jsonld"
+    name = LayerName.JSONLD
 
     def art(self, page: Page) -> dict[str, Any]:
         return page.once("jsonld.article", _article)

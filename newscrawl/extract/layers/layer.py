@@ -10,6 +10,7 @@ field that is not registered (it would never be called).
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from typing import Any, ClassVar, TypeVar
 
 from newscrawl.items import PAGE_FIELDS as FIELDS  # every field an article page may give, in reading order
@@ -27,8 +28,26 @@ def reads(fn: F) -> F:
     return fn
 
 
+class LayerName(str, Enum):
+    """Which layer read a field (Article.extraction, stats ``newscrawl/extraction/<field>/<layer>``).
+    A plain string where one is expected: in stats keys, logs and the store."""
+    JSONLD = "jsonld"  # JSON-LD structured data
+    NEXTDATA = "nextdata"  # Next.js (and other frameworks') inline page data
+    META = "meta"  # meta tags (Open Graph, article:*)
+    SEMANTIC = "semantic"  # what a reader sees: semantic HTML, labels, the byline
+    LEGACY = "legacy"  # the old WordPress theme's selectors
+    GENERIC = "generic"  # trafilatura on any page
+    RESPONSE = "response"  # not a layer: the response's own URL
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
 class Layer:
-    name = ""
+    name: LayerName
     readers: ClassVar[dict[str, str]] = {}  # field -> the name of the method that reads it
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

@@ -12,7 +12,7 @@ from lxml import etree
 
 from newscrawl.extract.blocks import read_blocks, text_of
 from newscrawl.extract.common import unwrap_image
-from newscrawl.extract.layers.layer import Layer, reads
+from newscrawl.extract.layers.layer import Layer, LayerName, reads
 from newscrawl.extract.layers.semantic import byline_and_body
 from newscrawl.extract.page import Page
 from newscrawl.site.text import clean
@@ -66,7 +66,7 @@ def _texts(page: Page, selectors: list[str]) -> list[str]:
 
 
 class LegacyLayer(Layer):
-    name = "legacy"
+    name = LayerName.LEGACY
 
     @staticmethod
     def sel(page: Page, name: str) -> list[str]:

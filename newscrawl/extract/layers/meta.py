@@ -5,13 +5,13 @@ from datetime import datetime
 from typing import Any
 
 from newscrawl.extract.common import unwrap_image
-from newscrawl.extract.layers.layer import Layer, reads
+from newscrawl.extract.layers.layer import Layer, LayerName, reads
 from newscrawl.extract.page import Page
 from newscrawl.site.text import clean, is_agency
 
 
 class MetaLayer(Layer):
-    name = "meta"
+    name = LayerName.META
 
     @reads
     def url(self, page: Page) -> str | None:

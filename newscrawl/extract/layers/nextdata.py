@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from newscrawl.extract.common import html_to_text, unwrap_image
-from newscrawl.extract.layers.layer import Layer, reads
+from newscrawl.extract.layers.layer import Layer, LayerName, reads
 from newscrawl.extract.page import Page
 from newscrawl.site.text import clean, clean_block, is_agency
 
@@ -131,7 +131,7 @@ def _names(value: Any) -> list[str]:
 
 
 class NextDataLayer(Layer):
-    name = "nextdata"
+    name = LayerName.NEXTDATA
 
     def art(self, page: Page) -> dict[str, Any]:
         return page.once("nextdata.article", _article)

@@ -13,7 +13,7 @@ from lxml.html import HtmlElement
 
 from newscrawl.extract.blocks import Block, Reading, read_blocks, text_of
 from newscrawl.extract.common import unwrap_image
-from newscrawl.extract.layers.layer import Layer, reads
+from newscrawl.extract.layers.layer import Layer, LayerName, reads
 from newscrawl.extract.page import Page
 from newscrawl.site.text import clean, dateline_source, looks_like_byline, split_byline
 
@@ -182,7 +182,7 @@ def _byline_body(page: Page) -> tuple[list[str], list[Any]]:
 
 
 class SemanticLayer(Layer):
-    name = "semantic"
+    name = LayerName.SEMANTIC
 
     @reads
     def title(self, page: Page) -> str | None:
