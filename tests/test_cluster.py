@@ -240,6 +240,9 @@ def test_a_long_running_worker_crawls_again_and_stops_on_sigterm(tmp_path, redis
     assert health.returncode == 0 and health.stdout.startswith("healthy"), health.stderr
     assert proc.returncode == 0
     assert json.loads(beat.read_text())["state"] == "stopped"
+    stopped = subprocess.run([sys.executable, "-m", "newscrawl", "worker", "--heartbeat", str(beat),
+                              "--health", "30"], capture_output=True, text=True, timeout=60)
+    assert stopped.returncode == 1 and "unhealthy: stopped" in stopped.stderr  # at once, not after 30 s
     worker_runs = runs(cfg(tmp_path))
     assert len(worker_runs) >= 2 and {r["status"] for r in worker_runs[-2:]} == {"passed"}
     assert {r["crawl_id"] for r in worker_runs} == {"portal"}

@@ -33,3 +33,51 @@ def test_summarize_groups_counts_drops_errors_and_layers():
                               "themes": {}, "extraction_errors": {}}, {})
 
 
+
+
+class SavedRuns:
+    """A store that keeps what the recorder saves (the only Store method it calls)."""
+
+    kind, where = "fake", "memory"
+
+    def __init__(self):
+        self.saved = []
+
+    def save_run(self, run):
+        self.saved.append(run.to_doc())
+
+
+def recorder_of():
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.crawl.runs import CrawlRunRecorder
+
+    class Site(Spider):
+        name = "site"
+
+    crawler = get_crawler(Site)
+    crawler.spider = crawler._create_spider()
+    crawler.stats.open_spider()
+    store = SavedRuns()
+    return crawler, CrawlRunRecorder(crawler, lambda: store, "run-1"), store
+
+
+def test_a_verdict_handed_over_after_the_record_finished_is_recorded():
+    from newscrawl.crawl.monitors import Verdict, hand_over
+    crawler, recorder, store = recorder_of()
+    recorder.spider_opened(crawler.spider)
+    recorder.spider_closed(crawler.spider, "finished")
+    assert store.saved[-1]["status"] == "passed" and "monitor" not in store.saved[-1]
+    hand_over(crawler, Verdict("degraded", ["item count 1"]))  # the checks ran last
+    assert store.saved[-1]["status"] == "degraded"
+    assert store.saved[-1]["monitor"] == {"status": "degraded", "reasons": ["item count 1"]}
+
+
+def test_a_verdict_handed_over_first_is_in_the_one_finished_record():
+    from newscrawl.crawl.monitors import Verdict, hand_over
+    crawler, recorder, store = recorder_of()
+    recorder.spider_opened(crawler.spider)
+    hand_over(crawler, Verdict("passed", []))
+    recorder.spider_closed(crawler.spider, "finished")
+    assert len(store.saved) == 2 and store.saved[-1]["monitor"] == {"status": "passed", "reasons": []}
