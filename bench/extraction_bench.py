@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newscrawl.extract.layers import generic  # noqa: E402
 from newscrawl.extract.article import ArticleParser, DropPage  # noqa: E402
 from newscrawl.extract.common import ExtractConfig  # noqa: E402
 from newscrawl.extract.evaluate import benchmark_pages, corpus, score  # noqa: E402
+from newscrawl.extract.layers import generic  # noqa: E402
 from newscrawl.extract.page import Page, parse_html  # noqa: E402
 from newscrawl.site.rules import SiteRules  # noqa: E402
 
