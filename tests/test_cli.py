@@ -50,6 +50,9 @@ def test_query_export_and_stats_keep_sites_apart(two_sites, tmp_path):
     assert export.returncode == 0 and len(export.stdout.splitlines()) == n_b  # standard output
     assert f"Exported {n_b} articles to standard output" in export.stderr
     assert not (ROOT / "-").exists()
+    as_json = newscrawl("export", "--data-dir", str(data), "--site", b, "--out", "-", "--format", "json")
+    assert as_json.returncode == 0 and {d["url"] for d in json.loads(as_json.stdout)} == {
+        json.loads(line)["url"] for line in export.stdout.splitlines()}  # one JSON array, the same articles
 
 
 def test_purge_removes_one_site(two_sites, tmp_path):
@@ -125,6 +128,12 @@ def test_usage_errors_exit_2(args, message):
     proc = newscrawl(*args)
     assert proc.returncode == 2
     assert proc.stderr.splitlines()[-1] == f"newscrawl {args[0]}: error: {message}"
+
+
+def test_version():
+    from newscrawl import __version__
+    proc = newscrawl("--version")
+    assert proc.returncode == 0 and proc.stdout.strip() == f"newscrawl {__version__}"
 
 
 def test_export_into_a_missing_folder_and_serve_on_a_busy_port_say_so(two_sites, tmp_path):

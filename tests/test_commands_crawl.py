@@ -45,6 +45,13 @@ def test_a_good_run_exits_0_and_is_recorded_passed(replica, tmp_path):
     assert runs({"NEWSCRAWL_DATA_DIR": str(tmp_path / "data"), "MONGO_URI": None})[0]["status"] == "passed"
 
 
+def test_an_unknown_spider_is_a_usage_error_naming_the_project_s_spiders(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "gbf"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].endswith(": error: no spider 'gbf' in this project (spiders: gbaf)")
+
+
 def test_a_misspelt_category_is_a_usage_error_before_anything_is_stored(replica, tmp_path):
     proc = scrapy_crawl(tmp_path, "-a", f"base_url={replica.base_url}", "-a", "categories=finance,finanse")
     assert proc.returncode == 2

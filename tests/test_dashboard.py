@@ -69,7 +69,12 @@ def test_basic_auth_when_a_password_is_set(tmp_path):
         right = urllib.request.Request(url_of(server), headers={
             "Authorization": "Basic " + base64.b64encode(b"newscrawl:s3cret").decode()})
         with urllib.request.urlopen(right) as r:
-            assert r.status == 200 and b"No crawl run recorded yet" in r.read()
+            page = r.read()
+            assert r.status == 200 and b"No crawl run recorded yet" in page
+        head = urllib.request.Request(url_of(server), headers=right.headers, method="HEAD")
+        with urllib.request.urlopen(head) as r:  # what GET answers, without the body
+            assert r.status == 200 and r.read() == b"" and int(r.headers["Content-Length"]) > 0
+            assert r.headers["Content-Type"] == "text/html; charset=utf-8"
         with pytest.raises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(urllib.request.Request(url_of(server, "/nothing"), headers=right.headers))
         assert err.value.code == 404

@@ -56,6 +56,11 @@ class _Handler(BaseHTTPRequestHandler):
     server: Dashboard
     server_version = "newscrawl-dashboard"
 
+    def do_HEAD(self) -> None:  # noqa: N802 (http.server's naming)
+        """What GET answers, without the body (monitoring probes, curl -I)."""
+        self.head_only = True
+        self.do_GET()
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         if not self.server.authorized(self.headers.get("Authorization")):
             self._send(401, b"authentication required\n", "text/plain", {"WWW-Authenticate": 'Basic realm="newscrawl"'})
@@ -83,7 +88,8 @@ class _Handler(BaseHTTPRequestHandler):
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.end_headers()
-        self.wfile.write(body)
+        if not getattr(self, "head_only", False):
+            self.wfile.write(body)
 
     def log_message(self, format, *args) -> None:  # noqa: A002 (http.server's signature)
         logger.debug("%s %s", self.address_string(), format % args)

@@ -17,6 +17,8 @@ COMMAND_MODULES = (demo, services, articles, history, feed)
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="newscrawl", description="newscrawl: crawl Global Banking & Finance Review "
                                                               "into a store, and read it")
+    from newscrawl import __version__
+    p.add_argument("--version", action="version", version=f"newscrawl {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     for module in COMMAND_MODULES:
         module.add_parsers(sub)

@@ -165,7 +165,7 @@ def add_parsers(sub) -> None:
     store_opts(e)
     filter_opts(e)
     site_opt(e)
-    e.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    e.add_argument("--format", choices=("jsonl", "json", "csv"), default="jsonl")
     e.add_argument("--out", required=True, help="a file, or - for standard output")
     e.set_defaults(fn=cmd_export, limit=None)
     pu = sub.add_parser("purge", help="remove one site's articles, runs and validators from the store")

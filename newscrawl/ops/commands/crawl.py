@@ -27,7 +27,11 @@ class Command(ScrapyCrawl):
         if len(args) != 1:
             return super().run(args, opts)
         assert self.crawler_process
-        spidercls = self.crawler_process.spider_loader.load(args[0])
+        try:
+            spidercls = self.crawler_process.spider_loader.load(args[0])
+        except KeyError:
+            known = ", ".join(self.crawler_process.spider_loader.list()) or "none"
+            raise UsageError(f"no spider {args[0]!r} in this project (spiders: {known})", print_help=False) from None
         check = getattr(spidercls, "check_arguments", None)
         if check is not None:
             check(self.settings, **opts.spargs)
