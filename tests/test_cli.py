@@ -123,11 +123,21 @@ def test_a_read_only_store_can_be_queried(two_sites, tmp_path):
     (["query", "--limit", "-1"], "argument --limit: must be a whole number of at least 1, got '-1'"),
     (["stats", "--site", "ftp://x"], "argument --site: base_url must be an http(s) URL, got 'ftp://x'"),
     (["purge"], "the following arguments are required: --site"),
+    (["query", "--store", "mongodb", "-s", "MONGO_URI="],
+     "NEWSCRAWL_STORE=mongodb needs MONGO_URI (or --mongo-uri): set it to the server's URI"),
 ])
 def test_usage_errors_exit_2(args, message):
     proc = newscrawl(*args)
     assert proc.returncode == 2
     assert proc.stderr.splitlines()[-1] == f"newscrawl {args[0]}: error: {message}"
+
+
+def test_a_category_that_matches_nothing_says_which_exist(two_sites):
+    data, [(a, _), _] = two_sites
+    proc = newscrawl("query", "--data-dir", str(data), "--site", a, "--category", "nosuch")
+    assert proc.returncode == 0 and "(0 articles)" in proc.stderr
+    hint = proc.stderr.splitlines()[-1]
+    assert hint.startswith("no article in category 'nosuch'; the store has: ") and "Finance" in hint
 
 
 def test_version():

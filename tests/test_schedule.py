@@ -98,3 +98,13 @@ def test_a_job_that_never_ran_runs_at_start_and_a_recent_one_waits():
     s = Scheduler([job()], FakeScrapyd(finished=[{"id": "portal.a", "start_time": "2026-11-28T10:00:00+00:00"}]), clock)
     s.start()
     assert s.next_at["portal"] > T0
+
+
+def test_a_schedule_file_that_is_not_utf8_is_one_line(tmp_path):
+    import pytest
+
+    from newscrawl.ops.schedule import ScheduleFileError, load_jobs
+    path = tmp_path / "schedule.toml"
+    path.write_bytes('[[job]]\nname = "caf\u00e9"\n'.encode("latin-1"))
+    with pytest.raises(ScheduleFileError, match=r"not UTF-8 text \(byte 19\); save it as UTF-8"):
+        load_jobs(path)

@@ -7,7 +7,7 @@ import sys
 
 from newscrawl.ops.cli import articles, demo, feed, history, services
 from newscrawl.ops.cli.articles import write_docs
-from newscrawl.ops.cli.options import CliError
+from newscrawl.ops.cli.options import CliError, CliUsageError
 
 __all__ = ["build_parser", "main", "write_docs"]
 
@@ -30,6 +30,9 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.fn(args)
+    except CliUsageError as exc:
+        print(f"newscrawl {args.command}: error: {exc}", file=sys.stderr)
+        return 2
     except (StoreUnavailable, CliError) as exc:
         print(f"newscrawl {args.command}: error: {exc}", file=sys.stderr)
         return 1

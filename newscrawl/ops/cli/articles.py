@@ -71,11 +71,24 @@ def write_docs(docs, fmt: str, out) -> int:
 
 def cmd_query(args) -> int:
     store = open_for(args)
-    n = write_docs(store.find(filters(args)), args.format, sys.stdout)
-    if args.format == "table":
-        print(f"({n} articles)", file=sys.stderr)
-    store.close()
+    try:
+        n = write_docs(store.find(filters(args)), args.format, sys.stdout)
+        if args.format == "table":
+            print(f"({n} articles)", file=sys.stderr)
+        if not n and args.category:
+            say_categories(store, args)
+    finally:
+        store.close()
     return 0
+
+
+def say_categories(store, args) -> None:
+    """A category that matches nothing: which ones the store has (standard error)."""
+    by_cat, _ = store.counts_by(1, site=args.site)
+    known = [c for c in by_cat if c]
+    if not any(c.lower() == args.category.lower() for c in known):
+        print(f"no article in category {args.category!r}; the store has: " + (", ".join(sorted(known)) or "none"),
+              file=sys.stderr)
 
 
 def cmd_export(args) -> int:

@@ -10,6 +10,10 @@ from newscrawl.process.normalize import strip_controls
 from newscrawl.site.dates import parse_since
 
 
+class CliUsageError(Exception):
+    """A mistake in what the user asked (an option, a setting): one line, exit 2."""
+
+
 class CliError(Exception):
     """An error the user can fix: one line, exit 1 (no traceback)."""
 
@@ -65,8 +69,13 @@ def site_url(value: str) -> str:
 def open_for(args, readonly: bool = True):
     """The store every command agrees on (newscrawl.store.open_store). Commands that only read
     open it read-only and refuse one that does not exist."""
-    from newscrawl.store import open_store
-    store = open_store(settings_from(args), quiet=True, readonly=readonly)  # StoreUnavailable: see main()
+    from newscrawl.store import StoreMisconfigured, open_store, store_kind
+    settings = settings_from(args)
+    try:
+        store_kind(settings)  # which store: NEWSCRAWL_STORE, --store, MONGO_URI make sense together
+    except StoreMisconfigured as exc:
+        raise CliUsageError(str(exc)) from None
+    store = open_store(settings, quiet=True, readonly=readonly)  # StoreUnavailable: see main()
     store.ensure_indexes()
     return store
 
