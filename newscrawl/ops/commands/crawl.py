@@ -26,24 +26,10 @@ class Command(ScrapyCrawl):
     def run(self, args, opts):
         if len(args) != 1:
             return super().run(args, opts)
-        assert self.crawler_process
-        try:
-            spidercls = self.crawler_process.spider_loader.load(args[0])
-        except KeyError:
-            known = ", ".join(self.crawler_process.spider_loader.list()) or "none"
-            raise UsageError(f"no spider {args[0]!r} in this project (spiders: {known})", print_help=False) from None
-        check = getattr(spidercls, "check_arguments", None)
-        if check is not None:
-            check(self.settings, **opts.spargs)
-        from newscrawl.store import StoreMisconfigured, store_kind
-        assert self.settings is not None
-        try:
-            store_kind(self.settings)
-        except StoreMisconfigured as exc:
-            raise UsageError(str(exc)) from None
-        if not self._store_reachable() or not self._redis_reachable():
+        if not self._preflight(args[0], opts):
             self.exitcode = FAILED.exit_code
             return
+        assert self.crawler_process is not None
         crawler = self.crawler_process.create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
@@ -59,6 +45,25 @@ class Command(ScrapyCrawl):
         elif status is DEGRADED:
             reasons = stats.get(MONITOR_REASONS) or [f"finish reason {stats.get('finish_reason')!r}"]
             self._say(f"degraded: {'; '.join(reasons)}")
+
+    def _preflight(self, name: str, opts) -> bool:
+        """Before anything starts: the spider and its arguments (UsageError, exit 2), which store
+        (UsageError), then whether the store and Redis answer (False: exit 1, one line said)."""
+        assert self.crawler_process is not None and self.settings is not None
+        try:
+            spidercls = self.crawler_process.spider_loader.load(name)
+        except KeyError:
+            known = ", ".join(self.crawler_process.spider_loader.list()) or "none"
+            raise UsageError(f"no spider {name!r} in this project (spiders: {known})", print_help=False) from None
+        check = getattr(spidercls, "check_arguments", None)
+        if check is not None:
+            check(self.settings, **opts.spargs)
+        from newscrawl.store import StoreMisconfigured, store_kind
+        try:
+            store_kind(self.settings)
+        except StoreMisconfigured as exc:
+            raise UsageError(str(exc)) from None
+        return self._store_reachable() and self._redis_reachable()
 
     def _say(self, line: str) -> None:
         """The one line, on standard error; also in LOG_FILE when there is one (scrapyd's job
