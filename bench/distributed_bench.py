@@ -58,17 +58,17 @@ def crawl(server, tmp: Path, name: str, workers: int, redis_url: str | None) -> 
 
 def redis_memory(redis: RedisServer, site: ReplicaSite, base: str, n: int) -> tuple[float, float]:
     """(bytes per seen URL in the dupefilter set, bytes per request in the leased queue)."""
-    from scrapy.utils.project import get_project_settings
     from scrapy.utils.test import get_crawler
     from scrapy_redis import picklecompat
 
     from newscrawl.cluster.queue import LeasedPriorityQueue
+    from newscrawl.conf import project_settings
     from newscrawl.spiders.gbaf import GbafSpider
     client = redis.client
     client.flushall()
     fp = get_crawler().request_fingerprinter
     spider = GbafSpider(base_url=base)
-    spider._configure(get_project_settings())  # the requests it makes, as in a crawl
+    spider._configure(project_settings())  # the requests it makes, as in a crawl
     urls = [f"{base}/{a.slug}-{i}" for i in range(n // len(site.articles) + 1) for a in site.articles][:n]
     used = lambda: client.info("memory")["used_memory"]  # noqa: E731
     m0 = used()

@@ -29,10 +29,10 @@ install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
 
 from scrapy import Spider  # noqa: E402
 from scrapy.utils.defer import deferred_from_coro  # noqa: E402
-from scrapy.utils.project import get_project_settings  # noqa: E402
 from scrapy.utils.test import get_crawler  # noqa: E402
 from twisted.internet import task  # noqa: E402
 
+from newscrawl.conf import project_settings  # noqa: E402
 from newscrawl.items import Article  # noqa: E402
 from newscrawl.process.pipelines import DedupePipeline, NormalizePipeline, StorePipeline, ValidatePipeline  # noqa: E402
 from newscrawl.replica import build_articles  # noqa: E402
@@ -50,7 +50,7 @@ def articles(n: int, edit_every: int = 0, rev: int = 0) -> list[Article]:
 
 
 async def one_pass(settings: dict, items: list[Article]) -> tuple[float, dict]:
-    s = get_project_settings()
+    s = project_settings()
     s.setdict(settings, priority="cmdline")
     crawler = get_crawler(Spider, s.copy_to_dict())
     crawler.spider = Spider(name="bench")
@@ -87,7 +87,7 @@ def bare_insert_many(uri: str, docs: list[dict]) -> float:
 
 def stored_docs(items: list[Article]) -> list[dict]:
     from itemadapter import ItemAdapter
-    crawler = get_crawler(Spider, get_project_settings().copy_to_dict())
+    crawler = get_crawler(Spider, project_settings().copy_to_dict())
     v, nz = ValidatePipeline.from_crawler(crawler), NormalizePipeline.from_crawler(crawler)
     return [ItemAdapter(nz.process_item(v.process_item(i))).asdict() for i in items]
 
@@ -156,7 +156,7 @@ async def run(n: int, large: int) -> None:
         template = stored_docs(articles(1))[0]
         for cfg in ({"MONGO_URI": None, "NEWSCRAWL_DATA_DIR": tempfile.mkdtemp()}, dict(stores[label],
                     MONGO_DATABASE="newscrawl_bench_latency")):
-            s = get_project_settings()
+            s = project_settings()
             s.setdict(cfg, priority="cmdline")
             store = open_store(s, quiet=True)
             store.ensure_indexes()

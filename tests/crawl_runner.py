@@ -8,12 +8,13 @@ import os
 import sys
 
 from scrapy.crawler import CrawlerProcess
-from scrapy.utils.project import get_project_settings
+
+from newscrawl.conf import project_settings
 
 
 def main(argv):
     out_dir, rest = argv[0], argv[1:]
-    args, settings = {}, get_project_settings()
+    args, settings = {}, project_settings()
     for flag, pair in zip(rest[::2], rest[1::2]):
         key, _, value = pair.partition("=")
         if flag == "-a":

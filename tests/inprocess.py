@@ -14,8 +14,9 @@ os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
 install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
 
 from scrapy.crawler import CrawlerRunner  # noqa: E402
-from scrapy.utils.project import get_project_settings  # noqa: E402
 from twisted.internet import reactor, threads  # noqa: E402
+
+from newscrawl.conf import project_settings  # noqa: E402
 
 _started = threading.Event()
 
@@ -31,7 +32,7 @@ def _ensure_reactor() -> None:
 def crawl(settings: dict, **spider_args):
     """Run the `gbaf` spider to the end; returns its crawler (stats, spider)."""
     _ensure_reactor()
-    s = get_project_settings()
+    s = project_settings()
     s.setdict({"NEWSCRAWL_BACKOFF_BASE": 0.05, "LOG_LEVEL": "WARNING", **settings}, priority="cmdline")
     runner = CrawlerRunner(s)
     crawler = runner.create_crawler("gbaf")

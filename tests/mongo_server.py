@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv-mongo" / "bin" / "python"
 SCRIPT = ROOT / "scripts" / "mongo_wire_server.py"
 # CI sets this: a missing wire server fails the run instead of skipping the MongoDB tests.
-REQUIRED = os.environ.get("NEWSCRAWL_REQUIRE_MONGO") == "1"
+REQUIRED = os.environ.get("NEWSCRAWL_TEST_REQUIRE_MONGO") == "1"
 
 
 def available() -> bool:

@@ -4,16 +4,14 @@ import pytest
 from scrapy.exceptions import UsageError
 from scrapy.settings import Settings
 
+from newscrawl import conf
 from newscrawl.site.rules import SiteRules
 from newscrawl.spiders.arguments import parse_arguments
 from newscrawl.spiders.config import is_local, polite_settings, spider_config
 
 
 def project_settings(**extra) -> Settings:
-    s = Settings()
-    s.setmodule("newscrawl.settings", priority="project")
-    s.update(extra, priority="cmdline")
-    return s
+    return conf.project_settings(extra)
 
 
 def test_arguments_are_read_and_kept_as_given():

@@ -81,7 +81,7 @@ def test_no_secret_is_inline_or_on_a_command_line_and_every_variable_is_in_env_e
 
 
 def test_passwords_are_escaped_into_the_uris():
-    from newscrawl.connections import mongo_uri, redis_url
+    from newscrawl.conf.environment import mongo_uri, redis_url
     env = {"MONGO_HOST": "mongo:27017", "MONGO_USER": "crawler", "MONGO_PASSWORD": "p@ss/w:rd?#",
            "REDIS_HOST": "redis", "REDIS_PASSWORD": "a@b:c"}
     assert mongo_uri(env) == "mongodb://crawler:p%40ss%2Fw%3Ard%3F%23@mongo:27017/?authSource=admin"
@@ -131,7 +131,7 @@ def test_debian_docker_compose_validates_the_production_file(tmp_path):
 # ---- the stack on a real Docker engine -----------------------------------------------------
 
 DOCKER = shutil.which("docker", path="/usr/bin") or shutil.which("docker")  # Debian's client: BuildKit built in
-REQUIRED = os.environ.get("NEWSCRAWL_REQUIRE_DOCKER") == "1"
+REQUIRED = os.environ.get("NEWSCRAWL_TEST_REQUIRE_DOCKER") == "1"
 
 
 def _skip(why):

@@ -27,8 +27,8 @@ def test_compact_dupefilter_filters_and_resumes_from_a_jobdir(tmp_path):
 
 
 def test_project_settings_use_the_compact_dupefilter():
-    from scrapy.utils.project import get_project_settings
-    assert get_project_settings()["DUPEFILTER_CLASS"] == "newscrawl.crawl.dupefilter.CompactDupeFilter"
+    from newscrawl.conf import project_settings
+    assert project_settings()["DUPEFILTER_CLASS"] == "newscrawl.crawl.dupefilter.CompactDupeFilter"
 
 
 def test_a_jobdir_left_by_a_crash_is_not_trusted(tmp_path, caplog):

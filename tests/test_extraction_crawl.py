@@ -1,6 +1,5 @@
 """A real crawl of the replica with a layer that fails on one field: nothing is lost."""
-from scrapy.utils.project import get_project_settings
-
+from newscrawl.conf import project_settings
 from newscrawl.extract.layers.jsonld import JsonLdLayer
 from newscrawl.replica import expected_articles
 from newscrawl.store import open_store
@@ -18,7 +17,7 @@ def test_a_failing_field_costs_that_field_and_the_crawl_counts_it(fresh_replica,
     c = crawl(cfg, base_url=fresh_replica.base_url)
     stats = c.stats.get_stats()
     expected = expected_articles(fresh_replica.site, fresh_replica.base_url)
-    settings = get_project_settings()
+    settings = project_settings()
     settings.setdict(cfg, priority="cmdline")
     store = open_store(settings, quiet=True)
     try:

@@ -12,8 +12,8 @@ import uuid
 from datetime import datetime, timezone
 
 import pytest
-from scrapy.utils.project import get_project_settings
 
+from newscrawl.conf import project_settings
 from newscrawl.ops import cli
 from newscrawl.process.pipelines import StorePipeline
 from newscrawl.replica import expected_articles
@@ -40,7 +40,7 @@ def store_cfg(request, tmp_path):
 
 
 def store_of(cfg):
-    settings = get_project_settings()
+    settings = project_settings()
     settings.setdict(cfg, priority="cmdline")
     return open_store(settings, quiet=True)
 

@@ -132,10 +132,9 @@ def test_a_20_mb_body_is_dropped_and_a_long_history_trimmed(store_kind, mongo, t
 # ---- options, startup errors, the store switch -------------------------------------------
 
 def test_driver_options_have_production_defaults_and_the_uri_wins():
-    from scrapy.utils.project import get_project_settings
-
+    from newscrawl.conf import project_settings
     from newscrawl.store.mongo_setup import options_from
-    opts = options_from(get_project_settings())
+    opts = options_from(project_settings())
     assert {k: opts[k] for k in ("socketTimeoutMS", "w", "journal", "readPreference", "retryWrites")} == {
         "socketTimeoutMS": 20000, "w": "majority", "journal": True, "readPreference": "primary", "retryWrites": True}
     assert opts["query_timeout_ms"] == 30000 and opts["validation"] == "error"

@@ -6,7 +6,7 @@ from newscrawl.site.rules import mask_password
 
 def redis_url(settings) -> str | None:
     """REDIS_URL from the settings (``-s REDIS_URL=``) or the environment."""
-    from newscrawl.connections import redis_url as from_environment
+    from newscrawl.conf.environment import redis_url as from_environment
     return settings.get("REDIS_URL") or from_environment() or None
 
 

@@ -171,16 +171,18 @@ def _job(entry: dict, where: str) -> Job:
 
 def check_job(job: Job, where: str) -> None:
     """The spider's own argument and setting checks, the ones `scrapy crawl` runs before it
-    starts (a job that would die on scrapyd with a usage error is refused here instead)."""
-    import os
+    starts, and the settings checked (newscrawl.conf): a job that would die on scrapyd with a
+    usage error is refused here instead."""
 
     from scrapy.exceptions import UsageError
     from scrapy.spiderloader import SpiderLoader
-    from scrapy.utils.project import get_project_settings
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
-    settings = get_project_settings()
-    for key, value in job.settings.items():
-        settings.set(key, value, priority="cmdline")
+
+    from newscrawl.conf import SettingsError, check_settings, project_settings
+    settings = project_settings({k: str(v) for k, v in job.settings.items()})  # scrapyd passes text
+    try:
+        check_settings(settings)
+    except SettingsError as exc:
+        raise ScheduleFileError(f"{where}: settings: {exc}") from None
     try:
         spidercls = SpiderLoader.from_settings(settings.frozencopy()).load(job.spider)
     except KeyError:

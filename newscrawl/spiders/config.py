@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scrapy.exceptions import UsageError
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from newscrawl.crawl.incremental import Policy
 from newscrawl.crawl.rendering import SubrequestPolicy
@@ -134,8 +134,9 @@ def polite_settings(settings: BaseSettings, rules: SiteRules) -> None:
     delay on a site served from this machine (NEWSCRAWL_LOCAL_FAST), unless set by the user."""
     if (settings.getpriority("USER_AGENT") or 0) <= (settings.getpriority("NEWSCRAWL_CONTACT_URL") or 0):
         settings.set("USER_AGENT", user_agent(settings.get("NEWSCRAWL_CONTACT_URL")), priority="spider")
+    project = SETTINGS_PRIORITIES["project"]  # the project's own delays give way; -s and the spider's do not
     if is_local(rules.base_url) and settings.getbool("NEWSCRAWL_LOCAL_FAST"):
         for key, value in (("AUTOTHROTTLE_ENABLED", False), ("DOWNLOAD_DELAY", 0),
                            ("CONCURRENT_REQUESTS_PER_DOMAIN", 16)):
-            if (settings.getpriority(key) or 0) <= (settings.getpriority("NEWSCRAWL_LOCAL_FAST") or 0):
+            if (settings.getpriority(key) or 0) <= max(settings.getpriority("NEWSCRAWL_LOCAL_FAST") or 0, project):
                 settings.set(key, value, priority="spider")

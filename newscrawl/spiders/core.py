@@ -15,6 +15,7 @@ from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 from scrapy_playwright.page import PageMethod
 
+from newscrawl.conf import apply_defaults
 from newscrawl.crawl.context import CrawlTarget
 from newscrawl.crawl.incremental import CrawlHistory, utcnow
 from newscrawl.fresh.watch import WatchLoop, WatchPlan, watch_settings
@@ -68,6 +69,13 @@ class GbafBase(scrapy.Spider):
         # Named categories not yet seen to exist; what they lead to waits until all are.
         self.unverified: set[str] = set(self.categories or ())
         self.held: list[Any] = []
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """The declared defaults, before the spider reads them: Scrapy builds the spider before
+        its add-ons run (newscrawl.conf.SettingsAddon gives them to every other component)."""
+        super().update_settings(settings)
+        apply_defaults(settings)
 
     @classmethod
     def check_arguments(cls, settings: BaseSettings, **spargs: Any) -> None:

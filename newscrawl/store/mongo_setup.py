@@ -74,7 +74,7 @@ def options_from(settings: BaseSettings) -> dict[str, Any]:
         out[option] = value
     out["query_timeout_ms"] = settings.getint("NEWSCRAWL_MONGO_QUERY_TIMEOUT_MS")
     out["validation"] = settings.get("NEWSCRAWL_MONGO_VALIDATION")
-    out["changes_settle_s"] = settings.getfloat("NEWSCRAWL_CHANGES_SETTLE_SECONDS", 60.0)
+    out["changes_settle_s"] = settings.getfloat("NEWSCRAWL_CHANGES_SETTLE_SECONDS")
     return out
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -139,8 +138,8 @@ def cmd_dashboard(args) -> int:
     from newscrawl.ops.dashboard import Dashboard
     from newscrawl.site.rules import is_loopback
     settings = settings_from(args)
-    password = os.environ.get("NEWSCRAWL_DASHBOARD_PASSWORD") or settings.get("NEWSCRAWL_DASHBOARD_PASSWORD")
-    user = os.environ.get("NEWSCRAWL_DASHBOARD_USER") or "newscrawl"
+    password = settings.get("NEWSCRAWL_DASHBOARD_PASSWORD")  # the environment feeds the settings
+    user = settings.get("NEWSCRAWL_DASHBOARD_USER")
     store = open_for(args)
     try:
         server = Dashboard((args.host, args.port), store, site=args.site, password=password, user=user)

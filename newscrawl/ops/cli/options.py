@@ -19,9 +19,10 @@ class CliError(Exception):
 
 
 def settings_from(args):
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
-    from scrapy.utils.project import get_project_settings
-    s = get_project_settings()
+    """The project's settings with the declared defaults, the command's options and ``-s``,
+    checked like a crawl's (newscrawl.conf): a bad value or unknown name is a usage error."""
+    from newscrawl.conf import SettingsError, check, project_settings
+    s = project_settings()
     if getattr(args, "mongo_uri", None):
         s.set("MONGO_URI", args.mongo_uri, priority="cmdline")
     if getattr(args, "store", None):
@@ -32,6 +33,10 @@ def settings_from(args):
         s.set("NEWSCRAWL_DATA_DIR", args.data_dir, priority="cmdline")
     for name, value in getattr(args, "set", None) or []:
         s.set(name, value, priority="cmdline")
+    try:
+        check(s, os.environ)
+    except SettingsError as exc:
+        raise CliUsageError(str(exc)) from None
     return s
 
 
@@ -50,6 +55,16 @@ def positive(value: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {value!r}")
     return n
+
+
+def positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {value}")
+    return number
 
 
 def cursor(value: str) -> int:

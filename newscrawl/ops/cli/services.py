@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from newscrawl.ops.cli.options import CliError, health, setting_pair, settings_from, store_opts
+from newscrawl.ops.cli.options import CliError, health, positive_float, setting_pair, settings_from, store_opts
 
 
 def schedule_state_path(args) -> Path:
@@ -79,7 +79,8 @@ def cmd_worker(args) -> int:
     beat = heartbeat_path(args)
     if args.health is not None:
         return health("worker", heartbeat.read(beat), args.health, beat)
-    return Worker(crawl_command(args.spider, args.argument or [], args.set or []), args.every, beat).run()
+    every = args.every if args.every is not None else settings_from(args).getfloat("NEWSCRAWL_WORKER_EVERY")
+    return Worker(crawl_command(args.spider, args.argument or [], args.set or []), every, beat).run()
 
 
 def watch_command(args) -> list[str]:
@@ -135,7 +136,8 @@ def add_parsers(sub) -> None:
     w.add_argument("--spider", default="gbaf")
     w.add_argument("-a", dest="argument", action="append", metavar="NAME=VALUE", help="a spider argument")
     w.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", type=setting_pair, help="a setting")
-    w.add_argument("--every", type=float, default=300.0, help="seconds between two crawls (default 300)")
+    w.add_argument("--every", type=positive_float, metavar="SECONDS",
+                   help="seconds between two crawls (default: NEWSCRAWL_WORKER_EVERY, 300)")
     w.add_argument("--heartbeat", metavar="FILE", help="default: <data dir>/workers/<hostname>.json")
     w.add_argument("--data-dir", help="the data folder (default: NEWSCRAWL_DATA_DIR, else the project's data/)")
     w.add_argument("--health", type=float, metavar="SECONDS", help="exit 0 when the heartbeat is younger (healthcheck)")

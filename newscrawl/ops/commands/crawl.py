@@ -1,6 +1,8 @@
 """`scrapy crawl` that checks its configuration before the engine starts and exits with a
 code that says what happened (newscrawl.crawl.outcome, the README's exit-code table).
 
+- Every setting and NEWSCRAWL_* environment variable is checked (newscrawl.conf): a bad
+  value or an unknown name is one line, exit 2, before anything starts.
 - A spider class may define `check_arguments(settings, **spargs)`; its UsageError is
   reported the way Scrapy reports bad options (usage line, message, exit code 2).
 - When the store pipeline is on, the store must open (MongoDB must answer a ping; the
@@ -12,12 +14,14 @@ The pipeline checks the store again when it opens; this only makes the failure r
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
-from newscrawl.crawl.outcome import DEGRADED, FAILED, STAT_ERROR, exit_code, run_status
+from newscrawl.conf import SettingsError, apply_defaults, check
+from newscrawl.crawl.outcome import DEGRADED, FAILED, STAT_ERROR, USAGE, exit_code, run_status
 from newscrawl.keys import MONITOR_REASONS
 from newscrawl.process.pipelines import stores_articles
 
@@ -26,6 +30,14 @@ class Command(ScrapyCrawl):
     def run(self, args, opts):
         if len(args) != 1:
             return super().run(args, opts)
+        assert self.settings is not None  # Scrapy's command sets them before run()
+        apply_defaults(self.settings)
+        try:
+            check(self.settings, os.environ)
+        except SettingsError as exc:
+            self._say(f"error: {exc}")
+            self.exitcode = USAGE.exit_code
+            return
         if not self._preflight(args[0], opts):
             self.exitcode = FAILED.exit_code
             return
@@ -38,7 +50,6 @@ class Command(ScrapyCrawl):
             return
         stats = crawler.stats.get_stats()
         status = run_status(stats)
-        assert self.settings is not None  # Scrapy's command sets them before run()
         self.exitcode = exit_code(status, self.settings.getbool("NEWSCRAWL_FAIL_ON_DEGRADED"))
         if stats.get(STAT_ERROR):
             self._say(f"error: {stats[STAT_ERROR]}")
