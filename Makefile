@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install lock demo crawl test lint bench redis scrapyd clean
+.PHONY: install lock demo crawl test lint docs bench redis scrapyd clean
 
 $(BIN)/newscrawl: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -60,3 +60,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
+
+docs: install  ## the documentation site into site/ (reference pages written from the code; warnings are errors)
+	$(BIN)/python scripts/gen_reference.py
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site

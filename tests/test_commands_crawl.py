@@ -1,5 +1,5 @@
 """`scrapy crawl gbaf` as a user types it (newscrawl.ops.commands.crawl): the exit code of each
-outcome and the one line that says why (the README's exit-code table)."""
+outcome and the one line that says why (docs/reference/exit-codes.md)."""
 import os
 import shutil
 import signal

@@ -221,7 +221,7 @@ def images(engine, tmp_path_factory):
 
 
 def override(tmp_path, mongo_uri_port, ports, schedule) -> Path:
-    """What the test stack differs in from the production file (README: Run it in production)."""
+    """What the test stack differs in from the production file (docs/how-to/production.md)."""
     # (the hosts and ports are compose variables, set in the test's .env: see test_the_stack_runs_on_a_real_engine)
     host_env = {"MONGO_USER": "", "MONGO_OPTIONS": "directConnection=true"}  # the stand-in has no users
     ping = (f"import pymongo; pymongo.MongoClient('mongodb://127.0.0.1:{mongo_uri_port}/?directConnection=true',"

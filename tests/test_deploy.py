@@ -170,7 +170,7 @@ def test_schedule_errors_are_one_line_and_schedule_nothing(tmp_path):
 
 
 def test_make_scrapyd_runs_the_installed_project_and_jobs_store_where_its_environment_says(tmp_path, webhook):
-    """What the README tells a user: `make scrapyd`, then schedule; no deploy step."""
+    """What the docs tell a user (how-to/production.md): `make scrapyd`, then schedule; no deploy step."""
     import signal
     port, store = free_port(), tmp_path / "store"
     env = {**os.environ, **AUTH, "SCRAPYD_PORT": str(port), "NEWSCRAWL_DATA_DIR": str(store), "MONGO_URI": "",

@@ -1,4 +1,4 @@
-"""The package's layout keeps its limits (README, How the code is laid out): few modules at
+"""The package's layout keeps its limits (docs/explanation/design.md): few modules at
 the root, no module a reader must scroll through, no long or tangled function, and the
 sub-packages' imports going one way."""
 import ast

@@ -1,12 +1,9 @@
-"""newscrawl.crawl.outcome: a run's status and exit code from its stats; the README's table."""
-import re
+"""newscrawl.crawl.outcome: a run's status and exit code from its stats; the exit-code table (docs/reference/exit-codes.md, written from it)."""
 
 import pytest
 
 from newscrawl.crawl import outcome
 from newscrawl.crawl.outcome import exit_code, run_status
-
-from .conftest import ROOT
 
 
 @pytest.mark.parametrize("stats, status, code", [
@@ -37,12 +34,6 @@ def test_interrupted_and_refused_runs_are_not_judged_by_the_checks():
     assert not outcome.checks_apply({"finish_reason": "usage_error"})
     assert outcome.checks_apply({"finish_reason": "finished"})
     assert outcome.checks_apply({"finish_reason": "store_unavailable_spilled"})
-
-
-def test_readme_exit_code_table_is_the_code():
-    text = (ROOT / "README.md").read_text()
-    table = sorted(re.findall(r"^\| (\d+) \| `(\w+)` \|", text, re.M))
-    assert table == sorted((str(s.exit_code), s.name) for s in outcome.ALL)
 
 
 def test_a_watch_stopped_by_a_signal_exits_0():

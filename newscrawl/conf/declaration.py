@@ -49,7 +49,8 @@ class Setting:
         if self.choices:
             text = "one of " + ", ".join(self.choices)
         else:
-            text = ("an " if self.kind.label[0] in "aeiouU" else "a ") + self.kind.label
+            article = "" if self.kind.label == "text" else ("an " if self.kind.label[0] in "aeiou" else "a ")
+            text = article + self.kind.label
             if self.minimum is not None and self.maximum is not None:
                 text += f" between {self.minimum:g} and {self.maximum:g}"
             elif self.minimum is not None:

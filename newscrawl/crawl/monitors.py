@@ -140,7 +140,7 @@ class RunMonitor(Monitor):
         ok = unknown / parsed <= limit
         self.check(ok, figure if ok else f"{figure} matched no known theme version (read as "
                                          f"{' or '.join(repr(n) for n in UNKNOWN_THEMES)}): a redesign? "
-                                         f"add a theme version (README, Extraction)")
+                                         f"add a theme version (docs: explanation/extraction.md)")
 
     @monitors.name("extraction errors")
     def test_extraction_errors(self):

@@ -1,5 +1,5 @@
 """What a crawl's end means: its status (``crawl_runs.status``, ``newscrawl stats``) and the
-exit code of ``scrapy crawl`` (the README's exit-code table).
+exit code of ``scrapy crawl`` (docs/reference/exit-codes.md, written from ALL).
 
 The rule is :func:`run_status`, a plain function of the crawl's stats; the crawl command,
 the run recorder and the run checks all ask it.

@@ -26,7 +26,7 @@ COLORS = ("#2563eb", "#16a34a", "#dc2626", "#9333ea", "#ea580c", "#0891b2", "#ca
 
 
 def run_figures(run: CrawlRun) -> dict:
-    """One crawl run as `newscrawl stats --format json` shows it (README: the fields)."""
+    """One crawl run as `newscrawl stats --format json` shows it (docs: how-to/operate.md)."""
     return {
         "run_id": run.run_id, "site": run.site, "spider": run.spider, "arguments": run.arguments,
         "mode": run.mode or "full", "status": run.status, "finish_reason": run.finish_reason, "error": run.error,

@@ -109,7 +109,7 @@ class MongoStore(MongoSetup):
         except mongo_errors.OperationFailure as exc:  # authentication, rights
             self.close()
             raise StoreMisconfigured(f"MongoDB at {mask_uri(uri)} refused newscrawl: {reason(exc)}; check the "
-                                     f"user and password in MONGO_URI and its roles (README, MongoDB in "
+                                     f"user and password in MONGO_URI and its roles (docs: how-to/mongodb.md, MongoDB in "
                                      f"production)") from None
         except TRANSIENT as exc:
             self.close()

@@ -7,12 +7,13 @@ import threading
 from typing import Any
 
 import pymongo
-from pymongo import ASCENDING, DESCENDING, TEXT
+from pymongo import TEXT
 from pymongo import errors as mongo_errors
 from scrapy.settings import BaseSettings
 
 from newscrawl.site.rules import mask_password
 from newscrawl.store.base import StoreMisconfigured
+from newscrawl.store.catalogue import INDEXES
 from newscrawl.store.schema import article_validator
 
 logger = logging.getLogger(__name__)
@@ -21,19 +22,6 @@ TRANSIENT = (mongo_errors.ConnectionFailure, mongo_errors.ServerSelectionTimeout
              mongo_errors.WTimeoutError)
 
 
-INDEXES: list[tuple[list[tuple[str, Any]], dict[str, Any]]] = [
-    ([("url", ASCENDING)], {"name": "url_unique", "unique": True}),
-    ([("published_at", DESCENDING)], {"name": "published_at_desc"}),
-    ([("category", ASCENDING), ("published_at", DESCENDING)], {"name": "category_published_at"}),
-    ([("tags", ASCENDING)], {"name": "tags"}),
-    # the change feed: a change number's article (a record lost to a crash is rebuilt from it)
-    ([("_change.cursor", ASCENDING)], {"name": "change_cursor", "sparse": True}),
-    ([("title", TEXT), ("summary", TEXT), ("body", TEXT)],
-     # A text index reads each document's `language` field as its stemming language and
-     # refuses writes whose value it does not know ("en-GB"): point it at a field we never set.
-     {"name": "text", "weights": {"title": 10, "summary": 5, "body": 1}, "default_language": "english",
-      "language_override": "text_language"}),
-]
 
 
 # mongomock-ng's in-memory server: one per process, as a real server outlives its clients
@@ -47,7 +35,7 @@ def _is_text(index_info: dict[str, Any]) -> bool:
     return any(k == "_fts" or v == "text" for k, v in index_info["key"])
 
 
-# Production defaults of the driver options (settings, README "MongoDB in production"); an
+# Production defaults of the driver options (settings, docs/how-to/mongodb.md); an
 # option the URI names itself (?w=1&socketTimeoutMS=...) wins over the setting.
 OPTION_SETTINGS = {
     "socketTimeoutMS": ("NEWSCRAWL_MONGO_SOCKET_TIMEOUT_MS", "int"),  # a server that stops answering
@@ -117,7 +105,7 @@ def reason(exc: mongo_errors.OperationFailure) -> str:
 def _advice(exc: mongo_errors.OperationFailure) -> str:
     if exc.code in (13, 8000, 18):  # Unauthorized, AtlasError, AuthenticationFailed
         return ("grant the crawler's user the readWrite role and the createIndex and collMod actions on the "
-                "database, or create the indexes and the validator once as an admin (README, MongoDB in production)")
+                "database, or create the indexes and the validator once as an admin (docs: how-to/mongodb.md)")
     if exc.code in (85, 86):  # IndexOptionsConflict, IndexKeySpecsConflict
         return "an index of that name exists with other options: drop it (db.articles.dropIndex(NAME)) and start again"
     return "see the server's log; set NEWSCRAWL_MONGO_VALIDATION=off to leave the validator alone"
@@ -196,7 +184,8 @@ class MongoSetup:
         have = self._articles_indexes()
         keys_have = {tuple(tuple(k) for k in info["key"]) for info in have.values()}
         has_text = any(_is_text(info) for info in have.values())
-        for keys, opts in INDEXES:
+        for index in INDEXES["articles"]:
+            keys, opts = index.keys, index.options
             is_text = keys[0][1] == TEXT
             if opts["name"] in have or (is_text and has_text) or tuple(keys) in keys_have:
                 continue
@@ -206,11 +195,11 @@ class MongoSetup:
             except mongo_errors.OperationFailure as exc:
                 if not _exists(exc):  # another crawler created the same index meanwhile: fine
                     raise
-        self._doing = f"create the indexes of {self.db.name}.http_validators, crawl_runs and crawl_locks"
-        if "url_unique" not in self._call(self.validators.index_information):
-            self._call(self.validators.create_index, [("url", ASCENDING)], name="url_unique", unique=True)
-        if "started_at_desc" not in self._call(self.runs.index_information):
-            self._call(self.runs.create_index, [("started_at", DESCENDING)], name="started_at_desc")
-        self._doing = f"create the indexes of {self.db.name}.changes"
-        if "changed_at" not in self._call(self.changes.index_information):
-            self._call(self.changes.create_index, [("changed_at", ASCENDING)], name="changed_at")
+        for name, indexes in INDEXES.items():
+            if name == "articles" or not indexes:
+                continue
+            self._doing = f"create the indexes of {self.db.name}.{name}"
+            have = self._call(self.db[name].index_information)
+            for index in indexes:
+                if index.name not in have:
+                    self._call(self.db[name].create_index, index.keys, **index.options)

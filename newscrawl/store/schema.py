@@ -17,12 +17,12 @@ STORE_FIELDS = {"first_seen_at": "date", "last_seen_at": "date", "version": ["in
 STORE_REQUIRED = ("first_seen_at", "last_seen_at", "version")
 
 
-def _bson_types(hint: object) -> list[str]:
+def bson_types(hint: object) -> list[str]:
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         out: list[str] = []
         for arg in typing.get_args(hint):
-            out += _bson_types(arg)
+            out += bson_types(arg)
         return out
     if hint is type(None):
         return ["null"]
@@ -44,7 +44,7 @@ def article_validator() -> dict[str, Any]:
     hints = typing.get_type_hints(Article)
     properties: dict[str, dict[str, Any]] = {}
     for f in dataclasses.fields(Article):
-        kinds = _bson_types(hints[f.name])
+        kinds = bson_types(hints[f.name])
         if f.name in REQUIRED_FIELDS:  # validated present before it is stored
             kinds = [k for k in kinds if k != "null"]
         prop: dict[str, Any] = {"bsonType": kinds[0] if len(kinds) == 1 else kinds}

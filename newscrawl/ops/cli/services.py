@@ -84,7 +84,7 @@ def cmd_worker(args) -> int:
 
 
 def watch_command(args) -> list[str]:
-    """`newscrawl watch` as the `scrapy crawl` it runs (README: watch mode)."""
+    """`newscrawl watch` as the `scrapy crawl` it runs (docs: how-to/watch.md)."""
     cmd = ["scrapy", "crawl", "gbaf", "-a", "watch=1"]
     for a in args.argument or []:
         cmd += ["-a", a]

@@ -1,5 +1,5 @@
 """`scrapy crawl` that checks its configuration before the engine starts and exits with a
-code that says what happened (newscrawl.crawl.outcome, the README's exit-code table).
+code that says what happened (newscrawl.crawl.outcome, docs/reference/exit-codes.md).
 
 - Every setting and NEWSCRAWL_* environment variable is checked (newscrawl.conf): a bad
   value or an unknown name is one line, exit 2, before anything starts.
