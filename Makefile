@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install lock demo crawl test lint docs bench redis scrapyd clean
+.PHONY: install lock demo crawl test lint docs wheel bench redis scrapyd clean
 
 $(BIN)/newscrawl: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -64,3 +64,6 @@ clean:
 docs: install  ## the documentation site into site/ (reference pages written from the code; warnings are errors)
 	$(BIN)/python scripts/gen_reference.py
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
+wheel: install  ## build the wheel and sdist into dist/, install the wheel in a fresh venv outside the checkout, run its demo
+	bash scripts/wheel-check.sh

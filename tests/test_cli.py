@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -11,7 +12,7 @@ from datetime import datetime, timezone
 import pytest
 
 from newscrawl.replica import ReplicaServer, ReplicaSite, expected_articles
-from newscrawl.store import PROJECT_ROOT, ArticleWriter, default_data_dir
+from newscrawl.store import ArticleWriter
 from newscrawl.store.sqlite import SQLiteStore
 
 from .conftest import ROOT, run_crawl
@@ -55,19 +56,38 @@ def test_query_export_and_stats_keep_sites_apart(two_sites, tmp_path):
         json.loads(line)["url"] for line in export.stdout.splitlines()}  # one JSON array, the same articles
 
 
-def test_purge_removes_one_site(two_sites, tmp_path):
+def test_purge_lists_what_it_removes_and_publishes_the_deletions(two_sites, tmp_path, webhook):
     data, [(a, n_a), (b, n_b)] = two_sites
     copy = tmp_path / "data"
     shutil.copytree(data, copy)
+    db = sqlite3.connect(copy / "newscrawl.sqlite3")
+    validators = db.execute("SELECT count(*) FROM http_validators WHERE url LIKE ?", (a + "/%",)).fetchone()[0]
+    changes_before = db.execute("SELECT count(*) FROM changes").fetchone()[0]
+    db.close()
+    assert validators > 0
     refused = newscrawl("purge", "--data-dir", str(copy), "--site", a, input="")
     assert refused.returncode == 2
-    assert refused.stderr.strip() == (f"newscrawl purge: would remove {n_a} articles and 1 crawl runs of {a} from "
-                                      f"sqlite {copy}/newscrawl.sqlite3; pass --yes to do it")
-    done = newscrawl("purge", "--data-dir", str(copy), "--site", a, "--yes")
-    assert done.returncode == 0
-    assert f"{n_a} articles, 1 crawl_runs" in done.stdout
+    assert refused.stderr.strip() == (
+        f"newscrawl purge: would remove {n_a} articles, 1 crawl_runs, {validators} http_validators, 0 crawl_locks "
+        f"of {a} from sqlite {copy}/newscrawl.sqlite3, and publish {n_a} deletions in the change feed; "
+        "pass --yes to do it")
+    hook_url, posts = webhook
+    done = newscrawl("purge", "--data-dir", str(copy), "--site", a, "--yes",
+                     env={"NEWSCRAWL_CHANGES_WEBHOOK": hook_url})
+    assert done.returncode == 0, done.stderr
+    assert (f"{n_a} articles, 1 crawl_runs, {validators} http_validators, 0 crawl_locks; {n_a} deletions published"
+            in done.stdout)
     stats = newscrawl("stats", "--data-dir", str(copy))
     assert f"Articles: {n_b}" in stats.stdout and a not in stats.stdout
+    # the feed keeps what it said before and says what is gone, once each
+    feed = [json.loads(line) for line in newscrawl("changes", "--data-dir", str(copy)).stdout.splitlines()]
+    assert len(feed) == changes_before + n_a
+    deleted = [c for c in feed if c["kind"] == "deleted"]
+    assert sorted(c["url"] for c in deleted) == sorted(c["url"] for c in feed if c["url"].startswith(a + "/")
+                                                       and c["kind"] == "new")
+    assert all(c["article"] is None for c in deleted) and feed[-n_a:] == deleted
+    posted = [c for body in posts for c in body["changes"]]
+    assert [c["cursor"] for c in posted] == [c["cursor"] for c in feed]  # the webhook sends them too
 
 
 def test_a_missing_store_is_refused_not_created(tmp_path):
@@ -80,12 +100,32 @@ def test_a_missing_store_is_refused_not_created(tmp_path):
     assert not (tmp_path / "dta").exists()
 
 
-def test_every_command_finds_the_same_store_from_any_folder(tmp_path):
-    # no --data-dir: the project's data/ (a checkout), whatever the working directory
-    assert default_data_dir() == PROJECT_ROOT / "data"
-    proc = newscrawl("stats", cwd=tmp_path, env={"NEWSCRAWL_DATA_DIR": ""})
-    assert str(PROJECT_ROOT / "data" / "newscrawl.sqlite3") in proc.stdout + proc.stderr
-    assert not (tmp_path / "data").exists()
+def test_every_command_in_a_project_folder_finds_that_project_s_store(tmp_path):
+    """The issue's case: a copy of the project, the package imported from this checkout."""
+    project = tmp_path / "copy"
+    (project / "notes").mkdir(parents=True)
+    shutil.copy(ROOT / "scrapy.cfg", project / "scrapy.cfg")
+    env = {"NEWSCRAWL_DATA_DIR": "", "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    where = newscrawl("where", cwd=project / "notes", env=env)
+    assert where.stdout.strip() == (f"embedded {project}/data/newscrawl.sqlite3 (the project of {project}/scrapy.cfg; "
+                                    "nothing crawled there yet)")
+    with ReplicaServer(ReplicaSite()) as server:
+        crawl = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "gbaf", "-a", f"base_url={server.base_url}",
+                                "-a", "categories=banking"], cwd=project, capture_output=True, text=True,
+                               timeout=120, env={**os.environ, **env, "MONGO_URI": ""})
+        assert crawl.returncode == 0, crawl.stderr[-2000:]
+        n = len(expected_articles(server.site, server.base_url))
+    found = newscrawl("query", "--format", "jsonl", "--limit", "1000", cwd=project / "notes", env=env)
+    assert found.returncode == 0 and 0 < len(found.stdout.splitlines()) <= n
+    assert not (ROOT / "data" / "copy").exists()
+    # outside any project: the user's data folder; an explicit NEWSCRAWL_DATA_DIR wins everywhere
+    outside = newscrawl("where", cwd=tmp_path, env=env)
+    assert outside.stdout.startswith(f"embedded {tmp_path}/xdg/newscrawl/newscrawl.sqlite3 (no scrapy.cfg")
+    explicit = newscrawl("where", cwd=project, env={**env, "NEWSCRAWL_DATA_DIR": str(tmp_path / "mine")})
+    assert explicit.stdout.startswith(f"embedded {tmp_path}/mine/newscrawl.sqlite3 (NEWSCRAWL_DATA_DIR")
+
+
+def test_a_relative_data_dir_is_made_absolute_once(tmp_path):
     # a relative NEWSCRAWL_DATA_DIR is made absolute once, and the crawl logs where it stores
     (tmp_path / "elsewhere").mkdir()
     with ReplicaServer(ReplicaSite()) as server:
@@ -170,8 +210,8 @@ def test_demo_uses_a_store_of_its_own(tmp_path):
     # what `make demo` runs: the project's data/demo, never the default store (here NEWSCRAWL_DATA_DIR)
     proc = newscrawl("demo", "--port", str(port), env={"NEWSCRAWL_DATA_DIR": str(default)})
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert f"Demo store: {PROJECT_ROOT}/data/demo (the default store is left alone" in proc.stdout
-    assert f"newscrawl query --data-dir {PROJECT_ROOT}/data/demo" in proc.stdout
+    assert f"Demo store: {ROOT}/data/demo (the default store is left alone" in proc.stdout
+    assert f"newscrawl query --data-dir {ROOT}/data/demo" in proc.stdout
     assert not default.exists()
 
 

@@ -111,7 +111,10 @@ def test_the_image_is_pinned_runs_as_a_user_and_has_a_browser():
     user = re.findall(r"^USER (\S+)", text, re.M)
     assert user and user[-1] not in ("root", "0")
     assert "tests" not in " ".join(re.findall(r"^COPY .*", text, re.M))
-    assert "-c requirements.lock" in text and "chromium" in text
+    assert "-c /tmp/requirements.lock" in text and "chromium" in text
+    # built from the wheel, as CI builds it: the image holds the installed package, no checkout
+    assert "python -m build --wheel" in text and '"$(ls /dist/newscrawl-*.whl)[deploy]"' in text
+    assert not re.search(r"^COPY newscrawl", text.split("FROM runtime\n")[-1], re.M)
     pins = [line for line in (ROOT / "requirements.lock").read_text().splitlines() if line and line[0] != "#"]
     assert pins and all(re.match(r"^[A-Za-z0-9_.\-\[\]]+==\S+$", p) for p in pins), [p for p in pins if "==" not in p]
     assert {"scrapy", "pymongo", "scrapyd"} <= {p.split("==")[0].lower() for p in pins}

@@ -130,7 +130,7 @@ def atom(changes: list[dict], title: str, feed_id: str) -> str:
         a = c.get("article") or {}
         entry = ET.SubElement(feed, "entry")
         _text(entry, "id", f"{c['url']}#version-{c['version']}")
-        prefix = "Updated: " if c["kind"] == "updated" else ""
+        prefix = {"updated": "Updated: ", "deleted": "Deleted: "}.get(c["kind"], "")
         _text(entry, "title", prefix + str(a.get("title") or c["url"]))
         ET.SubElement(entry, "link", {"rel": "alternate", "href": c["url"]})
         _text(entry, "updated", _when(c["changed_at"]))

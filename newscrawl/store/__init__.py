@@ -19,28 +19,50 @@ from newscrawl.store.writer import ArticleWriter, Counts
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ArticleWriter", "Counts", "Filters", "Store", "StoreMisconfigured", "StoreUnavailable", "data_dir",
+__all__ = ["ArticleWriter", "Counts", "Filters", "Store", "StoreMisconfigured", "StoreUnavailable", "data_dir", "describe_store",
            "open_store", "public", "spill_dir", "store_kind"]
 
 SQLITE_FILE = "newscrawl.sqlite3"
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def default_data_dir() -> Path:
-    """The project's data/ in a checkout; $XDG_DATA_HOME/newscrawl for an installed package."""
-    if (PROJECT_ROOT / "scrapy.cfg").exists():
-        return PROJECT_ROOT / "data"
+    """Found the way Scrapy finds a project: data/ beside the closest scrapy.cfg above the
+    working directory (so every command run in one project folder agrees, whichever copy of
+    the code is imported); outside a project, $XDG_DATA_HOME/newscrawl."""
+    from scrapy.utils.conf import closest_scrapy_cfg
+    cfg = closest_scrapy_cfg()
+    if cfg:
+        return Path(cfg).resolve().parent / "data"
     xdg = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(xdg) / "newscrawl"
 
 
 def data_dir(settings: BaseSettings) -> Path:
-    """The embedded store's folder, absolute: NEWSCRAWL_DATA_DIR, else default_data_dir()."""
+    """The embedded store's folder, absolute: NEWSCRAWL_DATA_DIR (an explicit setting wins),
+    else default_data_dir()."""
     value = settings.get("NEWSCRAWL_DATA_DIR")
     return Path(value).expanduser().resolve() if value else default_data_dir()
 
 
 STORES = ("auto", "embedded", "mongodb")
+
+
+def describe_store(settings: BaseSettings) -> str:
+    """Which store the settings select and why, in one line (`newscrawl where`)."""
+    from scrapy.utils.conf import closest_scrapy_cfg
+
+    from newscrawl.site.rules import mask_password
+    if store_kind(settings) == "mongodb":
+        return (f"mongodb {mask_password(settings.get('MONGO_URI'))} database {settings.get('MONGO_DATABASE')} "
+                "(MONGO_URI is set)")
+    path = data_dir(settings) / SQLITE_FILE
+    if settings.get("NEWSCRAWL_DATA_DIR"):
+        why = "NEWSCRAWL_DATA_DIR"
+    elif closest_scrapy_cfg():
+        why = f"the project of {Path(closest_scrapy_cfg()).resolve()}"
+    else:
+        why = "no scrapy.cfg above this folder: the user's data folder"
+    return f"embedded {path} ({why}{'' if path.exists() else '; nothing crawled there yet'})"
 
 
 def store_kind(settings: BaseSettings) -> str:

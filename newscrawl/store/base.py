@@ -158,8 +158,12 @@ class Store(Protocol):
     def sites(self) -> dict[str, int]:
         """{site: articles stored}."""
 
-    def purge(self, site: str) -> dict[str, int]:
-        """Remove a site's articles, runs, validators and lock; {collection: removed}."""
+    def purge_preview(self, site: str) -> dict[str, int]:
+        """What purge(site) would remove: {collection: documents}."""
+
+    def purge(self, site: str, now: datetime) -> dict[str, int]:
+        """Remove a site's articles, runs, validators and lock, and publish each removed
+        article in the change feed as a deletion; {collection: removed, "deletions": records}."""
 
     # queries (CLI)
     def find(self, filters: Filters) -> Iterator[dict[str, Any]]:
@@ -196,6 +200,11 @@ def insert_change(doc: dict[str, Any]) -> dict[str, Any]:
     return {"kind": "new", "url": doc["url"], "version": 1, "changed_at": doc["first_seen_at"],
             "fields": sorted(f for f in HISTORY_FIELDS if doc.get(f) not in (None, [], "")),
             "article": snapshot(doc)}
+
+
+def deletion_change(url: str, version: int | None, when: datetime) -> dict[str, Any]:
+    """A purged article, as the change feed says it: gone (no article)."""
+    return {"kind": "deleted", "url": url, "version": version, "changed_at": when, "fields": [], "article": None}
 
 
 def update_change(u: Update) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from newscrawl.store.base import (
     StoreUnavailable,
     Touch,
     Update,
+    deletion_change,
     insert_change,
     public,
     snapshot,
@@ -377,13 +378,25 @@ class MongoStore(MongoSetup):
             out[site] = out.get(site, 0) + 1
         return dict(sorted(out.items()))
 
-    def purge(self, site: str) -> dict[str, int]:
+    def purge_preview(self, site: str) -> dict[str, int]:
         under = {"url": self._prefix(site + "/")}
+        return {"articles": self._call(self.articles.count_documents, under),
+                "crawl_runs": self._call(self.runs.count_documents, {"site": site}),
+                "http_validators": self._call(self.validators.count_documents, under),
+                "crawl_locks": self._call(self.locks.count_documents, {"_id": site})}
+
+    def purge(self, site: str, now: datetime) -> dict[str, int]:
+        """The deletions are recorded first: a purge cut short is published at least once."""
+        under = {"url": self._prefix(site + "/")}
+        gone = self._call(list, self._call(self.articles.find, under, {"url": 1, "version": 1, "_id": 0}))
+        numbers = iter(self._numbers(len(gone)))
+        self._record_changes([dict(deletion_change(d["url"], d.get("version"), now), cursor=next(numbers))
+                              for d in gone])
         return {"articles": self._call(self.articles.delete_many, under).deleted_count,
                 "crawl_runs": self._call(self.runs.delete_many, {"site": site}).deleted_count,
                 "http_validators": self._call(self.validators.delete_many, under).deleted_count,
                 "crawl_locks": self._call(self.locks.delete_many, {"_id": site}).deleted_count,
-                "changes": self._call(self.changes.delete_many, {"site": site}).deleted_count}
+                "deletions": len(gone)}
 
     # ---- queries ---------------------------------------------------------------------
     def _resolve(self, field: str, value: str) -> str:

@@ -19,7 +19,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from newscrawl.codec import dumps, iso, loads, revive
-from newscrawl.store.base import Applied, Filters, Insert, StoreUnavailable, Touch, Update, insert_change, update_change
+from newscrawl.store.base import (
+    Applied,
+    Filters,
+    Insert,
+    StoreUnavailable,
+    Touch,
+    Update,
+    deletion_change,
+    insert_change,
+    update_change,
+)
 from newscrawl.store.record import CrawlRun
 
 T = TypeVar("T")
@@ -359,11 +369,23 @@ class SQLiteStore:
         with self.lock:
             return dict(self.db.execute(f"SELECT {SITE_OF_URL} s, count(*) FROM articles GROUP BY s ORDER BY s"))
 
-    def purge(self, site: str) -> dict[str, int]:
-        """Remove a site's articles, runs, validators and lock; {what: rows removed}."""
+    def purge_preview(self, site: str) -> dict[str, int]:
+        lo, hi = self._prefix_range(site + "/")
+        count = {"articles": ("SELECT count(*) FROM articles WHERE url >= ? AND url < ?", (lo, hi)),
+                 "crawl_runs": ("SELECT count(*) FROM crawl_runs WHERE json_extract(doc, '$.site') = ?", (site,)),
+                 "http_validators": ("SELECT count(*) FROM http_validators WHERE url >= ? AND url < ?", (lo, hi)),
+                 "crawl_locks": ("SELECT count(*) FROM crawl_locks WHERE site = ?", (site,))}
+        with self.lock:
+            return {name: self.db.execute(sql, args).fetchone()[0] for name, (sql, args) in count.items()}
+
+    def purge(self, site: str, now: datetime) -> dict[str, int]:
+        """In one transaction: the deletions published in the change feed, then the rows removed."""
         lo, hi = self._prefix_range(site + "/")
 
         def run(db: sqlite3.Connection) -> dict[str, int]:
+            gone = db.execute("SELECT url, version FROM articles WHERE url >= ? AND url < ?", (lo, hi)).fetchall()
+            for url, version in gone:
+                self._record_change(db, deletion_change(url, version, now))
             db.execute("DELETE FROM articles_fts WHERE rowid IN (SELECT rowid FROM articles WHERE url >= ? AND url < ?)",
                        (lo, hi))
             db.execute("DELETE FROM article_tags WHERE url >= ? AND url < ?", (lo, hi))
@@ -373,7 +395,7 @@ class SQLiteStore:
                     "http_validators": db.execute("DELETE FROM http_validators WHERE url >= ? AND url < ?",
                                                   (lo, hi)).rowcount,
                     "crawl_locks": db.execute("DELETE FROM crawl_locks WHERE site = ?", (site,)).rowcount,
-                    "changes": db.execute("DELETE FROM changes WHERE url >= ? AND url < ?", (lo, hi)).rowcount}
+                    "deletions": len(gone)}
         return self._tx(run)
 
     # ---- queries ---------------------------------------------------------------------

@@ -9,6 +9,7 @@ from datetime import datetime
 from newscrawl.codec import dumps
 from newscrawl.ops.cli.options import (
     CliError,
+    CliUsageError,
     filter_opts,
     open_for,
     positive,
@@ -92,6 +93,8 @@ def say_categories(store, args) -> None:
 
 
 def cmd_export(args) -> int:
+    if args.format == "parquet":
+        return export_parquet(args)
     if args.out != "-":
         folder = os.path.dirname(os.path.abspath(args.out))
         if not os.path.isdir(folder):
@@ -115,25 +118,57 @@ def cmd_export(args) -> int:
     return 0
 
 
-def cmd_purge(args) -> int:
-    store = open_for(args, readonly=False)
+def export_parquet(args) -> int:
+    from newscrawl.ops.parquet import ParquetUnavailable, schema, write_parquet
     try:
-        n = store.count(site=args.site)
-        runs = len(store.last_runs(1_000_000, site=args.site))
-        if not args.yes:
-            if not sys.stdin.isatty():
-                print(f"newscrawl purge: would remove {n} articles and {runs} crawl runs of {args.site} from "
-                      f"{store.kind} {store.where}; pass --yes to do it", file=sys.stderr)
-                return 2
-            answer = input(f"Remove {n} articles and {runs} crawl runs of {args.site} from {store.kind} "
-                           f"{store.where}? [y/N] ")
-            if answer.strip().lower() not in ("y", "yes"):
-                print("Nothing removed.")
-                return 1
-        removed = store.purge(args.site)
+        schema()
+    except ParquetUnavailable as exc:
+        raise CliError(str(exc)) from None
+    if args.out == "-":
+        raise CliUsageError("--format parquet writes a file: pass --out FILE.parquet")
+    folder = os.path.dirname(os.path.abspath(args.out))
+    if not os.path.isdir(folder):
+        raise CliError(f"cannot write {args.out}: the folder {folder} does not exist")
+    store = open_for(args)
+    try:
+        n = write_parquet(store.find(filters(args)), args.out)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from None
     finally:
         store.close()
-    print(f"Removed from {store.kind} {store.where}: " + ", ".join(f"{v} {k}" for k, v in removed.items()))
+    print(f"Exported {n} articles to {args.out}")
+    return 0
+
+
+def purge_listing(counts: dict[str, int]) -> str:
+    """What a purge removes, every collection named (those with nothing too)."""
+    return ", ".join(f"{n} {name}" for name, n in counts.items())
+
+
+def cmd_purge(args) -> int:
+    from datetime import timezone
+    store = open_for(args, readonly=False)
+    try:
+        preview = store.purge_preview(args.site)
+        what = (f"{purge_listing(preview)} of {args.site} from {store.kind} {store.where}, and publish "
+                f"{preview['articles']} deletions in the change feed")
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print(f"newscrawl purge: would remove {what}; pass --yes to do it", file=sys.stderr)
+                return 2
+            if input(f"Remove {what}? [y/N] ").strip().lower() not in ("y", "yes"):
+                print("Nothing removed.")
+                return 1
+        removed = store.purge(args.site, datetime.now(timezone.utc))
+        deletions = removed.pop("deletions")
+        print(f"Removed from {store.kind} {store.where}: {purge_listing(removed)}; {deletions} deletions published "
+              f"in the change feed")
+        hook = settings_from(args).get("NEWSCRAWL_CHANGES_WEBHOOK")
+        if hook and deletions:  # a downstream copy learns now, not at the next crawl
+            from newscrawl.fresh.changes import Webhook
+            print(f"Posted {Webhook(hook).drain(store)} changes to the change-feed webhook")
+    finally:
+        store.close()
     return 0
 
 
@@ -156,8 +191,12 @@ def cmd_replay(args) -> int:
                 except Rejected:
                     bad += 1
             total.add(writer.write(good, now_ms()))
-    except (ValueError, OSError) as exc:  # a spill file that cannot be read
-        sys.exit(f"newscrawl replay: {exc}")
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{args.file}: not UTF-8 text (byte {exc.start}): not a spill file") from None
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file} ({exc.strerror})") from None
+    except ValueError as exc:  # a spill file that cannot be parsed
+        raise CliError(str(exc)) from None
     finally:
         store.close()
     print(f"Replayed {args.file} into {store.kind} {store.where}: {total.new} new, "
@@ -174,14 +213,15 @@ def add_parsers(sub) -> None:
     q.add_argument("--limit", type=positive, default=20, help="at most N articles (default 20)")
     q.add_argument("--format", choices=("table", "json", "jsonl", "csv"), default="table")
     q.set_defaults(fn=cmd_query)
-    e = sub.add_parser("export", help="stream articles to a file")
+    e = sub.add_parser("export", help="stream articles to a file (jsonl, json, csv, parquet)")
     store_opts(e)
     filter_opts(e)
     site_opt(e)
-    e.add_argument("--format", choices=("jsonl", "json", "csv"), default="jsonl")
+    e.add_argument("--format", choices=("jsonl", "json", "csv", "parquet"), default="jsonl",
+                   help="parquet: typed columns for DuckDB and pandas (pip install 'newscrawl[parquet]')")
     e.add_argument("--out", required=True, help="a file, or - for standard output")
     e.set_defaults(fn=cmd_export, limit=None)
-    pu = sub.add_parser("purge", help="remove one site's articles, runs and validators from the store")
+    pu = sub.add_parser("purge", help="remove one site's articles, runs and validators")
     store_opts(pu)
     site_opt(pu, required=True)
     pu.add_argument("--yes", action="store_true", help="do not ask")

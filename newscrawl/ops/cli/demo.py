@@ -5,7 +5,7 @@ import sys
 
 from newscrawl.keys import DROPPED, MODE, STORE
 from newscrawl.ops.cli.articles import write_docs
-from newscrawl.ops.cli.options import CliError, open_for, settings_from, store_opts
+from newscrawl.ops.cli.options import CliError, count, log_level, open_for, port, settings_from, store_opts
 
 
 def cmd_serve(args) -> int:
@@ -76,12 +76,12 @@ def cmd_demo(args) -> int:
 
 
 def add_parsers(sub) -> None:
-    d = sub.add_parser("demo", help="serve the offline replica and crawl it into a store of its own (data/demo)")
+    d = sub.add_parser("demo", help="crawl the offline replica into a store of its own")
     store_opts(d)
-    d.add_argument("--log-level", default="WARNING")
-    d.add_argument("--port", type=int, default=8642, help="port of the replica on 127.0.0.1")
+    d.add_argument("--log-level", type=log_level, default="WARNING", help="the crawl's log level (default: WARNING)")
+    d.add_argument("--port", type=port, default=8642, help="port of the replica on 127.0.0.1")
     d.set_defaults(fn=cmd_demo)
     s = sub.add_parser("serve", help="serve the offline replica on 127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--articles", type=int, default=34, help="generated articles beside the hand-written ones")
+    s.add_argument("--port", type=port, default=8000, help="the port on 127.0.0.1 (default: 8000)")
+    s.add_argument("--articles", type=count, default=34, help="generated articles beside the hand-written ones")
     s.set_defaults(fn=cmd_serve)

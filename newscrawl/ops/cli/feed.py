@@ -8,7 +8,16 @@ import threading
 from newscrawl.codec import dumps
 from newscrawl.fresh import changes
 from newscrawl.ops.cli.articles import write_docs
-from newscrawl.ops.cli.options import CliError, cursor, open_for, positive, site_opt, store_opts
+from newscrawl.ops.cli.options import (
+    CliError,
+    cursor,
+    open_for,
+    positive,
+    positive_float,
+    site_opt,
+    store_opts,
+    writable,
+)
 
 
 def cmd_changes(args) -> int:
@@ -62,8 +71,7 @@ def follow(args, out) -> None:
 
 
 def add_parsers(sub) -> None:
-    ch = sub.add_parser("changes", help="the change feed: every new article and new version, oldest first, "
-                                        "each once (pass back the last cursor you processed)")
+    ch = sub.add_parser("changes", help="the change feed: new, updated and deleted articles")
     store_opts(ch)
     site_opt(ch)
     ch.add_argument("--since", type=cursor, metavar="CURSOR",
@@ -72,6 +80,6 @@ def add_parsers(sub) -> None:
     ch.add_argument("--format", choices=("jsonl", "json", "atom"), default="jsonl",
                     help="jsonl: one change a line; json: one array; atom: a feed of the latest changes (--out)")
     ch.add_argument("--limit", type=positive, help="at most N changes (atom: default 50)")
-    ch.add_argument("--out", help="a file (default: standard output)")
-    ch.add_argument("--poll", type=float, default=1.0, help="--follow: seconds between two reads (default 1)")
+    ch.add_argument("--out", type=writable, help="a file (default: standard output)")
+    ch.add_argument("--poll", type=positive_float, default=1.0, help="--follow: seconds between two reads (default 1)")
     ch.set_defaults(fn=cmd_changes)

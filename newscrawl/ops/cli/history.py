@@ -9,6 +9,7 @@ from newscrawl.ops.cli.options import (
     CliError,
     date_arg,
     open_for,
+    port,
     positive,
     printable,
     settings_from,
@@ -163,7 +164,7 @@ def cmd_dashboard(args) -> int:
 
 
 def add_parsers(sub) -> None:
-    st = sub.add_parser("stats", help="counts by category and day, last crawl runs")
+    st = sub.add_parser("stats", help="counts by category and day, the last crawl runs")
     store_opts(st)
     site_opt(st)
     st.add_argument("--days", type=positive, default=14)
@@ -172,7 +173,7 @@ def add_parsers(sub) -> None:
     st.add_argument("--format", choices=("text", "json"), default="text",
                     help="json: one object with the store, per-site totals and the runs' figures")
     st.set_defaults(fn=cmd_stats)
-    rp = sub.add_parser("report", help="the run history and latest articles as one self-contained HTML file")
+    rp = sub.add_parser("report", help="the run history as one self-contained HTML file")
     store_opts(rp)
     site_opt(rp)
     rp.add_argument("--out", required=True, help="an .html file, or - for standard output")
@@ -185,5 +186,5 @@ def add_parsers(sub) -> None:
     site_opt(db)
     db.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; elsewhere, set "
                                                         "NEWSCRAWL_DASHBOARD_PASSWORD)")
-    db.add_argument("--port", type=int, default=8650)
+    db.add_argument("--port", type=port, default=8650, help="the port (default: 8650)")
     db.set_defaults(fn=cmd_dashboard)

@@ -30,6 +30,8 @@ def settings_from(args):
     if getattr(args, "mongo_database", None):
         s.set("MONGO_DATABASE", args.mongo_database, priority="cmdline")
     if getattr(args, "data_dir", None):
+        if os.path.exists(args.data_dir) and not os.path.isdir(args.data_dir):
+            raise CliUsageError(f"--data-dir {args.data_dir} is a file: pass a folder")
         s.set("NEWSCRAWL_DATA_DIR", args.data_dir, priority="cmdline")
     for name, value in getattr(args, "set", None) or []:
         s.set(name, value, priority="cmdline")
@@ -65,6 +67,43 @@ def positive_float(value: str) -> float:
     if not number > 0:
         raise argparse.ArgumentTypeError(f"expected a number above 0, got {value}")
     return number
+
+
+def port(value: str) -> int:
+    """A TCP port; 0: any free one."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {value!r}")
+    return number
+
+
+def count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {value!r}")
+    return number
+
+
+def log_level(value: str) -> str:
+    levels = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+    if value.upper() not in levels:
+        raise argparse.ArgumentTypeError(f"expected one of {', '.join(levels)}, got {value!r}")
+    return value.upper()
+
+
+def writable(path: str) -> str:
+    """An output file whose folder exists (``-``: standard output)."""
+    if path != "-":
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise argparse.ArgumentTypeError(f"cannot write {path}: the folder {folder} does not exist")
+    return path
 
 
 def cursor(value: str) -> int:

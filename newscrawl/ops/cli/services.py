@@ -41,7 +41,7 @@ def cmd_schedule(args) -> int:
     try:
         jobs = load_jobs(args.file)
     except ScheduleFileError as exc:
-        print(f"newscrawl schedule: {exc}", file=sys.stderr)
+        print(f"newscrawl schedule: error: {exc}", file=sys.stderr)
         return 2
     settings = settings_from(args)
     try:
@@ -56,7 +56,7 @@ def cmd_schedule(args) -> int:
             return 0
         scheduler.forever()
     except ScrapydError as exc:
-        print(f"newscrawl schedule: {exc}", file=sys.stderr)
+        print(f"newscrawl schedule: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0
@@ -118,7 +118,7 @@ def cmd_watch(args) -> int:
 
 
 def add_parsers(sub) -> None:
-    sc = sub.add_parser("schedule", help="keep scheduling crawls on scrapyd from a TOML file of cron jobs")
+    sc = sub.add_parser("schedule", help="run cron jobs of crawls on scrapyd (a TOML file)")
     sc.add_argument("--scrapyd", metavar="URL", default="http://127.0.0.1:6800",
                     help="scrapyd's URL, e.g. http://127.0.0.1:6800 (credentials: http://USER:PASSWORD@host "
                          "or SCRAPYD_USERNAME/SCRAPYD_PASSWORD)")
@@ -127,12 +127,12 @@ def add_parsers(sub) -> None:
     sc.add_argument("--state", metavar="FILE", help="where the scheduler keeps its state and heartbeat "
                                                     "(default: <data dir>/scheduler/<project>.json)")
     sc.add_argument("--status", action="store_true", help="each job's last run, next slot and failures, from the state")
-    sc.add_argument("--health", type=float, metavar="SECONDS", help="exit 0 when the heartbeat is younger (healthcheck)")
+    sc.add_argument("--health", type=positive_float, metavar="SECONDS", help="exit 0 when the heartbeat is younger (healthcheck)")
     sc.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", type=setting_pair, help="a setting")
     sc.add_argument("--data-dir", help="the data folder (default: NEWSCRAWL_DATA_DIR, else the project's data/)")
     sc.add_argument("file", nargs="?", help="the schedule file (TOML, [[job]] tables)")
     sc.set_defaults(fn=cmd_schedule)
-    w = sub.add_parser("worker", help="a long-running cluster worker: one crawl after another (REDIS_URL)")
+    w = sub.add_parser("worker", help="a cluster worker: one crawl after another (REDIS_URL)")
     w.add_argument("--spider", default="gbaf")
     w.add_argument("-a", dest="argument", action="append", metavar="NAME=VALUE", help="a spider argument")
     w.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", type=setting_pair, help="a setting")
@@ -140,19 +140,18 @@ def add_parsers(sub) -> None:
                    help="seconds between two crawls (default: NEWSCRAWL_WORKER_EVERY, 300)")
     w.add_argument("--heartbeat", metavar="FILE", help="default: <data dir>/workers/<hostname>.json")
     w.add_argument("--data-dir", help="the data folder (default: NEWSCRAWL_DATA_DIR, else the project's data/)")
-    w.add_argument("--health", type=float, metavar="SECONDS", help="exit 0 when the heartbeat is younger (healthcheck)")
+    w.add_argument("--health", type=positive_float, metavar="SECONDS", help="exit 0 when the heartbeat is younger (healthcheck)")
     w.set_defaults(fn=cmd_worker)
-    wa = sub.add_parser("watch", help="keep the store fresh: poll the site's change signals and fetch what is "
-                                      "new or changed, until SIGTERM/SIGINT (exit 0)")
+    wa = sub.add_parser("watch", help="keep the store fresh within a minute, until SIGTERM")
     store_opts(wa)
     wa.add_argument("-a", dest="argument", action="append", metavar="NAME=VALUE",
                     help="a spider argument, as for scrapy crawl (base_url, categories, ...)")
-    wa.add_argument("--min-interval", type=float, metavar="S",
+    wa.add_argument("--min-interval", type=positive_float, metavar="S",
                     help="a change signal's poll interval right after it changed (default 60)")
-    wa.add_argument("--max-interval", type=float, metavar="S",
+    wa.add_argument("--max-interval", type=positive_float, metavar="S",
                     help="the longest poll interval, while nothing changes (default 900)")
-    wa.add_argument("--discovery-interval", type=float, metavar="S",
+    wa.add_argument("--discovery-interval", type=positive_float, metavar="S",
                     help="seconds between two full incremental discoveries (default 3600)")
-    wa.add_argument("--health", type=float, metavar="SECONDS",
+    wa.add_argument("--health", type=positive_float, metavar="SECONDS",
                     help="exit 0 when the running watch's heartbeat is younger (healthcheck)")
     wa.set_defaults(fn=cmd_watch)
