@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from newscrawl import codec  # noqa: E402
-from newscrawl import settings as defaults  # noqa: E402
+from newscrawl.conf import default  # noqa: E402
 from newscrawl.extract.article import ArticleParser, DropPage  # noqa: E402
 from newscrawl.process.prepare import Prepare, Rejected  # noqa: E402
 from newscrawl.site.rules import SiteRules  # noqa: E402
@@ -49,7 +49,7 @@ def golden_of(page: str, url: str) -> dict:
         out["dropped"] = exc.reason
         return out
     try:
-        stored = Prepare(defaults.NEWSCRAWL_DEFAULT_LANGUAGE)(asdict(article))
+        stored = Prepare(default("NEWSCRAWL_DEFAULT_LANGUAGE"))(asdict(article))
     except Rejected as exc:
         out["dropped"] = f"rejected: {exc.reason}"
         return out

@@ -153,7 +153,7 @@ def test_a_restarted_watch_picks_up_where_it_was(tmp_path):
 
 
 def test_watch_refuses_bad_intervals_and_arguments_in_one_line(tmp_path):
-    for args, needle in ((["--min-interval", "0"], "NEWSCRAWL_WATCH_MIN_INTERVAL"),
+    for args, needle in ((["--min-interval", "0"], "--min-interval: expected a number above 0"),
                          (["--min-interval", "90", "--max-interval", "60"], "NEWSCRAWL_WATCH_MAX_INTERVAL"),
                          (["-a", "urls=http://127.0.0.1:9/x"], "takes no urls"),
                          (["-a", "refresh=all"], "refresh=all")):

@@ -56,7 +56,7 @@ def from_environment(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
 
 def suggestion(name: str) -> str:
     close = difflib.get_close_matches(name, DECLARED, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else " (see the settings reference: newscrawl settings)"
+    return f" (did you mean {close[0]}?)" if close else " (see docs/reference/settings.md)"
 
 
 def problem(name: str, value: Any) -> str | None:

@@ -13,12 +13,18 @@ from newscrawl.replica.site import ReplicaSite
 class _Handler(BaseHTTPRequestHandler):
     site: ReplicaSite
     protocol_version = "HTTP/1.1"
+    head_only = False
+
+    def do_HEAD(self) -> None:  # noqa: N802 (http.server's naming)
+        """What GET answers, without the body (as a real server does)."""
+        self.head_only = True
+        self.do_GET()
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])  # type: ignore[index]
         resp = self.site.handle(self.path, f"http://{host}", self.headers.get("User-Agent", ""),
                                 self.headers)
-        if resp.raw is not None:
+        if resp.raw is not None and not self.head_only:
             try:
                 self._play(resp)
             except OSError:  # the client hung up, as it should on most of these
@@ -30,6 +36,8 @@ class _Handler(BaseHTTPRequestHandler):
         for k, v in resp.headers.items():
             self.send_header(k, v)
         self.end_headers()
+        if self.head_only:
+            return
         try:
             self.wfile.write(resp.body)
         except OSError:  # the client hung up (a size limit, a gzip bomb it refused)

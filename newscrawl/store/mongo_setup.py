@@ -13,7 +13,7 @@ from scrapy.settings import BaseSettings
 
 from newscrawl.site.rules import mask_password
 from newscrawl.store.base import StoreMisconfigured
-from newscrawl.store.catalogue import INDEXES
+from newscrawl.store.catalogue import INDEXES, Index
 from newscrawl.store.schema import article_validator
 
 logger = logging.getLogger(__name__)
@@ -196,10 +196,13 @@ class MongoSetup:
                 if not _exists(exc):  # another crawler created the same index meanwhile: fine
                     raise
         for name, indexes in INDEXES.items():
-            if name == "articles" or not indexes:
-                continue
-            self._doing = f"create the indexes of {self.db.name}.{name}"
-            have = self._call(self.db[name].index_information)
-            for index in indexes:
-                if index.name not in have:
-                    self._call(self.db[name].create_index, index.keys, **index.options)
+            if name != "articles" and indexes:
+                self._ensure_plain_indexes(name, indexes)
+
+    def _ensure_plain_indexes(self, name: str, indexes: tuple[Index, ...]) -> None:
+        """The indexes of the other collections: created when missing, by name."""
+        self._doing = f"create the indexes of {self.db.name}.{name}"
+        have = self._call(self.db[name].index_information)
+        for index in indexes:
+            if index.name not in have:
+                self._call(self.db[name].create_index, index.keys, **index.options)

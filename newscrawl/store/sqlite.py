@@ -31,6 +31,7 @@ from newscrawl.store.base import (
     update_change,
 )
 from newscrawl.store.record import CrawlRun
+from newscrawl.store.sqlite_feed import SQLiteFeed
 
 T = TypeVar("T")
 SCHEMA = resources.files(__package__).joinpath("sqlite_schema.sql").read_text(encoding="utf-8")
@@ -51,7 +52,7 @@ def _patiently(fn: Callable[[], T], seconds: float = 30.0) -> T:
             time.sleep(0.05)
 
 
-class SQLiteStore:
+class SQLiteStore(SQLiteFeed):
     kind = "sqlite"
 
     def __init__(self, path: str | Path, readonly: bool = False, timeout: float = 30.0) -> None:
@@ -208,46 +209,6 @@ class SQLiteStore:
                 self._record_change(db, update_change(u))
             return applied
         return self._tx(run)
-
-    @staticmethod
-    def _record_change(db: sqlite3.Connection, change: dict[str, Any]) -> None:
-        """In the article's own transaction: numbered in commit order, never a gap."""
-        db.execute("INSERT INTO changes (url, changed_at, doc) VALUES (?, ?, ?)",
-                   (change["url"], iso(change["changed_at"]), dumps(change)))
-
-    # ---- the change feed -------------------------------------------------------------
-    def changes_after(self, cursor: int, limit: int) -> list[dict[str, Any]]:
-        with self.lock:
-            try:
-                rows = self.db.execute("SELECT seq, doc FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
-                                       (cursor, limit)).fetchall()
-            except sqlite3.OperationalError as exc:  # a store no crawl has written since the feed came
-                if "no such table" in str(exc):
-                    return []
-                raise StoreUnavailable(f"embedded store {self.where}: {exc}") from exc
-        return [dict(loads(doc), cursor=seq) for seq, doc in rows]
-
-    def change_bounds(self) -> tuple[int, int]:
-        with self.lock:
-            try:
-                lo, hi = self.db.execute("SELECT min(seq), max(seq) FROM changes").fetchone()
-            except sqlite3.OperationalError as exc:
-                if "no such table" in str(exc):
-                    return 0, 0
-                raise StoreUnavailable(f"embedded store {self.where}: {exc}") from exc
-        return lo or 0, hi or 0
-
-    def load_cursor(self, name: str) -> int:
-        with self.lock:
-            row = self.db.execute("SELECT cursor FROM feed_cursors WHERE name = ?", (name,)).fetchone()
-        return row[0] if row else 0
-
-    def save_cursor(self, name: str, cursor: int) -> None:
-        self._tx(lambda db: db.execute("INSERT INTO feed_cursors (name, cursor) VALUES (?, ?) ON CONFLICT (name)"
-                                       " DO UPDATE SET cursor = max(cursor, excluded.cursor)", (name, cursor)))
-
-    def prune_changes(self, before: datetime) -> int:
-        return self._tx(lambda db: db.execute("DELETE FROM changes WHERE changed_at < ?", (iso(before),)).rowcount)
 
     # ---- incremental crawls ------------------------------------------------------------
     @staticmethod
