@@ -34,6 +34,7 @@ class RequestKind(str, Enum):
     ARTICLE_REVISIT = "article_revisit"  # a stored article fetched again (conditional when it can be)
     ARTICLE_RENDER = "article_render"  # an app shell's article in the browser
     ARTICLE_DATA = "article_data"  # an app shell's data route
+    OTHER = "other"  # a request no component named (an image the browser loads through Scrapy)
 
     def __str__(self) -> str:
         return str(self.value)
@@ -73,8 +74,10 @@ APP_SHELL = "newscrawl/app_shell/"  # app shells read from their data route (nex
 THEME = "newscrawl/theme/"  # the parser version pages were read with
 EXTRACTION = "newscrawl/extraction/"  # "<field>/<layer>": fields read by each layer
 EXTRACTION_ERROR = "newscrawl/extraction_error/"  # "<layer>/<field>": a layer that failed
-REQUESTS = "newscrawl/requests/"  # requests by kind
-REQUESTS_CONDITIONAL = "newscrawl/requests/conditional"
+REQUESTS = "newscrawl/requests/"  # every request sent (retries, redirects, robots.txt too), by kind
+# Requests that carried validators: a dimension of the requests above, not a kind (each request is
+# counted once by kind; this counts the conditional ones among them).
+REQUESTS_CONDITIONAL = "newscrawl/conditional_requests"
 NOT_MODIFIED = "newscrawl/http/not_modified"
 STALE_VALIDATOR = "newscrawl/http/stale_validator"  # a signal kept its validators, its content changed
 RECHECKS = "newscrawl/http/rechecks"  # change signals fetched without validators on purpose

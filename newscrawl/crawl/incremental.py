@@ -25,8 +25,9 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
-from newscrawl.keys import META_KIND, META_VALIDATORS, NOT_MODIFIED, REQUESTS, REQUESTS_CONDITIONAL
+from newscrawl.keys import META_KIND, META_VALIDATORS, NOT_MODIFIED, REQUESTS, REQUESTS_CONDITIONAL, RequestKind
 from newscrawl.site.seen import SeenUrls
 from newscrawl.store import Store, StoreUnavailable
 
@@ -241,6 +242,15 @@ class CrawlHistory:
         self._touched, self._learned = [], {}
 
 
+def request_kind(request) -> str:
+    """What a request fetches: the kind its component named; robots.txt (Scrapy's own fetch of
+    it too); else other."""
+    kind = request.meta.get(META_KIND)
+    if kind:
+        return str(kind)
+    return str(RequestKind.ROBOTS if urlsplit(request.url).path == "/robots.txt" else RequestKind.OTHER)
+
+
 class ConditionalRequests:
     """Downloader middleware: conditional headers, request kinds, 304s."""
 
@@ -252,18 +262,16 @@ class ConditionalRequests:
         return cls(crawler.stats)
 
     def process_request(self, request, spider=None):
-        kind = request.meta.get(META_KIND)
-        first = not (request.meta.get("retry_times") or request.meta.get("redirect_times"))
-        if kind and first:  # retries and redirects have their own Scrapy stats
-            self.stats.inc_value(f"{REQUESTS}{kind}")
+        """Every request the site sees counted once, by kind (a retry and a redirect too: the
+        site answers each); conditional ones also counted as such, a dimension, not a kind."""
+        self.stats.inc_value(f"{REQUESTS}{request_kind(request)}")
         v = request.meta.get(META_VALIDATORS)
         if v:
             if v.get("etag"):
                 request.headers[b"If-None-Match"] = v["etag"]
             if v.get("last_modified"):
                 request.headers[b"If-Modified-Since"] = v["last_modified"]
-            if first:
-                self.stats.inc_value(REQUESTS_CONDITIONAL)
+            self.stats.inc_value(REQUESTS_CONDITIONAL)
             if 304 not in request.meta.setdefault("handle_httpstatus_list", []):
                 request.meta["handle_httpstatus_list"].append(304)
         return None

@@ -23,6 +23,7 @@ from newscrawl.keys import (
     MODE,
     NOT_MODIFIED,
     REQUESTS,
+    REQUESTS_CONDITIONAL,
     STALE_VALIDATOR,
     STORE_ERRORS,
     STORE_NEW,
@@ -51,7 +52,8 @@ def summarize(stats: dict) -> tuple[dict, dict]:
         "updated": stats.get(STORE_UPDATED, 0),
         "unchanged": stats.get(STORE_UNCHANGED, 0),
         "spilled": stats.get(STORE_SPILLED, 0),
-        "requests": group(REQUESTS),
+        "requests": group(REQUESTS),  # every request the site saw, by kind: their sum is the total
+        "conditional": stats.get(REQUESTS_CONDITIONAL, 0),  # of which carried validators
         "not_modified": stats.get(NOT_MODIFIED, 0),
         "stale_validators": stats.get(STALE_VALIDATOR, 0),
         "freshness": group(FRESHNESS),  # new articles' published-to-stored lag: n, p50_s, p95_s

@@ -78,10 +78,9 @@ class WatchPlan:
 
 def cycle_stats(stats: dict) -> dict[str, int]:
     """The figures a watch cycle reports, from the crawl's (cumulative) stats."""
-    from newscrawl.keys import REQUESTS, REQUESTS_CONDITIONAL, STORE_NEW, STORE_UPDATED
+    from newscrawl.keys import REQUESTS, STORE_NEW, STORE_UPDATED
     return {"new": stats.get(STORE_NEW, 0), "updated": stats.get(STORE_UPDATED, 0),
-            "requests": sum(v for k, v in stats.items() if k.startswith(REQUESTS) and k != REQUESTS_CONDITIONAL
-                            and isinstance(v, int))}
+            "requests": sum(v for k, v in stats.items() if k.startswith(REQUESTS) and isinstance(v, int))}
 
 
 def watch_settings(settings) -> None:

@@ -34,16 +34,21 @@ def run_figures(run: CrawlRun) -> dict:
         "started_at": run.started_at.isoformat() if run.started_at else None,
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
         "duration_s": run.duration_s,
-        **_count_figures(run.counts),
+        **count_figures(run.counts),
         "coverage": coverage(run.extraction),
         "crawl_id": run.crawl_id, "store": run.store,
     }
 
 
-def _count_figures(c: dict) -> dict:
+def count_figures(c: dict) -> dict:
+    """A run's counts as figures. requests: every request the site saw, each once (their kinds
+    add up to it); conditional: how many of them carried validators; not_modified: the 304s."""
+    by_kind = dict(c.get("requests") or {})
+    conditional = c.get("conditional", by_kind.pop("conditional", 0))  # runs stored before 0.2 kept it as a kind
+    by_kind.pop("conditional", None)
     return {
-        "pages": c.get("pages", 0), "requests": sum((c.get("requests") or {}).values()),
-        "requests_by_kind": c.get("requests") or {}, "not_modified": c.get("not_modified", 0),
+        "pages": c.get("pages", 0), "requests": sum(by_kind.values()), "requests_by_kind": by_kind,
+        "conditional": conditional, "not_modified": c.get("not_modified", 0),
         "new": c.get("new", 0), "updated": c.get("updated", 0), "unchanged": c.get("unchanged", 0),
         "dropped": sum((c.get("dropped") or {}).values()), "dropped_by_reason": c.get("dropped") or {},
         "spilled": c.get("spilled", 0), "scraped": c.get("scraped", 0),
@@ -246,8 +251,8 @@ def _run_charts(runs: list[dict], labels: list[str]) -> str:
                     svg_lines("Requests per new article", labels,
                               {"requests / new": [r["requests"] / r["new"] if r["new"] else None for r in runs]}),
                     svg_lines("Duration of each run", labels, {"duration": [r["duration_s"] for r in runs]}, unit=" s"),
-                    svg_lines("Share of 304 answers (conditional requests unchanged)", labels,
-                              {"304 share": [100 * r["not_modified"] / r["requests"] if r["requests"] else None
+                    svg_lines("Share of conditional requests answered 304", labels,
+                              {"304 share": [100 * r["not_modified"] / r["conditional"] if r["conditional"] else None
                                              for r in runs]}, unit="%", ymax=100),
                     "</div></section>"])
 

@@ -88,7 +88,13 @@ def run_lines(run: CrawlRun) -> list[str]:
 
 
 def run_notes(run: CrawlRun) -> list[str]:
+    from newscrawl.ops.report import count_figures
+    f = count_figures(run.counts)
     lines = []
+    if f["requests"]:
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(f["requests_by_kind"].items(), key=lambda kv: -kv[1]))
+        lines.append(f"      requests {f['requests']} ({kinds}); conditional {f['conditional']}, of which "
+                     f"{f['not_modified']} answered 304")
     fresh = run.counts.get("freshness") or {}
     if fresh.get("n"):
         lines.append(f"      freshness of {fresh['n']} new articles, published to stored: p50 {span(fresh['p50_s'])}, "
