@@ -57,6 +57,7 @@ bench: install
 	$(BIN)/python bench/distributed_bench.py
 	$(BIN)/python bench/render_bench.py
 	$(BIN)/python bench/faults_bench.py
+	$(BIN)/python bench/progress_bench.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

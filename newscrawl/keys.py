@@ -20,6 +20,7 @@ META_NAMED = "newscrawl_named_category"  # page 1 of a category the user named
 META_BACKOFF = "newscrawl_backoff"  # retries of a request backed off so far
 META_SLOT = "newscrawl_slot"  # cluster throttle: the site slot a request waited for
 META_POLL = "newscrawl_poll"  # watch mode: a change signal polled between two discoveries
+META_ANNOUNCED = "newscrawl_announced"  # an article request discovery announced (the progress estimate)
 
 
 
@@ -66,6 +67,17 @@ DROPPED = "newscrawl/dropped/"  # pages not stored, by reason
 ERRORS = "newscrawl/errors/"  # pages that failed without being articles, by reason
 SKIPPED = "newscrawl/skipped/"  # links not followed on purpose
 DISCOVERY = "newscrawl/discovery/"  # article links found, by where
+# The progress estimate's ledger: article requests discovery announced (counted when a sitemap,
+# feed or listing is read, before Scrapy takes them one by one), sent (first attempts), and
+# dropped as duplicates by the dupefilter. Announced - sent - duplicates: what is left to fetch.
+ANNOUNCED = "newscrawl/progress/announced"
+ANNOUNCED_SENT = "newscrawl/progress/announced_sent"
+ANNOUNCED_DUPLICATE = "newscrawl/progress/announced_duplicate"
+# Child sitemaps an index announced, those read, and the article requests they gave: what the
+# unread ones will give is estimated at the mean of those read.
+SITEMAPS_ANNOUNCED = "newscrawl/progress/sitemaps_announced"
+SITEMAPS_READ = "newscrawl/progress/sitemaps_read"
+SITEMAP_ARTICLES = "newscrawl/progress/sitemap_articles"
 LISTING_STOP = "newscrawl/listing/stop/"  # why a category's paging stopped
 LISTING_PROBE = "newscrawl/listing/probe"
 INCREMENTAL = "newscrawl/incremental/"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from scrapy.dupefilters import RFPDupeFilter
 
+from newscrawl.keys import ANNOUNCED_DUPLICATE, META_ANNOUNCED
 from newscrawl.site.seen import SeenUrls
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,11 @@ class CompactDupeFilter(RFPDupeFilter):
         super().__init__(path, debug, fingerprinter=fingerprinter)
         resumed, self._fingerprints = self._fingerprints, FingerprintTable()  # type: ignore[assignment]
         self._fingerprints.update(resumed)  # what a JOBDIR's requests.seen held, if any
+
+    def log(self, request, spider) -> None:
+        super().log(request, spider)
+        if request.meta.get(META_ANNOUNCED):  # announced twice (a sitemap and a listing): not left to fetch
+            spider.crawler.stats.inc_value(ANNOUNCED_DUPLICATE)
 
     def close(self, reason: str) -> None:
         super().close(reason)

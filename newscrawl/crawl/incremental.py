@@ -27,7 +27,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from newscrawl.keys import META_KIND, META_VALIDATORS, NOT_MODIFIED, REQUESTS, REQUESTS_CONDITIONAL, RequestKind
+from newscrawl.keys import (
+    ANNOUNCED_SENT,
+    META_ANNOUNCED,
+    META_KIND,
+    META_VALIDATORS,
+    NOT_MODIFIED,
+    REQUESTS,
+    REQUESTS_CONDITIONAL,
+    RequestKind,
+)
 from newscrawl.site.seen import SeenUrls
 from newscrawl.store import Store, StoreUnavailable
 
@@ -265,6 +274,8 @@ class ConditionalRequests:
         """Every request the site sees counted once, by kind (a retry and a redirect too: the
         site answers each); conditional ones also counted as such, a dimension, not a kind."""
         self.stats.inc_value(f"{REQUESTS}{request_kind(request)}")
+        if request.meta.get(META_ANNOUNCED) and not (request.meta.get("retry_times") or request.meta.get("redirect_times")):
+            self.stats.inc_value(ANNOUNCED_SENT)
         v = request.meta.get(META_VALIDATORS)
         if v:
             if v.get("etag"):

@@ -1,10 +1,13 @@
 """Progress of a long crawl: one line every NEWSCRAWL_PROGRESS_SECONDS (default 30).
 
-    Progress: 2,412 pages (95/min), 1,830 articles stored, 412 requests queued; ~5 min left
+    Progress: 2,412 pages (95/min), 1,830 articles stored, 412 requests to go; ~5 min left
 
-The estimate (full crawls only) is the frontier (requests queued and downloading) at the rate
-pages were fetched over the last five minutes: the sitemaps, read first, put every article of
-the site in the frontier early, so it holds what is left of the whole site.
+The estimate (full crawls only) is what is left to fetch at the rate pages were fetched over
+the last five minutes. What is left: the requests queued and downloading, or, when more, the
+article requests discovery has announced (every entry of the sitemaps, feeds and listings read
+so far that is to be fetched) and not yet sent, less those the dupefilter dropped as duplicates
+(newscrawl.keys: ANNOUNCED). Scrapy takes a callback's requests one at a time, so the queue
+alone holds a few hundred of a sitemap's thousands.
 With NEWSCRAWL_PROGRESS_BAR on an interactive terminal the line is a live bar on standard
 error instead; never under scrapyd or into a pipe or file (standard error is no terminal).
 """
@@ -19,7 +22,16 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from newscrawl.keys import MODE, STORE_WRITTEN
+from newscrawl.keys import (
+    ANNOUNCED,
+    ANNOUNCED_DUPLICATE,
+    ANNOUNCED_SENT,
+    MODE,
+    SITEMAP_ARTICLES,
+    SITEMAPS_ANNOUNCED,
+    SITEMAPS_READ,
+    STORE_WRITTEN,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +42,28 @@ class Figures:
     stored: int
     queued: int  # requests in the scheduler and in the downloader
     full: bool
+    announced_left: int = 0  # article requests announced by discovery, not sent yet
+
+    @property
+    def left(self) -> int:
+        """Requests still to come: the queue, or what discovery announced when that is more."""
+        return max(self.queued, self.announced_left)
+
+
+def announced_left(stats: dict) -> int:
+    """Requests discovery has announced and not sent: article requests, plus the child
+    sitemaps not read yet with the articles each is expected to give (the mean of those read)."""
+    articles = stats.get(ANNOUNCED, 0) - stats.get(ANNOUNCED_SENT, 0) - stats.get(ANNOUNCED_DUPLICATE, 0)
+    read = stats.get(SITEMAPS_READ, 0)
+    unread = max(0, stats.get(SITEMAPS_ANNOUNCED, 0) - read)
+    per_sitemap = stats.get(SITEMAP_ARTICLES, 0) / read if read else 0.0
+    return max(0, articles) + round(unread * (1 + per_sitemap))
 
 
 def figures(stats: dict, queued: int) -> Figures:
+    announced = announced_left(stats)
     return Figures(pages=stats.get("response_received_count", 0), stored=stats.get(STORE_WRITTEN, 0),
-                   queued=queued, full=stats.get(MODE, "full") == "full")
+                   queued=queued, full=stats.get(MODE, "full") == "full", announced_left=max(0, announced))
 
 
 def time_left(queued: int, pages_per_second: float) -> float | None:
@@ -54,18 +83,18 @@ def duration(seconds: float) -> str:
 
 def line(f: Figures, pages_per_min: float, left: float | None) -> str:
     out = (f"Progress: {f.pages:,} pages ({pages_per_min:.0f}/min), {f.stored:,} articles stored, "
-           f"{f.queued:,} requests queued")
+           f"{f.left:,} requests to go")
     if f.full and left is not None:
         out += f"; ~{duration(left)} left"
     return out
 
 
 def bar(f: Figures, left: float | None, width: int = 30) -> str:
-    share = f.pages / (f.pages + f.queued) if f.pages + f.queued else 0.0
+    share = f.pages / (f.pages + f.left) if f.pages + f.left else 0.0
     filled = int(share * width)
     eta = f", ~{duration(left)} left" if left is not None else ""
     return (f"\r[{'#' * filled}{'.' * (width - filled)}] {share:4.0%} {f.pages:,} pages, {f.stored:,} articles "
-            f"stored, {f.queued:,} queued{eta}  ")
+            f"stored, {f.left:,} to go{eta}  ")
 
 
 class Progress:
@@ -116,7 +145,7 @@ class Progress:
         t0, pages0 = self.samples[0]
         elapsed = max(now - t0, 1e-9)
         rate = (f.pages - pages0) / elapsed
-        left = time_left(f.queued, rate)
+        left = time_left(f.left, rate)
         if self.live_bar:
             self.out.write(bar(f, left))
             self.out.flush()

@@ -39,6 +39,7 @@ from newscrawl.spiders.paging import CategoryPaging
 from newscrawl.store.extension import CrawlStore
 
 logger = logging.getLogger(__name__)
+DISCOVERY_PRIORITY = 10  # sitemaps, feeds and listings before articles
 # wait until the network rests: the content of a rendered page arrives after "load"
 SETTLED = [PageMethod("wait_for_load_state", "networkidle")]
 
@@ -159,8 +160,11 @@ class GbafBase(scrapy.Spider):
             dont_filter = True
         if validators and self.incremental:
             meta[META_VALIDATORS] = validators
+        # Discovery first: sitemaps, feeds and listings announce the articles (the progress
+        # estimate counts them), and a category's pages, read one after another, end early.
+        priority = DISCOVERY_PRIORITY if kind in (RequestKind.SITEMAP, RequestKind.FEED, RequestKind.LISTING) else 0
         return scrapy.Request(url, callback=callback, errback=self.on_error, cb_kwargs=cb_kwargs or {},
-                              dont_filter=dont_filter, meta=meta)
+                              dont_filter=dont_filter, meta=meta, priority=priority)
 
     def _page_validators(self, url: str) -> dict[str, Any] | None:
         return self.past().page_validators(url) if self.incremental else None

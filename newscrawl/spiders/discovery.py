@@ -16,10 +16,15 @@ from newscrawl.extract.listing import (
     read_sitemap,
 )
 from newscrawl.keys import (
+    ANNOUNCED,
     DISCOVERY,
     ERRORS,
     INCREMENTAL,
+    META_ANNOUNCED,
     META_POLL,
+    SITEMAP_ARTICLES,
+    SITEMAPS_ANNOUNCED,
+    SITEMAPS_READ,
     SKIPPED,
     RequestKind,
 )
@@ -55,15 +60,23 @@ class Discovery(GbafBase):
             self._bad_discovery_page(response, "bad_sitemap", exc)
             return
         self.stats.inc_value(DISCOVERY + "sitemaps")
+        wanted = []
         for child in children:
             if not self.rules.same_site(child.url):
                 continue
             if self.incremental and not self.past().sitemap_child_changed(child.lastmod, child.url):
                 self.stats.inc_value(INCREMENTAL + "sitemap_unchanged")
                 continue
-            yield self._request(child.url, self.parse_sitemap, RequestKind.SITEMAP, self._page_validators(child.url),
-                                meta={META_POLL: True} if response.meta.get(META_POLL) else None)
-        yield from self._follow_links(links, "sitemap")
+            wanted.append(self._request(child.url, self.parse_sitemap, RequestKind.SITEMAP,
+                                        self._page_validators(child.url),
+                                        meta={META_POLL: True} if response.meta.get(META_POLL) else None))
+        self.stats.inc_value(SITEMAPS_ANNOUNCED, len(wanted))
+        yield from wanted
+        articles = list(self._follow_links(links, "sitemap"))
+        if not children:  # a list of pages (not an index): what one sitemap gives, for the estimate
+            self.stats.inc_value(SITEMAPS_READ)
+            self.stats.inc_value(SITEMAP_ARTICLES, len(articles))
+        yield from articles
         if response.meta.get(META_POLL):
             return
         for link in links:
@@ -87,6 +100,16 @@ class Discovery(GbafBase):
         logger.warning("Skipped %s: %s", response.url, exc)
 
     def _follow_links(self, links: Sequence[Link], via: str) -> Iterator[Request]:
+        """The article requests of these links, all counted as announced before the first is
+        yielded (Scrapy takes a callback's requests one by one: the progress estimate would
+        otherwise see only the few it took)."""
+        requests = list(self._link_requests(links, via))
+        for request in requests:
+            request.meta[META_ANNOUNCED] = True
+        self.stats.inc_value(ANNOUNCED, len(requests))
+        yield from requests
+
+    def _link_requests(self, links: Sequence[Link], via: str) -> Iterator[Request]:
         known = []
         for link in links:
             url = self.rules.classify(link.url)[1]
