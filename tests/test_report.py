@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from newscrawl.ops import cli
-from newscrawl.ops.report import esc, freshness, href
+from newscrawl.ops.report import backfill, esc, freshness, href
 from newscrawl.store.mongo import MongoStore
 from newscrawl.store.record import CrawlRun
 from newscrawl.store.sqlite import SQLiteStore
@@ -72,6 +72,17 @@ def test_freshness_is_publication_to_first_stored_by_day():
     (day,) = freshness(arts)
     assert day["day"] == "2026-03-01" and day["n"] == 5
     assert day["p50_h"] == pytest.approx(0.5) and 2 < day["p95_h"] < 10
+
+
+def test_a_backfill_is_not_freshness():
+    t = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    arts = [{"published_at": t, "first_seen_at": t + timedelta(minutes=5)},
+            {"published_at": t - timedelta(days=400), "first_seen_at": t},
+            {"published_at": t - timedelta(days=3), "first_seen_at": t}]
+    (day,) = freshness(arts, window_h=48)
+    assert day["n"] == 1 and day["p95_h"] == pytest.approx(5 / 60)
+    assert backfill(arts, window_h=48) == {"n": 2, "oldest": "2025-01-25"}
+    assert backfill(arts[:1], window_h=48) == {}
 
 
 def test_the_report_is_one_file_with_nothing_from_another_host(crawled, tmp_path):

@@ -126,6 +126,16 @@ def test_request_figures_are_what_the_site_saw_each_request_once(fresh_replica, 
     stored = db.execute("SELECT count(*) FROM articles").fetchone()[0]
     db.close()
     assert full["new"] == stored and incremental["new"] == 0
+    # freshness: the new articles (stored within NEWSCRAWL_FRESH_WINDOW of publication) apart from a backfill
+    db = sqlite3.connect(data / "newscrawl.sqlite3")
+    lags = [lag for (lag,) in db.execute(
+        "SELECT (julianday(first_seen_at) - julianday(published_at)) * 86400 FROM articles "
+        "WHERE published_at IS NOT NULL AND time(published_at) != '00:00:00'")]
+    db.close()
+    fresh = full["freshness"]
+    assert fresh.get("n", 0) == sum(1 for lag in lags if lag <= 48 * 3600)
+    assert fresh["backfill"]["n"] == sum(1 for lag in lags if lag > 48 * 3600) > 0
+    assert abs(fresh["backfill"]["oldest_lag_s"] - max(lags)) < 5
     assert full["new"] + full["updated"] + full["unchanged"] == stored
     text = subprocess.run([sys.executable, "-m", "newscrawl", "stats", "--data-dir", str(data)], cwd=ROOT,
                           capture_output=True, text=True, timeout=60).stdout

@@ -9,6 +9,8 @@ PROGRESS = declare(
     "Progress and outcome",
     Setting("NEWSCRAWL_PROGRESS_SECONDS", Kind.FLOAT, 30.0, "one progress line this often, seconds (0: none)", minimum=0),
     Setting("NEWSCRAWL_PROGRESS_BAR", Kind.BOOL, False, "a live bar instead, on an interactive terminal only"),
+    Setting("NEWSCRAWL_FRESH_WINDOW", Kind.FLOAT, 48.0, "hours: an article stored within this of its publication is "
+      "new (its lag is freshness); older ones are a backfill", above=0),
     Setting("NEWSCRAWL_FAIL_ON_DEGRADED", Kind.BOOL, True, "a degraded run exits 3; False: 0 (the status stays degraded)"),
     Setting("NEWSCRAWL_LOCK_ENABLED", Kind.BOOL, True, "one crawl per site and store at a time"),
     Setting("NEWSCRAWL_LOCK_HEARTBEAT", Kind.FLOAT, 10.0, "the lock's holder renews it this often, seconds", above=0),

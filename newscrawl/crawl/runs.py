@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from scrapy import signals
 from twisted.internet import task
 
+from newscrawl.conf import default
 from newscrawl.crawl.context import CrawlContext
 from newscrawl.crawl.figures import freshness
 from newscrawl.crawl.monitors import Verdict, run_checked
@@ -82,8 +83,11 @@ def since(stats: dict, base: dict) -> dict:
 class CrawlRunRecorder:
     """Extension: records each crawl in the store's `crawl_runs` collection."""
 
-    def __init__(self, crawler, store_factory: Callable[[], Store], run_id: str, period: float = 3600.0):
+    def __init__(self, crawler, store_factory: Callable[[], Store], run_id: str, period: float = 3600.0,
+                 window_s: float | None = None):
         self.crawler = crawler
+        # NEWSCRAWL_FRESH_WINDOW: new articles apart from a backfill
+        self.window_s = window_s if window_s is not None else default("NEWSCRAWL_FRESH_WINDOW") * 3600
         self.store_factory = store_factory
         self.store: Store | None = None
         self.run = CrawlRun(run_id)
@@ -104,7 +108,8 @@ class CrawlRunRecorder:
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler, lambda: CrawlStore.of(crawler).get(), crawler.settings["NEWSCRAWL_RUN_ID"],
-                   crawler.settings.getfloat("NEWSCRAWL_WATCH_PERIOD"))
+                   crawler.settings.getfloat("NEWSCRAWL_WATCH_PERIOD"),
+                   crawler.settings.getfloat("NEWSCRAWL_FRESH_WINDOW") * 3600)
 
     def articles_stored(self, counts) -> None:
         self.lags += counts.lags
@@ -128,7 +133,7 @@ class CrawlRunRecorder:
         """Watch mode: this period's record is done (its own figures); the next one starts."""
         stats = self.crawler.stats.get_stats()
         counts, extraction = summarize(since(stats, self.base))
-        counts["freshness"] = freshness(self.lags, self.date_only)
+        counts["freshness"] = freshness(self.lags, self.date_only, self.window_s)
         self.run = replace(self.run, finished_at=datetime.now(timezone.utc), finish_reason="period_end",
                            status="passed", mode=stats.get(MODE, "watch"), counts=counts, extraction=extraction)
         self._save()
@@ -152,9 +157,13 @@ class CrawlRunRecorder:
         self._finish(reason)
 
     def _finish(self, reason: str) -> None:
-        fresh = freshness(self.lags, self.date_only)
+        fresh = freshness(self.lags, self.date_only, self.window_s)
         for key, value in fresh.items():  # for the stats Scrapy logs at the end
-            self.crawler.stats.set_value(FRESHNESS + key, value)
+            if key == "backfill":
+                for part, number in value.items():
+                    self.crawler.stats.set_value(f"{FRESHNESS}backfill_{part}", number)
+            else:
+                self.crawler.stats.set_value(FRESHNESS + key, value)
         stats = self.crawler.stats.get_stats()
         status = run_status({**stats, "finish_reason": reason})
         # The line a scheduler reads in the job's log (newscrawl.ops.schedule): the status, and why.

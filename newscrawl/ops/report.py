@@ -16,12 +16,14 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from newscrawl.conf import default
 from newscrawl.crawl.figures import percentile
 from newscrawl.store import Filters, Store
 from newscrawl.store.record import CrawlRun
 
 FIELDS = ("title", "body", "published_at", "authors", "category", "summary", "tags", "image", "updated_at",
           "key_takeaways", "faq", "read_time_minutes")
+FRESH_WINDOW_H = float(default("NEWSCRAWL_FRESH_WINDOW"))
 COLORS = ("#2563eb", "#16a34a", "#dc2626", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#4b5563")
 
 
@@ -74,24 +76,37 @@ class ReportData:
     runs: list[dict]  # run_figures of the last runs, oldest first
     days: list[dict]  # Store.run_days
     latest: list[dict]  # the latest articles
-    freshness: list[dict] = field(default_factory=list)  # {"day", "n", "p50_h", "p95_h"}
+    freshness: list[dict] = field(default_factory=list)  # new articles: {"day", "n", "p50_h", "p95_h"}
+    backfill: dict = field(default_factory=dict)  # older articles stored for the first time: {"n", "oldest"}
     search: str | None = None
     found: list[dict] | None = None  # the articles the search found
 
 
-def freshness(articles: list[dict]) -> list[dict]:
-    """Publication to first stored, by the day (UTC) the articles were first stored."""
+def freshness(articles: list[dict], window_h: float = FRESH_WINDOW_H) -> list[dict]:
+    """Publication to first stored of the new articles (stored within ``window_h`` of their
+    publication: NEWSCRAWL_FRESH_WINDOW), by the day (UTC) they were first stored."""
     by_day: dict[str, list[float]] = {}
     for a in articles:
         published, first = a.get("published_at"), a.get("first_seen_at")
         if isinstance(published, datetime) and isinstance(first, datetime) and first >= published:
-            by_day.setdefault(first.date().isoformat(), []).append((first - published).total_seconds() / 3600)
+            lag_h = (first - published).total_seconds() / 3600
+            if lag_h <= window_h:
+                by_day.setdefault(first.date().isoformat(), []).append(lag_h)
     return [{"day": day, "n": len(lags), "p50_h": statistics.median(lags), "p95_h": percentile(lags, 0.95)}
             for day, lags in sorted(by_day.items())]
 
 
+def backfill(articles: list[dict], window_h: float = FRESH_WINDOW_H) -> dict:
+    """The articles stored more than ``window_h`` after their publication (an archive read for
+    the first time): {"n", "oldest"} (the oldest one's publication day), or {}."""
+    old = [a["published_at"] for a in articles
+           if isinstance(a.get("published_at"), datetime) and isinstance(a.get("first_seen_at"), datetime)
+           and (a["first_seen_at"] - a["published_at"]).total_seconds() > window_h * 3600]
+    return {"n": len(old), "oldest": min(old).date().isoformat()} if old else {}
+
+
 def gather(store: Store, site: str | None = None, since: datetime | None = None, runs: int = 200,
-           articles: int = 25, search: str | None = None) -> ReportData:
+           articles: int = 25, search: str | None = None, window_h: float = FRESH_WINDOW_H) -> ReportData:
     last = [r for r in store.last_runs(runs, site=site)
             if since is None or (r.started_at and r.started_at >= since)]
     recent = list(store.find(Filters(site=site, limit=2000)))  # newest first, for freshness
@@ -99,7 +114,8 @@ def gather(store: Store, site: str | None = None, since: datetime | None = None,
     return ReportData(store=f"{store.kind} {store.where}", site=site, since=since,
                       generated_at=datetime.now(timezone.utc), articles_stored=store.count(site=site),
                       runs=[run_figures(r) for r in reversed(last)], days=store.run_days(site=site, since=since),
-                      latest=recent[:articles], freshness=freshness(recent), search=search, found=found)
+                      latest=recent[:articles], freshness=freshness(recent, window_h),
+                      backfill=backfill(recent, window_h), search=search, found=found)
 
 
 # ---- HTML ------------------------------------------------------------------------------
@@ -233,7 +249,9 @@ def _kpis(d: ReportData) -> str:
              ("last run", esc(last["status"]) if last else "-"),
              ("last run started", esc((last["started_at"] or "")[:16].replace("T", " ")) if last else "-")]
     if d.freshness:
-        items.append(("freshness p95 (latest day)", f"{d.freshness[-1]['p95_h']:.1f} h"))
+        items.append(("freshness p95 of new articles (latest day)", f"{d.freshness[-1]['p95_h']:.1f} h"))
+    if d.backfill:
+        items.append(("backfill", f"{d.backfill['n']:,} articles, oldest {esc(d.backfill['oldest'])}"))
     return '<div class="kpis">' + "".join(f'<div class="kpi"><span class="muted">{esc(k)}</span><b>{v}</b></div>'
                                           for k, v in items) + "</div>"
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from newscrawl.ops.cli.options import (
@@ -100,6 +101,10 @@ def run_notes(run: CrawlRun) -> list[str]:
         lines.append(f"      freshness of {fresh['n']} new articles, published to stored: p50 {span(fresh['p50_s'])}, "
                      f"p95 {span(fresh['p95_s'])}" + (f" ({fresh['date_only']} more with a date only)"
                                                        if fresh.get("date_only") else ""))
+    if fresh.get("backfill"):
+        oldest = (run.started_at - timedelta(seconds=fresh["backfill"]["oldest_lag_s"])) if run.started_at else None
+        lines.append(f"      backfill: {fresh['backfill']['n']} articles, oldest "
+                     f"{oldest.date().isoformat() if oldest else '?'}")
     if run.counts.get("stale_validators"):
         lines.append(f"      {run.counts['stale_validators']} change signals kept their validators while their "
                      f"content changed")
@@ -130,7 +135,8 @@ def cmd_report(args) -> int:
         raise CliError(f"--out {args.out}: no folder {out.parent}")
     store = open_for(args)
     try:
-        page = render(gather(store, site=args.site, since=args.since, runs=args.runs))
+        window = settings_from(args).getfloat("NEWSCRAWL_FRESH_WINDOW")
+        page = render(gather(store, site=args.site, since=args.since, runs=args.runs, window_h=window))
     finally:
         store.close()
     if args.out == "-":
