@@ -105,6 +105,8 @@ EXTENSIONS = {
     "newscrawl.crawl.runs.CrawlRunRecorder": 600,
     "newscrawl.fresh.changes.ChangesWebhook": 650,  # NEWSCRAWL_CHANGES_WEBHOOK: the change feed, posted
     "newscrawl.crawl.progress.Progress": 700,  # one progress line every NEWSCRAWL_PROGRESS_SECONDS
+    "newscrawl.crawl.metrics.PushMetrics": 800,  # NEWSCRAWL_PUSHGATEWAY_URL: the run's metrics, pushed
+    "newscrawl.crawl.metrics.ServeMetrics": 800,  # NEWSCRAWL_METRICS_PORT: a watch's /metrics
     "scrapy.extensions.logstats.LogStats": None,  # its "Crawled N pages" line: Progress says more
 }
 # Run checks at the end of every crawl (newscrawl/monitors.py). A failed check marks the run

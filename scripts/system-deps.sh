@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the tests start themselves, installed when missing:
-# - Debian packages redis-server (cluster tests) and chromium (rendering tests), with apt-get
+# - Debian packages redis-server (cluster tests), chromium (rendering tests), prometheus and
+#   prometheus-pushgateway (metrics tests, promtool for the alert rules), with apt-get
 #   when we are root; otherwise it says how;
 # - .venv-mongo: Python 3.13 with mongoeco[wire] (pinned), the MongoDB wire-protocol server
 #   the MongoDB tests talk to over a socket (scripts/mongo_wire_server.py). Python 3.13 comes
@@ -10,6 +11,8 @@ cd "$(dirname "$0")/.."
 missing=""
 command -v redis-server >/dev/null || missing="$missing redis-server"
 command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing="$missing chromium"
+command -v prometheus >/dev/null || missing="$missing prometheus"
+command -v prometheus-pushgateway >/dev/null || missing="$missing prometheus-pushgateway"
 if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         echo "Installing$missing (apt-get)"

@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from newscrawl.ops.cli.options import CliError, health, positive_float, setting_pair, settings_from, store_opts
+from newscrawl.ops.cli.options import CliError, health, port, positive_float, setting_pair, settings_from, store_opts
 
 
 def schedule_state_path(args) -> Path:
@@ -90,7 +90,8 @@ def watch_command(args) -> list[str]:
         cmd += ["-a", a]
     named = {"NEWSCRAWL_WATCH_MIN_INTERVAL": args.min_interval, "NEWSCRAWL_WATCH_MAX_INTERVAL": args.max_interval,
              "NEWSCRAWL_WATCH_DISCOVERY_INTERVAL": args.discovery_interval, "MONGO_URI": args.mongo_uri,
-             "MONGO_DATABASE": args.mongo_database, "NEWSCRAWL_DATA_DIR": args.data_dir, "NEWSCRAWL_STORE": args.store}
+             "MONGO_DATABASE": args.mongo_database, "NEWSCRAWL_DATA_DIR": args.data_dir, "NEWSCRAWL_STORE": args.store,
+             "NEWSCRAWL_METRICS_PORT": args.metrics_port}
     for name, value in named.items():
         if value is not None:
             cmd += ["-s", f"{name}={value}"]
@@ -154,4 +155,7 @@ def add_parsers(sub) -> None:
                     help="seconds between two full incremental discoveries (default 3600)")
     wa.add_argument("--health", type=positive_float, metavar="SECONDS",
                     help="exit 0 when the running watch's heartbeat is younger (healthcheck)")
+    wa.add_argument("--metrics-port", type=port, metavar="PORT",
+                    help="serve Prometheus metrics on http://NEWSCRAWL_METRICS_HOST:PORT/metrics "
+                         "(default: NEWSCRAWL_METRICS_PORT; not set: none)")
     wa.set_defaults(fn=cmd_watch)
