@@ -111,6 +111,14 @@ def test_deploy_schedule_run_and_no_overlap(tmp_path, replica_slow):
         else:
             pytest.fail(f"the job did not finish: {jobs}")
         assert len(jobs["finished"]) == 1 and not jobs["pending"] and not jobs["running"]  # no overlap
+        # --once recorded its job; --status shows scrapyd's runs of it with their outcome (from its log)
+        status = subprocess.run([*cmd[:-2], "--status"], capture_output=True, text=True, timeout=60, env=env)
+        assert status.returncode == 0, status.stderr
+        assert f"last: scheduled {jobid}" in status.stdout and "(stopped)" in status.stdout
+        assert f"      finished {jobid} at " in status.stdout and status.stdout.rstrip().endswith(": passed")
+        # a --once scheduler is not running: the healthcheck says so at once
+        health = subprocess.run([*cmd[:-2], "--health", "600"], capture_output=True, text=True, timeout=60, env=env)
+        assert health.returncode == 1 and "unhealthy: stopped" in health.stderr
         cfg = {"NEWSCRAWL_DATA_DIR": str(store), "MONGO_URI": None}
         assert len(docs(cfg)) == 44
 

@@ -270,10 +270,13 @@ class Scheduler:
                     self.last[name] = js["last"]
         self.reviewed = list(state.get("reviewed") or [])
 
-    def save_state(self) -> None:
+    def save_state(self, state_name: str = "running") -> None:
+        """The state and heartbeat; ``stopped`` when the scheduler ends (--once, SIGTERM), so a
+        healthcheck fails at once instead of when the heartbeat grows old."""
         if self.state_path is None:
             return
-        state = {"heartbeat": self.clock().isoformat(), "scrapyd": getattr(self.scrapyd, "shown", None), "reviewed": self.reviewed[-2000:],
+        state = {"heartbeat": self.clock().isoformat(), "state": state_name,
+                 "scrapyd": getattr(self.scrapyd, "shown", None), "reviewed": self.reviewed[-2000:],
                  "jobs": {j.name: {"cron": j.cron, "next_slot": self.next_at[j.name].isoformat() if j.name in
                                    self.next_at else None, "failures": self.failures.get(j.name, 0),
                                    "paused": j.name in self.paused, "last": self.last.get(j.name)}
@@ -359,6 +362,9 @@ class Scheduler:
                 continue
             jobid = self.scrapyd.schedule(job.spider, f"{job.name}.{now:%Y%m%dT%H%M%S}", job.args, job.settings)
             logger.info("Job %s: scheduled as %s", job.name, jobid)
+            # what --status shows until the run ends and review() judges it
+            self.last[job.name] = {"jobid": jobid, "status": "scheduled", "reason": None, "ended": None,
+                                   "scheduled": now.isoformat()}
             out.append((job, jobid))
         return out
 
@@ -369,23 +375,30 @@ class Scheduler:
 
     def forever(self, sleep: Callable[[float], None] = time.sleep) -> None:
         self.start()
-        while True:
-            try:
-                self.tick()
-            except ScrapydError as exc:  # a passing outage: the job runs at the next tick
-                logger.error("%s", exc)
-            self.save_state()  # the heartbeat the healthcheck reads
-            sleep(min(self.sleep_seconds(), 15.0))
+        try:
+            while True:
+                try:
+                    self.tick()
+                except ScrapydError as exc:  # a passing outage: the job runs at the next tick
+                    logger.error("%s", exc)
+                self.save_state()  # the heartbeat the healthcheck reads
+                sleep(min(self.sleep_seconds(), 15.0))
+        finally:
+            self.save_state("stopped")
 
 
 def read_state(path: Path) -> dict:
     return json.loads(Path(path).read_text())
 
 
-def status_lines(state: dict, now: datetime) -> list[str]:
-    """`newscrawl schedule --status`: each job's last run, next slot and failures."""
+def status_lines(state: dict, now: datetime, listing: dict | None = None,
+                 outcome: Callable[[dict], tuple[str, str]] | None = None) -> list[str]:
+    """`newscrawl schedule --status`: each job's last run, next slot and failures; with
+    scrapyd's ``listing``, each job's pending, running and finished runs there (the last
+    three finished), the finished ones with their ``outcome`` read from their logs."""
     beat = datetime.fromisoformat(state["heartbeat"])
-    out = [f"scheduler heartbeat {beat:%Y-%m-%d %H:%M:%S} UTC ({(now - beat).total_seconds():.0f} s ago), "
+    stopped = " (stopped)" if state.get("state") == "stopped" else ""
+    out = [f"scheduler heartbeat {beat:%Y-%m-%d %H:%M:%S} UTC ({(now - beat).total_seconds():.0f} s ago){stopped}, "
            f"scrapyd {state.get('scrapyd')}"]
     for name, js in state["jobs"].items():
         last = js.get("last") or {}
@@ -393,4 +406,20 @@ def status_lines(state: dict, now: datetime) -> list[str]:
         out.append(f"  {name:<20} {'PAUSED' if js.get('paused') else 'active':<7} next {js.get('next_slot') or '-'}  "
                    f"failures {js.get('failures', 0)}  last: {shown}"
                    + (f" ({last['reason']})" if last.get("reason") else ""))
+        if listing is not None:
+            out += _scrapyd_runs(name, listing, outcome)
     return out
+
+
+def _scrapyd_runs(name: str, listing: dict, outcome: Callable[[dict], tuple[str, str]] | None) -> list[str]:
+    """A job's runs as scrapyd lists them (ids are <job name>.<time>)."""
+    mine = {kind: [j for j in listing.get(kind, []) if str(j.get("id", "")).startswith(name + ".")]
+            for kind in ("pending", "running", "finished")}
+    lines = [f"      pending  {j['id']}" for j in mine["pending"]]
+    lines += [f"      running  {j['id']} since {str(j.get('start_time') or '?')[:19]}" for j in mine["running"]]
+    finished = sorted(mine["finished"], key=lambda j: str(j.get("end_time") or ""))[-3:]
+    for j in finished:
+        status, reason = outcome(j) if outcome else ("finished", "")
+        lines.append(f"      finished {j['id']} at {str(j.get('end_time') or '?')[:19]}: {status}"
+                     + (f" ({reason})" if reason and status != "passed" else ""))
+    return lines

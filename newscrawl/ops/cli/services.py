@@ -32,7 +32,7 @@ def cmd_schedule(args) -> int:
         now = datetime.now(timezone.utc)
         if args.health is not None:
             return health("schedule", state, args.health, state_path)
-        print("\n".join(status_lines(state, now)))
+        print("\n".join(status_lines(state, now, *scrapyd_runs(args))))
         return 0
     if not args.file:
         print("newscrawl schedule: error: the schedule file is required (or --status / --health)", file=sys.stderr)
@@ -53,6 +53,7 @@ def cmd_schedule(args) -> int:
         if args.once:
             for job, jobid in scheduler.run(jobs, datetime.now(timezone.utc)):
                 print(f"{job.name}\t{jobid or 'skipped: a run is still pending or running'}")
+            scheduler.save_state("stopped")  # --status shows the runs it scheduled
             return 0
         scheduler.forever()
     except ScrapydError as exc:
@@ -61,6 +62,28 @@ def cmd_schedule(args) -> int:
     except KeyboardInterrupt:
         return 0
     return 0
+
+
+def scrapyd_runs(args) -> tuple:
+    """(scrapyd's job listing, a reader of a finished run's outcome), or () when scrapyd does
+    not answer: --status then shows what the state file says."""
+    from newscrawl.ops.schedule import job_outcome
+    from newscrawl.ops.scrapyd import Scrapyd, ScrapydError
+    try:
+        scrapyd = Scrapyd(args.scrapyd, args.project)
+        listing = scrapyd.jobs()
+    except ScrapydError as exc:
+        print(f"newscrawl schedule: scrapyd does not answer ({exc}): its runs are not shown", file=sys.stderr)
+        return ()
+
+    def outcome(job: dict) -> tuple[str, str]:
+        if not job.get("log_url"):
+            return "finished", "scrapyd keeps no log of it"
+        try:
+            return job_outcome(scrapyd.log_tail(job["log_url"]))
+        except ScrapydError:
+            return "finished", "its log could not be read"
+    return listing, outcome
 
 
 def heartbeat_path(args) -> Path:
