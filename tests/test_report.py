@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from newscrawl.ops import cli
-from newscrawl.ops.report import backfill, esc, freshness, href
+from newscrawl.ops.report import backfill, esc, freshness, href, svg_lines
 from newscrawl.store.mongo import MongoStore
 from newscrawl.store.record import CrawlRun
 from newscrawl.store.sqlite import SQLiteStore
@@ -74,6 +74,12 @@ def test_freshness_is_publication_to_first_stored_by_day():
     assert day["p50_h"] == pytest.approx(0.5) and 2 < day["p95_h"] < 10
 
 
+def test_a_missing_value_is_a_gap_not_a_zero():
+    svg = svg_lines("t", ["a", "b", "c", "d", "e"], {"s": [1.0, 2.0, None, 4.0, 5.0]})
+    assert svg.count("<polyline") == 2 and svg.count("<circle") == 4
+    assert "no data" in svg_lines("t", ["a", "b"], {"s": [None, None]})
+
+
 def test_a_backfill_is_not_freshness():
     t = datetime(2026, 3, 1, 12, tzinfo=UTC)
     arts = [{"published_at": t, "first_seen_at": t + timedelta(minutes=5)},
@@ -116,5 +122,12 @@ def test_the_report_in_a_browser(crawled, tmp_path):
         assert HOSTILE in latest.first.inner_text()  # shown as text
         assert page.evaluate("window.__pwned") is None  # and run nothing
         assert "unknown theme 100%" in page.locator("#problems").inner_text()
+        # readable charts: axis labels of at least 11 px as drawn, one font for the page and the charts
+        sizes = page.evaluate("[...document.querySelectorAll('svg.chart text.tick')].map("
+                              "t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)")
+        assert sizes and min(sizes) >= 11, sizes
+        fonts = page.evaluate("[...new Set([document.body, ...document.querySelectorAll('svg.chart text')]"
+                              ".map(t => getComputedStyle(t).fontFamily))]")
+        assert len(fonts) == 1, fonts
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
         page.screenshot(path=str(ARTIFACTS / "report-top.png"))  # docs/report.png

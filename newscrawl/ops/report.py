@@ -158,6 +158,8 @@ def svg_lines(title: str, labels: list[str], series: dict[str, list[float | None
         given = [(i, v) for i, v in enumerate(vs) if v is not None]
         points = [(x(i), y(min(v, top_value))) for i, v in given]
         out.append(_series_svg(name, color, points, given, labels, unit))
+    if not values:
+        out.append(f'<text x="{w / 2:.0f}" y="{h / 2:.0f}" class="tick" text-anchor="middle">no data</text>')
     out.append("</svg>" + _legend(list(series)) + "</figure>")
     return "".join(out)
 
@@ -173,11 +175,21 @@ def _x_labels(labels: list[str], first: float, last: float, h: int, n: int) -> l
 
 def _series_svg(name: str, color: str, points: list[tuple[float, float]], given: list[tuple[int, float]],
                 labels: list[str], unit: str) -> str:
-    """One series: its polyline, and a dot a point with its value as a tooltip (up to 120 points)."""
+    """One series: a polyline a run of consecutive values (a missing value is a gap, never a
+    zero), and a dot a point with its value as a tooltip (up to 120 points)."""
     out = []
-    if len(points) > 1:
-        out.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.6" points="'
-                   + " ".join(f"{a:.1f},{b:.1f}" for a, b in points) + '"/>')
+    segments: list[list[tuple[float, float]]] = []
+    previous = -2
+    for point, (i, _v) in zip(points, given):
+        if i == previous + 1:
+            segments[-1].append(point)
+        else:
+            segments.append([point])
+        previous = i
+    for seg in segments:
+        if len(seg) > 1:
+            out.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.6" points="'
+                       + " ".join(f"{a:.1f},{b:.1f}" for a, b in seg) + '"/>')
     if len(points) <= 120:
         for (a, b), (i, v) in zip(points, given):
             out.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="2.2" fill="{color}"><title>{esc(name)} '
@@ -228,10 +240,10 @@ body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;
 header{background:#111827;color:#f9fafb;padding:14px 24px}header h1{margin:0;font-size:20px}
 header p{margin:4px 0 0;color:#d1d5db}main{padding:8px 24px 40px;max-width:1180px}
 section{background:#fff;border:1px solid #e5e7eb;border-radius:8px;margin:16px 0;padding:12px 16px}
-h2{font-size:16px;margin:4px 0 10px}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:8px}
-figure{margin:0}figcaption{font-weight:600;font-size:13px;color:#374151}
-svg.chart{width:100%;height:auto;background:#fff}.axis{stroke:#9ca3af;stroke-width:1}
-.tick{font-size:10px;fill:#6b7280}.legend{margin:2px 0 8px;font-size:12px;color:#374151}
+h2{font-size:16px;margin:4px 0 10px}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(740px,1fr));gap:8px}
+figure{margin:0;overflow-x:auto}figcaption{font-weight:600;font-size:13px;color:#374151}
+svg.chart{width:720px;max-width:none;height:auto;background:#fff}.axis{stroke:#9ca3af;stroke-width:1}
+.tick{font-size:12px;fill:#4b5563}.chart text{font-family:inherit}.legend{margin:2px 0 8px;font-size:12px;color:#374151}
 .legend span{margin-right:12px}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:4px 6px;border-bottom:1px solid #f3f4f6;vertical-align:top}
 th{color:#374151;background:#f9fafb}td.n{text-align:right;font-variant-numeric:tabular-nums}
