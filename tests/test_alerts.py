@@ -26,7 +26,8 @@ def test_every_rule_fires_in_a_test_and_reads_metrics_newscrawl_exports():
     tests = yaml.safe_load((RULES / "alerts.test.yml").read_text())["tests"]
     firing = {t["alertname"] for case in tests for t in case["alert_rule_test"] if t["exp_alerts"]}
     assert {r["alert"] for r in rules} == firing
-    exported = set(re.findall(r'"(newscrawl_\w+)"', (ROOT / "newscrawl" / "crawl" / "metrics.py").read_text()))
+    exported = {name for module in ("crawl/metrics.py", "ops/exporter.py")
+                for name in re.findall(r'"(newscrawl_\w+)"', (ROOT / "newscrawl" / module).read_text())}
     exported |= {f"{name}_total" for name in exported}  # counters are exported with _total
     for rule in rules:
         used = set(re.findall(r"\b(newscrawl_\w+)", rule["expr"]))

@@ -9,10 +9,12 @@ from pathlib import Path
 from newscrawl.ops.cli.options import (
     CliError,
     date_arg,
+    metrics_opt,
     open_for,
     port,
     positive,
     printable,
+    serve_metrics,
     settings_from,
     site_opt,
     store_opts,
@@ -159,6 +161,13 @@ def cmd_dashboard(args) -> int:
     except OSError as exc:
         store.close()
         raise CliError(f"cannot serve on {args.host}:{args.port} ({exc.strerror}); pass another --port") from None
+    from newscrawl.ops.exporter import CallbackCollector
+
+    def stored() -> float:
+        with server.lock:
+            return float(store.count(site=args.site))
+    serve_metrics(args, settings, CallbackCollector("dashboard", {
+        "newscrawl_store_articles": ("Articles in the store (the dashboard's site, else all)", stored)}))
     port = server.server_address[1]
     if not is_loopback(args.host) and not password:
         print(f"newscrawl dashboard: warning: bound to {args.host} without NEWSCRAWL_DASHBOARD_PASSWORD: anyone "
@@ -199,4 +208,5 @@ def add_parsers(sub) -> None:
     db.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; elsewhere, set "
                                                         "NEWSCRAWL_DASHBOARD_PASSWORD)")
     db.add_argument("--port", type=port, default=8650, help="the port (default: 8650)")
+    metrics_opt(db)
     db.set_defaults(fn=cmd_dashboard)

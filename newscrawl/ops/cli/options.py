@@ -169,6 +169,26 @@ def store_opts(sp) -> None:
                     help="a Scrapy setting, as for scrapy crawl (repeatable)")
 
 
+def metrics_opt(sp) -> None:
+    sp.add_argument("--metrics-port", type=port, metavar="PORT",
+                    help="serve Prometheus metrics on http://NEWSCRAWL_METRICS_HOST:PORT/metrics "
+                         "(default: NEWSCRAWL_METRICS_PORT; not set: none)")
+
+
+def serve_metrics(args, settings, collector) -> None:
+    """/metrics of a long-running command, when --metrics-port or NEWSCRAWL_METRICS_PORT says."""
+    from newscrawl.ops.exporter import serve
+    wanted = args.metrics_port if args.metrics_port is not None else settings.get("NEWSCRAWL_METRICS_PORT")
+    if wanted in (None, ""):
+        return
+    host = settings.get("NEWSCRAWL_METRICS_HOST")
+    try:
+        got = serve(collector, host, int(wanted))
+    except OSError as exc:
+        raise CliError(f"cannot serve metrics on {host}:{wanted} ({exc.strerror}); pass another --metrics-port") from None
+    print(f"Metrics on http://{host}:{got}/metrics", file=sys.stderr, flush=True)
+
+
 def site_opt(sp, required: bool = False) -> None:
     sp.add_argument("--site", type=site_url, required=required, metavar="URL",
                     help="one site's articles and runs (its base_url, e.g. http://127.0.0.1:8642)")

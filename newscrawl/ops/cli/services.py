@@ -6,7 +6,17 @@ import os
 import sys
 from pathlib import Path
 
-from newscrawl.ops.cli.options import CliError, health, port, positive_float, setting_pair, settings_from, store_opts
+from newscrawl.ops.cli.options import (
+    CliError,
+    health,
+    metrics_opt,
+    port,
+    positive_float,
+    serve_metrics,
+    setting_pair,
+    settings_from,
+    store_opts,
+)
 
 
 def schedule_state_path(args) -> Path:
@@ -50,6 +60,9 @@ def cmd_schedule(args) -> int:
         webhook = settings.get("NEWSCRAWL_ALERT_WEBHOOK")
         scheduler = Scheduler(jobs, scrapyd, max_failures=settings.getint("NEWSCRAWL_SCHEDULE_MAX_FAILURES"),
                               alert=lambda body: post_alert(webhook, body), state_path=state_path)
+        if not args.once:
+            from newscrawl.ops.exporter import SchedulerCollector
+            serve_metrics(args, settings, SchedulerCollector(scheduler))
         if args.once:
             for job, jobid in scheduler.run(jobs, datetime.now(timezone.utc)):
                 print(f"{job.name}\t{jobid or 'skipped: a run is still pending or running'}")
@@ -102,8 +115,13 @@ def cmd_worker(args) -> int:
     beat = heartbeat_path(args)
     if args.health is not None:
         return health("worker", heartbeat.read(beat), args.health, beat)
-    every = args.every if args.every is not None else settings_from(args).getfloat("NEWSCRAWL_WORKER_EVERY")
-    return Worker(crawl_command(args.spider, args.argument or [], args.set or []), every, beat).run()
+    settings = settings_from(args)
+    every = args.every if args.every is not None else settings.getfloat("NEWSCRAWL_WORKER_EVERY")
+    worker = Worker(crawl_command(args.spider, args.argument or [], args.set or []), every, beat)
+    from newscrawl.ops.exporter import CallbackCollector
+    serve_metrics(args, settings, CallbackCollector("worker", {
+        "newscrawl_worker_last_exit_code": ("Exit code of the worker's last crawl", lambda: worker.last)}))
+    return worker.run()
 
 
 def watch_command(args) -> list[str]:
@@ -155,6 +173,7 @@ def add_parsers(sub) -> None:
     sc.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", type=setting_pair, help="a setting")
     sc.add_argument("--data-dir", help="the data folder (default: NEWSCRAWL_DATA_DIR, else the project's data/)")
     sc.add_argument("file", nargs="?", help="the schedule file (TOML, [[job]] tables)")
+    metrics_opt(sc)
     sc.set_defaults(fn=cmd_schedule)
     w = sub.add_parser("worker", help="a cluster worker: one crawl after another (REDIS_URL)")
     w.add_argument("--spider", default="gbaf")
@@ -165,6 +184,7 @@ def add_parsers(sub) -> None:
     w.add_argument("--heartbeat", metavar="FILE", help="default: <data dir>/workers/<hostname>.json")
     w.add_argument("--data-dir", help="the data folder (default: NEWSCRAWL_DATA_DIR, else the project's data/)")
     w.add_argument("--health", type=positive_float, metavar="SECONDS", help="exit 0 when the heartbeat is younger (healthcheck)")
+    metrics_opt(w)
     w.set_defaults(fn=cmd_worker)
     wa = sub.add_parser("watch", help="keep the store fresh within a minute, until SIGTERM")
     store_opts(wa)
