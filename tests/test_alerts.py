@@ -32,3 +32,22 @@ def test_every_rule_fires_in_a_test_and_reads_metrics_newscrawl_exports():
     for rule in rules:
         used = set(re.findall(r"\b(newscrawl_\w+)", rule["expr"]))
         assert used <= exported, (rule["alert"], used - exported)
+
+
+def test_the_monitoring_profile_s_prometheus_config_is_valid():
+    promtool = need("promtool")
+    check = subprocess.run([promtool, "check", "config", "prometheus.yml"], cwd=RULES, capture_output=True,
+                           text=True, timeout=60)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_the_grafana_dashboard_reads_metrics_newscrawl_exports():
+    import json
+    dashboard = json.loads((ROOT / "deploy" / "grafana" / "dashboards" / "newscrawl.json").read_text())
+    exported = {name for module in ("crawl/metrics.py", "ops/exporter.py")
+                for name in re.findall(r'"(newscrawl_\w+)"', (ROOT / "newscrawl" / module).read_text())}
+    exported |= {f"{name}_total" for name in exported} | {f"{name}_bucket" for name in exported}
+    exprs = [t["expr"] for p in dashboard["panels"] for t in p["targets"]]
+    assert len(exprs) >= 10
+    for expr in exprs:
+        assert set(re.findall(r"\b(newscrawl_\w+)", expr)) <= exported, expr

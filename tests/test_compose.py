@@ -29,10 +29,13 @@ COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 BIN = Path(sys.executable).parent
 APP = ("scrapyd", "scheduler", "worker", "watch")
+MONITORING = ("prometheus", "pushgateway", "grafana")
 
 
 def test_the_stack_has_its_services_with_healthchecks_restarts_and_volumes():
-    assert set(SERVICES) == {"mongo", "redis", "scrapyd", "scheduler", "worker", "watch"}
+    assert set(SERVICES) == {"mongo", "redis", "scrapyd", "scheduler", "worker", "watch", *MONITORING}
+    assert all(SERVICES[s]["profiles"] == ["monitoring"] for s in MONITORING)  # off unless asked for
+    assert all(re.fullmatch(r"[\w/.-]+:v?\d+\.\d+\.\d+", SERVICES[s]["image"]) for s in MONITORING)  # pinned
     for name, svc in SERVICES.items():
         assert svc.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
         assert svc.get("restart") in ("unless-stopped", "always"), f"{name} has no restart policy"  # either restarts a crashed service and comes back after a reboot
@@ -57,10 +60,10 @@ def test_healthchecks_check_the_service_not_the_process():
     assert not [n for n, c in checks.items() if "os.kill(1" in c]
 
 
-def test_only_scrapyd_is_published_and_only_on_loopback():
+def test_only_scrapyd_and_grafana_are_published_and_only_on_loopback():
     published = {name: svc["ports"] for name, svc in SERVICES.items() if svc.get("ports")}
-    assert list(published) == ["scrapyd"]
-    assert all(p.startswith("127.0.0.1:") for p in published["scrapyd"])
+    assert sorted(published) == ["grafana", "scrapyd"]
+    assert all(p.startswith("127.0.0.1:") for ports in published.values() for p in ports)
 
 
 def test_no_secret_is_inline_or_on_a_command_line_and_every_variable_is_in_env_example():
@@ -76,7 +79,7 @@ def test_no_secret_is_inline_or_on_a_command_line_and_every_variable_is_in_env_e
                 assert "${" in str(value), f"{name}: {key} is written inline"
         command = " ".join(svc.get("command") or [])
         assert "PASSWORD}" not in command, f"{name}: a password is interpolated into the command line"
-    assert "MONGO_URI" not in text and "REDIS_URL" not in text  # built and escaped by newscrawl.connections
+    assert "MONGO_URI" not in text and "REDIS_URL" not in text  # built and escaped by newscrawl.conf.environment
     assert ".env" in (ROOT / ".gitignore").read_text().split()
 
 
