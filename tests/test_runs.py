@@ -105,10 +105,11 @@ def test_request_figures_are_what_the_site_saw_each_request_once(fresh_replica, 
     conditional ones, the 304s and the pages, each against the replica's log of that run; the
     stored counts against the store."""
     site, data = fresh_replica.site, tmp_path / "data"
-    seen = []
+    seen, logs = [], []
     for _ in range(2):
         before = len(site.requests)
-        run_crawl(tmp_path, "-a", f"base_url={fresh_replica.base_url}", "-s", f"NEWSCRAWL_DATA_DIR={data}")
+        logs.append(run_crawl(tmp_path, "-a", f"base_url={fresh_replica.base_url}", "-s",
+                              f"NEWSCRAWL_DATA_DIR={data}", "-s", "LOG_LEVEL=INFO").log)
         seen.append(site.requests[before:])
     runs = stats_json(data)["runs"]  # newest first
     for run, truth in zip(reversed(runs[:2]), seen):
@@ -126,6 +127,8 @@ def test_request_figures_are_what_the_site_saw_each_request_once(fresh_replica, 
     stored = db.execute("SELECT count(*) FROM articles").fetchone()[0]
     db.close()
     assert full["new"] == stored and incremental["new"] == 0
+    assert f"Incremental crawl: {stored} articles of {fresh_replica.base_url} stored; last successful run started " \
+        in logs[1]  # the store's count, not the pages the history knows (dropped ones too)
     # freshness: the new articles (stored within NEWSCRAWL_FRESH_WINDOW of publication) apart from a backfill
     db = sqlite3.connect(data / "newscrawl.sqlite3")
     lags = [lag for (lag,) in db.execute(

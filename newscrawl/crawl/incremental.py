@@ -134,7 +134,9 @@ class CrawlHistory:
 
     def _last_success(self, spider: str) -> datetime | None:
         for run in self.store.last_runs(50):
-            if run.spider == spider and run.site == self.site and run.finish_reason == "finished":
+            # a crawl that finished, or a watch's period that passed
+            if run.spider == spider and run.site == self.site and (
+                    run.finish_reason == "finished" or (run.finish_reason == "period_end" and run.status == "passed")):
                 return run.started_at
         return None
 

@@ -121,12 +121,17 @@ class GbafBase(scrapy.Spider):
         if not self.config.incremental:
             return
         store = CrawlStore.of(self.crawler).get()
+        reopened = self.history is not None  # a watch's later discoveries
         self.history = CrawlHistory(store, self.rules.base_url, self.name, self.config.policy, utcnow())
         self.incremental = self.args.refresh == "auto" and len(self.history) > 0
         mode = "incremental" if self.incremental else "full"
         self.stats.set_value(MODE, "watch" if self.watch is not None else mode)
-        logger.info("%s crawl: %d articles of %s stored; last successful run started %s", mode.title(),
-                    len(self.history), self.rules.base_url, self.history.last_success or "never")
+        stored = store.count(site=self.rules.base_url)  # articles (the history also knows pages dropped for good)
+        if reopened:
+            logger.info("Watch: %d articles of %s stored", stored, self.rules.base_url)
+        else:
+            logger.info("%s crawl: %d articles of %s stored; last successful run started %s", mode.title(),
+                        stored, self.rules.base_url, self.history.last_success or "never")
 
     def closed(self, reason: str) -> None:
         if self.watch is not None:
