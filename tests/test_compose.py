@@ -13,6 +13,8 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -215,6 +217,13 @@ def images(engine, tmp_path_factory):
                                        "--no-install-recommends redis-server && rm -rf /var/lib/apt/lists/*\n")
     _docker("build", "--network", "host", "-t", "newscrawl-redis:test", str(folder), timeout=900,
             env={"DOCKER_BUILDKIT": "1"})
+    # the monitoring profile's Prometheus and Pushgateway, from Debian's packages (nothing can be pulled)
+    folder = tmp_path_factory.mktemp("prometheus-image")
+    (folder / "Dockerfile").write_text("FROM newscrawl-base:bookworm\nRUN apt-get update && apt-get install -y "
+                                       "--no-install-recommends prometheus prometheus-pushgateway wget "
+                                       "&& rm -rf /var/lib/apt/lists/*\n")
+    _docker("build", "--network", "host", "-t", "newscrawl-prometheus:test", str(folder), timeout=900,
+            env={"DOCKER_BUILDKIT": "1"})
     # the renderer finds Debian's chromium in the image (pages that need rendering are not dropped)
     found = _docker("run", "--rm", "--network", "host", "newscrawl:latest", "python3", "-c",
                     "from newscrawl.crawl.rendering import find_browser; print(find_browser())")
@@ -228,6 +237,13 @@ def images(engine, tmp_path_factory):
 
 def override(tmp_path, mongo_uri_port, ports, schedule) -> Path:
     """What the test stack differs in from the production file (docs/how-to/production.md)."""
+    prom_dir = tmp_path / "prometheus"
+    prom_dir.mkdir()
+    (prom_dir / "prometheus.yml").write_text(yaml.safe_dump({
+        "global": {"scrape_interval": "2s"},
+        "scrape_configs": [{"job_name": "pushgateway", "honor_labels": True,
+                            "static_configs": [{"targets": [f"127.0.0.1:{ports['pushgateway']}"]}]}]}))
+    prom_dir.chmod(0o755)
     # (the hosts and ports are compose variables, set in the test's .env: see test_the_stack_runs_on_a_real_engine)
     host_env = {"MONGO_USER": "", "MONGO_OPTIONS": "directConnection=true"}  # the stand-in has no users
     ping = (f"import pymongo; pymongo.MongoClient('mongodb://127.0.0.1:{mongo_uri_port}/?directConnection=true',"
@@ -243,6 +259,17 @@ def override(tmp_path, mongo_uri_port, ports, schedule) -> Path:
                                                                                       "start_period": "5s"},
                       "volumes": [f"{schedule}:/app/deploy/schedule.toml:ro"]},
         "worker": {"network_mode": "host", "environment": host_env},
+        "pushgateway": {"image": "newscrawl-prometheus:test", "network_mode": "host", "command": [
+            "prometheus-pushgateway", f"--web.listen-address=127.0.0.1:{ports['pushgateway']}",
+            "--persistence.file=/tmp/pushgateway.data"],
+            "healthcheck": {"test": ["CMD", "wget", "-q", "-O", "/dev/null",
+                                     f"http://127.0.0.1:{ports['pushgateway']}/-/healthy"], "interval": "2s"}},
+        "prometheus": {"image": "newscrawl-prometheus:test", "network_mode": "host", "command": [
+            "prometheus", "--config.file=/etc/prometheus-test/prometheus.yml", "--storage.tsdb.path=/prometheus",
+            f"--web.listen-address=127.0.0.1:{ports['prometheus']}"],
+            "volumes": [f"{prom_dir}:/etc/prometheus-test:ro"],
+            "healthcheck": {"test": ["CMD", "wget", "-q", "-O", "/dev/null",
+                                     f"http://127.0.0.1:{ports['prometheus']}/-/healthy"], "interval": "2s"}},
     }}
     path = tmp_path / "docker-compose.test.yml"
     path.write_text(yaml.safe_dump(doc))
@@ -251,7 +278,7 @@ def override(tmp_path, mongo_uri_port, ports, schedule) -> Path:
 
 @pytest.mark.docker
 def test_the_stack_runs_on_a_real_engine(tmp_path, images):
-    ports = {"redis": free_port(), "scrapyd": free_port()}
+    ports = {"redis": free_port(), "scrapyd": free_port(), "pushgateway": free_port(), "prometheus": free_port()}
     mongo = WireServer(tmp_path).start()
     site = ReplicaSite()
     replica = ReplicaServer(site).start()
@@ -262,7 +289,8 @@ def test_the_stack_runs_on_a_real_engine(tmp_path, images):
     # on the host's network there are no service names: every host is 127.0.0.1, on free ports
     env_file.write_text((ROOT / ".env.example").read_text().replace("SCRAPYD_PORT=6800", f"SCRAPYD_PORT={ports['scrapyd']}")
                         + f"SCRAPYD_HOST=127.0.0.1\nSCRAPYD_BIND_ADDRESS=127.0.0.1\nMONGO_HOST=127.0.0.1:{mongo.port}\n"
-                        f"REDIS_HOST=127.0.0.1\nREDIS_PORT={ports['redis']}\n")
+                        f"REDIS_HOST=127.0.0.1\nREDIS_PORT={ports['redis']}\n"
+                        f"NEWSCRAWL_PUSHGATEWAY_URL=http://127.0.0.1:{ports['pushgateway']}\n")
     project = f"nct{os.getpid()}"
     merged = subprocess.run(["docker-compose", "--env-file", str(env_file), "-f", str(ROOT / "docker-compose.yml"),
                              "-f", str(override(tmp_path, mongo.port, ports, schedule)), "config"],
@@ -270,6 +298,7 @@ def test_the_stack_runs_on_a_real_engine(tmp_path, images):
     stack = yaml.safe_load(merged)
     # on the host's network nothing is published: compose v1 refuses port bindings there
     assert stack["services"]["scrapyd"].pop("ports")
+    stack["services"].pop("grafana")  # its image cannot be pulled here; Prometheus and the Pushgateway run
     (tmp_path / "stack.yml").write_text(yaml.safe_dump(stack))
     compose = ["docker-compose", "-p", project, "-f", str(tmp_path / "stack.yml")]
 
@@ -293,6 +322,7 @@ def test_the_stack_runs_on_a_real_engine(tmp_path, images):
 
     try:
         started = time.monotonic()
+        run("up", "-d", "--no-build", "pushgateway", "prometheus", timeout=600)  # the monitoring profile
         run("up", "-d", "--no-build", timeout=600)
         deadline = time.time() + 240
         while time.time() < deadline and {s: health(s) for s in ("mongo", "redis", "scrapyd", "scheduler")} != \
@@ -331,6 +361,15 @@ def test_the_stack_runs_on_a_real_engine(tmp_path, images):
         status = run("exec", "-T", "scheduler", "newscrawl", "schedule", "--state", "/data/scheduler/newscrawl.json",
                      "--status")
         assert "replica" in status.stdout and "failures 0" in status.stdout, status.stdout
+        # the scrapyd jobs pushed their runs; Prometheus scraped the Pushgateway: the store's count over PromQL
+        assert health("prometheus") == "healthy" and health("pushgateway") == "healthy"
+        query = urllib.parse.urlencode({"query": f'newscrawl_store_articles{{site="{replica.base_url}"}}'})
+        deadline, answer = time.time() + 60, []
+        while time.time() < deadline and not answer:
+            with urllib.request.urlopen(f"http://127.0.0.1:{ports['prometheus']}/api/v1/query?{query}", timeout=5) as r:
+                answer = json.loads(r.read())["data"]["result"]
+            time.sleep(1)
+        assert answer and float(answer[0]["value"][1]) == len(stored), answer
         print(f"\nimage {images['size_mb']:.0f} MB, built in {images['build_s']:.0f} s; stack healthy in "
               f"{stack_start_s:.0f} s")
     finally:
