@@ -87,6 +87,7 @@ THEME = "newscrawl/theme/"  # the parser version pages were read with
 EXTRACTION = "newscrawl/extraction/"  # "<field>/<layer>": fields read by each layer
 EXTRACTION_ERROR = "newscrawl/extraction_error/"  # "<layer>/<field>": a layer that failed
 REQUESTS = "newscrawl/requests/"  # every request sent (retries, redirects, robots.txt too), by kind
+ANSWERS = "newscrawl/answers/"  # the same by kind and outcome: <kind>/<HTTP status>, or <kind>/error (none came)
 # Requests that carried validators: a dimension of the requests above, not a kind (each request is
 # counted once by kind; this counts the conditional ones among them).
 REQUESTS_CONDITIONAL = "newscrawl/conditional_requests"

@@ -132,6 +132,10 @@ def test_prometheus_scrapes_the_pushgateway_and_a_watch(tmp_path):
             new = query(f'newscrawl_articles_total{{site="{watched.base_url}",result="new"}}')
             assert new == {watched.base_url: float(stored(watch_data))}
             assert query('newscrawl_heartbeat_timestamp_seconds{job="newscrawl-watch"}')
+            # every request by kind and answer: at most what the site has seen so far, robots.txt answered 200
+            answered = query('sum(newscrawl_requests_total{job="newscrawl-watch"})')[None]
+            assert 0 < answered <= len(watched.site.requests)
+            assert query('newscrawl_requests_total{job="newscrawl-watch",kind="robots",status="200"}')
     finally:
         for p in reversed(procs):
             p.send_signal(signal.SIGTERM)

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from newscrawl.keys import (
     ANNOUNCED_SENT,
+    ANSWERS,
     META_ANNOUNCED,
     META_KIND,
     META_VALIDATORS,
@@ -292,7 +293,12 @@ class ConditionalRequests:
     def process_response(self, request, response, spider=None):
         if response.status == 304:
             self.stats.inc_value(NOT_MODIFIED)
+        self.stats.inc_value(f"{ANSWERS}{request_kind(request)}/{response.status}")
         return response
+
+    def process_exception(self, request, exception, spider=None):
+        self.stats.inc_value(f"{ANSWERS}{request_kind(request)}/error")  # no answer: refused, reset, timeout
+        return None
 
 
 def utcnow() -> datetime:

@@ -11,8 +11,8 @@ only by a run that passed, so a failed one leaves the last success in place),
 ``newscrawl_freshness_lag_seconds{site}`` of the new articles' publication-to-stored lag.
 
 A watch (a crawl that does not close) serves ``/metrics`` instead when NEWSCRAWL_METRICS_PORT
-is set: ``newscrawl_articles_total{site,result}``, ``newscrawl_requests_total{site,kind}``,
-``newscrawl_responses_total{site,status}``, ``newscrawl_store_articles{site}`` and
+is set: ``newscrawl_articles_total{site,result}``, ``newscrawl_requests_total{site,kind,status}``,
+``newscrawl_store_articles{site}`` and
 ``newscrawl_heartbeat_timestamp_seconds{site}``, read from the crawl's stats when scraped.
 
 :func:`run_registry` is the rule (a run's figures as metrics); the extension a thin shell.
@@ -34,7 +34,7 @@ from newscrawl.crawl.context import CrawlContext
 from newscrawl.crawl.monitors import run_checked
 from newscrawl.crawl.outcome import ALL
 from newscrawl.crawl.runs import CrawlRunRecorder, summarize
-from newscrawl.keys import REQUESTS, STORE_NEW, STORE_UNCHANGED, STORE_UPDATED
+from newscrawl.keys import ANSWERS, STORE_NEW, STORE_UNCHANGED, STORE_UPDATED
 from newscrawl.store.extension import CrawlStore
 
 logger = logging.getLogger(__name__)
@@ -157,18 +157,13 @@ class StatsCollector:
         for result, key in (("new", STORE_NEW), ("updated", STORE_UPDATED), ("unchanged", STORE_UNCHANGED)):
             articles.add_metric([self.site, result], stats.get(key, 0))
         yield articles
-        requests = CounterMetricFamily("newscrawl_requests", "Requests sent, by kind", labels=["site", "kind"])
+        requests = CounterMetricFamily("newscrawl_requests", "Requests the site saw, by kind and answer (an HTTP "
+                                       "status, or error when none came)", labels=["site", "kind", "status"])
         for key, n in stats.items():
-            if key.startswith(REQUESTS):
-                requests.add_metric([self.site, key[len(REQUESTS):]], n)
+            if key.startswith(ANSWERS):
+                kind, _, status = key[len(ANSWERS):].partition("/")
+                requests.add_metric([self.site, kind, status], n)
         yield requests
-        responses = CounterMetricFamily("newscrawl_responses", "Answers received, by HTTP status",
-                                        labels=["site", "status"])
-        prefix = "downloader/response_status_count/"
-        for key, n in stats.items():
-            if key.startswith(prefix):
-                responses.add_metric([self.site, key[len(prefix):]], n)
-        yield responses
         stored = GaugeMetricFamily("newscrawl_store_articles", "Articles of the site in the store", labels=["site"])
         stored.add_metric([self.site], self.stored_at_start + stats.get(STORE_NEW, 0))
         yield stored
