@@ -45,6 +45,8 @@ def verdict(data: dict | None, limit: float, now: float | None = None) -> tuple[
     seconds = age(data, now)
     if data.get("state") == STOPPED:
         return False, f"stopped {seconds:.0f} s ago"
+    if data.get("problem"):  # running, but not doing its job (a scheduler whose scrapyd is away)
+        return False, str(data["problem"])
     if seconds > limit:
         return False, f"last heartbeat {seconds:.0f} s ago (limit {limit:.0f} s)"
     return True, f"heartbeat {seconds:.0f} s ago"

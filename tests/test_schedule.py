@@ -108,3 +108,116 @@ def test_a_schedule_file_that_is_not_utf8_is_one_line(tmp_path):
     path.write_bytes('[[job]]\nname = "caf\u00e9"\n'.encode("latin-1"))
     with pytest.raises(ScheduleFileError, match=r"not UTF-8 text \(byte 19\); save it as UTF-8"):
         load_jobs(path)
+
+
+class AwayScrapyd(FakeScrapyd):
+    """scrapyd that does not answer for the first ``down`` calls."""
+
+    def __init__(self, down):
+        super().__init__()
+        self.down = down
+
+    def jobs(self):
+        from newscrawl.ops.scrapyd import ScrapydError
+        if self.down > 0:
+            self.down -= 1
+            raise ScrapydError("scrapyd at http://127.0.0.1:6800 is unreachable (refused)")
+        return super().jobs()
+
+
+def test_while_scrapyd_is_away_the_loop_backs_off_says_so_twice_and_is_unhealthy(tmp_path, caplog):
+    import json
+
+    import pytest
+
+    from newscrawl import heartbeat
+    clock, state = Clock(T0), tmp_path / "state.json"
+    s = Scheduler([job()], AwayScrapyd(0), clock=clock, state_path=state)
+    s.start()
+    s.scrapyd.down = 5
+    sleeps, health = [], []
+
+    class Stop(Exception):
+        pass
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        health.append(heartbeat.verdict(json.loads(state.read_text()), 90, now=clock.now.timestamp()))
+        clock.now += timedelta(seconds=seconds)
+        if len(sleeps) == 7:
+            raise Stop
+    s.start = lambda: None  # started above
+    with caplog.at_level("INFO", logger="newscrawl.ops.schedule"), pytest.raises(Stop):
+        s.forever(sleep=sleep)
+    assert sleeps[:5] == [2.0, 4.0, 8.0, 16.0, 32.0]  # backing off, not every half second
+    assert [ok for ok, _ in health[:5]] == [False] * 5 and "scrapyd unreachable since" in health[0][1]
+    assert health[5][0] is True  # back
+    assert sum("unreachable" in r.message for r in caplog.records) == 1
+    assert sum("scrapyd is back after" in r.message for r in caplog.records) == 1
+    assert json.loads(state.read_text())["state"] == "stopped"  # the loop ended
+
+
+def test_resume_unpauses_a_job_at_the_next_loop_and_across_restarts(tmp_path):
+    clock, state = Clock(T0), tmp_path / "state.json"
+    s = Scheduler([job()], FakeScrapyd(), clock=clock, state_path=state, max_failures=1)
+    s.paused, s.failures = {"portal"}, {"portal": 3}
+    s.save_state()
+    again = Scheduler([job()], FakeScrapyd(), clock=clock, state_path=state)
+    assert again.paused == {"portal"}  # a restart alone does not resume it
+    state.with_suffix(".resume").write_text("portal\n")
+    again.apply_resumes()
+    assert again.paused == set() and again.failures["portal"] == 0
+    assert not state.with_suffix(".resume").exists()
+    assert Scheduler([job()], FakeScrapyd(), clock=clock, state_path=state).paused == set()
+
+
+def test_the_scheduler_stops_on_sigterm_at_once_and_resume_reaches_it(tmp_path):
+    """As PID 1 in a container: SIGTERM ends it within a second, exit 0, its state stopped;
+    `--resume JOB` is one line and names unknown jobs."""
+    import json
+    import signal
+    import subprocess
+    import sys
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class FakeScrapydHttp(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            body = json.dumps({"status": "ok", "projects": ["newscrawl"], "jobid": "portal.1", "pending": [], "running": [],
+                               "finished": []}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET  # noqa: N815
+
+        def log_message(self, *a):
+            pass
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeScrapydHttp)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    schedule, state = tmp_path / "jobs.toml", tmp_path / "state.json"
+    schedule.write_text('[[job]]\nname = "portal"\nspider = "gbaf"\ncron = "0 3 * * *"\n')
+    base = [sys.executable, "-m", "newscrawl", "schedule", "--scrapyd", f"http://127.0.0.1:{server.server_port}",
+            "--state", str(state)]
+    proc = subprocess.Popen([*base, str(schedule)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(100):
+            if state.exists() and json.loads(state.read_text()).get("state") == "running":
+                break
+            time.sleep(0.1)
+        resumed = subprocess.run([*base, "--resume", "portal"], capture_output=True, text=True, timeout=60)
+        assert resumed.returncode == 0 and "portal: not paused" in resumed.stdout
+        unknown = subprocess.run([*base, "--resume", "portl"], capture_output=True, text=True, timeout=60)
+        assert unknown.returncode == 2 and unknown.stderr.strip() == (
+            "newscrawl schedule: error: --resume: no job 'portl' in the schedule (jobs: portal)")
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(10) == 0 and time.monotonic() - started < 2, proc.stderr.read()[-2000:]
+        assert json.loads(state.read_text())["state"] == "stopped"
+        assert "Traceback" not in proc.stderr.read()
+    finally:
+        proc.kill()
+        server.shutdown()

@@ -270,12 +270,13 @@ class Scheduler:
                     self.last[name] = js["last"]
         self.reviewed = list(state.get("reviewed") or [])
 
-    def save_state(self, state_name: str = "running") -> None:
+    def save_state(self, state_name: str = "running", problem: str | None = None) -> None:
         """The state and heartbeat; ``stopped`` when the scheduler ends (--once, SIGTERM), so a
-        healthcheck fails at once instead of when the heartbeat grows old."""
+        healthcheck fails at once instead of when the heartbeat grows old; ``problem``: why it
+        is unhealthy while it runs (scrapyd away)."""
         if self.state_path is None:
             return
-        state = {"heartbeat": self.clock().isoformat(), "state": state_name,
+        state = {"heartbeat": self.clock().isoformat(), "state": state_name, "problem": problem,
                  "scrapyd": getattr(self.scrapyd, "shown", None), "reviewed": self.reviewed[-2000:],
                  "jobs": {j.name: {"cron": j.cron, "next_slot": self.next_at[j.name].isoformat() if j.name in
                                    self.next_at else None, "failures": self.failures.get(j.name, 0),
@@ -310,8 +311,8 @@ class Scheduler:
             logger.error("Job %s: run %s failed (%s, %d in a row): %s", job.name, jobid, status, n, reason)
             if n >= self.max_failures and job.name not in self.paused:
                 self.paused.add(job.name)
-                logger.error("Job %s: paused after %d failures in a row; fix it and restart the scheduler",
-                             job.name, n)
+                logger.error("Job %s: paused after %d failures in a row; fix it, then: newscrawl schedule "
+                             "--resume %s", job.name, n, job.name)
                 self.alert({"job": job.name, "status": "paused", "failures": n, "last_run": jobid,
                             "last_status": status, "reason": reason})
 
@@ -374,17 +375,55 @@ class Scheduler:
         return max(0.5, min(60.0, (min(self.next_at.values()) - self.clock()).total_seconds()))
 
     def forever(self, sleep: Callable[[float], None] = time.sleep) -> None:
+        """Tick until stopped. While scrapyd is away: one line when it goes, one when it is
+        back, the state says ``scrapyd_unreachable`` (the healthcheck fails) and the loop backs
+        off (2 s doubling to 60 s) instead of logging every half second."""
         self.start()
+        away_since: datetime | None = None
+        backoff = 2.0
         try:
             while True:
+                self.apply_resumes()
                 try:
                     self.tick()
-                except ScrapydError as exc:  # a passing outage: the job runs at the next tick
-                    logger.error("%s", exc)
+                except ScrapydError as exc:  # a passing outage: the job runs when it is back
+                    if away_since is None:
+                        away_since = self.clock()
+                        logger.error("%s; retrying with a backoff, the jobs wait", exc)
+                    self.save_state("scrapyd_unreachable", problem=f"scrapyd unreachable since "
+                                                                  f"{away_since:%Y-%m-%d %H:%M:%S} UTC")
+                    sleep(backoff)
+                    backoff = min(backoff * 2, 60.0)
+                    continue
+                if away_since is not None:
+                    logger.info("scrapyd is back after %.0f s", (self.clock() - away_since).total_seconds())
+                    away_since, backoff = None, 2.0
                 self.save_state()  # the heartbeat the healthcheck reads
                 sleep(min(self.sleep_seconds(), 15.0))
         finally:
             self.save_state("stopped")
+
+    # ---- resuming a paused job ----------------------------------------------------------
+    def resume_path(self) -> Path | None:
+        return self.state_path.with_suffix(".resume") if self.state_path is not None else None
+
+    def apply_resumes(self) -> None:
+        """Jobs `newscrawl schedule --resume JOB` asked to resume (a file beside the state, read
+        by the running scheduler at its next loop, or by the next one that starts)."""
+        path = self.resume_path()
+        if path is None or not path.exists():
+            return
+        try:
+            names = path.read_text().split()
+            path.unlink()
+        except OSError:
+            return
+        for name in names:
+            if name in self.paused or self.failures.get(name):
+                self.paused.discard(name)
+                self.failures[name] = 0
+                logger.info("Job %s: resumed (its failures reset)", name)
+        self.save_state()
 
 
 def read_state(path: Path) -> dict:

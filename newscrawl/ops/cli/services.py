@@ -8,6 +8,7 @@ from pathlib import Path
 
 from newscrawl.ops.cli.options import (
     CliError,
+    CliUsageError,
     health,
     metrics_opt,
     port,
@@ -33,6 +34,8 @@ def cmd_schedule(args) -> int:
     from newscrawl.ops.schedule import ScheduleFileError, Scheduler, load_jobs, post_alert, read_state, status_lines
     from newscrawl.ops.scrapyd import Scrapyd, ScrapydError
     state_path = schedule_state_path(args)
+    if args.resume:
+        return resume_jobs(args, state_path)
     if args.status or args.health is not None:  # read what the running scheduler writes
         try:
             state = read_state(state_path)
@@ -63,6 +66,7 @@ def cmd_schedule(args) -> int:
         if not args.once:
             from newscrawl.ops.exporter import SchedulerCollector
             serve_metrics(args, settings, SchedulerCollector(scheduler))
+            stop_on_sigterm()
         if args.once:
             for job, jobid in scheduler.run(jobs, datetime.now(timezone.utc)):
                 print(f"{job.name}\t{jobid or 'skipped: a run is still pending or running'}")
@@ -74,6 +78,37 @@ def cmd_schedule(args) -> int:
         return 1
     except KeyboardInterrupt:
         return 0
+    return 0
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM (docker stop, systemd) ends the scheduler as Ctrl-C does: its state marked
+    stopped, exit 0 at once (as PID 1 a process has no default handler for it)."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)
+
+
+def resume_jobs(args, state_path: Path) -> int:
+    """--resume JOB: ask the scheduler (running, or the next to start) to resume paused jobs."""
+    from newscrawl.ops.schedule import read_state
+    try:
+        state = read_state(state_path)
+    except (OSError, ValueError):
+        raise CliError(f"no scheduler state at {state_path}: is --state / the data folder the scheduler's?") from None
+    jobs = state.get("jobs") or {}
+    unknown = [name for name in args.resume if name not in jobs]
+    if unknown:
+        raise CliUsageError(f"--resume: no job {', '.join(map(repr, unknown))} in the schedule "
+                            f"(jobs: {', '.join(jobs) or 'none'})")
+    path = state_path.with_suffix(".resume")
+    with open(path, "a", encoding="utf-8") as f:
+        f.write("".join(f"{name}\n" for name in args.resume))
+    for name in args.resume:
+        was = "paused" if jobs[name].get("paused") else "not paused"
+        print(f"{name}: {was}; the scheduler resumes it at its next loop (or when it starts)")
     return 0
 
 
@@ -169,6 +204,7 @@ def add_parsers(sub) -> None:
     sc.add_argument("--state", metavar="FILE", help="where the scheduler keeps its state and heartbeat "
                                                     "(default: <data dir>/scheduler/<project>.json)")
     sc.add_argument("--status", action="store_true", help="each job's last run, next slot and failures, from the state")
+    sc.add_argument("--resume", action="append", metavar="JOB", help="resume a job paused after failures (repeatable)")
     sc.add_argument("--health", type=positive_float, metavar="SECONDS", help="exit 0 when the heartbeat is younger (healthcheck)")
     sc.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", type=setting_pair, help="a setting")
     sc.add_argument("--data-dir", help="the data folder (default: NEWSCRAWL_DATA_DIR, else the project's data/)")
