@@ -15,7 +15,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DEBIAN_FRONTEND=noninteractive 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends chromium ca-certificates \
        $(command -v python3 >/dev/null || echo python3 python3-venv) \
-    && rm -rf /var/lib/apt/lists/* \
+    && apt-get clean && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 10001 newscrawl
 
 # The wheel, built from the sources as CI builds it (python -m build); only the wheel leaves

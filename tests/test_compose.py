@@ -72,7 +72,7 @@ def test_no_secret_is_inline_or_on_a_command_line_and_every_variable_is_in_env_e
     text = (ROOT / "docker-compose.yml").read_text()
     example = dict(line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines()
                    if line and not line.startswith("#"))
-    used = set(re.findall(r"\$\{([A-Z_]+)(?::-[^}]*)?\}", text))
+    used = set(re.findall(r"\$\{([A-Z_]+)(?::[-?][^}]*)?\}", text))
     required = {v for v in used if not re.search(r"\$\{" + v + r":-", text)}
     assert required <= set(example), required - set(example)
     for name, svc in SERVICES.items():
@@ -379,3 +379,46 @@ def test_the_stack_runs_on_a_real_engine(tmp_path, images):
         replica.stop()
         mongo.stop()
     assert left == "" and volumes.strip() == ""  # down -v leaves nothing
+
+
+def test_the_stack_refuses_to_start_without_its_secrets(tmp_path):
+    exe = shutil.which("docker-compose")
+    if exe is None:
+        pytest.skip("Debian's docker-compose is not installed (apt-get install docker-compose; CI has it)")
+    empty = tmp_path / ".env"
+    empty.write_text("")
+    proc = subprocess.run([exe, "--env-file", str(empty), "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
+                          capture_output=True, text=True, timeout=60, env={"PATH": os.environ["PATH"]})
+    assert proc.returncode != 0
+    assert "set MONGO_ROOT_PASSWORD in .env (cp .env.example .env)" in proc.stderr \
+        or "set MONGO_ROOT_USER in .env (cp .env.example .env)" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("password", ['a"b\\c', "\\x41", "ab #cd", "p@ss/w:rd?#&$!`'"])
+def test_any_redis_password_survives_the_redis_config_file(tmp_path, password):
+    """The redis service's own command (from docker-compose.yml), run here with Debian's
+    redis-server: the password it configures is the one given, character for character."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    import redis
+    command = SERVICES["redis"]["command"][2].replace("$$", "$").replace("/tmp/redis.conf", str(tmp_path / "r.conf"))
+    command = command.replace("dir /data", f"dir {tmp_path}")
+    port = free_port()
+    proc = subprocess.Popen(["sh", "-c", command], env={"PATH": os.environ["PATH"], "REDIS_PASSWORD": password,
+                                                        "REDIS_PORT": str(port)},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        client = redis.Redis(port=port, password=password, socket_timeout=2)
+        for _ in range(50):
+            try:
+                assert client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        else:
+            pytest.fail(proc.stdout.read1().decode() if proc.stdout else "redis did not start")
+        with pytest.raises(redis.AuthenticationError):
+            redis.Redis(port=port, password=password + "x", socket_timeout=2).ping()
+    finally:
+        proc.terminate()
+        proc.wait(10)
