@@ -8,6 +8,7 @@ healthcheck fails at once instead of when the heartbeat grows old.
 from __future__ import annotations
 
 import json
+import os
 import time
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,23 @@ from pathlib import Path
 from newscrawl.codec import write_atomic
 
 STOPPED = "stopped"
+
+
+def pid_namespace() -> str:
+    """This process's PID namespace (``pid:[4026531836]``): containers on one host share a
+    hostname on a host network, and reuse pids, but never a PID namespace. A pid is only
+    meaningful (alive or gone) inside its own namespace."""
+    try:
+        return os.readlink("/proc/self/ns/pid")
+    except OSError:  # no /proc (not Linux): the host name has to do
+        return ""
+
+
+def instance_name(host: str) -> str:
+    """A name for this host and PID namespace: one per container, the same for every process in it."""
+    ns = pid_namespace()
+    digits = "".join(ch for ch in ns if ch.isdigit())
+    return f"{host}-{digits}" if digits else host
 
 
 def beat(path: str | Path, state: str = "running", **fields) -> None:

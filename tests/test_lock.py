@@ -5,6 +5,7 @@ import socket
 import pytest
 
 from newscrawl.crawl.lock import describe, holder_is_dead
+from newscrawl.heartbeat import pid_namespace
 from newscrawl.store.mongo import MongoStore
 from newscrawl.store.sqlite import SQLiteStore
 
@@ -44,13 +45,32 @@ def test_heartbeat_keeps_it_and_a_stale_lock_is_taken_over(store):
 
 
 def test_a_holder_on_this_host_whose_process_is_gone_is_dead():
-    host = socket.gethostname()
-    assert not holder_is_dead({"pid": os.getpid(), "host": host}, host)
+    host, ns = socket.gethostname(), pid_namespace()
+    assert ns.startswith("pid:[")
+    assert not holder_is_dead({"pid": os.getpid(), "host": host, "pidns": ns}, host)
     dead = os.fork()
     if dead == 0:
         os._exit(0)
     os.waitpid(dead, 0)
-    assert holder_is_dead({"pid": dead, "host": host}, host)
-    assert not holder_is_dead({"pid": dead, "host": "another-host"}, host)  # cannot tell: wait for stale
+    assert holder_is_dead({"pid": dead, "host": host, "pidns": ns}, host)
+    assert not holder_is_dead({"pid": dead, "host": "another-host", "pidns": ns}, host)  # cannot tell: wait for stale
+    # another container on this host network: same host name, its own PID namespace, pids that
+    # mean nothing here: never taken over at once (the issue's two crawls of one site)
+    assert not holder_is_dead({"pid": dead, "host": host, "pidns": "pid:[4026532999]"}, host)
+    assert not holder_is_dead({"pid": dead, "host": host}, host)  # a lock written before: wait for stale
+
+
+def test_a_container_s_instance_name_differs_from_another_s_with_the_same_host_name():
+    """Two processes in PID namespaces of their own (unshare, as two containers), one host name:
+    two worker heartbeat names, and each sees the other's pid as no process of its own."""
+    import shutil
+    import subprocess
+    import sys
+    if shutil.which("unshare") is None or os.geteuid() != 0:
+        pytest.skip("needs root and unshare (util-linux)")
+    code = "import socket; from newscrawl.heartbeat import instance_name; print(instance_name(socket.gethostname()))"
+    names = {subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", sys.executable, "-c", code],
+                            capture_output=True, text=True, timeout=60, check=True).stdout.strip() for _ in range(2)}
+    assert len(names) == 2 and all(n.startswith(socket.gethostname() + "-") for n in names)
     assert describe({"pid": 7, "host": "h", "started_at": "2026-12-01 10:00:00 UTC"}) == \
         "pid 7 on h, started 2026-12-01 10:00:00 UTC"

@@ -27,6 +27,7 @@ from twisted.internet import defer, task, threads
 
 from newscrawl.crawl.context import CrawlContext
 from newscrawl.crawl.outcome import ALREADY_RUNNING, STAT_ERROR, STORE_UNAVAILABLE
+from newscrawl.heartbeat import pid_namespace
 from newscrawl.keys import LOCK
 from newscrawl.process.pipelines import stores_articles
 from newscrawl.store import Store, StoreUnavailable
@@ -35,9 +36,14 @@ from newscrawl.store.extension import CrawlStore
 logger = logging.getLogger(__name__)
 
 
-def holder_is_dead(holder: dict, host: str) -> bool:
-    """A holder on this host whose process is gone (killed): its lock is stale now."""
+def holder_is_dead(holder: dict, host: str, pidns: str | None = None) -> bool:
+    """A holder provably gone: on this host and in this PID namespace (a container of its own
+    shares the host name on a host network, and reuses pids), with its process gone (killed).
+    Any other holder's lock goes stale after NEWSCRAWL_LOCK_STALE."""
+    pidns = pid_namespace() if pidns is None else pidns
     if holder.get("host") != host or not isinstance(holder.get("pid"), int):
+        return False
+    if holder.get("pidns") != pidns:
         return False
     try:
         os.kill(holder["pid"], 0)
@@ -91,7 +97,7 @@ class CrawlLock:
         self.site = target.rules.base_url
         cid = target.crawl_id if self.shared else None
         self.owner = cid or uuid.uuid4().hex
-        info = self.info = {"pid": os.getpid(), "host": socket.gethostname(), "crawl_id": cid,
+        info = self.info = {"pid": os.getpid(), "host": socket.gethostname(), "pidns": pid_namespace(), "crawl_id": cid,
                 "started_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")}
         wait = target.wait
         announced = False

@@ -140,7 +140,9 @@ def heartbeat_path(args) -> Path:
     from newscrawl.store import data_dir
     if args.heartbeat:
         return Path(args.heartbeat).expanduser().resolve()
-    return data_dir(settings_from(args)) / "workers" / f"{socket.gethostname()}.json"
+    from newscrawl.heartbeat import instance_name
+    # one file a container: workers on one host network share the host name
+    return data_dir(settings_from(args)) / "workers" / f"{instance_name(socket.gethostname())}.json"
 
 
 def cmd_worker(args) -> int:
