@@ -14,7 +14,7 @@ from typing import Any
 
 # Fields that hold datetimes, at any depth (history entries, crawl runs).
 DATE_FIELDS = frozenset({"published_at", "updated_at", "crawled_at", "first_seen_at",
-                         "last_seen_at", "changed_at", "started_at", "finished_at",
+                         "last_seen_at", "changed_at", "started_at", "finished_at", "alive_at",
                          "fetched_at"})
 
 

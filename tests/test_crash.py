@@ -69,6 +69,11 @@ def test_sigkill_at_a_random_point_then_rerun_loses_nothing(tmp_path, point, job
         assert set(stored) == set(expected), f"killed at {when:.1f}s: lost {sorted(set(expected) - set(stored))}"
         assert all(d["version"] == 1 for d in stored.values())  # none written twice as a change
         assert result.stats.get("newscrawl/store/new", 0) == len(expected) - len(before)
+        # no record says `running` for the process that is gone: the rerun marked it killed
+        records = runs(cfg)
+        assert [r["status"] for r in records if r["status"] == "running"] == []
+        killed = [r for r in records if r["status"] == "killed"]
+        assert all("last seen alive" in r["error"] for r in killed) and len(killed) <= 1
 
 
 def test_jobdir_resumes_an_interrupted_crawl(tmp_path):

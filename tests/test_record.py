@@ -21,3 +21,15 @@ def test_the_document_reads_back_and_unknown_keys_are_left_out():
     assert "from_a_newer_version" not in run.to_doc() and run.error is None
     assert CrawlRun.from_doc(run.to_doc()) == run
     assert CrawlRun.from_doc({**doc, "status": "passed"}).failed_checks == []  # reasons only of a degraded run
+
+
+def test_a_running_record_without_a_sign_of_life_reads_killed():
+    from newscrawl.store.record import gone, judged
+    alive = CrawlRun("r3", started_at=T0, status="running", alive_at=T0 + timedelta(minutes=5))
+    assert gone(alive, T0 + timedelta(minutes=5, seconds=30), 60) is None  # alive 30 s ago
+    dead = gone(alive, T0 + timedelta(minutes=7), 60)
+    assert dead.status == "killed" and dead.finish_reason == "killed" and dead.run_id == "r3"
+    assert dead.error == "the crawl's process stopped without a word; last seen alive 2026-12-04 12:05:00 UTC"
+    finished = CrawlRun("r4", started_at=T0, status="passed")
+    assert gone(finished, T0 + timedelta(days=1), 60) is None
+    assert [r.status for r in judged([alive, finished], T0 + timedelta(hours=1), 60)] == ["killed", "passed"]

@@ -32,6 +32,7 @@ from newscrawl.keys import LOCK
 from newscrawl.process.pipelines import stores_articles
 from newscrawl.store import Store, StoreUnavailable
 from newscrawl.store.extension import CrawlStore
+from newscrawl.store.record import gone
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ class CrawlLock:
         cid = target.crawl_id if self.shared else None
         self.owner = cid or uuid.uuid4().hex
         info = self.info = {"pid": os.getpid(), "host": socket.gethostname(), "pidns": pid_namespace(), "crawl_id": cid,
+                            "run_id": self.crawler.settings.get("NEWSCRAWL_RUN_ID"),
                 "started_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")}
         wait = target.wait
         announced = False
@@ -118,6 +120,7 @@ class CrawlLock:
                                self.site, describe(holder))
                 await maybe_deferred_to_future(threads.deferToThread(
                     self.store.acquire_lock, self.site, self.owner, info, now + 1, now))
+                await maybe_deferred_to_future(threads.deferToThread(self._mark_killed, holder))
                 continue
             if not wait:
                 message = (f"another crawl of {self.site} into {self.store.kind} {self.store.where} is running "
@@ -133,6 +136,21 @@ class CrawlLock:
         self.crawler.stats.set_value(LOCK, self.site)
         self.loop = task.LoopingCall(self._heartbeat)
         self.loop.start(self.heartbeat_seconds, now=False)
+
+    def _mark_killed(self, holder: dict) -> None:
+        """The gone holder's run record, still `running`, marked killed at once (its process is
+        provably gone: it would otherwise wait for NEWSCRAWL_LOCK_STALE)."""
+        store = self.store
+        if store is None or not holder.get("run_id"):
+            return
+        try:
+            for run in store.last_runs(50, site=self.site):
+                dead = gone(run, datetime.now(timezone.utc), 0) if run.run_id == holder["run_id"] else None
+                if dead is not None:
+                    store.save_run(dead)
+                    logger.warning("Crawl run %s: marked killed (%s)", run.run_id[:8], dead.error)
+        except StoreUnavailable as exc:  # the record waits for NEWSCRAWL_LOCK_STALE then
+            logger.error("Could not mark the gone crawl's run killed: %s", exc)
 
     def _heartbeat(self):
         store, site, owner = self.store, self.site, self.owner

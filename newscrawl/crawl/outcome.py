@@ -48,7 +48,10 @@ INTERRUPTED = Status("interrupted", 130, "stopped by SIGINT or SIGTERM (Ctrl-C, 
                                          "scrapyd cancel); the JOBDIR frontier is kept")
 STOPPED = Status("stopped", 0, "a watch (-a watch=1, `newscrawl watch`) stopped by SIGINT or SIGTERM, "
                                "its last batch stored: how a watch ends")
-ALL = (PASSED, FAILED, USAGE, DEGRADED, UNREACHABLE, STORE, LOCKED, INTERRUPTED, STOPPED)
+KILLED = Status("killed", 137, "the crawl's process died without a word (SIGKILL, out of memory, power loss): "
+                               "its record is marked by the next crawl of the site or by newscrawl stats, with "
+                               "when it was last seen alive")
+ALL = (PASSED, FAILED, USAGE, DEGRADED, UNREACHABLE, STORE, LOCKED, INTERRUPTED, STOPPED, KILLED)
 
 
 def run_status(stats: dict) -> Status:

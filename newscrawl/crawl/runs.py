@@ -36,7 +36,7 @@ from newscrawl.keys import (
 from newscrawl.process.pipelines import ARTICLES_STORED
 from newscrawl.store import Store, StoreUnavailable
 from newscrawl.store.extension import CrawlStore
-from newscrawl.store.record import CrawlRun
+from newscrawl.store.record import CrawlRun, gone
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +88,9 @@ class CrawlRunRecorder:
         self.crawler = crawler
         # NEWSCRAWL_FRESH_WINDOW: new articles apart from a backfill
         self.window_s = window_s if window_s is not None else default("NEWSCRAWL_FRESH_WINDOW") * 3600
+        self.alive: task.LoopingCall | None = None  # the record's sign of life, every alive_every seconds
+        self.alive_every = float(default("NEWSCRAWL_LOCK_HEARTBEAT"))
+        self.stale_s = float(default("NEWSCRAWL_LOCK_STALE"))
         self.store_factory = store_factory
         self.store: Store | None = None
         self.run = CrawlRun(run_id)
@@ -107,9 +110,12 @@ class CrawlRunRecorder:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, lambda: CrawlStore.of(crawler).get(), crawler.settings["NEWSCRAWL_RUN_ID"],
-                   crawler.settings.getfloat("NEWSCRAWL_WATCH_PERIOD"),
-                   crawler.settings.getfloat("NEWSCRAWL_FRESH_WINDOW") * 3600)
+        recorder = cls(crawler, lambda: CrawlStore.of(crawler).get(), crawler.settings["NEWSCRAWL_RUN_ID"],
+                       crawler.settings.getfloat("NEWSCRAWL_WATCH_PERIOD"),
+                       crawler.settings.getfloat("NEWSCRAWL_FRESH_WINDOW") * 3600)
+        recorder.alive_every = crawler.settings.getfloat("NEWSCRAWL_LOCK_HEARTBEAT")
+        recorder.stale_s = crawler.settings.getfloat("NEWSCRAWL_LOCK_STALE")
+        return recorder
 
     def articles_stored(self, counts) -> None:
         self.lags += counts.lags
@@ -121,13 +127,37 @@ class CrawlRunRecorder:
         except StoreUnavailable:  # the store pipeline says so and closes the crawl
             return
         target = CrawlContext.of(self.crawler).target
+        now = datetime.now(timezone.utc)
         self.run = CrawlRun(self.run_id, spider=target.spider, arguments=dict(target.arguments), site=target.site,
-                            store=f"{self.store.kind} {self.store.where}", started_at=datetime.now(timezone.utc),
-                            status="running")
+                            store=f"{self.store.kind} {self.store.where}", started_at=now, status="running",
+                            alive_at=now)
         self._save()
+        self._mark_killed(target.site, now)
+        self.alive = task.LoopingCall(self._alive)
+        self.alive.start(self.alive_every, now=False)
         if target.watch:
             self.loop = task.LoopingCall(self.next_period)
             self.loop.start(self.period, now=False)
+
+    def _alive(self) -> None:
+        """A sign of life in the record: a crawl killed without a word is told by its age."""
+        if self.run is not None and self.run.status == "running":
+            self.run.alive_at = datetime.now(timezone.utc)
+            self._save()
+
+    def _mark_killed(self, site: str | None, now: datetime) -> None:
+        """Records of this site still `running` with no sign of life for longer than a lock
+        lives (NEWSCRAWL_LOCK_STALE): their processes are gone; they are marked killed."""
+        if self.store is None:
+            return
+        try:
+            for run in self.store.last_runs(50, site=site):
+                dead = gone(run, now, self.stale_s) if run.run_id != self.run_id else None
+                if dead is not None:
+                    self.store.save_run(dead)
+                    logger.warning("Crawl run %s: marked killed (%s)", run.run_id[:8], dead.error)
+        except StoreUnavailable as exc:
+            logger.error("Could not judge the earlier crawl runs: %s", exc)
 
     def next_period(self) -> None:
         """Watch mode: this period's record is done (its own figures); the next one starts."""
@@ -153,6 +183,8 @@ class CrawlRunRecorder:
     def spider_closed(self, spider, reason):
         if self.loop is not None and self.loop.running:
             self.loop.stop()
+        if self.alive is not None and self.alive.running:
+            self.alive.stop()
         self.closed_reason = reason
         self._finish(reason)
 

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from newscrawl.conf import default
 from newscrawl.crawl.figures import percentile
 from newscrawl.store import Filters, Store
-from newscrawl.store.record import CrawlRun
+from newscrawl.store.record import CrawlRun, judged
 
 FIELDS = ("title", "body", "published_at", "authors", "category", "summary", "tags", "image", "updated_at",
           "key_takeaways", "faq", "read_time_minutes")
@@ -107,7 +107,8 @@ def backfill(articles: list[dict], window_h: float = FRESH_WINDOW_H) -> dict:
 
 def gather(store: Store, site: str | None = None, since: datetime | None = None, runs: int = 200,
            articles: int = 25, search: str | None = None, window_h: float = FRESH_WINDOW_H) -> ReportData:
-    last = [r for r in store.last_runs(runs, site=site)
+    now = datetime.now(timezone.utc)
+    last = [r for r in judged(store.last_runs(runs, site=site), now, float(default("NEWSCRAWL_LOCK_STALE")))
             if since is None or (r.started_at and r.started_at >= since)]
     recent = list(store.find(Filters(site=site, limit=2000)))  # newest first, for freshness
     found = list(store.find(Filters(site=site, search=search, limit=50))) if search else None

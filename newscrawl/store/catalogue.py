@@ -75,7 +75,8 @@ RUN_MEANINGS = {
     "site": "scheme://host[:port] crawled",
     "store": "the store written to",
     "started_at": "UTC",
-    "status": "running, then passed, degraded, failed, unreachable, ... (the exit codes)",
+    "status": "running, then passed, degraded, failed, unreachable, ... (the exit codes); killed for a crawl whose "
+              "process died without a word",
     "finished_at": "UTC",
     "finish_reason": "Scrapy's finish reason (period_end for a watch period)",
     "mode": "full, incremental or watch",
@@ -85,6 +86,8 @@ RUN_MEANINGS = {
     "monitor": "the run checks' verdict {status, reasons}",
     "crawl_id": "a shared crawl's id (cluster)",
     "cluster": "a worker's figures of a shared crawl",
+    "alive_at": "a running crawl's last sign of life (every NEWSCRAWL_LOCK_HEARTBEAT); a `running` record without "
+                "one for NEWSCRAWL_LOCK_STALE is a killed crawl",
 }
 
 
@@ -141,7 +144,8 @@ def collections() -> tuple[Collection, ...]:
             "_id": ("string", "the site"),
             "owner": ("string", "the run (or shared crawl) holding it"),
             "heartbeat_at": ("double", "the holder's last heartbeat (Unix time); stale after 60 s"),
-            "info": ("object", "host, pid and run of the holder, for the message a second crawl prints"),
+            "info": ("object", "host, pid, PID namespace and run of the holder: the message a second crawl prints, and "
+                       "whether the holder is provably gone"),
         }),
         Collection("changes", "the change feed: one record per new, changed or deleted article", {
             "_id": ("int", "the change's number (the feed's cursor), gapless"),

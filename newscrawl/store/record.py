@@ -7,7 +7,7 @@ incremental history read its fields, never the document's keys.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +30,7 @@ class CrawlRun:
     monitor: dict[str, Any] | None = None  # the run checks' verdict: {"status", "reasons"}
     crawl_id: str | None = None  # a shared crawl's (cluster) id
     cluster: dict[str, Any] = field(default_factory=dict)  # a worker's figures of a shared crawl
+    alive_at: datetime | None = None  # a running crawl's last sign of life (written every few seconds)
 
     @property
     def failed_checks(self) -> list[str]:
@@ -50,3 +51,21 @@ class CrawlRun:
         """A stored document as a record; keys this code does not know are left out."""
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in doc.items() if k in names and v is not None})
+
+
+def gone(run: CrawlRun, now: datetime, stale_after_s: float) -> CrawlRun | None:
+    """A record still ``running`` whose process has given no sign of life for ``stale_after_s``
+    (SIGKILL, out of memory, power loss): the same record marked ``killed``, with when it was
+    last seen alive; None for any other record."""
+    if run.status != "running":
+        return None
+    seen = run.alive_at or run.started_at
+    if seen is None or (now - seen).total_seconds() < stale_after_s:
+        return None
+    return replace(run, status="killed", finished_at=None, finish_reason="killed",
+                   error=f"the crawl's process stopped without a word; last seen alive {seen:%Y-%m-%d %H:%M:%S} UTC")
+
+
+def judged(runs: list[CrawlRun], now: datetime, stale_after_s: float) -> list[CrawlRun]:
+    """Runs as a reader should see them: a `running` one with no sign of life shown killed."""
+    return [gone(run, now, stale_after_s) or run for run in runs]

@@ -42,9 +42,19 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def last_runs(store, args) -> list[CrawlRun]:
+    """The last runs as they are: one `running` without a sign of life for longer than a lock
+    lives (NEWSCRAWL_LOCK_STALE) is shown killed (its process died without a word)."""
+    from datetime import datetime, timezone
+
+    from newscrawl.store.record import judged
+    stale = settings_from(args).getfloat("NEWSCRAWL_LOCK_STALE")
+    return judged(store.last_runs(args.runs, site=args.site), datetime.now(timezone.utc), stale)
+
+
 def stats_json(store, args) -> dict:
     from newscrawl.ops.report import run_figures
-    runs = [run_figures(r) for r in store.last_runs(args.runs, site=args.site)
+    runs = [run_figures(r) for r in last_runs(store, args)
             if not args.since or (r.started_at and r.started_at >= args.since)]
     sites = store.sites()
     return {"store": f"{store.kind} {store.where}", "articles": store.count(site=args.site),
@@ -69,7 +79,7 @@ def print_stats(store, args) -> None:
     for day, n in by_day.items():
         print(f"  {day}  {n}")
     print("\nLast crawl runs:")
-    last = store.last_runs(args.runs, site=args.site)
+    last = last_runs(store, args)
     for run in last:
         print("\n".join(run_lines(run)))
     print_shared_crawls(last)
