@@ -51,6 +51,8 @@ def test_the_stack_has_its_services_with_healthchecks_restarts_and_volumes():
     assert SERVICES["watch"]["profiles"] == ["watch"]  # nor a watch: scheduled runs or watch mode
     assert SERVICES["watch"]["command"][:2] == ["newscrawl", "watch"]
     assert SERVICES["watch"]["stop_grace_period"] == "2m"  # time to store the last batch on docker stop
+    assert all(SERVICES[s]["init"] is True for s in APP)  # crash-only: a real PID 1 forwards signals
+    assert SERVICES["scrapyd"]["command"] == ["scrapyd", "--pidfile="]  # no stale pid file after a crash
 
 
 def test_healthchecks_check_the_service_not_the_process():
