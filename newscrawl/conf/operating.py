@@ -50,7 +50,7 @@ METRICS = declare(
     "Prometheus metrics",
     Setting("NEWSCRAWL_PUSHGATEWAY_URL", Kind.URL, None, "a batch crawl pushes its run's metrics to this Pushgateway "
       "(grouping key job=newscrawl and the site), at the end and with each progress line", nullable=True),
-    Setting("NEWSCRAWL_METRICS_PORT", Kind.INT, None, "a watch serves /metrics on this port (0: any free one; not set: "
+    Setting("NEWSCRAWL_METRICS_PORT", Kind.INT, None, "watch, schedule, worker and dashboard serve /metrics on this port (0: any free one; not set: "
       "none)", nullable=True, minimum=0, maximum=65535),
     Setting("NEWSCRAWL_METRICS_HOST", Kind.STR, "127.0.0.1", "the address /metrics is served on"),
 )
