@@ -67,6 +67,7 @@ DROPPED = "newscrawl/dropped/"  # pages not stored, by reason
 ERRORS = "newscrawl/errors/"  # pages that failed without being articles, by reason
 SKIPPED = "newscrawl/skipped/"  # links not followed on purpose
 DISCOVERY = "newscrawl/discovery/"  # article links found, by where
+FEED_NEWEST = "newscrawl/feed/newest_entry"  # the newest entry the site's feed shows (Unix time): news exists
 # The progress estimate's ledger: article requests discovery announced (counted when a sitemap,
 # feed or listing is read, before Scrapy takes them one by one), sent (first attempts), and
 # dropped as duplicates by the dupefilter. Announced - sent - duplicates: what is left to fetch.

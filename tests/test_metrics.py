@@ -136,6 +136,10 @@ def test_prometheus_scrapes_the_pushgateway_and_a_watch(tmp_path):
             answered = query('sum(newscrawl_requests_total{job="newscrawl-watch"})')[None]
             assert 0 < answered <= len(watched.site.requests)
             assert query('newscrawl_requests_total{job="newscrawl-watch",kind="robots",status="200"}')
+            # what the site's feed says is new, for the alert on news the watch misses
+            newest = max(a.published for a in watched.site.articles if a.published is not None)
+            shown = query('newscrawl_feed_newest_entry_timestamp_seconds{job="newscrawl-watch"}')
+            assert shown == {watched.base_url: newest.timestamp()}
     finally:
         for p in reversed(procs):
             p.send_signal(signal.SIGTERM)

@@ -12,7 +12,7 @@ only by a run that passed, so a failed one leaves the last success in place),
 
 A watch (a crawl that does not close) serves ``/metrics`` instead when NEWSCRAWL_METRICS_PORT
 is set: ``newscrawl_articles_total{site,result}``, ``newscrawl_requests_total{site,kind,status}``,
-``newscrawl_store_articles{site}`` and
+``newscrawl_store_articles{site}``, ``newscrawl_feed_newest_entry_timestamp_seconds{site}`` and
 ``newscrawl_heartbeat_timestamp_seconds{site}``, read from the crawl's stats when scraped.
 
 :func:`run_registry` is the rule (a run's figures as metrics); the extension a thin shell.
@@ -34,7 +34,7 @@ from newscrawl.crawl.context import CrawlContext
 from newscrawl.crawl.monitors import run_checked
 from newscrawl.crawl.outcome import ALL
 from newscrawl.crawl.runs import CrawlRunRecorder, summarize
-from newscrawl.keys import ANSWERS, STORE_NEW, STORE_UNCHANGED, STORE_UPDATED
+from newscrawl.keys import ANSWERS, FEED_NEWEST, STORE_NEW, STORE_UNCHANGED, STORE_UPDATED
 from newscrawl.store.extension import CrawlStore
 
 logger = logging.getLogger(__name__)
@@ -167,6 +167,11 @@ class StatsCollector:
         stored = GaugeMetricFamily("newscrawl_store_articles", "Articles of the site in the store", labels=["site"])
         stored.add_metric([self.site], self.stored_at_start + stats.get(STORE_NEW, 0))
         yield stored
+        if stats.get(FEED_NEWEST):
+            feed = GaugeMetricFamily("newscrawl_feed_newest_entry_timestamp_seconds",
+                                     "The newest entry the site's feed showed (publication time)", labels=["site"])
+            feed.add_metric([self.site], stats[FEED_NEWEST])
+            yield feed
         beat = GaugeMetricFamily("newscrawl_heartbeat_timestamp_seconds", "When the watch last answered",
                                  labels=["site"])
         beat.add_metric([self.site], time.time())

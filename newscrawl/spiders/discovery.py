@@ -19,6 +19,7 @@ from newscrawl.keys import (
     ANNOUNCED,
     DISCOVERY,
     ERRORS,
+    FEED_NEWEST,
     INCREMENTAL,
     META_ANNOUNCED,
     META_POLL,
@@ -93,6 +94,9 @@ class Discovery(GbafBase):
             self._bad_discovery_page(response, "bad_feed", exc)
             return
         self.stats.inc_value(DISCOVERY + "feeds")
+        dated = [link.date for link in links if link.date is not None]
+        if dated:  # what the site says is new, whatever we have (an alert compares the two)
+            self.stats.max_value(FEED_NEWEST, max(dated).timestamp())
         yield from self._follow_links(links, "feed")
 
     def _bad_discovery_page(self, response: Response, reason: str, exc: Exception) -> None:
