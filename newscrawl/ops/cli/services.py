@@ -31,7 +31,8 @@ def cmd_schedule(args) -> int:
     import logging
     from datetime import datetime, timezone
 
-    from newscrawl.ops.schedule import ScheduleFileError, Scheduler, load_jobs, post_alert, read_state, status_lines
+    from newscrawl.ops.schedule import ScheduleFileError, Scheduler, load_jobs, post_alert
+    from newscrawl.ops.schedule_status import read_state, status_lines
     from newscrawl.ops.scrapyd import Scrapyd, ScrapydError
     state_path = schedule_state_path(args)
     if args.resume:
@@ -93,7 +94,7 @@ def stop_on_sigterm() -> None:
 
 def resume_jobs(args, state_path: Path) -> int:
     """--resume JOB: ask the scheduler (running, or the next to start) to resume paused jobs."""
-    from newscrawl.ops.schedule import read_state
+    from newscrawl.ops.schedule_status import read_state
     try:
         state = read_state(state_path)
     except (OSError, ValueError):
