@@ -64,6 +64,7 @@ MONITOR_REASONS = "newscrawl/monitor/reasons"
 
 # ---- stats: prefixes followed by a reason, a kind, a layer or a field --------------------
 DROPPED = "newscrawl/dropped/"  # pages not stored, by reason
+DROPPED_LINKS = "newscrawl/dropped_links/"  # links of a page skipped, by reason (malformed)
 ERRORS = "newscrawl/errors/"  # pages that failed without being articles, by reason
 SKIPPED = "newscrawl/skipped/"  # links not followed on purpose
 DISCOVERY = "newscrawl/discovery/"  # article links found, by where

@@ -55,3 +55,18 @@ def test_load_more_controls_and_adjacent_article_links():
     page = Selector(text="<a rel='prev' href='/older-story/'>x</a><a href='/newer-story'>Next article</a>"
                          "<a href='https://elsewhere.test/x'>Next</a><a href='/about'>About</a>")
     assert adjacent_articles(page, BASE + "/a-story", rules) == [BASE + "/older-story", BASE + "/newer-story"]
+
+
+def test_a_malformed_link_costs_that_link_only():
+    """#32's case: `<a href="http://[bad">` on a category page made the whole page's reading
+    raise (Invalid IPv6 URL): none of its article links were followed."""
+    rules = SiteRules("http://127.0.0.1:8000")
+    html = ('<main><a href="http://[bad">broken</a><a href="/some-article-one">one</a>'
+            '<a href="//[::1">also broken</a><a href="/category/finance/">finance</a>'
+            '<a href="/another-article-two">two</a><a rel="next" href="http://[bad/page/2/">next</a></main>')
+    listing = read_listing("http://127.0.0.1:8000/category/finance/", html, rules)
+    assert [a.url for a in listing.articles] == ["http://127.0.0.1:8000/some-article-one",
+                                                 "http://127.0.0.1:8000/another-article-two"]
+    assert listing.malformed == 3 and listing.categories == ["http://127.0.0.1:8000/category/finance/"]
+    assert listing.next_url is None
+    assert rules.classify("http://[bad") == (None, None)

@@ -33,6 +33,7 @@ class Listing:
     articles: list[Link] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)  # category URLs linked from the page
     next_url: str | None = None
+    malformed: int = 0  # links no URL can be made of (href="http://[bad"): skipped, the rest read
 
 
 @lru_cache(maxsize=100_000)
@@ -87,13 +88,17 @@ def _joiner(url: str) -> Callable[[str], str]:
     origin = url[:url.find("/", url.find("//") + 2)] if url.count("/") >= 3 else url
 
     def join(href: str) -> str:
-        if href.startswith("/") and not href.startswith("//"):
-            key = (origin, href)
-        elif "://" in href:
-            key = ("", href)
-        else:
-            return urljoin(url, href)
-        return str(_JOINED(key))
+        """The absolute URL, or "" for an href no URL can be made of (it costs that link only)."""
+        try:
+            if href.startswith("/") and not href.startswith("//"):
+                key = (origin, href)
+            elif "://" in href:
+                key = ("", href)
+            else:
+                return urljoin(url, href)
+            return str(_JOINED(key))
+        except ValueError:  # "http://[bad": Invalid IPv6 URL
+            return ""
     return join
 
 
@@ -113,7 +118,11 @@ def read_listing(url: str, html: str | Selector, rules: SiteRules, tz: tzinfo = 
         href = a.get("href")
         if not href:
             continue
-        path, canon = rules.classify(join(href))
+        absolute = join(href)
+        if not absolute:
+            out.malformed += 1
+            continue
+        path, canon = rules.classify(absolute)
         if path:
             categories[path] = None
         elif canon and canon not in seen and not any(skipped(x) for x in a.iterancestors()):
@@ -131,7 +140,7 @@ def read_listing(url: str, html: str | Selector, rules: SiteRules, tz: tzinfo = 
 
 def _next(url: str, doc: HtmlElement, rules: SiteRules, join: Callable[[str], str]) -> str | None:
     nxt = doc.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href')
-    if nxt:
+    if nxt and join(str(nxt[0])):
         return urljoin(url, str(nxt[0]))
     here = _page_of(url)
     cat = rules.category_path(url)

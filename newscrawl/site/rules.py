@@ -141,8 +141,12 @@ class SiteRules:
     def classify(self, url: str) -> tuple[str | None, str | None]:
         """(category path, canonical article URL) of an absolute URL: at most one is not
         None. Remembered (newscrawl.site.seen.Memo, KINDS_CACHE URLs a generation): listing pages
-        repeat their links, and a link read again costs a dict lookup instead of two parses."""
-        return self._kinds(url)
+        repeat their links, and a link read again costs a dict lookup instead of two parses.
+        (None, None) for a URL that cannot be parsed ("http://[bad"): it is no page of the site."""
+        try:
+            return self._kinds(url)
+        except ValueError:
+            return None, None
 
     def _kind(self, url: str) -> tuple[str | None, str | None]:
         path = self.category_path(url)

@@ -20,6 +20,7 @@ from newscrawl.extract.listing import (
     with_page,
 )
 from newscrawl.keys import (
+    DROPPED_LINKS,
     ERRORS,
     LISTING_PROBE,
     LISTING_STOP,
@@ -110,6 +111,9 @@ class Categories(GbafBase):
         if page == 1:
             self._learn(response, kind)
         listing = read_listing(response.url, response.text, self.rules, self.tz)
+        if listing.malformed:  # counted and logged; the page's other links are read
+            self.stats.inc_value(DROPPED_LINKS + "malformed", listing.malformed)
+            logger.warning("%s: %d malformed links skipped", response.url, listing.malformed)
         yield from self._follow_links(listing.articles, "listing")
         if response.meta.get(META_POLL):  # a watch's poll: new articles only, not sections
             return
