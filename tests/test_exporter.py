@@ -1,7 +1,6 @@
 """/metrics of `schedule`, `worker` and `dashboard` (newscrawl.ops.exporter): the scheduler's
 jobs as it holds them, and a dashboard's stored-article count against the store."""
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from newscrawl.ops.exporter import SchedulerCollector
 from newscrawl.ops.schedule import Job, Scheduler
 
 from .conftest import ROOT
+from .redis_server import free_port
 from .test_cli import two_sites  # noqa: F401 (a fixture: a store crawled from two sites)
 
 
@@ -40,11 +40,6 @@ def test_the_scheduler_s_jobs_as_metrics():
     assert next_run and float(next_run.group(1)) == s.next_at["archive"].timestamp()
     assert 'newscrawl_heartbeat_timestamp_seconds{component="scheduler"}' in text
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_the_dashboard_serves_the_store_s_count(two_sites, tmp_path):  # noqa: F811

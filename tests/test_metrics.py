@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from newscrawl.crawl.metrics import run_registry
 from newscrawl.replica import ReplicaServer, ReplicaSite
 
 from .conftest import ROOT, run_crawl
+from .redis_server import free_port
 
 REQUIRED = os.environ.get("NEWSCRAWL_TEST_REQUIRE_PROMETHEUS") == "1"
 
@@ -33,11 +33,6 @@ def need(program: str) -> str:
         pytest.skip(f"{program} is not installed (apt-get install prometheus prometheus-pushgateway)")
     return path
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(url: str, timeout: float = 5) -> str:

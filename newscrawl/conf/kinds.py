@@ -94,25 +94,20 @@ def to_regexes(value: Any) -> list[str]:
     return patterns
 
 
-def to_url(value: Any) -> str:
-    text = to_str(value).strip()
-    if not re.match(r"https?://[^/\s]+", text):
-        raise BadValue("an http:// or https:// URL")
-    return text
+def url_of(pattern: str, expected: str) -> Callable[[Any], str]:
+    """A parser of URLs whose start matches ``pattern``; BadValue saying ``expected`` otherwise."""
+    def parse(value: Any) -> str:
+        text = to_str(value).strip()
+        if not re.match(pattern, text):
+            raise BadValue(expected)
+        return text
+    return parse
 
 
-def to_redis_url(value: Any) -> str:
-    text = to_str(value).strip()
-    if not re.match(r"(rediss?://[^/\s]*|unix://\S+)", text):
-        raise BadValue("a redis://, rediss:// or unix:// URL")
-    return text
-
-
-def to_mongo_uri(value: Any) -> str:
-    text = to_str(value).strip()
-    if not re.match(r"(mongodb(\+srv)?|mongomock)://\S*", text):
-        raise BadValue("a mongodb:// or mongodb+srv:// URI (mongomock:// for the in-memory fake)")
-    return text
+to_url = url_of(r"https?://[^/\s]+", "an http:// or https:// URL")
+to_redis_url = url_of(r"(rediss?://[^/\s]*|unix://\S+)", "a redis://, rediss:// or unix:// URL")
+to_mongo_uri = url_of(r"(mongodb(\+srv)?|mongomock)://\S*",
+                      "a mongodb:// or mongodb+srv:// URI (mongomock:// for the in-memory fake)")
 
 
 def to_timezone(value: Any) -> str:

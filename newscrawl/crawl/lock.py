@@ -32,7 +32,7 @@ from newscrawl.keys import LOCK
 from newscrawl.process.pipelines import stores_articles
 from newscrawl.store import Store, StoreUnavailable
 from newscrawl.store.extension import CrawlStore
-from newscrawl.store.record import gone
+from newscrawl.store.record import mark_killed
 
 logger = logging.getLogger(__name__)
 
@@ -144,11 +144,9 @@ class CrawlLock:
         if store is None or not holder.get("run_id"):
             return
         try:
-            for run in store.last_runs(50, site=self.site):
-                dead = gone(run, datetime.now(timezone.utc), 0) if run.run_id == holder["run_id"] else None
-                if dead is not None:
-                    store.save_run(dead)
-                    logger.warning("Crawl run %s: marked killed (%s)", run.run_id[:8], dead.error)
+            for dead in mark_killed(store, self.site, datetime.now(timezone.utc), 0,
+                                    lambda run: run.run_id == holder["run_id"]):
+                logger.warning("Crawl run %s: marked killed (%s)", dead.run_id[:8], dead.error)
         except StoreUnavailable as exc:  # the record waits for NEWSCRAWL_LOCK_STALE then
             logger.error("Could not mark the gone crawl's run killed: %s", exc)
 

@@ -36,7 +36,7 @@ from newscrawl.keys import (
 from newscrawl.process.pipelines import ARTICLES_STORED
 from newscrawl.store import Store, StoreUnavailable
 from newscrawl.store.extension import CrawlStore
-from newscrawl.store.record import CrawlRun, gone
+from newscrawl.store.record import CrawlRun, mark_killed
 
 logger = logging.getLogger(__name__)
 
@@ -151,11 +151,8 @@ class CrawlRunRecorder:
         if self.store is None:
             return
         try:
-            for run in self.store.last_runs(50, site=site):
-                dead = gone(run, now, self.stale_s) if run.run_id != self.run_id else None
-                if dead is not None:
-                    self.store.save_run(dead)
-                    logger.warning("Crawl run %s: marked killed (%s)", run.run_id[:8], dead.error)
+            for dead in mark_killed(self.store, site, now, self.stale_s, lambda run: run.run_id != self.run_id):
+                logger.warning("Crawl run %s: marked killed (%s)", dead.run_id[:8], dead.error)
         except StoreUnavailable as exc:
             logger.error("Could not judge the earlier crawl runs: %s", exc)
 

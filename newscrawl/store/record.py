@@ -7,6 +7,7 @@ incremental history read its fields, never the document's keys.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
@@ -69,3 +70,16 @@ def gone(run: CrawlRun, now: datetime, stale_after_s: float) -> CrawlRun | None:
 def judged(runs: list[CrawlRun], now: datetime, stale_after_s: float) -> list[CrawlRun]:
     """Runs as a reader should see them: a `running` one with no sign of life shown killed."""
     return [gone(run, now, stale_after_s) or run for run in runs]
+
+
+def mark_killed(store: Any, site: str | None, now: datetime, stale_after_s: float,
+                only: Callable[[CrawlRun], bool] = lambda run: True) -> list[CrawlRun]:
+    """Save as killed the site's last records that are `running` without a sign of life for
+    ``stale_after_s`` (and that ``only`` picks); the records marked."""
+    marked = []
+    for run in store.last_runs(50, site=site):
+        dead = gone(run, now, stale_after_s) if only(run) else None
+        if dead is not None:
+            store.save_run(dead)
+            marked.append(dead)
+    return marked

@@ -49,12 +49,18 @@ def setting_pair(pair: str) -> tuple[str, str]:
     return name, value
 
 
-def positive(value: str) -> int:
+def whole(value: str, lowest: int, highest: int | None = None) -> int | None:
+    """``value`` as a whole number within the bounds, else None."""
     try:
-        n = int(value)
+        number = int(value)
     except ValueError:
-        n = 0
-    if n < 1:
+        return None
+    return number if number >= lowest and (highest is None or number <= highest) else None
+
+
+def positive(value: str) -> int:
+    n = whole(value, 1)
+    if n is None:
         raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {value!r}")
     return n
 
@@ -71,21 +77,15 @@ def positive_float(value: str) -> float:
 
 def port(value: str) -> int:
     """A TCP port; 0: any free one."""
-    try:
-        number = int(value)
-    except ValueError:
-        number = -1
-    if not 0 <= number <= 65535:
+    number = whole(value, 0, 65535)
+    if number is None:
         raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {value!r}")
     return number
 
 
 def count(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = -1
-    if number < 0:
+    number = whole(value, 0)
+    if number is None:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {value!r}")
     return number
 
