@@ -1,6 +1,7 @@
 """The schedule rules with a fake clock and a fake scrapyd: cron slots, jitter, no overlap,
 one catch-up after downtime."""
 import random
+import re
 from datetime import datetime, timedelta, timezone
 
 from newscrawl.ops.schedule import Job, Scheduler
@@ -49,7 +50,7 @@ def test_runs_on_its_cron_slots():
     assert s.tick() == []
     clock.now = datetime(2026, 11, 28, 10, 30, tzinfo=UTC)
     (j, jobid), = s.tick()
-    assert jobid == "portal.20261128T103000" and scrapyd.scheduled[0][2] == {"categories": "finance"}
+    assert re.fullmatch(r"portal\.20261128T103000-[0-9a-f]{8}", jobid) and scrapyd.scheduled[0][2] == {"categories": "finance"}
     assert s.next_at["portal"] == datetime(2026, 11, 28, 11, 0, tzinfo=UTC)
 
 
@@ -69,8 +70,8 @@ def test_a_job_still_running_is_skipped_not_queued_twice():
     other = job(name="other", cron="*/30 * * * *")
     s = Scheduler([job(), other], scrapyd, clock)
     result = s.run(s.jobs, clock.now)
-    assert [(j.name, jid) for j, jid in result] == [("portal", None), ("other", "other.20261128T103000")]
-    assert [x[0] for x in scrapyd.scheduled] == ["other.20261128T103000"]
+    assert [(j.name, (jid or "")[:21]) for j, jid in result] == [("portal", ""), ("other", "other.20261128T103000")]
+    assert [x[0] for x in scrapyd.scheduled] == [result[1][1]]
     # and at the next tick neither is queued again while they run
     clock.now = datetime(2026, 11, 28, 11, 0, tzinfo=UTC)
     s.next_at = {"portal": clock.now, "other": clock.now}
@@ -221,3 +222,41 @@ def test_the_scheduler_stops_on_sigterm_at_once_and_resume_reaches_it(tmp_path):
     finally:
         proc.kill()
         server.shutdown()
+
+
+def test_two_schedulers_in_one_second_hand_scrapyd_different_job_ids():
+    now = datetime(2026, 11, 28, 10, 30, tzinfo=UTC)
+    ids = {Scheduler([job()], FakeScrapyd(), Clock(now)).job_id(job(), now) for _ in range(50)}
+    assert len(ids) == 50 and all(i.startswith("portal.20261128T103000-") for i in ids)
+
+
+def test_a_run_scrapyd_lost_in_a_restart_is_judged_killed_once(caplog):
+    clock, scrapyd = Clock(T0), FakeScrapyd()
+    s = Scheduler([job()], scrapyd, clock, max_failures=2)
+    s.start()
+    (_, jobid), = s.tick()
+    scrapyd.running, scrapyd.pending = [{"id": jobid}], []  # it runs; then scrapyd restarts and forgets it
+    s.review()
+    assert s.last["portal"]["status"] == "scheduled"
+    scrapyd.running = []
+    with caplog.at_level("ERROR"):
+        s.review()
+        assert s.last["portal"]["status"] == "scheduled"  # one look could fall between queue and process
+        s.review()
+        s.review()
+    assert s.last["portal"]["status"] == "killed" and s.failures["portal"] == 1
+    assert caplog.text.count(jobid) == 1 and "scrapyd lost the run" in caplog.text
+
+
+def test_a_job_cancelled_twice_is_interrupted_not_failed():
+    from newscrawl.ops.schedule import job_outcome
+    log = ("2026-11-28 10:30:05 [scrapy.crawler] INFO: Received SIGTERM, shutting down gracefully. Send again "
+           "to force\n2026-11-28 10:30:06 [scrapy.crawler] INFO: Received SIGTERM twice, forcing unclean shutdown\n")
+    assert job_outcome(log)[0] == "interrupted"
+    clock, scrapyd = Clock(T0), FakeScrapyd(finished=[{"id": "portal.x", "start_time": "2026-11-28T10:00:01"}])
+    s = Scheduler([job()], scrapyd, clock)
+    s.start()
+    scrapyd.log_tail = lambda url: log
+    scrapyd.finished.append({"id": "portal.y", "log_url": "/logs/y.log", "end_time": "2026-11-28 10:30:06"})
+    s.review()
+    assert s.last["portal"]["status"] == "interrupted" and s.failures.get("portal", 0) == 0

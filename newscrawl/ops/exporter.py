@@ -16,7 +16,7 @@ from prometheus_client import CollectorRegistry, start_http_server
 from prometheus_client.core import GaugeMetricFamily
 
 JOB_STATUSES = ("scheduled", "passed", "degraded", "failed", "unreachable", "store_unavailable", "locked",
-                "interrupted", "stopped", "unknown")
+                "interrupted", "stopped", "killed", "unknown")
 
 
 class SchedulerCollector:

@@ -209,6 +209,8 @@ def job_outcome(log: str | None) -> tuple[str, str]:
     if found:
         status, _, reason = found[-1]
         return status, reason
+    if "twice, forcing unclean shutdown" in log:  # Scrapy's word for a second SIGTERM: cancelled twice
+        return "interrupted", "cancelled twice: the crawl was stopped at once, without its status line"
     lines = [x for x in log.splitlines() if x.strip()]
     said = [x.split("scrapy crawl: ", 1)[1] for x in lines if "scrapy crawl: " in x]  # the crawl command's line
     if said:
@@ -250,6 +252,7 @@ class Scheduler:
         self.paused: set[str] = set()
         self.last: dict[str, dict] = {}
         self.reviewed: list[str] = []  # scrapyd job ids already judged (newest last)
+        self.missing: set[str] = set()  # runs scrapyd did not list at the last look
         self._load_state()
 
     # ---- state ------------------------------------------------------------------------
@@ -286,7 +289,8 @@ class Scheduler:
 
     # ---- reviewing finished runs ------------------------------------------------------
     def review(self, listing: dict | None = None) -> None:
-        """Judge the runs that ended since the last look: failures counted, reasons logged."""
+        """Judge the runs that ended since the last look: failures counted, reasons logged; a
+        run scrapyd no longer knows of (it restarted while the run ran) is judged killed."""
         listing = listing if listing is not None else self.scrapyd.jobs()
         seen = set(self.reviewed)
         for finished in sorted(listing.get("finished", []), key=lambda j: str(j.get("end_time") or "")):
@@ -294,27 +298,40 @@ class Scheduler:
             job = next((j for j in self.jobs if j.owns(jobid)), None)
             if job is None or jobid in seen:
                 continue
-            self.reviewed.append(jobid)
-            seen.add(jobid)
             if finished.get("log_url"):
                 status, reason = job_outcome(self.scrapyd.log_tail(finished["log_url"]))
             else:
                 status, reason = "unknown", "scrapyd keeps no log of it (logs_dir is off)"
-            self.last[job.name] = {"jobid": jobid, "status": status, "reason": reason,
-                                   "ended": str(finished.get("end_time") or "")}
-            if status in NOT_FAILURES:
-                if status == "passed":
-                    self.failures[job.name] = 0
-                logger.info("Job %s: run %s %s", job.name, jobid, status)
+            self._judge(job, jobid, status, reason, str(finished.get("end_time") or ""))
+            seen.add(jobid)
+        known = {j.get("id", "") for state in ("pending", "running", "finished") for j in listing.get(state, [])}
+        missing = set()
+        for job in self.jobs:
+            last = self.last.get(job.name) or {}
+            if last.get("status") != "scheduled" or last.get("jobid") in known | seen:
                 continue
-            n = self.failures[job.name] = self.failures.get(job.name, 0) + 1
-            logger.error("Job %s: run %s failed (%s, %d in a row): %s", job.name, jobid, status, n, reason)
-            if n >= self.max_failures and job.name not in self.paused:
-                self.paused.add(job.name)
-                logger.error("Job %s: paused after %d failures in a row; fix it, then: newscrawl schedule "
-                             "--resume %s", job.name, n, job.name)
-                self.alert({"job": job.name, "status": "paused", "failures": n, "last_run": jobid,
-                            "last_status": status, "reason": reason})
+            missing.add(last["jobid"])
+            if last["jobid"] in self.missing:  # gone at two looks in a row, not caught between queue and process
+                self._judge(job, last["jobid"], "killed", "scrapyd lost the run: it restarted (or was "
+                            "killed) while the run was pending or running", self.clock().isoformat())
+        self.missing = missing
+
+    def _judge(self, job: Job, jobid: str, status: str, reason: str, ended: str) -> None:
+        self.reviewed.append(jobid)
+        self.last[job.name] = {"jobid": jobid, "status": status, "reason": reason, "ended": ended}
+        if status in NOT_FAILURES:
+            if status == "passed":
+                self.failures[job.name] = 0
+            logger.info("Job %s: run %s %s", job.name, jobid, status)
+            return
+        n = self.failures[job.name] = self.failures.get(job.name, 0) + 1
+        logger.error("Job %s: run %s failed (%s, %d in a row): %s", job.name, jobid, status, n, reason)
+        if n >= self.max_failures and job.name not in self.paused:
+            self.paused.add(job.name)
+            logger.error("Job %s: paused after %d failures in a row; fix it, then: newscrawl schedule "
+                         "--resume %s", job.name, n, job.name)
+            self.alert({"job": job.name, "status": "paused", "failures": n, "last_run": jobid,
+                        "last_status": status, "reason": reason})
 
     def _jitter(self, job: Job) -> timedelta:
         return timedelta(seconds=self.rng.uniform(0, job.jitter_seconds)) if job.jitter_seconds else timedelta()
@@ -361,13 +378,18 @@ class Scheduler:
                                "pending or running")
                 out.append((job, None))
                 continue
-            jobid = self.scrapyd.schedule(job.spider, f"{job.name}.{now:%Y%m%dT%H%M%S}", job.args, job.settings)
+            jobid = self.scrapyd.schedule(job.spider, self.job_id(job, now), job.args, job.settings)
             logger.info("Job %s: scheduled as %s", job.name, jobid)
             # what --status shows until the run ends and review() judges it
             self.last[job.name] = {"jobid": jobid, "status": "scheduled", "reason": None, "ended": None,
                                    "scheduled": now.isoformat()}
             out.append((job, jobid))
         return out
+
+    def job_id(self, job: Job, now: datetime) -> str:
+        """The job's name, the slot, and a random part: two schedulers (or one restarted within
+        the second) never hand scrapyd the same id for two runs."""
+        return f"{job.name}.{now:%Y%m%dT%H%M%S}-{self.rng.getrandbits(32):08x}"
 
     def sleep_seconds(self) -> float:
         if not self.next_at:
