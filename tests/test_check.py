@@ -23,6 +23,9 @@ BAD = [
     ("NEWSCRAWL_FLUSH_SECONDS=-5", "NEWSCRAWL_FLUSH_SECONDS='-5': expected a number above 0"),
     ("NEWSCRAWL_MONITOR_MAX_DROP_RATE=lots", "NEWSCRAWL_MONITOR_MAX_DROP_RATE='lots': expected a number of at least 0 (default: 0.25)"),
     ("NEWSCRAWL_BACH_SIZE=50", "unknown setting NEWSCRAWL_BACH_SIZE (did you mean NEWSCRAWL_BATCH_SIZE?)"),
+    # a URI option pymongo refuses: one line at start, not a warning and a traceback in scrapyd's log
+    ("MONGO_URI=mongodb://crawler:pw@127.0.0.1:1/?connectTimeoutMS=abc",
+     "MONGO_URI=***: expected a MongoDB URI (or empty: not set); connecttimeoutms must be an integer or float"),
 ]
 
 

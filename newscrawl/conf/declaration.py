@@ -32,8 +32,8 @@ class Setting:
             raise BadValue(self.expected())
         try:
             parsed = self.kind.parse(value)
-        except BadValue:
-            raise BadValue(self.expected()) from None
+        except BadValue as exc:
+            raise BadValue(self.expected() + (f"; {exc.detail}" if exc.detail else "")) from None
         if self.choices and parsed not in self.choices:
             raise BadValue(self.expected())
         if isinstance(parsed, (int, float)) and not isinstance(parsed, bool) and not self._in_range(parsed):

@@ -12,7 +12,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class BadValue(ValueError):
-    """The value does not fit; the message says what is expected ("a whole number")."""
+    """The value does not fit; the message says what is expected ("a whole number"), and
+    ``detail`` what is wrong with this value when the kind knows more."""
+
+    def __init__(self, message: str, detail: str | None = None):
+        super().__init__(message)
+        self.detail = detail
 
 
 TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
@@ -106,8 +111,22 @@ def url_of(pattern: str, expected: str) -> Callable[[Any], str]:
 
 to_url = url_of(r"https?://[^/\s]+", "an http:// or https:// URL")
 to_redis_url = url_of(r"(rediss?://[^/\s]*|unix://\S+)", "a redis://, rediss:// or unix:// URL")
-to_mongo_uri = url_of(r"(mongodb(\+srv)?|mongomock)://\S*",
-                      "a mongodb:// or mongodb+srv:// URI (mongomock:// for the in-memory fake)")
+_mongo_scheme = url_of(r"(mongodb(\+srv)?|mongomock)://\S*",
+                       "a mongodb:// or mongodb+srv:// URI (mongomock:// for the in-memory fake)")
+
+
+def to_mongo_uri(value: Any) -> str:
+    """A URI pymongo accepts, options included (an unknown option or a bad value is a usage
+    error at start, not a warning and a traceback later); +srv URIs are not resolved here."""
+    text = _mongo_scheme(value)
+    if text.startswith("mongodb://"):
+        from pymongo.errors import PyMongoError
+        from pymongo.uri_parser import parse_uri
+        try:
+            parse_uri(text, warn=False)
+        except (PyMongoError, ValueError) as exc:
+            raise BadValue("a MongoDB URI pymongo accepts", detail=str(exc)) from None
+    return text
 
 
 def to_timezone(value: Any) -> str:
