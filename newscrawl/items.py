@@ -35,13 +35,16 @@ class Article:
     extraction: dict[str, str] = field(default_factory=dict)  # field -> layer that gave it
     # HTTP validators of the fetch ({"etag", "last_modified"}), for conditional re-fetches
     http_cache: dict | None = None
+    # where the page lies in the web archive ({"file", "offset", "length", "captured_at"})
+    archived: dict | None = None
+    parser: str | None = None  # the parser that read the page: "<newscrawl version>/<theme>"
 
 
 
 # Filled by the pipelines from the body (newscrawl.process.normalize), never read from a page.
 DERIVED_FIELDS = ("word_count", "content_hash")
 # About the fetch, not the article: when, by which layers, with which HTTP validators.
-FETCH_FIELDS = ("crawled_at", "extraction", "http_cache")
+FETCH_FIELDS = ("crawled_at", "extraction", "http_cache", "archived", "parser")
 # What an article page may give, in the order the extraction layers read them.
 PAGE_FIELDS = tuple(f.name for f in fields(Article) if f.name not in DERIVED_FIELDS + FETCH_FIELDS)
 # Fields whose change makes a new version of a stored article: content_hash stands for the body.

@@ -21,6 +21,8 @@ META_BACKOFF = "newscrawl_backoff"  # retries of a request backed off so far
 META_SLOT = "newscrawl_slot"  # cluster throttle: the site slot a request waited for
 META_POLL = "newscrawl_poll"  # watch mode: a change signal polled between two discoveries
 META_ANNOUNCED = "newscrawl_announced"  # an article request discovery announced (the progress estimate)
+META_ARCHIVED = "newscrawl_archived"  # the archive.Capture of the response (written, or replayed from)
+META_CAPTURE = "newscrawl_capture"  # reparse: the archive.Capture a request is to be answered from
 
 
 
@@ -84,6 +86,7 @@ LISTING_STOP = "newscrawl/listing/stop/"  # why a category's paging stopped
 LISTING_PROBE = "newscrawl/listing/probe"
 INCREMENTAL = "newscrawl/incremental/"
 RENDER = "newscrawl/render/"  # browser renders, by reason
+ARCHIVE = "newscrawl/archive/"  # records, bytes, not_archived/<reason>; replay: replayed, missing, broken/<reason>
 APP_SHELL = "newscrawl/app_shell/"  # app shells read from their data route (next_data) or not
 THEME = "newscrawl/theme/"  # the parser version pages were read with
 EXTRACTION = "newscrawl/extraction/"  # "<field>/<layer>": fields read by each layer

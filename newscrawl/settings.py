@@ -55,11 +55,12 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.crawl.middlewares.RobotsTxt": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.crawl.middlewares.BackoffRetryMiddleware": 550,
+    "newscrawl.crawl.archiving.ReplayArchive": 570,  # -a archive=PATH: answered from a web archive
     "newscrawl.crawl.incremental.ConditionalRequests": 580,
     "newscrawl.crawl.middlewares.CharsetRepair": 590,
     "newscrawl.crawl.middlewares.Reachability": 600,  # sees download errors before the retries do
+    "newscrawl.crawl.archiving.ArchiveResponses": 980,  # next to the downloader: what the site sent, archived
 }
-
 
 
 # Scrapy's dupefilter, 8 bytes of fingerprint a request (newscrawl/dupefilter.py).

@@ -22,6 +22,15 @@ if [ -n "$missing" ]; then
         exit 1
     fi
 fi
+# .venv-pywb: Webrecorder's pywb (pinned), the replay server the web archive's interoperability
+# test runs on our WARC files and CDXJ index (its own venv: it pins redis 2.x and fakeredis<1).
+PYWB="pywb==2.10.0"
+if [ ! -x .venv-pywb/bin/wayback ]; then
+    echo "Installing $PYWB into .venv-pywb"
+    rm -rf .venv-pywb
+    python3 -m venv .venv-pywb
+    .venv-pywb/bin/pip install --quiet --disable-pip-version-check "$PYWB"
+fi
 MONGOECO="mongoeco[wire]==4.11.0"
 if [ ! -x .venv-mongo/bin/python ] || ! .venv-mongo/bin/python -c "import mongoeco.wire.proxy" 2>/dev/null; then
     py313=""

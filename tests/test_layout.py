@@ -46,7 +46,7 @@ def test_a_file_name_is_used_once():
 
 
 # Lower layers never import higher ones (a package may import itself and those listed after it).
-LAYERS = ["ops", "replica", "spiders", "fresh", "cluster", "crawl", "process", "store", "extract", "site", "conf"]
+LAYERS = ["ops", "replica", "spiders", "fresh", "cluster", "crawl", "archive", "process", "store", "extract", "site", "conf"]
 
 
 def test_imports_go_down_the_layers():

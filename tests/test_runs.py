@@ -27,20 +27,21 @@ def test_summarize_groups_counts_drops_errors_and_layers():
              "newscrawl/theme/nextjs": 6, "newscrawl/theme/generic": 1,
              "newscrawl/extraction_error/jsonld/authors": 2, "newscrawl/http/stale_validator": 1,
              "newscrawl/freshness/n": 4, "newscrawl/freshness/p50_s": 40.0, "newscrawl/freshness/p95_s": 95.5,
-             "newscrawl/freshness/date_only": 1}
+             "newscrawl/freshness/date_only": 1, "newscrawl/archive/records": 12, "newscrawl/archive/bytes": 40960}
     counts, extraction = summarize(stats)
     assert counts == {"scraped": 7, "pages": 12, "new": 5, "updated": 0, "unchanged": 2, "spilled": 0,
                       "dropped": {"http_404": 1, "no_body": 2},
                       "errors": {"http_500": 3, "store": 4, "log_errors": 6},
                       "requests": {"listing": 3, "article_revisit": 2}, "conditional": 2, "not_modified": 1,
                       "stale_validators": 1, "freshness": {"n": 4, "p50_s": 40.0, "p95_s": 95.5, "date_only": 1},
-                      "themes": {"nextjs": 6, "generic": 1}, "extraction_errors": {"jsonld/authors": 2}}
+                      "themes": {"nextjs": 6, "generic": 1}, "extraction_errors": {"jsonld/authors": 2},
+                      "archive": {"records": 12, "bytes": 40960}}
     assert extraction == {"title": {"jsonld": 6, "meta": 1}, "body": {"semantic": 7}}
     assert summarize({}) == ({"scraped": 0, "pages": 0, "new": 0, "updated": 0, "unchanged": 0,
                               "spilled": 0, "requests": {}, "conditional": 0, "not_modified": 0,
                               "stale_validators": 0, "freshness": {},
                               "dropped": {}, "errors": {},
-                              "themes": {}, "extraction_errors": {}}, {})
+                              "themes": {}, "extraction_errors": {}, "archive": {}}, {})
 
 
 

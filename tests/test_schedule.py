@@ -249,7 +249,7 @@ def test_a_run_scrapyd_lost_in_a_restart_is_judged_killed_once(caplog):
 
 
 def test_a_job_cancelled_twice_is_interrupted_not_failed():
-    from newscrawl.ops.schedule import job_outcome
+    from newscrawl.ops.schedule_status import job_outcome
     log = ("2026-11-28 10:30:05 [scrapy.crawler] INFO: Received SIGTERM, shutting down gracefully. Send again "
            "to force\n2026-11-28 10:30:06 [scrapy.crawler] INFO: Received SIGTERM twice, forcing unclean shutdown\n")
     assert job_outcome(log)[0] == "interrupted"

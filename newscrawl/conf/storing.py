@@ -49,4 +49,14 @@ CHANGES = declare(
     Setting("NEWSCRAWL_CHANGES_WEBHOOK", Kind.URL, None, "the change feed is POSTed here after each batch", nullable=True),
 )
 
-STORING = STORE + MONGODB + CHANGES
+ARCHIVE = declare(
+    "The web archive",
+    Setting("NEWSCRAWL_ARCHIVE", Kind.BOOL, True, "keep every response the crawl receives in WARC files (off: none)"),
+    Setting("NEWSCRAWL_ARCHIVE_DIR", Kind.PATH, None, "the archive's folder (default: <data dir>/archive)", nullable=True),
+    Setting("NEWSCRAWL_ARCHIVE_FILE_MB", Kind.INT, 100, "a WARC file is closed and the next begun at this size, MB",
+      minimum=1),
+    Setting("NEWSCRAWL_ARCHIVE_KEEP_DAYS", Kind.FLOAT, 0.0,
+      "a run's WARC files are removed this many days after its last write (0: kept for ever)", minimum=0),
+)
+
+STORING = STORE + MONGODB + CHANGES + ARCHIVE

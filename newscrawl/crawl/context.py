@@ -24,6 +24,8 @@ class CrawlTarget:
     wait: bool = False  # -a wait=1: wait for the site's lock instead of refusing
     watch: bool = False  # -a watch=1: a crawl that does not close
     render_policy: Any = None  # what the browser may load (newscrawl.crawl.rendering.RenderPolicy)
+    archive: str | None = None  # -a archive=PATH: answered from this web archive, not the network
+    reparse: bool = False  # -a reparse=1: the archived article pages read again (newscrawl reparse)
 
     @property
     def site(self) -> str | None:

@@ -263,6 +263,12 @@ def request_kind(request) -> str:
     return str(RequestKind.ROBOTS if urlsplit(request.url).path == "/robots.txt" else RequestKind.OTHER)
 
 
+def count_sent(stats, request) -> None:
+    """An announced article request sent (or answered from the web archive): the progress estimate."""
+    if request.meta.get(META_ANNOUNCED) and not (request.meta.get("retry_times") or request.meta.get("redirect_times")):
+        stats.inc_value(ANNOUNCED_SENT)
+
+
 class ConditionalRequests:
     """Downloader middleware: conditional headers, request kinds, 304s."""
 
@@ -277,8 +283,7 @@ class ConditionalRequests:
         """Every request the site sees counted once, by kind (a retry and a redirect too: the
         site answers each); conditional ones also counted as such, a dimension, not a kind."""
         self.stats.inc_value(f"{REQUESTS}{request_kind(request)}")
-        if request.meta.get(META_ANNOUNCED) and not (request.meta.get("retry_times") or request.meta.get("redirect_times")):
-            self.stats.inc_value(ANNOUNCED_SENT)
+        count_sent(self.stats, request)
         v = request.meta.get(META_VALIDATORS)
         if v:
             if v.get("etag"):

@@ -24,7 +24,7 @@ from spidermon.core.actions import Action
 from newscrawl.crawl.context import CrawlContext
 from newscrawl.crawl.outcome import checks_apply
 from newscrawl.extract.themes import UNKNOWN as UNKNOWN_THEMES
-from newscrawl.keys import DROPPED, EXTRACTION, EXTRACTION_ERROR, MODE, MONITOR_REASONS, MONITOR_STATUS, THEME
+from newscrawl.keys import ARCHIVE, DROPPED, EXTRACTION, EXTRACTION_ERROR, MODE, MONITOR_REASONS, MONITOR_STATUS, THEME
 from newscrawl.store import StoreUnavailable
 from newscrawl.store.extension import CrawlStore
 
@@ -50,6 +50,10 @@ class _OneLinePerCheck(logging.Filter):
 
 
 NOWHERE_MIN_ITEMS = 5  # articles a run needs before a field found in none of them fails it
+
+
+def reasons(counts: dict[str, int]) -> str:
+    return ", ".join(f"{reason} {n}" for reason, n in sorted(counts.items()))
 
 
 def field_coverage(stats: dict) -> tuple[int, dict[str, float]]:
@@ -154,6 +158,23 @@ class RunMonitor(Monitor):
         n = sum(errors.values())
         self.check(n / parsed <= limit, f"extraction errors {n / parsed:.1%} ({n} layer fields raised on "
                                         f"{parsed} articles{': ' + worst if worst else ''}; at most {limit:.0%})")
+
+    @monitors.name("web archive")
+    def test_archive(self):
+        def by_reason(prefix: str) -> dict[str, int]:
+            return {k.rsplit("/", 1)[1]: v for k, v in self.stats.items() if k.startswith(ARCHIVE + prefix)}
+        failed, broken = by_reason("not_archived/"), by_reason("broken/")
+        written, replayed = self.stats.get(ARCHIVE + "records", 0), self.stats.get(ARCHIVE + "replayed", 0)
+        if not (failed or broken or written or replayed):
+            self.skip("nothing archived (NEWSCRAWL_ARCHIVE off)")
+        said = []
+        if written or failed:
+            said.append(f"{written} responses archived, {sum(failed.values())} not" + (
+                f" ({reasons(failed)}); the articles are stored, their pages not kept" if failed else ""))
+        if replayed or broken:
+            said.append(f"{replayed} pages read from the archive, {sum(broken.values())} broken records skipped"
+                        + (f" ({reasons(broken)})" if broken else ""))
+        self.check(not failed and not broken, "web archive: " + "; ".join(said))
 
     @monitors.name("item count")
     def test_item_count(self):

@@ -15,6 +15,7 @@ from newscrawl.crawl.figures import freshness
 from newscrawl.crawl.monitors import Verdict, run_checked
 from newscrawl.crawl.outcome import STAT_ERROR, run_status
 from newscrawl.keys import (
+    ARCHIVE,
     CLUSTER,
     DROPPED,
     ERRORS,
@@ -60,6 +61,7 @@ def summarize(stats: dict) -> tuple[dict, dict]:
         "freshness": group(FRESHNESS),  # new articles' published-to-stored lag: n, p50_s, p95_s
         "dropped": group(DROPPED),
         "themes": group(THEME),  # parser versions the pages were read with
+        "archive": group(ARCHIVE),  # the web archive: records, bytes, not_archived/<reason>; replayed, missing, broken
         "extraction_errors": group(EXTRACTION_ERROR),  # "<layer>/<field>": n
         "errors": {**group(ERRORS), **({"store": stats[STORE_ERRORS]}
                                                      if STORE_ERRORS in stats else {}),

@@ -28,6 +28,7 @@ from pathlib import Path
 from croniter import croniter
 
 from newscrawl.codec import write_atomic
+from newscrawl.ops.schedule_status import job_outcome
 from newscrawl.ops.scrapyd import Scrapyd, ScrapydError, job_started
 
 if sys.version_info >= (3, 11):
@@ -196,27 +197,7 @@ def check_job(job: Job, where: str) -> None:
         raise ScheduleFileError(f"{where}: args/settings: {exc}") from None
 
 
-# The line the run recorder writes at the end of every crawl (newscrawl.crawl.runs).
-STATUS_LINE = re.compile(r"Crawl run \w+: status (\w+) \(exit code (\d+)\)(?:: (.*))?")
 NOT_FAILURES = ("passed", "interrupted", "unknown")  # a cancelled job is not the job's fault
-
-
-def job_outcome(log: str | None) -> tuple[str, str]:
-    """(status, reason) of a finished scrapyd job, from the end of its log."""
-    if not log:
-        return "failed", "the job left no log (it did not start: see scrapyd's own log)"
-    found = STATUS_LINE.findall(log)
-    if found:
-        status, _, reason = found[-1]
-        return status, reason
-    if "twice, forcing unclean shutdown" in log:  # Scrapy's word for a second SIGTERM: cancelled twice
-        return "interrupted", "cancelled twice: the crawl was stopped at once, without its status line"
-    lines = [x for x in log.splitlines() if x.strip()]
-    said = [x.split("scrapy crawl: ", 1)[1] for x in lines if "scrapy crawl: " in x]  # the crawl command's line
-    if said:
-        return "failed", said[-1].strip()[:500]
-    errors = [x for x in lines if " ERROR: " in x]
-    return "failed", "no run status in the log; " + (errors or lines or ["(empty)"])[-1].strip()[:300]
 
 
 def post_alert(url: str | None, body: dict) -> None:
@@ -304,6 +285,10 @@ class Scheduler:
                 status, reason = "unknown", "scrapyd keeps no log of it (logs_dir is off)"
             self._judge(job, jobid, status, reason, str(finished.get("end_time") or ""))
             seen.add(jobid)
+        self._judge_lost(listing, seen)
+
+    def _judge_lost(self, listing: dict, seen: set[str]) -> None:
+        """A run this scheduler handed scrapyd that scrapyd no longer lists (it restarted)."""
         known = {j.get("id", "") for state in ("pending", "running", "finished") for j in listing.get(state, [])}
         missing = set()
         for job in self.jobs:

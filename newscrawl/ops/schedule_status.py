@@ -1,11 +1,34 @@
-"""What `newscrawl schedule --status` prints: the scheduler's state file (each job's last run,
-next slot, failures, pause) and, when scrapyd answers, each job's runs there with their outcome."""
+"""How a scheduled job ended (read from its scrapyd log), and what `newscrawl schedule --status`
+prints: the scheduler's state file (each job's last run, next slot, failures, pause) and, when
+scrapyd answers, each job's runs there with their outcome."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+
+# The line the run recorder writes at the end of every crawl (newscrawl.crawl.runs).
+STATUS_LINE = re.compile(r"Crawl run \w+: status (\w+) \(exit code (\d+)\)(?:: (.*))?")
+
+
+def job_outcome(log: str | None) -> tuple[str, str]:
+    """(status, reason) of a finished scrapyd job, from the end of its log."""
+    if not log:
+        return "failed", "the job left no log (it did not start: see scrapyd's own log)"
+    found = STATUS_LINE.findall(log)
+    if found:
+        status, _, reason = found[-1]
+        return status, reason
+    if "twice, forcing unclean shutdown" in log:  # Scrapy's word for a second SIGTERM: cancelled twice
+        return "interrupted", "cancelled twice: the crawl was stopped at once, without its status line"
+    lines = [x for x in log.splitlines() if x.strip()]
+    said = [x.split("scrapy crawl: ", 1)[1] for x in lines if "scrapy crawl: " in x]  # the crawl command's line
+    if said:
+        return "failed", said[-1].strip()[:500]
+    errors = [x for x in lines if " ERROR: " in x]
+    return "failed", "no run status in the log; " + (errors or lines or ["(empty)"])[-1].strip()[:300]
 
 
 def read_state(path: Path) -> dict:

@@ -9,13 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from scrapy.exceptions import UsageError
 
 from newscrawl.site.dates import parse_since
 
-ARGUMENTS = ("base_url", "categories", "max_pages", "since", "urls", "refresh", "crawl_id", "wait", "watch")
+ARGUMENTS = ("base_url", "categories", "max_pages", "since", "urls", "refresh", "crawl_id", "wait", "watch",
+             "archive", "reparse", "shard")
 BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 REFRESH = ("auto", "all")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
@@ -31,6 +33,9 @@ class CrawlArguments:
     refresh: str = "auto"  # auto: what is new or changed; all: everything again
     wait: bool = False  # wait for a running crawl of the site instead of exiting
     watch: bool = False  # keep polling the site's change signals (newscrawl.fresh.watch); never closes
+    archive: str | None = None  # answer every request from this web archive (a folder of WARC files)
+    reparse: bool = False  # read the archive's article pages again, nothing else (needs archive)
+    shard: tuple[int, int] = (0, 1)  # reparse: this process reads the pages i of n (by URL), 0/1: all
     given: dict[str, Any] = field(default_factory=dict)  # the arguments as passed (crawl_runs, crawl id)
 
 
@@ -48,9 +53,38 @@ def parse_arguments(spider: str, **kwargs: Any) -> CrawlArguments:
             since=parse_since(kwargs["since"]) if kwargs.get("since") else None,
             urls=[u.strip() for u in (kwargs.get("urls") or "").split(",") if u.strip()],
             refresh=refresh(kwargs.get("refresh")), wait=flag(kwargs.get("wait"), "wait", "wait for a running crawl"),
-            watch=flag(kwargs.get("watch"), "watch", "keep polling the site"), given=given)
+            watch=flag(kwargs.get("watch"), "watch", "keep polling the site"), given=given,
+            archive=archive(kwargs.get("archive")), reparse=reparse(kwargs), shard=shard(kwargs.get("shard")))
     except ValueError as exc:
         raise UsageError(f"{spider}: {exc}") from None
+
+
+def archive(value: str | None) -> str | None:
+    if value is None:
+        return None
+    path = Path(str(value)).expanduser()
+    if not path.is_dir():
+        raise ValueError(f"archive must be a web archive's folder (NEWSCRAWL_ARCHIVE_DIR or one run's folder in it); "
+                         f"{str(value)!r} is not a folder")
+    return str(path.resolve())
+
+
+def reparse(kwargs: dict[str, Any]) -> bool:
+    on = flag(kwargs.get("reparse"), "reparse", "read the archived article pages again")
+    if on and not kwargs.get("archive"):
+        raise ValueError("reparse=1 needs archive=PATH (the web archive to read the pages from)")
+    if on and kwargs.get("watch"):
+        raise ValueError("reparse=1 reads the archive's articles once: it takes no watch")
+    return on
+
+
+def shard(value: str | None) -> tuple[int, int]:
+    if value is None:
+        return (0, 1)
+    found = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", str(value))
+    if not found or not int(found[1]) < int(found[2]):
+        raise ValueError(f"shard must be I/N with 0 <= I < N (this process's part of a reparse), got {value!r}")
+    return int(found[1]), int(found[2])
 
 
 def categories(value: str | None) -> list[str] | None:

@@ -104,7 +104,8 @@ class GbafBase(scrapy.Spider):
     def crawl_target(self) -> CrawlTarget:
         """What this crawl is about, for the crawl's components (newscrawl.crawl.context)."""
         return CrawlTarget(spider=self.name, arguments=dict(self.args.given), rules=self.rules, wait=bool(self.wait),
-                           watch=bool(self.args.watch), render_policy=self.render_policy)
+                           watch=bool(self.args.watch), render_policy=self.render_policy, archive=self.args.archive,
+                           reparse=self.args.reparse)
 
     def configure(self, config: SpiderConfig) -> None:
         self.config = config

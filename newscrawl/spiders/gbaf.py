@@ -37,17 +37,22 @@ from newscrawl.spiders.core import GbafBase
 from newscrawl.spiders.discovery import Discovery
 from newscrawl.spiders.failures import failed_request, failure_reason
 from newscrawl.spiders.reading import Reading
+from newscrawl.spiders.reparsing import Reparsing
 from newscrawl.spiders.watching import Watching
 
 logger = logging.getLogger(__name__)
 __all__ = ["ARGUMENTS", "GbafSpider"]
 
 
-class GbafSpider(Discovery, Categories, Reading, Watching, GbafBase):
+class GbafSpider(Discovery, Categories, Reading, Reparsing, Watching, GbafBase):
     name = "gbaf"
 
     # ---- discovery -------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Request]:
+        if self.args.reparse:
+            for request in self._reparse_requests():
+                yield request
+            return
         if self.args.urls:
             for u in self.args.urls:
                 yield self._article_request(self.rules.article_url(u), dont_filter=True)

@@ -11,7 +11,10 @@ from scrapy import Request
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from newscrawl import __version__
+from newscrawl.archive import Capture
 from newscrawl.cluster.lease import release as release_lease
+from newscrawl.crawl.archiving import REPLAYED
 from newscrawl.crawl.incremental import validators_of
 from newscrawl.extract.article import DropPage
 from newscrawl.extract.listing import (
@@ -23,6 +26,7 @@ from newscrawl.keys import (
     APP_SHELL,
     DISCOVERY,
     EXTRACTION,
+    META_ARCHIVED,
     META_KIND,
     META_RENDER,
     META_URL,
@@ -67,6 +71,7 @@ class Reading(GbafBase):
         """A parsed article and the requests it leads to (``page``: the response is the
         article's page, whose previous/next links count; not a data route's JSON)."""
         article.http_cache = validators_of(response)
+        self._record_archive(response, article)
         if article.url != response.url:  # its canonical URL: links to it are not new
             self._mark_requested(article.url)
         self._count_extraction(article.extraction)
@@ -74,6 +79,17 @@ class Reading(GbafBase):
             self.stats.inc_value(SKIPPED + "before_since")
             return None
         return [article, *self._article_links(response, article, page)]
+
+    @staticmethod
+    def _record_archive(response: Response, article: Article) -> None:
+        """Where the page lies in the web archive and which parser read it; a page answered
+        from the archive was fetched when it was captured."""
+        capture = response.meta.get(META_ARCHIVED)
+        if isinstance(capture, Capture):
+            article.archived = capture.location()
+            if REPLAYED in response.flags:
+                article.crawled_at = capture.captured_at
+        article.parser = f"{__version__}/{article.extraction.get('theme', 'unknown')}"
 
     @staticmethod
     def _unusable(response: Response) -> str | None:
@@ -129,7 +145,7 @@ class Reading(GbafBase):
 
     def _article_links(self, response: TextResponse, article: Article, page: bool) -> list[Request]:
         """Requests for the related and previous/next articles (NEWSCRAWL_FOLLOW_ARTICLE_LINKS)."""
-        if not self.config.follow_links:
+        if not self.config.follow_links or self.args.reparse:  # a reparse reads the archive's pages only
             return []
         out = []
         adjacent = adjacent_articles(response.selector, response.url, self.rules) if page else []

@@ -100,6 +100,12 @@ def open_store(settings: BaseSettings, quiet: bool = False, readonly: bool = Fal
     return store
 
 
+def archive_dir(settings: BaseSettings) -> Path:
+    """NEWSCRAWL_ARCHIVE_DIR, or <data_dir()>/archive when it is not set."""
+    value = settings.get("NEWSCRAWL_ARCHIVE_DIR")
+    return Path(value).expanduser().resolve() if value else data_dir(settings) / "archive"
+
+
 def spill_dir(settings: BaseSettings) -> Path:
     """NEWSCRAWL_SPILL_DIR, or <data_dir()>/spill when it is not set."""
     value = settings.get("NEWSCRAWL_SPILL_DIR")

@@ -25,7 +25,7 @@ INTERNAL_FIELDS = ("_id", "_hashes", "_history_bytes", "http_cache", "_change")
 # MongoDB refuses a document over 16 MiB (BSON); both stores hold the same bound.
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024 - 64 * 1024  # headroom for the server's own fields
 # Set on an unchanged article too: the HTTP validators of its last fetch.
-TOUCH_FIELDS = ("http_cache",)
+TOUCH_FIELDS = ("http_cache", "archived", "parser")
 
 
 class StoreUnavailable(Exception):
@@ -90,7 +90,7 @@ class Store(Protocol):
 
     # writes (ArticleWriter)
     def fetch_state(self, urls: list[str]) -> dict[str, dict[str, Any]]:
-        """{url: {"url", "version", "_hashes"}} of the stored ones among ``urls``."""
+        """{url: {"url", "version", "_hashes", "last_seen_at"}} of the stored ones among ``urls``."""
 
     def fetch_fields(self, urls: list[str], fields: list[str]) -> dict[str, dict[str, Any]]:
         """{url: {field: stored value}}, for the history of changed articles."""

@@ -138,7 +138,7 @@ class MongoStore(MongoFeed, MongoSetup):
     # ---- writes ----------------------------------------------------------------------
     def fetch_state(self, urls: list[str]) -> dict[str, dict[str, Any]]:
         cur = self._call(self.articles.find, {"url": {"$in": urls}},
-                         {"_id": 0, "url": 1, "version": 1, "_hashes": 1, "_history_bytes": 1})
+                         {"_id": 0, "url": 1, "version": 1, "_hashes": 1, "_history_bytes": 1, "last_seen_at": 1})
         return {d["url"]: d for d in self._call(list, cur)}
 
     def fetch_fields(self, urls: list[str], fields: list[str]) -> dict[str, dict[str, Any]]:

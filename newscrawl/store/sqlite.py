@@ -147,10 +147,11 @@ class SQLiteStore(SQLiteFeed):
                     chunk).fetchall()
 
     def fetch_state(self, urls: list[str]) -> dict[str, dict[str, Any]]:
-        return {url: {"url": url, "version": version, "_hashes": json.loads(hashes or "{}"),
-                      "_history_bytes": json.loads(sizes) if sizes else None}
-                for url, version, hashes, sizes in self._rows(
-                    "url, version, json_extract(doc, '$._hashes'), json_extract(doc, '$._history_bytes')", urls)}
+        return {url: revive({"url": url, "version": version, "_hashes": json.loads(hashes or "{}"),
+                             "_history_bytes": json.loads(sizes) if sizes else None, "last_seen_at": seen})
+                for url, version, hashes, sizes, seen in self._rows(
+                    "url, version, json_extract(doc, '$._hashes'), json_extract(doc, '$._history_bytes'), last_seen_at",
+                    urls)}
 
     def fetch_fields(self, urls: list[str], fields: list[str]) -> dict[str, dict[str, Any]]:
         out = {}

@@ -57,6 +57,16 @@ def freshness_of(published: datetime | None, stored: datetime) -> dict[str, Any]
     return {"from": "published_at", "date_only": False, "lag_s": round((stored - published).total_seconds(), 3)}
 
 
+def seen_before(crawled_at: Any, last_seen_at: Any) -> bool:
+    """The page was read no later than the article was last seen: a page read again from the
+    web archive (a reparse), which, unchanged, leaves the article as it is (no touch)."""
+    if not isinstance(crawled_at, datetime) or not isinstance(last_seen_at, datetime):
+        return False
+    if (crawled_at.tzinfo is None) != (last_seen_at.tzinfo is None):  # MongoDB hands back naive UTC
+        crawled_at, last_seen_at = crawled_at.replace(tzinfo=None), last_seen_at.replace(tzinfo=None)
+    return bool(crawled_at <= last_seen_at)
+
+
 def bson_size(doc: dict[str, Any]) -> int:
     """Bytes of the document as BSON, as MongoDB counts them against its 16 MiB."""
     import bson  # pymongo's
@@ -83,6 +93,7 @@ class Plan:
     touches: list[Touch] = field(default_factory=list)
     updates: list[Update] = field(default_factory=list)
     changed: dict[str, tuple[list[str], dict[str, Any]]] = field(default_factory=dict)  # url -> (changed fields, hashes)
+    left: int = 0  # unchanged and read from a page no newer than the last sighting: not written at all
 
 
 class ArticleWriter:
@@ -137,6 +148,8 @@ class ArticleWriter:
         changed = [f for f in CONTENT_FIELDS if old_hashes.get(f) != hashes[f]]
         if changed:
             plan.changed[url] = (changed, hashes)
+        elif seen_before(item.get("crawled_at"), old.get("last_seen_at")):
+            plan.left += 1
         else:
             plan.touches.append(Touch(url, now, {k: item[k] for k in TOUCH_FIELDS if item.get(k)}))
 
@@ -187,7 +200,7 @@ class ArticleWriter:
                 else:
                     counts.lags.append(fresh["lag_s"])
         counts.updated += len(applied.updated)
-        counts.unchanged += len(plan.touches)
+        counts.unchanged += len(plan.touches) + plan.left
         counts.rejected.update(applied.rejected)
         retry = {i.doc["url"]: pending[i.doc["url"]] for i in plan.inserts
                  if i.doc["url"] not in applied.inserted and i.doc["url"] not in applied.rejected}

@@ -5,13 +5,13 @@ import argparse
 import os
 import sys
 
-from newscrawl.ops.cli import about, articles, demo, feed, history, services
+from newscrawl.ops.cli import about, articles, demo, feed, history, reparse, services
 from newscrawl.ops.cli.articles import write_docs
 from newscrawl.ops.cli.options import CliError, CliUsageError
 
 __all__ = ["build_parser", "main", "write_docs"]
 
-COMMAND_MODULES = (demo, services, articles, history, feed, about)
+COMMAND_MODULES = (demo, services, articles, reparse, history, feed, about)
 # One example per command, shown at the end of its --help (and on the reference page).
 EXAMPLES = {
     "demo": "newscrawl demo",
@@ -23,6 +23,7 @@ EXAMPLES = {
     "export": "newscrawl export --format parquet --out articles.parquet",
     "purge": "newscrawl purge --site http://127.0.0.1:8642",
     "replay": "newscrawl replay data/spill/spill-20261206T101500.jsonl",
+    "reparse": "newscrawl reparse --site https://www.globalbankingandfinance.com --processes 2",
     "stats": "newscrawl stats --runs 10 --format json",
     "report": "newscrawl report --out report.html",
     "dashboard": "NEWSCRAWL_DASHBOARD_PASSWORD=s3cret newscrawl dashboard --port 8080",

@@ -116,7 +116,7 @@ def resume_jobs(args, state_path: Path) -> int:
 def scrapyd_runs(args) -> tuple:
     """(scrapyd's job listing, a reader of a finished run's outcome), or () when scrapyd does
     not answer: --status then shows what the state file says."""
-    from newscrawl.ops.schedule import job_outcome
+    from newscrawl.ops.schedule_status import job_outcome
     from newscrawl.ops.scrapyd import Scrapyd, ScrapydError
     try:
         scrapyd = Scrapyd(args.scrapyd, args.project)

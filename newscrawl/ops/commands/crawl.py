@@ -78,7 +78,7 @@ class Command(ScrapyCrawl):
 
     def _say(self, line: str) -> None:
         """The one line, on standard error; also in LOG_FILE when there is one (scrapyd's job
-        log, which the scheduler reads: newscrawl.ops.schedule.job_outcome)."""
+        log, which the scheduler reads: newscrawl.ops.schedule_status.job_outcome)."""
         print(f"scrapy crawl: {line}", file=sys.stderr)
         if self.settings is not None and self.settings.get("LOG_FILE"):
             logging.getLogger(__name__).error("scrapy crawl: %s", line)
