@@ -31,7 +31,7 @@ from newscrawl.site.rules import SiteRules  # noqa: E402
 
 HTML = ROOT / "tests" / "html"
 GOLDEN = ROOT / "tests" / "golden"
-NOT_COMPARED = ("crawled_at", "http_cache")  # the clock's and the server's, not the page's
+NOT_COMPARED = ("crawled_at", "http_cache", "archived", "parser")  # the fetch's (clock, server, archive, code), not the page's
 
 
 def empty(value) -> bool:

@@ -71,3 +71,28 @@ def test_polite_settings_go_fast_only_on_this_machine_and_never_over_the_user():
     polite_settings(s, SiteRules("http://localhost:8000"))
     assert s.getfloat("DOWNLOAD_DELAY") == 2 and s.get("USER_AGENT") == "mybot/1"
     assert is_local("http://[::1]:80") and not is_local("http://10.0.0.1")
+
+
+# ---- hostile input (#32): any argument is read or refused in one line --------------------
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from newscrawl.spiders.arguments import ARGUMENTS  # noqa: E402
+
+from .hostile import nasty_text  # noqa: E402
+
+
+@given(st.dictionaries(st.one_of(st.sampled_from(ARGUMENTS), nasty_text), nasty_text, max_size=4))
+def test_any_spider_arguments_are_read_or_a_usage_error(kwargs):
+    try:
+        parse_arguments("gbaf", **kwargs)
+    except UsageError as exc:
+        assert "\n" not in str(exc).strip()
+
+
+@given(st.dictionaries(st.sampled_from(sorted(conf.DECLARED)), nasty_text, max_size=4))
+def test_any_setting_values_are_read_or_one_settings_error(values):
+    try:
+        conf.check(values, {})
+    except conf.SettingsError as exc:
+        assert "\n" not in str(exc)

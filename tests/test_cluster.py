@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from newscrawl.archive import ArchiveIndex
 from newscrawl.replica import ReplicaServer, ReplicaSite, expected_articles
 
 from .conftest import ROOT
@@ -85,6 +86,10 @@ def test_three_workers_share_one_frontier_and_finish_by_themselves(tmp_path, red
     assert sum(r["counts"]["new"] for r in worker_runs) == len(expected)  # stored once each
     assert sum(1 for r in worker_runs if r["cluster"]["seeder"]) == 1
     assert not redis_server.client.keys("newscrawl:gbaf-*")  # the generation's keys are gone
+    # each worker archived what it fetched, in files of its own: together, every answer once
+    index = ArchiveIndex.load(tmp_path / "data" / "archive")
+    assert len({c.filename.split("/")[0] for cs in index.by_url.values() for c in cs}) == 3
+    assert len(index) == len(site.requests)
     stats = subprocess.run([sys.executable, "-m", "newscrawl", "stats", "--data-dir", str(tmp_path / "data"),
                             "--mongo-uri", ""], capture_output=True, text=True, timeout=60).stdout
     assert f"3 workers (finished); new {len(expected)}, updated 0" in stats, stats

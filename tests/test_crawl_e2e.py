@@ -109,6 +109,17 @@ def test_discovery_uses_sitemaps_feeds_and_pagination(full, replica):
     assert f"{replica.base_url}/archive-note-on-bond-ladders" in result.by_url
 
 
+def test_hostile_links_in_listings_sitemaps_feeds_and_robots_cost_themselves_only(full, replica):
+    """Every listing of the replica carries links no URL can be made of (replica.pages.HOSTILE_CARDS),
+    its sitemaps, feed and robots.txt a malformed entry each (#32): all articles are stored all the
+    same (test_every_article_once_with_correct_fields), the bad links are counted and never fetched."""
+    result, log, _ = full
+    listings = sum(1 for p, status in log if p.startswith("/category/") and status == 200)
+    assert result.stats["newscrawl/dropped_links/malformed"] == 2 * listings  # "http://[bad" and "//[::1" on each
+    assert "skipped a malformed sitemap location 'http://[bad/sitemap.xml'" in result.log
+    assert not [p for p, _ in log if "99999" in p or "javascript" in p or "x" * 100 in p or "[" in p]
+
+
 def test_categories_and_max_pages(replica, tmp_path):
     replica.site.reset_log()
     result = run_crawl(tmp_path, "-a", f"base_url={replica.base_url}", "-a", "categories=finance",

@@ -94,3 +94,28 @@ def test_a_page_whose_dates_have_no_zone_is_counted_once():
     a = ArticleParser(SiteRules("https://x.test")).parse("https://x.test/rates-rise", html, report=heard.append)
     assert a.published_at == datetime(2026, 2, 1, 9, tzinfo=UTC)  # NEWSCRAWL_TIMEZONE: UTC by default
     assert heard.count("dates/no_zone") == 1
+
+
+# ---- hostile input (#32) ----------------------------------------------------------------
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from newscrawl.site.dates import duration_minutes  # noqa: E402
+
+from .hostile import json_values, nasty_text  # noqa: E402
+
+
+@given(st.one_of(nasty_text, json_values, st.integers(), st.floats()))
+def test_any_value_is_a_date_in_utc_or_none(value):
+    found = parse_date(value)
+    assert found is None or (found.tzinfo is not None and found.utcoffset() == timedelta(0))
+    minutes = duration_minutes(value) if isinstance(value, str) else None
+    assert minutes is None or isinstance(minutes, int)
+
+
+@given(nasty_text)
+def test_since_is_a_date_or_a_value_error(text):
+    try:
+        parse_since(text)
+    except ValueError:
+        pass

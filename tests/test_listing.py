@@ -70,3 +70,53 @@ def test_a_malformed_link_costs_that_link_only():
     assert listing.malformed == 3 and listing.categories == ["http://127.0.0.1:8000/category/finance/"]
     assert listing.next_url is None
     assert rules.classify("http://[bad") == (None, None)
+
+
+# ---- hostile input (#32): a malformed value costs that value only --------------------------
+from hypothesis import example, given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from .hostile import attr, nasty_text  # noqa: E402
+
+GOOD = ["/some-article-one", "/another-article-two", "/a-third-story-here"]
+
+
+@given(st.lists(nasty_text, max_size=6))
+@example(["http://[bad", "//[::1"])
+def test_a_listing_keeps_its_good_links_whatever_else_it_holds(hostile):
+    rules = SiteRules("http://127.0.0.1:8000")
+    anchors = [f'<a href="{attr(h)}">{attr(h[:20])}</a>' for h in hostile] + [f'<a href="{g}">x</a>' for g in GOOD]
+    html = f'<main>{"".join(anchors)}<a rel="next" href="{attr(hostile[0] if hostile else "")}">n</a></main>'
+    listing = read_listing("http://127.0.0.1:8000/category/finance/", html, rules)
+    assert {"http://127.0.0.1:8000" + g for g in GOOD} <= {a.url for a in listing.articles}
+
+
+def sitemap(entries: list[tuple[str, str]]) -> bytes:
+    urls = "".join(f"<url><loc>{attr(loc)}</loc><lastmod>{attr(mod)}</lastmod></url>" for loc, mod in entries)
+    return f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode()
+
+
+@given(nasty_text, nasty_text)
+@example("http://[bad", "2026-13-45T25:61:61+99:99")
+def test_a_sitemap_entry_with_a_bad_location_or_date_costs_that_entry_only(loc, lastmod):
+    good = [(f"{BASE}/story-{i}", "2026-11-0{i}T10:00:00Z".replace("0{i}", f"0{i}")) for i in range(1, 4)]
+    _, links = read_sitemap(sitemap([good[0], (loc, lastmod), *good[1:]]))
+    assert [g[0] for g in good] == [link.url for link in links if link.url in dict(good)]
+
+
+@given(nasty_text, nasty_text)
+def test_a_feed_item_with_a_bad_link_or_date_costs_that_item_only(link, when):
+    items = "".join(f"<item><link>{BASE}/story-{i}</link><pubDate>Mon, 0{i} Nov 2026 10:00:00 GMT</pubDate></item>"
+                    for i in range(1, 3))
+    bad = f"<item><link>{attr(link)}</link><pubDate>{attr(when)}</pubDate></item>"
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel>{bad}{items}</channel></rss>'.encode()
+    links = read_feed(body)
+    assert [f"{BASE}/story-1", f"{BASE}/story-2"] == [x.url for x in links if x.url.startswith(f"{BASE}/story-")]
+
+
+@given(st.lists(nasty_text, max_size=8))
+@example(["Sitemap: http://[bad", "# feed at http://[bad/feed/"])
+def test_robots_txt_keeps_its_good_sitemaps_whatever_else_it_says(lines):
+    text = "\n".join([*lines, f"Sitemap: {BASE}/sitemap.xml", *lines])
+    sitemaps, feeds = read_robots(text, BASE)
+    assert f"{BASE}/sitemap.xml" in sitemaps

@@ -401,3 +401,23 @@ def test_the_documented_backup_command_saves_the_app_volume(stack):
     assert proc.returncode == 0, proc.stderr[-2000:]
     names = tarfile.open(fileobj=io.BytesIO(proc.stdout), mode="r:gz").getnames()
     assert "./scheduler/newscrawl.json" in names, names[:20]
+
+
+def test_after_an_unclean_shutdown_and_a_restart_the_stack_comes_back_healthy(stack):
+    """Every container killed at once (SIGKILL: what a power loss leaves), then `up -d`; and a
+    `restart` of the app services: no stale pid file, lock or state keeps one down."""
+    services = ("mongo", "redis", "scrapyd", "scheduler")
+    ids = [stack.cid(s) for s in services]
+    _docker("kill", *ids)
+    started = time.monotonic()
+    stack.compose("up", "-d", "--no-build", timeout=300)
+    states = stack.wait_healthy(services, 120)
+    stack.figures["healthy after kill of every container"] = time.monotonic() - started
+    assert set(states.values()) == {"healthy"}, (states, stack.compose("logs", "--tail", "20", check=False).stdout[-3000:])
+    started = time.monotonic()
+    stack.compose("restart", "scrapyd", "scheduler", timeout=120)
+    states = stack.wait_healthy(services, 120)
+    stack.figures["healthy after restart"] = time.monotonic() - started
+    assert set(states.values()) == {"healthy"}, states
+    logs = stack.compose("logs", "--no-color", "scrapyd", check=False).stdout
+    assert "Another twistd server is running" not in logs

@@ -107,3 +107,24 @@ def test_a_bad_environment_variable_is_a_usage_error_for_every_reading_command(t
         assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1
         assert proc.stderr.startswith(f"newscrawl {command}: error: ")
+
+
+# ---- hostile input (#32): every option's reader takes any text -----------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from newscrawl.ops.cli import options as opts  # noqa: E402
+
+from .hostile import nasty_text  # noqa: E402
+
+READERS = [opts.setting_pair, opts.positive, opts.positive_float, opts.port, opts.count, opts.log_level,
+           opts.cursor, opts.site_url, opts.date_arg]
+
+
+@given(st.sampled_from(READERS), nasty_text)
+def test_every_option_reads_any_text_or_says_why_in_one_line(reader, text):
+    try:
+        reader(text)
+    except argparse.ArgumentTypeError as exc:
+        assert "\n" not in str(exc)

@@ -260,3 +260,25 @@ def test_a_job_cancelled_twice_is_interrupted_not_failed():
     scrapyd.finished.append({"id": "portal.y", "log_url": "/logs/y.log", "end_time": "2026-11-28 10:30:06"})
     s.review()
     assert s.last["portal"]["status"] == "interrupted" and s.failures.get("portal", 0) == 0
+
+
+# ---- hostile input (#32): any schedule file is read or refused in one line ----------------
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from .hostile import nasty_text  # noqa: E402
+
+
+@given(st.one_of(nasty_text, st.builds(lambda k, v: f'[[job]]\nname = "a"\nspider = "gbaf"\ncron = "* * * * *"\n{k} = {v}\n',
+                                       st.sampled_from(["cron", "jitter", "args", "settings", "name", "x"]),
+                                       st.sampled_from(['"x"', "1", "-1", "1e999", '"*/0 * * * *"', "{}", "[1]",
+                                                        '{ base_url = "http://[bad" }', '"61 25 32 13 8"']))))
+def test_any_schedule_file_is_read_or_refused_in_one_line(tmp_path_factory, text):
+    from newscrawl.ops.schedule import ScheduleFileError, check_job, load_jobs
+    path = tmp_path_factory.mktemp("sched") / "schedule.toml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        for job in load_jobs(path):
+            check_job(job, "job")
+    except ScheduleFileError as exc:
+        assert "\n" not in str(exc).strip()

@@ -28,3 +28,35 @@ def test_the_next_js_data_route_of_a_page():
                          "https://x.test/a") is None  # no path tricks in a build id
     page = next_data_page({"pageProps": {"article": {"title": "</script><b>x</b>"}}})
     assert page.count("</script>") == 1  # the data cannot close its script element
+
+
+# ---- hostile input (#32) ----------------------------------------------------------------
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from .hostile import attr, nasty_text  # noqa: E402
+
+
+@given(nasty_text, nasty_text, nasty_text)
+def test_any_script_or_build_id_gives_a_data_route_of_the_site_or_none(src, inline, build):
+    from newscrawl.extract.shell import next_build_id, next_data_url
+    script = inline.replace("</", "<\\/")
+    page = Selector(text=f"<html><body><div id='__next'></div><script src='{attr(src)}'></script>"
+                         f"<script>{script}</script>"
+                         f"<script id='__NEXT_DATA__' type='application/json'>{{\"buildId\": {build!r}}}</script>"
+                         "</body></html>")
+    is_app_shell(page)
+    found = next_build_id(page)
+    assert found is None or isinstance(found, str)
+    url = next_data_url(page, "http://127.0.0.1:8000/a-story")
+    assert url is None or url.startswith("http://127.0.0.1:8000/_next/data/")
+
+
+@given(st.dictionaries(st.sampled_from([b"ETag", b"Last-Modified", b"Content-Type", b"X"]),
+                       st.binary(max_size=200), max_size=4))
+def test_any_http_validators_are_kept_as_text_or_none(headers):
+    from scrapy.http import Response
+
+    from newscrawl.crawl.incremental import validators_of
+    found = validators_of(Response("http://127.0.0.1:8000/a", headers=headers))
+    assert found is None or all(v is None or isinstance(v, str) for v in found.values())

@@ -77,3 +77,15 @@ def test_same_headline_tells_an_seo_variant_from_another_heading():
     assert same_headline("Fed holds rates, signals two cuts in 2026", "Fed holds interest rates and signals two cuts")
     assert not same_headline("Latest news", "Fed holds interest rates and signals two cuts")
     assert not same_headline("Markets", "Markets rally") and not same_headline("", "x")
+
+
+# ---- hostile input (#32) ----------------------------------------------------------------
+from hypothesis import given  # noqa: E402
+
+from .hostile import nasty_text  # noqa: E402
+
+
+@given(nasty_text)
+def test_any_byline_reads_as_names_or_nothing(text):
+    names = split_byline(text)
+    assert all(isinstance(n, str) and n.strip() == n and n for n in names)

@@ -57,3 +57,20 @@ def test_category_paths():
     assert with_page("http://h/category/x/?page=2", 3, "query") == "http://h/category/x/?page=3"
 
 
+
+
+# ---- hostile input (#32) ----------------------------------------------------------------
+from hypothesis import example, given  # noqa: E402
+
+from .hostile import nasty_text  # noqa: E402
+
+
+@given(nasty_text)
+@example("http://[bad")
+@example("http://www.example-mirror.test:99999/x")
+def test_any_url_is_classified_or_skipped(url):
+    rules = SiteRules(BASE)
+    kind, canonical = rules.classify(url)
+    assert (kind is None) == (canonical is None)
+    assert canonical is None or canonical.startswith(BASE)
+    assert isinstance(rules.same_site(url), bool)

@@ -1,6 +1,7 @@
 """Discovery pages: category listings, sitemaps, feeds and robots.txt."""
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -77,6 +78,7 @@ def _card_date(a: HtmlElement, tz: tzinfo) -> datetime | None:
     return None
 
 
+logger = logging.getLogger(__name__)
 JOINED_CACHE = 100_000
 # (origin or "", href) -> absolute URL: the same for every page of the origin
 _JOINED = Memo(lambda key: urljoin(key[0] + "/", key[1]), JOINED_CACHE)
@@ -223,16 +225,22 @@ _FEED_RE = re.compile(r"(?:https?://\S+?|/\S*?)(?:/feed/?|rss\.xml|atom\.xml|\.r
 
 
 def read_robots(text: str, base_url: str) -> tuple[list[str], list[str]]:
-    """(sitemaps, feeds) named in robots.txt; feeds may be named in comments or rules."""
+    """(sitemaps, feeds) named in robots.txt; feeds may be named in comments or rules. A
+    location no URL can be made of is skipped (logged): the others are read."""
     sitemaps, feeds = [], []
+    join = _joiner(base_url + "/")
     for line in text.splitlines():
         key, _, value = line.partition(":")
         if key.strip().lower() == "sitemap" and value.strip():
-            sitemaps.append(urljoin(base_url + "/", value.strip()))
+            u = join(value.strip())
+            if u:
+                sitemaps.append(u)
+            else:
+                logger.warning("robots.txt of %s: skipped a malformed sitemap location %r", base_url, value.strip()[:200])
             continue
         for m in _FEED_RE.finditer(line):
-            u = urljoin(base_url + "/", m.group(0))
-            if "*" not in u and u not in feeds:
+            u = join(m.group(0))
+            if u and "*" not in u and u not in feeds:
                 feeds.append(u)
     return sitemaps, feeds
 

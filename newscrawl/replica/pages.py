@@ -321,6 +321,16 @@ def card(a: ReplicaArticle, href: str) -> str:
             f'<time datetime="{a.published.isoformat()}">{day(a.published)}</time></article>')
 
 
+# What the real web puts among a listing's cards now and then (#32): links no URL can be made
+# of, scripts, empty and oversized hrefs, a port out of range, an unclosed card. Every listing page
+# of the replica carries them; a crawl must read its good cards all the same.
+HOSTILE_CARDS = ('<article class="cd_x"><a href="http://[bad">Broken host</a><time datetime="2026-13-45T25:61">'
+                 'Someday</time></article><article class="cd_x"><a href="javascript:void(0)">Script</a></article>'
+                 '<article class="cd_x"><a href="">Empty</a><a href="//[::1">Half an address</a></article>'
+                 f'<article class="cd_x"><a href="/{"x" * 5000}">Very long</a><a href="mailto:desk@example.com">Mail</a></article>'
+                 '<article class="cd_x"><a href="http://127.0.0.1:99999/port-out-of-range">Bad port</a>')
+
+
 def listing_page(path: str, cards: list[str], page_no: int, last: int, style: str,
                  subcats: list[str], top: list[str]) -> str:
     name = CATEGORIES[path]
@@ -346,7 +356,7 @@ def listing_page(path: str, cards: list[str], page_no: int, last: int, style: st
     subs = "".join(f'<a href="/category/{s}/">{esc(CATEGORIES[s])}</a>' for s in subcats)
     main = (f'<main class="m_5"><h1>{esc(name)}</h1>'
             + (f'<div class="sc_2">{subs}</div>' if subs else "")
-            + f'<div class="gr_8">{"".join(cards)}</div>{pager}</main>'
+            + f'<div class="gr_8">{"".join(cards)}{HOSTILE_CARDS}</div>{pager}</main>'
             + '<aside class="ts_3"><h2>Top Stories</h2>' + "".join(top) + "</aside>")
     return page(f"{name} - {SITE_NAME}", head, header() + main + footer())
 
@@ -362,6 +372,7 @@ def robots(base: str, disallow: Sequence[str] = ()) -> str:
     extra = "".join(f"Disallow: {path}\n" for path in disallow)
     return (
         "User-agent: *\nAllow: /\nAllow: /*.xml\nAllow: /_next/static/\nAllow: /_next/image\n"
+        "Sitemap: http://[bad/sitemap.xml\n"  # a location no URL can be made of (#32): the others are read
         f"Disallow: /admin/\nDisallow: /api/\nDisallow: /private-preview\n{extra}\n"
         f"Sitemap: {base}/sitemap.xml\nSitemap: {base}/sitemap-news.xml\n\n"
         f"# Feeds: {base}/feed/ {base}/rss.xml\n# LLMs: {base}/llms.txt\n")
@@ -387,6 +398,7 @@ def urlset(base: str, entries: Sequence[tuple[str, datetime | None]], news: bool
         elif when is not None:
             extra = f"<lastmod>{when.isoformat()}</lastmod>"
         rows.append(f"<url><loc>{esc(base + path)}</loc>{extra}</url>")
+    rows.insert(len(rows) // 2, "<url><loc>http://[bad</loc><lastmod>not a date</lastmod></url><url><loc></loc></url>")
     return ('<?xml version="1.0" encoding="UTF-8"?>'
             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{ns}>{"".join(rows)}</urlset>')
 
@@ -397,5 +409,6 @@ def rss(base: str, arts: list[ReplicaArticle]) -> str:
         f"<item><title>{esc(a.title)}</title><link>{esc(base)}/{a.slug}?utm_source=rss&amp;utm_medium=feed</link>"
         f"<guid isPermaLink=\"false\">{esc(a.slug)}</guid><pubDate>{format_datetime(a.published)}</pubDate>"
         f"<category>{esc(CATEGORIES[a.category])}</category></item>" for a in arts)
+    hostile = "<item><title>Broken</title><link>http://[bad</link><pubDate>Mon, 45 Foo 2026</pubDate></item>"
     return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-            f"<title>{esc(SITE_NAME)}</title><link>{esc(base)}/</link>{items}</channel></rss>")
+            f"<title>{esc(SITE_NAME)}</title><link>{esc(base)}/</link>{hostile}{items}</channel></rss>")

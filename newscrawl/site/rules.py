@@ -99,7 +99,10 @@ class SiteRules:
         return urljoin(self.base_url + "/", path.lstrip("/"))
 
     def same_site(self, url: str) -> bool:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # "http://[bad": no URL, no site
+            return False
         if parts.scheme not in ("http", "https"):
             return False
         netloc = parts.netloc.lower()

@@ -44,7 +44,8 @@ def parse_arguments(spider: str, **kwargs: Any) -> CrawlArguments:
     ``_`` (scrapyd's ``_job``) are Scrapy's and ignored here."""
     unknown = sorted(k for k in kwargs if not k.startswith("_") and k not in ARGUMENTS)
     if unknown:
-        raise UsageError(f"{spider}: unknown argument(s) {', '.join(unknown)}; known: {', '.join(ARGUMENTS)}")
+        shown = ", ".join(k if k.isprintable() else repr(k) for k in unknown)  # one line, whatever was typed
+        raise UsageError(f"{spider}: unknown argument(s) {shown}; known: {', '.join(ARGUMENTS)}")
     given = {k: kwargs[k] for k in ARGUMENTS if k != "wait" and kwargs.get(k) is not None}
     try:
         return CrawlArguments(

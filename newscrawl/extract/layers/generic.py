@@ -42,8 +42,12 @@ def _words(text: str) -> list[str]:
 
 def _run(page: Page, **kw: Any) -> dict[str, Any]:
     import trafilatura  # imported lazily: slow to import, rarely needed
+    from trafilatura.settings import set_date_params
 
-    doc = trafilatura.bare_extraction(page.html, url=page.url, **_OPTIONS, **kw)
+    # no extensive date search: its last resort, dateparser over free text, loads every locale
+    # it knows for some strings (seconds on one hostile page, #32); the page's own dates come first
+    doc = trafilatura.bare_extraction(page.html, url=page.url, date_extraction_params=set_date_params(extensive=False),
+                                      **_OPTIONS, **kw)
     if not doc:
         return {}
     return doc if isinstance(doc, dict) else doc.as_dict()
