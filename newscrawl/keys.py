@@ -54,6 +54,7 @@ STORE_UNAVAILABLE = "store_unavailable"  # the store could not be opened at star
 SPILLED = "store_unavailable_spilled"  # the store went away; what was left is in a spill file
 LOST = "store_and_spill_failed"  # nothing more is parsed once articles cannot be kept
 REDIS_UNAVAILABLE = "redis_unavailable"
+FRONTIER_LOST = "frontier_lost"  # Redis lost the shared frontier (restarted empty): the crawl cannot be finished
 INTERRUPTED_REASONS = ("shutdown",)  # Scrapy's reason after SIGINT/SIGTERM (Ctrl-C, docker stop)
 
 # ---- stats: the run ------------------------------------------------------------------------

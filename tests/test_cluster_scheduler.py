@@ -124,7 +124,22 @@ def test_the_crawl_ends_after_the_drain_time_and_its_keys_go(server):
     assert a.finished and not a.has_pending_requests()
     b.spider_idle()  # the generation is gone: b finishes too
     assert b.finished
-    assert fakeredis.FakeRedis(server=server).keys("newscrawl:site-abc:*") == []
+    left = fakeredis.FakeRedis(server=server)
+    assert left.keys("newscrawl:site-abc:*") == [f"newscrawl:site-abc:finished:{a.generation}".encode()]
+    assert 0 < left.ttl(f"newscrawl:site-abc:finished:{a.generation}") <= 86400  # a day's marker: drained, not lost
+
+
+def test_a_generation_gone_without_a_drain_is_a_lost_frontier(server, monkeypatch):
+    """Redis restarted empty: the worker ends with reason frontier_lost instead of "finished"."""
+    clock = Clock()
+    a = worker(server, clock)
+    a.enqueue_request(request("one"))
+    closed = []
+    monkeypatch.setattr(a, "_frontier_lost", lambda: closed.append(a.generation))
+    fakeredis.FakeRedis(server=server).flushall()  # what a restart without persistence leaves
+    with pytest.raises(DontCloseSpider):
+        a.spider_idle()
+    assert closed == [a.generation]
 
 
 def test_requests_found_during_an_outage_wait_and_reach_redis_after_it(server):

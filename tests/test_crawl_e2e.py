@@ -115,7 +115,8 @@ def test_hostile_links_in_listings_sitemaps_feeds_and_robots_cost_themselves_onl
     same (test_every_article_once_with_correct_fields), the bad links are counted and never fetched."""
     result, log, _ = full
     listings = sum(1 for p, status in log if p.startswith("/category/") and status == 200)
-    assert result.stats["newscrawl/dropped_links/malformed"] == 2 * listings  # "http://[bad" and "//[::1" on each
+    # "http://[bad", "//[::1" and the 5,000-character path on each (never fetched: over URLLENGTH_LIMIT)
+    assert result.stats["newscrawl/dropped_links/malformed"] == 3 * listings
     assert "skipped a malformed sitemap location 'http://[bad/sitemap.xml'" in result.log
     assert not [p for p, _ in log if "99999" in p or "javascript" in p or "x" * 100 in p or "[" in p]
 

@@ -34,18 +34,20 @@ from newscrawl.cluster.fingerprints import RedisDupeFilter
 from newscrawl.cluster.names import mask_redis_url, prefix, redis_url
 from newscrawl.cluster.queue import LeasedPriorityQueue
 from newscrawl.crawl.context import CrawlContext
-from newscrawl.keys import CLUSTER, META_LEASE
+from newscrawl.keys import CLUSTER, FRONTIER_LOST, META_LEASE
 
 logger = logging.getLogger(__name__)
 REDIS_UNAVAILABLE = "redis_unavailable"
 # Scrapy signal sent once when this worker gives Redis up (the throttle stops waiting for it)
 redis_lost = object()
 
-# KEYS: gen, queue, leases, payloads, dupefilter, drained. ARGV: generation.
+# KEYS: gen, queue, leases, payloads, dupefilter, drained, finished marker. ARGV: generation.
+# The marker says the generation was drained (a day): a generation gone without it was lost.
 _FINISH = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if redis.call('ZCARD', KEYS[2]) > 0 or redis.call('ZCARD', KEYS[3]) > 0 then return 0 end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+redis.call('SET', KEYS[7], '1', 'EX', 86400)
 return 1
 """
 
@@ -135,6 +137,23 @@ class ClusterScheduler(BaseScheduler):
     @property
     def gen_key(self) -> str:
         return self.prefix + "gen"
+
+    @property
+    def finished_key(self) -> str:
+        return f"{self.prefix}finished:{self.generation}"
+
+    def _frontier_lost(self) -> None:
+        """Redis no longer holds this generation, and no worker drained it: Redis restarted
+        empty (or its keys were deleted). What was queued is unknown: this worker ends, saying
+        so, and keeps nothing it learned of the site's listings, so that the next crawl reads
+        them in full and stores the rest."""
+        if self.finished:
+            return
+        self.finished = True
+        logger.error("Redis lost the frontier of cluster crawl %s generation %s (restarted empty?): this worker "
+                     "ends; the next crawl of the site reads its listings and sitemaps in full and stores the rest",
+                     self.crawl_id, self.generation)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=FRONTIER_LOST))
 
     # ---- Scrapy's scheduler interface ------------------------------------------------
     def open(self, spider):
@@ -241,6 +260,9 @@ class ClusterScheduler(BaseScheduler):
             raise DontCloseSpider
         try:
             if (self.server.get(self.gen_key) or b"").decode() != self.generation:
+                if not self.server.exists(self.finished_key):  # gone, and no worker drained it
+                    self._frontier_lost()
+                    raise DontCloseSpider  # closed with its own reason
                 self.finished = True  # another worker closed the generation
                 return
             queued, leased = len(self.frontier), self.frontier.leased()
@@ -254,7 +276,7 @@ class ClusterScheduler(BaseScheduler):
             if now - since < self.drain_seconds:
                 raise DontCloseSpider
             keys = [self.gen_key, self.key("requests"), self.frontier.leases_key, self.frontier.payloads_key,
-                    self.key("dupefilter"), drained]
+                    self.key("dupefilter"), drained, self.finished_key]
             if not self._finish(keys=keys, args=[self.generation]):
                 raise DontCloseSpider  # another worker queued or took a request meanwhile
             logger.info("Cluster crawl %s generation %s drained for %.0f s: keys deleted",

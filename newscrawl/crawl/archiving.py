@@ -98,6 +98,7 @@ class ReplayArchive:
         self.stats = crawler.stats
         self.index: ArchiveIndex | None = None
         self.root: Path | None = None
+        self.broken: set[tuple[str, int]] = set()  # records found broken (a retry does not count one twice)
 
     @classmethod
     def from_crawler(cls, crawler) -> ReplayArchive:
@@ -126,9 +127,12 @@ class ReplayArchive:
         if isinstance(named, Capture) and named.url == request.url:
             candidates = [named, *(c for c in candidates if c != named)]
         for capture in candidates:
+            if (capture.filename, capture.offset) in self.broken:  # found broken before: counted once
+                continue
             try:
                 record = read_record(self.root or Path("."), capture)
             except BrokenRecord as exc:
+                self.broken.add((capture.filename, capture.offset))
                 self.stats.inc_value(f"{ARCHIVE}broken/{exc.reason}")
                 logger.warning("Archive: skipped a broken record of %s (%s)", request.url, exc)
                 continue

@@ -243,7 +243,11 @@ class CrawlHistory:
         """A crawl that does not close (watch mode): the clock moves on."""
         self.now = now
 
-    def save(self, now: datetime) -> None:
+    def save(self, now: datetime, learned: bool = True) -> None:
+        """What this run saw (articles touched) and, unless ``learned`` is False, what it
+        learned of the site's pages (validators, digests) for the next run's conditional requests."""
+        if not learned:
+            self._learned = {}
         try:
             if self._touched:
                 self.store.touch(self._touched, now)

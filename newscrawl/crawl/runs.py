@@ -145,7 +145,7 @@ class CrawlRunRecorder:
         """A sign of life in the record: a crawl killed without a word is told by its age."""
         if self.run is not None and self.run.status == "running":
             self.run.alive_at = datetime.now(timezone.utc)
-            self._save()
+            self._save(level=logging.WARNING)  # the next beat tries again: an outage, not yet an error
 
     def _mark_killed(self, site: str | None, now: datetime) -> None:
         """Records of this site still `running` with no sign of life for longer than a lock
@@ -223,10 +223,10 @@ class CrawlRunRecorder:
                     sum(counts["dropped"].values()), run.store)
         # the crawl's store (CrawlStore) closes when the engine stops
 
-    def _save(self):
+    def _save(self, level: int = logging.ERROR):
         if self.store is None:
             return
         try:
             self.store.save_run(self.run)
         except StoreUnavailable as exc:
-            logger.error("Could not record the crawl run %s: %s", self.run.run_id, exc)
+            logger.log(level, "Could not record the crawl run %s: %s", self.run.run_id, exc)

@@ -80,6 +80,7 @@ def _card_date(a: HtmlElement, tz: tzinfo) -> datetime | None:
 
 logger = logging.getLogger(__name__)
 JOINED_CACHE = 100_000
+MAX_URL_LENGTH = 2083  # Scrapy's URLLENGTH_LIMIT, the longest URL browsers take
 # (origin or "", href) -> absolute URL: the same for every page of the origin
 _JOINED = Memo(lambda key: urljoin(key[0] + "/", key[1]), JOINED_CACHE)
 
@@ -90,7 +91,11 @@ def _joiner(url: str) -> Callable[[str], str]:
     origin = url[:url.find("/", url.find("//") + 2)] if url.count("/") >= 3 else url
 
     def join(href: str) -> str:
-        """The absolute URL, or "" for an href no URL can be made of (it costs that link only)."""
+        """The absolute URL, or "" for an href no URL can be made of (it costs that link only),
+        or one longer than any request may be (Scrapy's URLLENGTH_LIMIT: never fetched, it would
+        keep a category's paging from ever finding its page "all known")."""
+        if len(href) > MAX_URL_LENGTH:
+            return ""
         try:
             if href.startswith("/") and not href.startswith("//"):
                 key = (origin, href)

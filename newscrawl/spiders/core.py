@@ -21,6 +21,7 @@ from newscrawl.crawl.incremental import CrawlHistory, utcnow
 from newscrawl.fresh.watch import WatchLoop, WatchPlan, watch_settings
 from newscrawl.keys import (
     DROPPED,
+    FRONTIER_LOST,
     META_KIND,
     META_RENDER,
     META_URL,
@@ -140,7 +141,9 @@ class GbafBase(scrapy.Spider):
         if self.history is not None:
             if self.history.rechecks:
                 self.stats.inc_value(RECHECKS, self.history.rechecks)
-            self.history.save(utcnow())  # the store itself closes when the engine stops
+            # a lost frontier: what this run learned of listings and sitemaps is not kept, so that
+            # the next crawl reads them in full and finds what was queued and lost
+            self.history.save(utcnow(), learned=reason != FRONTIER_LOST)  # the store closes with the engine
             self.history = None
 
     def past(self) -> CrawlHistory:

@@ -51,16 +51,20 @@ def cmd_reparse(args) -> int:
     sites = [s for s in archive_sites(root) if args.site is None or s == args.site.rstrip("/")]
     if not sites:
         raise CliError(f"the archive at {root} holds no article page" + (f" of {args.site}" if args.site else ""))
-    given = [(name, settings.get(name)) for name in STORE_SETTINGS if settings.get(name)]
-    given += [pair for pair in (getattr(args, "set", None) or []) if pair[0] not in STORE_SETTINGS]
+    given = child_settings(settings, getattr(args, "set", None) or [])
     env = {k: v for k, v in os.environ.items() if k not in CLUSTER_ENVIRONMENT}
     env.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
     worst = 0
     for site in sites:
-        codes = [child.wait() for child in [subprocess.Popen(command, env=env)
-                                            for command in commands(site, root, args, given)]]
-        worst = max([worst, *codes])
+        children = [subprocess.Popen(command, env=env) for command in commands(site, root, args, given)]
+        worst = max([worst, *(child.wait() for child in children)])
     return worst
+
+
+def child_settings(settings, given: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The store the command names, and its -s settings, for each crawl it starts."""
+    store = [(name, settings.get(name)) for name in STORE_SETTINGS if settings.get(name)]
+    return store + [pair for pair in given if pair[0] not in STORE_SETTINGS]
 
 
 def commands(site: str, root: Path, args, settings: list[tuple[str, str]]) -> list[list[str]]:
