@@ -74,7 +74,7 @@ def test_polite_settings_go_fast_only_on_this_machine_and_never_over_the_user():
 
 
 # ---- hostile input (#32): any argument is read or refused in one line --------------------
-from hypothesis import given  # noqa: E402
+from hypothesis import example, given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from newscrawl.spiders.arguments import ARGUMENTS  # noqa: E402
@@ -83,6 +83,8 @@ from .hostile import nasty_text  # noqa: E402
 
 
 @given(st.dictionaries(st.one_of(st.sampled_from(ARGUMENTS), nasty_text), nasty_text, max_size=4))
+@example({"spider": "x"})  # found: `-a spider=x` made the reading raise TypeError
+@example({"since": "0001-01-01T00:00:00+14:00"})  # found by CI: OverflowError
 def test_any_spider_arguments_are_read_or_a_usage_error(kwargs):
     try:
         parse_arguments("gbaf", **kwargs)
@@ -91,6 +93,7 @@ def test_any_spider_arguments_are_read_or_a_usage_error(kwargs):
 
 
 @given(st.dictionaries(st.sampled_from(sorted(conf.DECLARED)), nasty_text, max_size=4))
+@example({"NEWSCRAWL_TIMEZONE": "9" * 400})  # found: a zone name too long for a file raised OSError
 def test_any_setting_values_are_read_or_one_settings_error(values):
     try:
         conf.check(values, {})

@@ -111,7 +111,7 @@ def test_a_bad_environment_variable_is_a_usage_error_for_every_reading_command(t
 
 # ---- hostile input (#32): every option's reader takes any text -----------------------------
 
-from hypothesis import given  # noqa: E402
+from hypothesis import example, given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from newscrawl.ops.cli import options as opts  # noqa: E402
@@ -123,6 +123,7 @@ READERS = [opts.setting_pair, opts.positive, opts.positive_float, opts.port, opt
 
 
 @given(st.sampled_from(READERS), nasty_text)
+@example(opts.cursor, "¹")  # found: a superscript digit passed isdigit() and raised in int()
 def test_every_option_reads_any_text_or_says_why_in_one_line(reader, text):
     try:
         reader(text)

@@ -133,7 +133,7 @@ def to_timezone(value: Any) -> str:
     text = to_str(value).strip()
     try:
         ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file (#32)
         raise BadValue("an IANA time zone such as UTC or Europe/London") from None
     return text
 

@@ -44,7 +44,7 @@ def _page_of(url: str) -> int:
     if m:
         return int(m.group(1))
     q = parse_qs(parts.query).get("page")
-    return int(q[0]) if q and q[0].isdigit() else 1
+    return int(q[0]) if q and q[0].isdecimal() else 1
 
 
 def with_page(url: str, page: int, style: str) -> str:

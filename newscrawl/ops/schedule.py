@@ -55,7 +55,7 @@ def _cron_value(v: str, name: str, lo: int, hi: int, names: tuple) -> int:
     v = v.lower()
     if v in names:
         return names.index(v) + (1 if name == "month" else 0)
-    if not v.isdigit():
+    if not v.isdecimal():
         raise ValueError(f"{v!r} is not a number")
     n = int(v)
     if not lo <= n <= hi:
@@ -73,7 +73,7 @@ def cron_problem(expr: str) -> str | None:
         try:
             for part in text.split(","):
                 base, _, step = part.partition("/")
-                if step and (not step.isdigit() or not 1 <= int(step) <= hi - lo + 1):
+                if step and (not step.isdecimal() or not 1 <= int(step) <= hi - lo + 1):
                     raise ValueError(f"step {step!r} is outside 1-{hi - lo + 1}")
                 if base == "*":
                     continue

@@ -40,7 +40,7 @@ EARLIEST_YEAR = 1000  # "0001-01-01T00:00:00Z" is a placeholder, not a date
 def _read(text: str, dayfirst: bool = False) -> datetime | None:
     """dateutil's reading of a date found in a text (naive when the text names no zone); the
     standard library's for plain ISO 8601, the common case, at a tenth of the cost."""
-    if not dayfirst and text[:4].isdigit():
+    if not dayfirst and text[:4].isdecimal():
         try:
             return datetime.fromisoformat(text)
         except ValueError:
@@ -93,9 +93,13 @@ def _find(text: str) -> tuple[str, bool, str] | None:
 
 
 def to_utc(value: datetime, default_tz: tzinfo = timezone.utc) -> datetime:
+    """The same moment in UTC; ValueError when it has none (year 1 at +14:00, #32's fuzzing)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=default_tz)
-    return value.astimezone(timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError(f"{value.isoformat()} is out of the range of dates") from None
 
 
 def to_ms(value: datetime) -> datetime:
@@ -112,10 +116,17 @@ def parse_date(value: object, default_tz: tzinfo = timezone.utc) -> datetime | N
     """
     if value is None:
         return None
+    try:
+        return _parse_date(value, default_tz)
+    except ValueError:  # a moment out of the range of dates: no date
+        return None
+
+
+def _parse_date(value: object, default_tz: tzinfo) -> datetime | None:
     if isinstance(value, datetime):
         return to_utc(value, default_tz)
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=default_tz).astimezone(timezone.utc)
+        return to_utc(datetime(value.year, value.month, value.day), default_tz)
     text = " ".join(str(value).split())
     if not text:
         return None
@@ -152,10 +163,9 @@ def parse_since(value: str) -> datetime:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[T ].+)?", text):
         raise ValueError(f"since must be a date as YYYY-MM-DD, got {value!r}")
     try:
-        parsed = datetime.fromisoformat(text)
+        return to_utc(datetime.fromisoformat(text))
     except ValueError as exc:
         raise ValueError(f"since must be a date as YYYY-MM-DD, got {value!r}: {exc}") from None
-    return to_utc(parsed)
 
 
 def duration_minutes(value: str) -> int | None:

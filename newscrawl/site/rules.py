@@ -135,7 +135,7 @@ class SiteRules:
         if len(segs) < 2 or segs[0] != "category":
             return None
         segs = segs[1:]
-        if len(segs) >= 2 and segs[-2] == "page" and segs[-1].isdigit():
+        if len(segs) >= 2 and segs[-2] == "page" and segs[-1].isdecimal():
             segs = segs[:-2]
         if not segs or segs[-1] == "feed":
             return None

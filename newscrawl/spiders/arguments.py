@@ -39,7 +39,7 @@ class CrawlArguments:
     given: dict[str, Any] = field(default_factory=dict)  # the arguments as passed (crawl_runs, crawl id)
 
 
-def parse_arguments(spider: str, **kwargs: Any) -> CrawlArguments:
+def parse_arguments(spider: str, /, **kwargs: Any) -> CrawlArguments:
     """The arguments, checked; UsageError naming the argument otherwise. Keys starting with
     ``_`` (scrapyd's ``_job``) are Scrapy's and ignored here."""
     unknown = sorted(k for k in kwargs if not k.startswith("_") and k not in ARGUMENTS)
@@ -64,7 +64,11 @@ def archive(value: str | None) -> str | None:
     if value is None:
         return None
     path = Path(str(value)).expanduser()
-    if not path.is_dir():
+    try:
+        folder = path.is_dir()
+    except (OSError, ValueError):  # a name too long for a path, a NUL byte
+        folder = False
+    if not folder:
         raise ValueError(f"archive must be a web archive's folder (NEWSCRAWL_ARCHIVE_DIR or one run's folder in it); "
                          f"{str(value)!r} is not a folder")
     return str(path.resolve())

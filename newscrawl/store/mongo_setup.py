@@ -58,7 +58,7 @@ def options_from(settings: BaseSettings) -> dict[str, Any]:
         elif kind == "bool":
             value = settings.getbool(name)
         elif kind == "w":
-            value = int(value) if str(value).isdigit() else str(value)
+            value = int(value) if str(value).isdecimal() else str(value)
         out[option] = value
     out["query_timeout_ms"] = settings.getint("NEWSCRAWL_MONGO_QUERY_TIMEOUT_MS")
     out["validation"] = settings.get("NEWSCRAWL_MONGO_VALIDATION")

@@ -135,7 +135,7 @@ class JsonLdLayer(Layer):
     def breadcrumbs(self, page: Page) -> list[dict[str, Any]]:
         crumbs = _node(page, "BreadcrumbList")
         items = [i for i in names_list(crumbs.get("itemListElement")) if isinstance(i, dict)]
-        items.sort(key=lambda i: int(i.get("position") or 0) if str(i.get("position") or "0").isdigit() else 0)
+        items.sort(key=lambda i: int(i.get("position") or 0) if str(i.get("position") or "0").isdecimal() else 0)
         return [{"name": _name(i) or _name(i.get("item")), "url": page.abs(_url(i.get("item")))}
                 for i in items if _name(i) or _name(i.get("item"))]
 

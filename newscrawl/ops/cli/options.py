@@ -107,7 +107,7 @@ def writable(path: str) -> str:
 
 
 def cursor(value: str) -> int:
-    if not value.isdigit():
+    if not value.isdecimal():  # "¹" is a digit to str.isdigit(), not to int()
         raise argparse.ArgumentTypeError(f"a cursor is a whole number (0 or the `cursor` of a change), got {value!r}")
     return int(value)
 
