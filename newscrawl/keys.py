@@ -17,6 +17,7 @@ META_LEASE = "newscrawl_lease"  # cluster mode: the lease of the queued request 
 META_RENDER = "newscrawl_render"  # why a request goes through the browser
 META_LOAD_MORE = "newscrawl_load_more"  # a listing with a "load more" control the probe may need
 META_NAMED = "newscrawl_named_category"  # page 1 of a category the user named
+META_DATALOSS = "newscrawl_dataloss"  # an attempt of the request was cut short (fewer bytes than announced)
 META_BACKOFF = "newscrawl_backoff"  # retries of a request backed off so far
 META_SLOT = "newscrawl_slot"  # cluster throttle: the site slot a request waited for
 META_POLL = "newscrawl_poll"  # watch mode: a change signal polled between two discoveries

@@ -42,6 +42,16 @@ def test_failure_reasons(exc, reason):
     assert failure_reason(failed(exc)) == reason
 
 
+def test_a_page_seen_truncated_is_dropped_as_truncated_whatever_its_last_attempt_met():
+    """A retry of a truncated page that times out under load is still the truncated page."""
+    from scrapy import Request
+
+    from newscrawl.keys import META_DATALOSS
+    f = failed(TimeoutError())
+    f.request = Request("http://127.0.0.1:1/a", meta={META_DATALOSS: True})
+    assert failure_reason(f) == "truncated"
+
+
 def test_only_repeatable_failures_are_remembered_as_permanent():
     assert {"http_404", "http_410", "not_html"} <= PERMANENT_DROPS
     assert not {"http_503", "truncated", "too_large", "download_TimeoutError"} & PERMANENT_DROPS

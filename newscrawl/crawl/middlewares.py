@@ -15,6 +15,7 @@ from scrapy.exceptions import (
     DownloadFailedError,
     DownloadTimeoutError,
     IgnoreRequest,
+    ResponseDataLossError,
 )
 from scrapy.http import TextResponse
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
@@ -26,7 +27,7 @@ from twisted.web._newclient import ResponseNeverReceived
 from newscrawl.backoff import backoff_delay
 from newscrawl.crawl.context import CrawlContext
 from newscrawl.crawl.outcome import SITE_UNREACHABLE, STAT_ERROR
-from newscrawl.keys import META_BACKOFF, REPAIRED_CHARSET, RETRY_BACKOFF
+from newscrawl.keys import META_BACKOFF, META_DATALOSS, REPAIRED_CHARSET, RETRY_BACKOFF
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +116,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return result
 
     def process_exception(self, request, exception, spider=None):
+        if isinstance(exception, ResponseDataLossError):  # seen truncated: so it is dropped, whatever fails later
+            request.meta[META_DATALOSS] = True
         result = super().process_exception(request, exception)
         if result is not None and hasattr(result, "meta"):
             result.meta[META_BACKOFF] = self._delay(result.meta.get("retry_times", 1), None)

@@ -16,6 +16,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newscrawl.crawl.rendering import NoBrowser
+from newscrawl.keys import META_DATALOSS
 
 # Drops that a re-fetch would repeat: remembered, and not fetched again by incremental runs.
 PERMANENT_DROPS = frozenset({"http_404", "http_410", "not_html", "empty_response", "no_body", "no_title"})
@@ -46,8 +47,9 @@ def failure_reason(failure: Failure) -> str | None:
         return "too_large"
     if redirect_loop(failure):
         return "redirect_loop"
-    if isinstance(failure.value, ResponseDataLossError):
-        return "truncated"  # never stored half-received
+    seen_cut = getattr(getattr(failure, "request", None), "meta", {}).get(META_DATALOSS)
+    if isinstance(failure.value, ResponseDataLossError) or seen_cut:
+        return "truncated"  # never stored half-received (a later attempt may have failed otherwise)
     if isinstance(failure.value, HttpError):
         return f"http_{failure.value.response.status}"
     if isinstance(failure.value, IgnoreRequest):
