@@ -1,18 +1,25 @@
 """Hosts in one machine, for the cross-host fault tests (#32): Linux network namespaces joined by
 a bridge (iproute2: `ip netns`, veth pairs, a bridge; root), each host with its own address in a
 /24 of 10.231.0.0/16 picked per test run. The test process itself is a host too: the bridge's
-address (.254), where the replica is served, so that the test reads the replica's request log.
+address (.254), from which it reads the store and asks the healthchecks.
 
 ``cut(host)`` takes the host's cable out (its veth end on the bridge goes down: packets are
 dropped, connections hang, as on a real network partition); ``heal(host)`` puts it back.
 Everything is torn down in ``close()``, which the fixture calls even when a test fails: the
-processes started in the namespaces (killed), the namespaces, the veth pairs, the bridge."""
+processes started in the namespaces (killed), the namespaces, the veth pairs, the bridge.
+
+A server of the test process can live on a host of its own: ``within(host, make)`` calls
+``make`` in a thread that entered the host's namespace (setns(2) is per thread), so the sockets
+it binds are that host's, while the server keeps running in the test process (the replica's
+request log stays readable)."""
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import signal
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -86,6 +93,27 @@ class Hosts:
         proc = subprocess.Popen(["ip", "netns", "exec", host.netns, *cmd], start_new_session=True, **popen)
         host.procs.append(proc)
         return proc
+
+    def within(self, host: Host, make):
+        """``make()`` called in ``host``'s network namespace (in a thread of its own); its result."""
+        out: dict = {}
+
+        def run() -> None:
+            libc = ctypes.CDLL(None, use_errno=True)
+            with open(f"/var/run/netns/{host.netns}") as ns:
+                if libc.setns(ns.fileno(), 0x40000000) != 0:  # CLONE_NEWNET
+                    out["error"] = OSError(ctypes.get_errno(), "setns")
+                    return
+            try:
+                out["value"] = make()
+            except Exception as exc:  # noqa: BLE001 (raised again in the caller's thread)
+                out["error"] = exc
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join(30)
+        if "error" in out:
+            raise out["error"]
+        return out["value"]
 
     def cut(self, host: Host) -> None:
         ip("link", "set", host.cable, "down")

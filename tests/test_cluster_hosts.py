@@ -1,6 +1,7 @@
 """The cluster spread over separate network hosts (tests/hosts.py: namespaces on a bridge):
-Redis, the MongoDB wire server and three workers each on a host of its own, the replica served by
-the test process on the bridge's address. Faults cut a host's cable mid-crawl; each test holds
+the replica, Redis, the MongoDB wire server and three workers each on a host of its own (the
+replica is served by the test process from inside its host's namespace, so its request log is
+read here). Faults cut a host's cable mid-crawl; each test holds
 the promise of the fault matrix (docs/explanation/faults.md) and prints its figures: articles
 stored (once each: 0 lost, 0 twice), article pages fetched more than once, each worker's exit
 code, seconds from the heal (or the cut) to the end."""
@@ -98,20 +99,32 @@ class Cluster:
         return path.read_text() if path.exists() else ""
 
 
-@pytest.fixture
-def cluster(hosts, tmp_path):  # noqa: F811
+def serve_replica(net: Hosts, site: ReplicaSite) -> tuple[Host, ReplicaServer]:
+    """The replica on a host of its own (served by this process from inside the host's namespace)."""
+    host = net.add("site")
+    return host, net.within(host, lambda: ReplicaServer(site, host=host.address)).start()
+
+
+def start_mongo(net: Hosts, tmp_path: Path) -> Host:
+    """The MongoDB wire server on a host of its own."""
     if not mongo_available():
         skip_or_fail("no MongoDB wire server: bash scripts/system-deps.sh")
+    mongo = net.add("mongo")
+    net.run(mongo, [str(MONGO_PYTHON), str(MONGO_SCRIPT), "--host", mongo.address, "--port", "27017",
+                      "--path", str(tmp_path / "mongo.sqlite3")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_port(mongo.address, 27017)
+    return mongo
+
+
+@pytest.fixture
+def cluster(hosts, tmp_path):  # noqa: F811
     site = ReplicaSite(build_articles(120))
     site.delay = 0.05
-    replica = ReplicaServer(site, host=hosts.address).start()
-    redis, mongo = hosts.add("redis"), hosts.add("mongo")
+    _, replica = serve_replica(hosts, site)
+    mongo, redis = start_mongo(hosts, tmp_path), hosts.add("redis")
     hosts.run(redis, ["redis-server", "--bind", redis.address, "--port", "6379", "--save", "", "--appendonly", "no",
                       "--protected-mode", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    hosts.run(mongo, [str(MONGO_PYTHON), str(MONGO_SCRIPT), "--host", mongo.address, "--port", "27017",
-                      "--path", str(tmp_path / "mongo.sqlite3")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_port(redis.address, 6379)
-    wait_port(mongo.address, 27017)
     try:
         yield Cluster(hosts, tmp_path, site, replica, redis, mongo)
     finally:

@@ -216,3 +216,34 @@ def test_staggered_polls_spread_signals_that_all_list_new_articles():
     # never pushed more than half an interval (spacing x signals) later
     crowded = [t0, t0 + timedelta(seconds=60), t0 + timedelta(seconds=120)]
     assert staggered(t0, crowded, 60) == t0
+
+
+def test_links_checked_while_the_store_is_away_leave_their_page_to_be_read_again():
+    """A sitemap read during a store outage: the known links cannot be checked against the
+    store; none is revisited now, and the sitemap's validators are not kept, so that the next
+    request of it reads it again (instead of a 304 hiding the changed articles)."""
+    from newscrawl.crawl.incremental import CrawlHistory, Policy
+    from newscrawl.extract.listing import Link
+    from newscrawl.store import StoreUnavailable
+
+    class AwayStore:
+        def iter_urls(self, prefix):
+            return iter(["http://s/a"])
+
+        def visit_states(self, urls=None, published_since=None, prefix=None):
+            if urls is not None:
+                raise StoreUnavailable("MongoDB at x: ServerSelectionTimeoutError")
+            return {}
+
+        def load_validators(self, prefix):
+            return {"http://s/sitemap.xml": {"url": "http://s/sitemap.xml", "kind": "sitemap", "etag": '"old"'}}
+
+        def last_runs(self, n):
+            return []
+
+    history = CrawlHistory(AwayStore(), "http://s", "gbaf", Policy(48, 6, 2), datetime(2026, 12, 1, tzinfo=timezone.utc))
+    history._learned["http://s/sitemap.xml"] = {"url": "http://s/sitemap.xml", "kind": "sitemap", "etag": '"new"'}
+    link = Link("http://s/a", lastmod=datetime(2026, 12, 1, 11, tzinfo=timezone.utc))
+    assert history.changed_since_fetched([link], page="http://s/sitemap.xml") == []
+    assert not history.unsaved  # "new" forgotten: the next request sends "old" and reads the page again
+    assert history.validators["http://s/sitemap.xml"]["etag"] == '"old"'

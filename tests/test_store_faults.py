@@ -72,6 +72,33 @@ def test_an_outage_at_a_random_batch_loses_nothing_and_stores_nothing_twice(stor
     store.close()
 
 
+def test_a_spill_written_out_in_process_once_the_store_answers_stores_each_article_once(store_cfg, tmp_path):  # noqa: F811
+    """What a watch does with its spill file (NEWSCRAWL_SPILL_REPLAY): BatchSaver.replay."""
+    store = store_of(store_cfg)
+    store.ensure_indexes()
+    real_apply, down = store.apply, {"on": True}
+
+    def apply(*args, **kwargs):
+        if down["on"]:
+            raise StoreUnavailable("connection lost (injected)")
+        return real_apply(*args, **kwargs)
+    store.apply = apply
+    spill = SpillFile(tmp_path / "spill.jsonl")
+    saver = BatchSaver(ArticleWriter(store, 10), spill, retries=1, backoff=0.0,
+                       now=lambda: datetime.now(UTC), sleep=lambda s: None)
+    assert saver.save(articles(3)).spilled == 3 and saver.save(articles(2, 3)).spilled == 2
+    assert saver.replay() is None and spill.count == 5 and spill.path.exists()  # still down: it waits
+    down["on"] = False
+    saver.save(articles(2, 1))  # two of the spilled ones again, written first (a later version wins: same here)
+    counts = saver.replay()
+    assert counts is not None and (counts.new, counts.unchanged) == (3, 2)
+    assert spill.count == 0 and not spill.path.exists()
+    assert saver.replay() is not None  # nothing waits: nothing to do
+    urls = [d["url"] for d in store.find(__import__("newscrawl.store", fromlist=["Filters"]).Filters())]
+    assert sorted(urls) == sorted(a["url"] for a in articles(5))  # each once
+    store.close()
+
+
 def test_a_crawl_rides_out_a_one_second_outage(fresh_replica, store_cfg, monkeypatch):  # noqa: F811
     import time
     store_cls = type(store_of(store_cfg))

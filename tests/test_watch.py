@@ -2,21 +2,27 @@
 replica while the replica publishes and edits; stopped with SIGTERM, started again."""
 from __future__ import annotations
 
+import json
 import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
+import pymongo
 import pytest
 
-from newscrawl.fresh.watch import WatchPlan
+from newscrawl.fresh.watch import WatchHealth, WatchPlan
+from newscrawl.keys import STORE_COUNTS, STORE_ERRORS
 from newscrawl.replica import ReplicaSite, fresh_articles
 from newscrawl.replica.server import ReplicaServer
 
 from .conftest import ROOT
+from .hosts import hosts  # noqa: F401 (the fixture)
 from .test_storage import docs, runs
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
@@ -181,3 +187,135 @@ def test_plan_polls_what_is_due_and_wakes_for_the_next():
     assert not plan.discovery_due(NOW + timedelta(seconds=3599)) and plan.discovery_due(NOW + timedelta(hours=1))
     named = WatchPlan(discovery_every=3600, categories=["finance"], last_discovery=NOW)
     assert ("http://s/category/finance/", "listing") in named.due(signals, NOW)
+
+
+def test_health_names_an_outage_of_the_site_or_the_store_and_forgets_it_when_it_answers():
+    clock = [1000.0]
+    health = WatchHealth(clock=lambda: clock[0])
+    stats = {"downloader/response_count": 50}
+    health.observe(stats)
+    assert health.problem() is None
+    # two attempts failed: one page's trouble, not an outage yet; a third in a row is
+    stats.update({"downloader/exception_count": 2, "downloader/exception_type_count/twisted.x.TCPTimedOutError": 2})
+    health.observe(stats)
+    assert health.problem() is None
+    stats.update({"downloader/exception_count": 3, "downloader/exception_type_count/twisted.x.TCPTimedOutError": 3})
+    health.observe(stats)
+    clock[0] += 40
+    assert health.problem() == "site unreachable for 40 s: 3 requests failed (TCPTimedOutError)"
+    stats.update({"downloader/response_count": 51, "downloader/exception_count": 4})  # it answered
+    health.observe(stats)
+    assert health.problem() is None
+    # the store: a failed write, then articles waiting in the spill file, then written out
+    stats.update({STORE_ERRORS: 2})
+    health.observe(stats)
+    assert health.problem() == "store unavailable for 0 s: writes fail"
+    stats.update({STORE_COUNTS + "spill_waiting": 3})
+    health.observe(stats)
+    assert health.problem() == "store unavailable for 0 s: 3 articles wait in the spill file"
+    health.store_worked()  # a save worked, but articles still wait: not recovered
+    assert health.problem() is not None
+    stats.update({STORE_COUNTS + "spill_waiting": 0, STORE_COUNTS + "replayed": 3})
+    health.observe(stats)
+    assert health.problem() is None
+    health.store_failed("MongoDB at x: ServerSelectionTimeoutError")  # the watch's own save
+    assert health.problem() == "store unavailable for 0 s: MongoDB at x: ServerSelectionTimeoutError"
+    health.store_worked()
+    assert health.problem() is None
+
+
+def test_a_watch_cut_off_from_the_site_then_from_the_store_keeps_polling_says_degraded_and_recovers(hosts, tmp_path):  # noqa: F811
+    """Across network hosts (tests/hosts.py): the replica, the MongoDB wire server and the watch
+    each on a host of its own. The site's cable out for 30 s, then the store's: the watch keeps
+    running and polling, its healthcheck fails naming the outage, the period's record is degraded;
+    after each heal what was published meanwhile is stored, once, and the healthcheck passes."""
+    from .test_cluster_hosts import serve_replica, start_mongo
+    site = ReplicaSite()
+    site_host, replica = serve_replica(hosts, site)
+    mongo = start_mongo(hosts, tmp_path)
+    uri, database = f"mongodb://{mongo.address}:27017/?directConnection=true", "watch_hosts"
+    beat, log = tmp_path / "heartbeat.json", tmp_path / "watch.log"
+    base = replica.base_url
+    # a lab network's timeouts (set here, not the defaults): a 5 s download timeout, a 2 s store one
+    watch_host = hosts.add("watch")
+    metrics = f"http://{watch_host.address}:9410/metrics"
+    proc = hosts.run(watch_host, [
+        sys.executable, "-m", "newscrawl", "watch", "--data-dir", str(tmp_path / "data"), "--mongo-uri", uri,
+        "--mongo-database", database, "-a", f"base_url={base}", "--min-interval", "1", "--max-interval", "3",
+        "--discovery-interval", "300", "-s", f"NEWSCRAWL_WATCH_HEARTBEAT={beat}", "-s", f"LOG_FILE={log}",
+        "-s", "NEWSCRAWL_WATCH_PERIOD=10", "-s", "DOWNLOAD_TIMEOUT=5", "-s", "NEWSCRAWL_MONGO_TIMEOUT_MS=2000",
+        "-s", "NEWSCRAWL_STORE_RETRIES=1", "-s", "NEWSCRAWL_STORE_BACKOFF=0.5", "-s", "NEWSCRAWL_ROBOTS_TTL=2",
+        "--metrics-port", "9410", "-s", f"NEWSCRAWL_METRICS_HOST={watch_host.address}"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    STARTED.append(proc)
+    client = pymongo.MongoClient(uri, serverSelectionTimeoutMS=5000)
+
+    def stored() -> list[str]:
+        return [d["url"] for d in client[database].articles.find({}, {"url": 1})]
+
+    def health() -> tuple[int, str]:
+        out = subprocess.run([sys.executable, "-m", "newscrawl", "watch", "--health", "30", "-s",
+                              f"NEWSCRAWL_WATCH_HEARTBEAT={beat}"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        return out.returncode, (out.stdout + out.stderr).strip()
+
+    def outage(part: str) -> float:
+        """The watch's own figure, on its /metrics (Prometheus's text format)."""
+        from prometheus_client.parser import text_string_to_metric_families
+        text = urllib.request.urlopen(metrics, timeout=10).read().decode()
+        return next(s.value for f in text_string_to_metric_families(text) if f.name == "newscrawl_watch_outage"
+                    for s in f.samples if s.labels["part"] == part)
+
+    def until(predicate, seconds: float) -> float:
+        start = time.time()
+        while time.time() - start < seconds:
+            if predicate():
+                return time.time() - start
+            assert proc.poll() is None, log.read_text()[-3000:]
+            time.sleep(0.5)
+        raise AssertionError(f"not within {seconds} s: {health()}\n{log.read_text()[-3000:]}")
+
+    try:
+        until(lambda: len(stored()) >= 44, 90)  # the first discovery
+        until(lambda: health()[0] == 0, 20)
+        figures = {}
+        for part, host, says in (("site", site_host, "site unreachable"), ("store", mongo, "store unavailable")):
+            hosts.cut(host)
+            cut, asked = time.time(), len(site.requests)
+            new = fresh_articles(2, datetime.now(timezone.utc), seed=len(site.articles))
+            site.publish(new)
+            said = until(lambda says=says: says in health()[1], 40)
+            time.sleep(max(0.0, 30 - (time.time() - cut)))
+            beat_age = time.time() - json.loads(beat.read_text())["heartbeat"]
+            assert outage(part) == 1 and outage("site" if part == "store" else "store") == 0
+            polled = len(site.requests) - asked  # what reached the site during the cut (none of it, for the site)
+            hosts.heal(host)
+            healed = time.time()
+            urls = [f"{base}/{a.slug}" for a in new]
+            until(lambda urls=urls: set(urls) <= set(stored()), 60)
+            back = time.time() - healed
+            until(lambda: health()[0] == 0, 30)
+            assert outage(part) == 0
+            figures[part] = (said, back, time.time() - healed, polled)
+            assert beat_age < 10  # alive and beating all along
+            print(f"\nwatch cut from the {part} 30 s: degraded said {said:.0f} s after the cut; the 2 articles "
+                  f"published meanwhile stored {back:.0f} s after the heal, healthy {time.time() - healed:.0f} s "
+                  f"after it; {polled} requests reached the site during the cut")
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(60)
+        urls = stored()
+        records = list(client[database].crawl_runs.find({"mode": "watch"}))
+    finally:
+        client.close()
+        replica.stop()
+    text = log.read_text()
+    assert proc.returncode == 0, text[-3000:]
+    assert figures["site"][3] == 0 and figures["store"][3] > 0  # the store's cut: the site was still polled
+    assert len(urls) == len(set(urls)) == len(site.articles)  # every article once: 0 lost, 0 twice
+    assert "Watch degraded: site unreachable" in text and "Watch degraded: store unavailable" in text
+    assert text.count("Watch recovered") >= 2 and "Traceback" not in text
+    degraded = [r for r in records if r["status"] == "degraded"]
+    assert any("site unreachable" in r["error"] for r in degraded)
+    assert any("store unavailable" in r["error"] for r in degraded)
+    fetched = Counter(urlsplit(r.path).path.strip("/") for r in site.requests if r.status == 200)
+    twice = [slug for slug, n in fetched.items() if slug in site.by_slug and n > 1]
+    print(f"article pages fetched more than once: {len(twice)}; exit code {proc.returncode}")

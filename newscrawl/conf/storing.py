@@ -19,6 +19,9 @@ STORE = declare(
     Setting("NEWSCRAWL_FLUSH_SECONDS", Kind.FLOAT, 5.0, "a partial batch is written after this many seconds", above=0),
     Setting("NEWSCRAWL_STORE_RETRIES", Kind.INT, 5, "retries of a failed batch before it is spilled to disk", minimum=0),
     Setting("NEWSCRAWL_STORE_BACKOFF", Kind.FLOAT, 1.0, "seconds before the first store retry; doubles", minimum=0),
+    Setting("NEWSCRAWL_SPILL_REPLAY", Kind.BOOL, False,
+      "write spilled batches in the same process when the store answers again, and go on (watch mode turns it on); "
+      "off: the crawl finishes store_unavailable for `newscrawl replay`"),
     Setting("NEWSCRAWL_HISTORY_MAX", Kind.INT, 10, "earlier versions kept per article", minimum=0),
 )
 

@@ -153,12 +153,21 @@ class CrawlHistory:
         return [(url, st.get("http_cache")) for url, st in sorted(self.recent.items())
                 if st.get("last_seen_at") is None or st["last_seen_at"] < stale]
 
-    def changed_since_fetched(self, links) -> list[tuple[str, dict | None]]:
-        """(url, validators) of known links whose lastmod is newer than our last fetch."""
+    def changed_since_fetched(self, links, page: str | None = None) -> list[tuple[str, dict | None]]:
+        """(url, validators) of known links whose lastmod is newer than our last fetch. While
+        the store does not answer: none, and what was learned of ``page`` (the links' page) is
+        forgotten, so that the next request of it reads it again."""
         dated = {link.url: link.lastmod for link in links if link.lastmod and self.is_known(link.url)}
         if not dated:
             return []
-        states = self.store.visit_states(urls=list(dated))
+        try:
+            states = self.store.visit_states(urls=list(dated))
+        except StoreUnavailable as exc:
+            if page is not None:
+                self._learned.pop(page, None)
+            logger.warning("Could not check %d known links of %s against the store (%s): that page is read again "
+                           "next time", len(dated), page or "a page", exc)
+            return []
         return [(url, states[url].get("http_cache")) for url, lastmod in dated.items()
                 if url in states and (states[url].get("last_seen_at") is None
                                       or lastmod > states[url]["last_seen_at"])]
@@ -243,19 +252,29 @@ class CrawlHistory:
         """A crawl that does not close (watch mode): the clock moves on."""
         self.now = now
 
-    def save(self, now: datetime, learned: bool = True) -> None:
+    def save(self, now: datetime, learned: bool = True) -> str | None:
         """What this run saw (articles touched) and, unless ``learned`` is False, what it
-        learned of the site's pages (validators, digests) for the next run's conditional requests."""
+        learned of the site's pages (validators, digests) for the next run's conditional requests.
+        Why the store refused it, or None (saved, or nothing to save)."""
         if not learned:
             self._learned = {}
+        error = None
         try:
             if self._touched:
                 self.store.touch(self._touched, now)
-            self.store.save_validators(list(self._learned.values()))
+            if self._learned:
+                self.store.save_validators(list(self._learned.values()))
         except StoreUnavailable as exc:  # costs only a conditional request next time
             logger.warning("Could not save what this run learned for the next one: %s", exc)
+            error = str(exc)
         self.validators.update(self._learned)  # what the next poll of a watch sends
         self._touched, self._learned = [], {}
+        return error
+
+    @property
+    def unsaved(self) -> bool:
+        """Something to save (articles touched, pages learned)."""
+        return bool(self._touched or self._learned)
 
 
 def request_kind(request) -> str:

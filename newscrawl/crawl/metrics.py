@@ -34,7 +34,7 @@ from newscrawl.crawl.context import CrawlContext
 from newscrawl.crawl.monitors import run_checked
 from newscrawl.crawl.outcome import ALL
 from newscrawl.crawl.runs import CrawlRunRecorder, summarize
-from newscrawl.keys import ANSWERS, FEED_NEWEST, STORE_NEW, STORE_UNCHANGED, STORE_UPDATED
+from newscrawl.keys import ANSWERS, FEED_NEWEST, STORE_NEW, STORE_UNCHANGED, STORE_UPDATED, WATCH_OUTAGE
 from newscrawl.store.extension import CrawlStore
 
 logger = logging.getLogger(__name__)
@@ -172,6 +172,12 @@ class StatsCollector:
                                      "The newest entry the site's feed showed (publication time)", labels=["site"])
             feed.add_metric([self.site], stats[FEED_NEWEST])
             yield feed
+        outage = GaugeMetricFamily("newscrawl_watch_outage", "1 while the watch sees this part away (site: no "
+                                   "answer; store: writes fail or articles wait in the spill file)",
+                                   labels=["site", "part"])
+        for part in ("site", "store"):
+            outage.add_metric([self.site, part], stats.get(WATCH_OUTAGE + part, 0))
+        yield outage
         beat = GaugeMetricFamily("newscrawl_heartbeat_timestamp_seconds", "When the watch last answered",
                                  labels=["site"])
         beat.add_metric([self.site], time.time())

@@ -18,6 +18,7 @@ from newscrawl.keys import (  # noqa: F401 (the finish reasons are read here, an
     REDIS_UNAVAILABLE,
     SITE_UNREACHABLE,
     SPILLED,
+    STORE_COUNTS,
     STORE_UNAVAILABLE,
     USAGE_ERROR,
 )
@@ -64,7 +65,9 @@ def run_status(stats: dict) -> Status:
     if reason == ALREADY_RUNNING:
         return LOCKED
     if reason in INTERRUPTED_REASONS:
-        return STOPPED if stats.get(MODE) == "watch" else INTERRUPTED
+        if stats.get(MODE) != "watch":
+            return INTERRUPTED
+        return STORE if stats.get(STORE_COUNTS + "spill_waiting") else STOPPED  # articles wait: replay them
     if reason in (SPILLED, LOST):
         return STORE
     if reason in (STORE_UNAVAILABLE, REDIS_UNAVAILABLE):

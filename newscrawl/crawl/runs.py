@@ -33,6 +33,9 @@ from newscrawl.keys import (
     STORE_UNCHANGED,
     STORE_UPDATED,
     THEME,
+    WATCH_LAST_PROBLEM,
+    WATCH_PROBLEM,
+    WATCH_PROBLEMS,
 )
 from newscrawl.process.pipelines import ARTICLES_STORED
 from newscrawl.store import Store, StoreUnavailable
@@ -103,6 +106,7 @@ class CrawlRunRecorder:
         self.base: dict = {}  # the stats when this record started (a watch's period)
         self.lags: list[float] = []  # this record's new articles: published-to-stored seconds
         self.date_only = 0
+        self.unsaved: list[CrawlRun] = []  # finished records the store refused, written with the next
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.articles_stored, signal=ARTICLES_STORED)
@@ -161,10 +165,14 @@ class CrawlRunRecorder:
     def next_period(self) -> None:
         """Watch mode: this period's record is done (its own figures); the next one starts."""
         stats = self.crawler.stats.get_stats()
-        counts, extraction = summarize(since(stats, self.base))
+        period = since(stats, self.base)
+        counts, extraction = summarize(period)
         counts["freshness"] = freshness(self.lags, self.date_only, self.window_s)
+        # an outage during the period (or still on) degrades its record, saying what it was
+        problem = stats.get(WATCH_PROBLEM) or (stats.get(WATCH_LAST_PROBLEM) if period.get(WATCH_PROBLEMS) else None)
         self.run = replace(self.run, finished_at=datetime.now(timezone.utc), finish_reason="period_end",
-                           status="passed", mode=stats.get(MODE, "watch"), counts=counts, extraction=extraction)
+                           status="degraded" if problem else "passed", error=problem,
+                           mode=stats.get(MODE, "watch"), counts=counts, extraction=extraction)
         self._save()
         self.periods += 1
         self.base, self.lags, self.date_only = dict(stats), [], 0
@@ -224,9 +232,16 @@ class CrawlRunRecorder:
         # the crawl's store (CrawlStore) closes when the engine stops
 
     def _save(self, level: int = logging.ERROR):
+        """Write the record; a finished one the store refused (a watch's period during an
+        outage) waits and is written with the next record that goes through."""
         if self.store is None:
             return
         try:
+            while self.unsaved:
+                self.store.save_run(self.unsaved[0])
+                self.unsaved.pop(0)
             self.store.save_run(self.run)
         except StoreUnavailable as exc:
             logger.log(level, "Could not record the crawl run %s: %s", self.run.run_id, exc)
+            if self.run.finished_at is not None and self.run not in self.unsaved:
+                self.unsaved.append(self.run)

@@ -12,10 +12,17 @@ validators, so a restart picks up the intervals where they were.
 
 crawl_runs: one record per NEWSCRAWL_WATCH_PERIOD (an hour) with that period's figures
 (mode ``watch``); SIGTERM/SIGINT stop the crawl the Scrapy way (the last batch stored), exit 0.
+
+An outage does not end a watch (:class:`WatchHealth`): while the site does not answer or the
+store refuses writes, it keeps polling (no more often than the shortest interval), its
+heartbeat carries the problem (``newscrawl watch --health`` fails saying it), the period's
+record is ``degraded``; articles it could not store wait in its spill file and are written when
+the store answers again (NEWSCRAWL_SPILL_REPLAY, which watch mode turns on).
 """
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,10 +31,11 @@ from typing import Any, cast
 from scrapy.settings import BaseSettings
 
 from newscrawl import heartbeat
-from newscrawl.keys import WATCH
+from newscrawl.keys import WATCH, WATCH_LAST_PROBLEM, WATCH_OUTAGE, WATCH_PROBLEM, WATCH_PROBLEMS
 
 logger = logging.getLogger(__name__)
 WATCH_CYCLES = WATCH + "cycles"  # cycles fetched (a discovery or a poll)
+SITE_FAILURES = 3  # download attempts failed in a row (a request and its retries): the site is away
 
 # Change signals polled between two discoveries (kinds of the stored validators).
 POLLED = ("home", "feed", "sitemap_root")
@@ -76,6 +84,74 @@ class WatchPlan:
         return max(now, min(times))
 
 
+@dataclass
+class Outage:
+    since: float  # epoch seconds
+    detail: str
+
+
+class WatchHealth:
+    """Is the watch doing its job? The site is away after SITE_FAILURES download attempts in a
+    row failed with no answer among them; the store is away from a failed write (or a failed
+    save of the watch's own state) until one works, and while articles wait in the spill file.
+    Pure: it reads the crawl's stats and the outcomes it is told, on the clock it is given."""
+
+    def __init__(self, clock=time.time) -> None:
+        self.clock = clock
+        self.seen: dict[str, int] = {}  # the counters at the last look
+        self.streak = 0  # download attempts failed since the last answer
+        self.site: Outage | None = None
+        self.store: Outage | None = None
+        self.waiting = 0  # articles in the spill file
+
+    def _new(self, stats: dict, key: str) -> int:
+        value = stats.get(key, 0)
+        new, self.seen[key] = value - self.seen.get(key, 0), value
+        return new
+
+    def observe(self, stats: dict) -> None:
+        """Read the crawl's stats (cumulative): what the site and the store did since the last look."""
+        from newscrawl.keys import STORE_COUNTS, STORE_ERRORS, STORE_WRITTEN
+        prefix = "downloader/exception_type_count/"
+        kinds = sorted(k[len(prefix):].rsplit(".", 1)[-1] for k in stats if k.startswith(prefix) and self._new(stats, k))
+        answers, failures = self._new(stats, "downloader/response_count"), self._new(stats, "downloader/exception_count")
+        self.streak = 0 if answers else self.streak + failures
+        if self.streak >= SITE_FAILURES:
+            self.site = self.site or Outage(self.clock(), "")
+            self.site.detail = f"{self.streak} requests failed" + (f" ({', '.join(kinds)})" if kinds else "")
+        elif self.streak == 0:
+            self.site = None
+        errors = self._new(stats, STORE_ERRORS)
+        written = self._new(stats, STORE_WRITTEN) + self._new(stats, STORE_COUNTS + "replayed")
+        self.waiting = stats.get(STORE_COUNTS + "spill_waiting", 0)
+        if written:
+            self.store_worked()
+        elif errors:
+            self.store_failed("writes fail")
+        elif self.waiting:
+            self.store_failed(None)
+
+    def store_worked(self) -> None:
+        if not self.waiting:
+            self.store = None
+
+    def store_failed(self, why: str | None) -> None:
+        self.store = self.store or Outage(self.clock(), why or "")
+        if self.waiting:
+            self.store.detail = f"{self.waiting} articles wait in the spill file"
+        elif why:
+            self.store.detail = why
+
+    def problem(self) -> str | None:
+        """One line, or None when the watch is doing its job."""
+        now, parts = self.clock(), []
+        if self.site is not None:
+            parts.append(f"site unreachable for {now - self.site.since:.0f} s: {self.site.detail}")
+        if self.store is not None:
+            parts.append(f"store unavailable for {now - self.store.since:.0f} s: {self.store.detail}")
+        return "; ".join(parts) or None
+
+
 def cycle_stats(stats: dict) -> dict[str, int]:
     """The figures a watch cycle reports, from the crawl's (cumulative) stats."""
     from newscrawl.keys import REQUESTS, STORE_NEW, STORE_UPDATED
@@ -84,8 +160,10 @@ def cycle_stats(stats: dict) -> dict[str, int]:
 
 
 def watch_settings(settings) -> None:
-    """A crawl that never ends has no progress bar nor time left (the watch logs its cycles)."""
+    """A crawl that never ends has no progress bar nor time left (the watch logs its cycles),
+    and rides out a store outage: what it spilled is written when the store answers again."""
     settings.set("NEWSCRAWL_PROGRESS_SECONDS", 0, priority="spider")
+    settings.set("NEWSCRAWL_SPILL_REPLAY", True, priority="spider")
 
 
 def heartbeat_path(settings: BaseSettings) -> Path:
@@ -108,6 +186,8 @@ class WatchLoop:
         self.cycle: dict | None = None
         self.wake: Any = None  # the timer of the next poll (twisted DelayedCall)
         self.beat: Any = None  # the heartbeat's LoopingCall
+        self.health = WatchHealth()
+        self.problem: str | None = None
 
     @property
     def stats(self):  # the crawl's, once it runs
@@ -115,9 +195,28 @@ class WatchLoop:
 
     def start(self) -> None:
         from twisted.internet import task
-        self.beat = task.LoopingCall(lambda: heartbeat.beat(self.heartbeat, site=self.site,
-                                                            cycles=self.stats.get_value(WATCH_CYCLES, 0)))
+        self.beat = task.LoopingCall(self.check)
         self.beat.start(5.0)  # read by `newscrawl watch --health S`
+
+    def check(self) -> None:
+        """Every few seconds: is the watch doing its job? Said in the log when it changes, in the
+        stats (the period's record), in the heartbeat (the healthcheck)."""
+        self.health.observe(self.stats.get_stats())
+        self.stats.set_value(WATCH_OUTAGE + "site", int(self.health.site is not None))  # /metrics
+        self.stats.set_value(WATCH_OUTAGE + "store", int(self.health.store is not None))
+        problem = self.health.problem()
+        was, self.problem = self.problem, problem
+        if problem and not was:
+            self.stats.inc_value(WATCH_PROBLEMS)
+            logger.warning("Watch degraded: %s; it keeps polling", problem)
+        elif was and not problem:
+            logger.info("Watch recovered (it was: %s)", was)
+        if problem:
+            self.stats.set_value(WATCH_PROBLEM, problem)
+            self.stats.set_value(WATCH_LAST_PROBLEM, problem)
+        else:
+            self.stats.get_stats().pop(WATCH_PROBLEM, None)
+        heartbeat.beat(self.heartbeat, site=self.site, cycles=self.stats.get_value(WATCH_CYCLES, 0), problem=problem)
 
     def begin(self, what: str) -> None:
         self.cycle = {"at": self.clock(), "stats": dict(self.stats.get_stats()), "what": what}
@@ -135,6 +234,7 @@ class WatchLoop:
         cycle, self.cycle = self.cycle, None
         before, after = cycle_stats(cycle["stats"]), cycle_stats(self.stats.get_stats())
         self.stats.inc_value(WATCH_CYCLES)
+        self.check()
         found = {k: after[k] - before[k] for k in after}
         if found["new"] or found["updated"]:
             logger.info("Watch: %d new, %d updated after %s; %d requests in %.1f s", found["new"], found["updated"],

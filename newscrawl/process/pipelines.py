@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -17,6 +18,7 @@ from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import defer, task, threads
 from twisted.python.threadable import isInIOThread
 
+from newscrawl.backoff import backoff_delay
 from newscrawl.keys import (
     DROPPED,
     ERROR,
@@ -137,7 +139,8 @@ class StorePipeline:
 
     def __init__(self, crawler: Crawler, store_factory: Callable[[], Store], spill_dir: Path,
                  batch_size: int, flush_seconds: float, retries: int, backoff: float,
-                 history_max: int, run_id: str, ack_stored: bool = False, changes_keep_days: float = 0) -> None:
+                 history_max: int, run_id: str, ack_stored: bool = False, changes_keep_days: float = 0,
+                 spill_replay: bool = False) -> None:
         self.crawler = crawler
         self.run_id = run_id
         # ack_stored: an item leaves process_item only once its batch is written (or
@@ -161,6 +164,9 @@ class StorePipeline:
         self.in_flight: set[Any] = set()  # Deferreds of writes running in worker threads
         self.spill: SpillFile | None = None
         self.stopping: str | None = None
+        self.spill_replay = spill_replay  # a watch writes its spill file out when the store answers again
+        self.replays = 0  # replays tried since the last that worked (their backoff)
+        self.replay_at = 0.0  # monotonic seconds: the next replay's earliest time
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
 
     @classmethod
@@ -173,7 +179,8 @@ class StorePipeline:
                    backoff=s.getfloat("NEWSCRAWL_STORE_BACKOFF"),
                    history_max=s.getint("NEWSCRAWL_HISTORY_MAX"), run_id=s["NEWSCRAWL_RUN_ID"],
                    ack_stored=s.getbool("NEWSCRAWL_ACK_STORED"),
-                   changes_keep_days=s.getfloat("NEWSCRAWL_CHANGES_KEEP_DAYS"))
+                   changes_keep_days=s.getfloat("NEWSCRAWL_CHANGES_KEEP_DAYS"),
+                   spill_replay=s.getbool("NEWSCRAWL_SPILL_REPLAY"))
 
     def open_spider(self) -> None:
         try:
@@ -219,6 +226,7 @@ class StorePipeline:
 
     def _flush(self) -> defer.Deferred[Counts | None] | None:
         """Write the buffer from a worker thread; a Deferred, or None when it is empty."""
+        self._replay_due()
         batch = self._take()
         waiter, self._waiter = self._waiter, None
         if not batch:
@@ -257,6 +265,7 @@ class StorePipeline:
         if saved.spilled:
             stats.inc_value(STORE_SPILLED, saved.spilled)
             stats.set_value(STORE_COUNTS + "spill_file", str(self.spill.path))
+            stats.set_value(STORE_COUNTS + "spill_waiting", self.spill.count)
             return None
         counts = saved.counts
         assert counts is not None  # written: nothing lost or spilled
@@ -272,6 +281,37 @@ class StorePipeline:
                    "Stored %d articles (%d new, %d updated, %d unchanged); %d so far",
                     len(batch), counts.new, counts.updated, counts.unchanged,
                     stats.get_value(STORE_WRITTEN))
+        return counts
+
+    def _replay_due(self) -> None:
+        """NEWSCRAWL_SPILL_REPLAY: the spill file written out (in a worker thread) once the store
+        answers again, tried with the store's backoff (doubling, at most a minute)."""
+        if not (self.spill_replay and self.spill is not None and self.spill.count) or time.monotonic() < self.replay_at:
+            return
+        self.replay_at = float("inf")  # one at a time
+        d = threads.deferToThread(self._replay)
+        self.in_flight.add(d)
+
+        def done(result: Any) -> Any:
+            self.in_flight.discard(d)
+            self._stored(result)
+            return result
+        d.addBoth(done)
+
+    def _replay(self) -> Counts | None:
+        assert self.saver is not None and self.spill is not None, "the pipeline is open"
+        waiting = self.spill.count
+        counts = self.saver.replay()
+        if counts is None:
+            self.stats.inc_value(STORE_ERRORS)
+            self.replay_at = time.monotonic() + backoff_delay(self.replays, self.backoff, 60.0)
+            self.replays += 1
+            return None
+        self.replays, self.replay_at = 0, 0.0
+        self.stats.set_value(STORE_COUNTS + "spill_waiting", self.spill.count)
+        self.stats.inc_value(STORE_COUNTS + "replayed", waiting)
+        for key in ("new", "updated", "unchanged"):
+            self.stats.inc_value(f"{STORE_COUNTS}{key}", getattr(counts, key))
         return counts
 
     def _stop(self, reason: str) -> None:
@@ -300,7 +340,7 @@ class StorePipeline:
         batch = self._take()
         if batch:  # the crawl is idle: write what is left now, before the close reason is set
             self._stored(self._write(batch))
-        if self.spill is not None and self.spill.count:
+        if self.spill is not None and self.spill.count and not self.spill_replay:
             raise CloseSpider(SPILLED_REASON)
 
     async def close_spider(self) -> None:

@@ -114,7 +114,7 @@ class Categories(GbafBase):
         if listing.malformed:  # counted and logged; the page's other links are read
             self.stats.inc_value(DROPPED_LINKS + "malformed", listing.malformed)
             logger.warning("%s: %d malformed links skipped", response.url, listing.malformed)
-        yield from self._follow_links(listing.articles, "listing")
+        yield from self._follow_links(listing.articles, "listing", response.url)
         if response.meta.get(META_POLL):  # a watch's poll: new articles only, not sections
             return
         if category is None or page == 1:  # sections linked from the home page or a category

@@ -73,7 +73,7 @@ class Discovery(GbafBase):
                                         meta={META_POLL: True} if response.meta.get(META_POLL) else None))
         self.stats.inc_value(SITEMAPS_ANNOUNCED, len(wanted))
         yield from wanted
-        articles = list(self._follow_links(links, "sitemap"))
+        articles = list(self._follow_links(links, "sitemap", response.url))
         if not children:  # a list of pages (not an index): what one sitemap gives, for the estimate
             self.stats.inc_value(SITEMAPS_READ)
             self.stats.inc_value(SITEMAP_ARTICLES, len(articles))
@@ -97,23 +97,23 @@ class Discovery(GbafBase):
         dated = [link.date for link in links if link.date is not None]
         if dated:  # what the site says is new, whatever we have (an alert compares the two)
             self.stats.max_value(FEED_NEWEST, max(dated).timestamp())
-        yield from self._follow_links(links, "feed")
+        yield from self._follow_links(links, "feed", response.url)
 
     def _bad_discovery_page(self, response: Response, reason: str, exc: Exception) -> None:
         self.stats.inc_value(f"{ERRORS}{reason}")
         logger.warning("Skipped %s: %s", response.url, exc)
 
-    def _follow_links(self, links: Sequence[Link], via: str) -> Iterator[Request]:
+    def _follow_links(self, links: Sequence[Link], via: str, page: str | None = None) -> Iterator[Request]:
         """The article requests of these links, all counted as announced before the first is
         yielded (Scrapy takes a callback's requests one by one: the progress estimate would
         otherwise see only the few it took)."""
-        requests = list(self._link_requests(links, via))
+        requests = list(self._link_requests(links, via, page))
         for request in requests:
             request.meta[META_ANNOUNCED] = True
         self.stats.inc_value(ANNOUNCED, len(requests))
         yield from requests
 
-    def _link_requests(self, links: Sequence[Link], via: str) -> Iterator[Request]:
+    def _link_requests(self, links: Sequence[Link], via: str, page: str | None) -> Iterator[Request]:
         known = []
         for link in links:
             url = self.rules.classify(link.url)[1]
@@ -130,5 +130,5 @@ class Discovery(GbafBase):
             yield self._article_request(url)
         if known and self.history is not None:
             self.stats.inc_value(INCREMENTAL + "known_links", len(known))
-            for url, validators in self.history.changed_since_fetched(known):
+            for url, validators in self.history.changed_since_fetched(known, page):
                 yield self._article_request(url, kind=RequestKind.ARTICLE_REVISIT, validators=validators)

@@ -3,6 +3,7 @@ a cycle fetches, and when the next one starts."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from scrapy import Request, Spider, signals
@@ -15,6 +16,7 @@ from newscrawl.keys import (
     RequestKind,
 )
 from newscrawl.spiders.core import GbafBase
+from newscrawl.store import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -32,19 +34,42 @@ class Watching(GbafBase):
         if self.watching.cycle is not None:
             if not self.watching.settled():  # its last batch is being written
                 raise DontCloseSpider
-            self.past().save(utcnow())  # what the cycle learned: validators, signal states
-            if not self.incremental:  # the first discovery filled an empty store: read it
-                self._open_history()
+            self._watch_save()
             self.watching.finish()
+            if self.watching.health.site is not None:  # the site is away: ask again, not at once
+                self.watching.sleep_until(utcnow() + timedelta(seconds=self.config.policy.poll_min), self._watch_next)
+                raise DontCloseSpider
         self._watch_next()
         raise DontCloseSpider
+
+    def _watch_save(self) -> None:
+        """What the cycle learned (validators, signal states), saved; the store's answer told to the watch's health."""
+        history = self.past()
+        tried = history.unsaved
+        error = history.save(utcnow())
+        if error is not None:
+            self.watching.health.store_failed(error)
+        elif tried:
+            self.watching.health.store_worked()
+        if not self.incremental:  # the first discovery filled an empty store: read it
+            self._reopen_history()
+
+    def _reopen_history(self) -> bool:
+        """Read the store's history again (a discovery); while the store is away, go on with the one held."""
+        try:
+            self._open_history()
+        except StoreUnavailable as exc:
+            self.watching.health.store_failed(str(exc))
+            logger.warning("Watch: the store is unavailable (%s); going on with what it held", exc)
+            return False
+        return True
 
     def _watch_next(self) -> None:
         """Fetch what is due now (a discovery, or the signals due), else wake when it is."""
         now, plan = utcnow(), self.watching.plan
         self.watching.cancel_wake()
         if plan.discovery_due(now):
-            self._open_history()
+            self._reopen_history()
             self.watching.begin("a discovery")
             requests = list(self._discovery())
         else:

@@ -11,7 +11,7 @@ from typing import Any
 
 from newscrawl.backoff import backoff_delay
 from newscrawl.store.base import StoreUnavailable
-from newscrawl.store.spill import SpillFile
+from newscrawl.store.spill import SpillFile, read_spill
 from newscrawl.store.writer import ArticleWriter, Counts
 
 logger = logging.getLogger(__name__)
@@ -73,3 +73,23 @@ class BatchSaver:
             logger.error("Could not store %d articles (%s); saved them to %s. Load them later with: "
                          "newscrawl replay %s", len(batch), out.error, self.spill.path, self.spill.path)
             return out
+
+    def replay(self) -> Counts | None:
+        """The spill file written to the store, once, and emptied: its counts; None (the file
+        kept as it is) when the store still fails. Writes are idempotent upserts: a replay cut
+        short and done again stores nothing twice."""
+        with self.lock:
+            total = Counts()
+            try:
+                for batch in read_spill(self.spill.path):
+                    total.add(self.writer.write(batch, self.now()))
+            except StoreUnavailable as exc:
+                logger.warning("The %d spilled articles wait: %s", self.spill.count, exc)
+                return None
+            except FileNotFoundError:  # nothing was spilled after all
+                pass
+            self.spill.path.unlink(missing_ok=True)
+            logger.info("Stored the %d articles that waited in %s (%d new, %d updated, %d unchanged)",
+                        self.spill.count, self.spill.path, total.new, total.updated, total.unchanged)
+            self.spill.count = 0
+            return total
