@@ -53,6 +53,13 @@ def test_bylines(byline, names):
     ("Thomson Reuters", []),
     ("By AP and Jane Doe", ["Jane Doe"]),
     ("By Staff Reports -", ["Staff Reports"]),  # a desk
+    # staff credits are authors, even naming the publisher (#31: the portal's old WordPress byline)
+    ("Staff GBAF Publications Ltd.", ["Staff GBAF Publications Ltd"]),
+    ("By Staff Reporter", ["Staff Reporter"]),
+    ("By Staff Writer", ["Staff Writer"]),
+    # after a name, "Staff Writer" is that person's role
+    ("By Jane Smith, Staff Writer", ["Jane Smith"]),
+    ("Jane Smith and Staff Reporter", ["Jane Smith"]),
 ])
 def test_bylines_of_other_sites(byline, names):
     assert split_byline(byline) == names

@@ -98,7 +98,12 @@ def _looks_like_name(part: str) -> bool:
 
 
 _STAFF = re.compile(r"^(?:the\s+)?[A-Z][\w&'’.\- ]{0,60}?\s(staff|desk|newsroom|news\s+team|"
-                    r"editorial(?:\s+(?:team|staff|board|desk))?|team|reporters)$|^staff\s+(reports?)$", re.I)
+                    r"editorial(?:\s+(?:team|staff|board|desk))?|team|reporters)$"
+                    r"|^staff\s+(reports?|writers?|reporters?|correspondents?)$"
+                    # a staff credit naming the publisher: "Staff GBAF Publications Ltd."
+                    r"|^(staff)\s+[A-Z][\w&'’.\- ]{0,60}\s(?:ltd|limited|inc|llc|plc|publications|publishing|media|"
+                    r"group|news|press)\.?$", re.I)
+_STAFF_ROLE = re.compile(r"^staff\s+(?:writers?|reporters?|correspondents?)$", re.I)  # after a name: a role
 _LEADING_ROLE = re.compile(r"^(?:(?:guest\s+)?(?:editor|contributor|columnist|correspondent|reporter|writer)"
                            r"(?:-at-large)?\s*:?\s+)+(?=[A-Z])", re.I)
 
@@ -107,8 +112,8 @@ def is_desk(name: str, agencies=WIRE_AGENCIES) -> bool:
     """A group byline of a newsroom ("GBAF News Desk", "Editorial Team"), not an agency's."""
     name = clean(name)
     m = _STAFF.match(name)
-    if m and m.group(2):
-        return True  # "Staff Reports"
+    if m and (m.group(2) or m.group(3)):
+        return True  # "Staff Reports", "Staff GBAF Publications Ltd."
     if not m or _ROLE_WORDS.search(name[: m.start(1)]):
         return False  # "Head of Research Team" is a role, not a desk
     return not _agency_group(name, agencies)
@@ -202,7 +207,7 @@ def _take_people(chunk: str, names: list[str], agencies: tuple, publishers: tupl
             return True  # "Sandee LaMotte, CNN", "Jane Smith, MS, RDN": no second person
         if is_publisher(part, publishers):
             continue
-        if _looks_like_name(part) or is_desk(part, agencies):
+        if _looks_like_name(part) or (is_desk(part, agencies) and not (names and _STAFF_ROLE.match(part))):
             part = _as_name(part)
             if part not in names:
                 names.append(part)
