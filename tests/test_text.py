@@ -53,6 +53,11 @@ def test_bylines(byline, names):
     ("Thomson Reuters", []),
     ("By AP and Jane Doe", ["Jane Doe"]),
     ("By Staff Reports -", ["Staff Reports"]),  # a desk
+    # share and follow labels are no part of a name, glued to it or not
+    ("Sarah LazareTwitter Today", ["Sarah Lazare"]),
+    ("By Jane Doe Email Facebook Twitter", ["Jane Doe"]),
+    ("By Jane Doe and John RoeFollow", ["Jane Doe", "John Roe"]),
+    ("By Anna Sharewood", ["Anna Sharewood"]),  # a label inside a name is the name
     # staff credits are authors, even naming the publisher (#31: the portal's old WordPress byline)
     ("Staff GBAF Publications Ltd.", ["Staff GBAF Publications Ltd"]),
     ("By Staff Reporter", ["Staff Reporter"]),

@@ -20,7 +20,10 @@ _MON = _MONTH_NAME + r"\.?\s+\d{1,2}\b"
 _BYLINE_END = re.compile(
     rf"(?:^|(?-i:(?<=[a-z])(?=[A-Z\d]))|\s+(?:on\s+)?|\s*[-–—|]\s*)(?:{_DAY}\b|{_MON}|\d{{1,2}}\s+{_MONTH_NAME}\s+\d{{4}}|"
     r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|(?:Updated|Published|Posted)\b|"
-    r"\d+\s+(?:mins?|minutes?|hours?|days?)\s+ago|\d+\s*min(?:ute)?s?\s+read|View\s+(?:More|all)\b|Follow\b)"
+    r"\d+\s+(?:mins?|minutes?|hours?|days?)\s+ago|\d+\s*min(?:ute)?s?\s+read|View\s+(?:More|all)\b|Follow\b|"
+    # share and follow labels, glued or not: "Sarah LazareTwitter Today", "Jane Doe Email Facebook"
+    r"(?-i:Twitter|Facebook|LinkedIn|Linkedin|Instagram|Threads|Bluesky|Mastodon|TikTok|YouTube|E-?mail|Share|"
+    r"Subscribe|Contact|More\s+by|Read\s+more|See\s+all|All\s+(?:articles|stories|posts))\b)"
     r"|\s*@\w|\s+/\s+", re.I)
 _GLUED_AGENCY = re.compile(r"(?<=[a-z])(?<!Thomson)(?<!\bThe)\s*(?=(?:Associated Press|Reuters|AFP)\b)"
                            r"|(?<=[A-Z]{2})(?=Associated Press\b)")
