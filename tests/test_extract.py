@@ -134,3 +134,20 @@ def test_handwritten_variants():
         "Demand was more than three times the amount on offer, the authority said.",
         "Next steps", "Shore power for ships by 2027", "Electric trucks at two terminals"]
     assert a.related_urls == [live + "/another-port-story"]
+
+
+@pytest.mark.parametrize("jsonld, meta, want", [
+    # JSON-LD's wall time without a zone, the meta tag's with it: one moment (#31)
+    ("2024-04-30T16:38:37", "2024-04-30T16:38:37+02:00", "2024-04-30T14:38:37+00:00"),
+    ("2024-04-30T09:15:00", "2024-04-30T09:15:00-05:30", "2024-04-30T14:45:00+00:00"),
+    # another moment (an hour and 7 minutes apart: not a whole offset): JSON-LD's stays
+    ("2024-04-30T16:38:37", "2024-04-30T17:45:37+02:00", "2024-04-30T16:38:37+00:00"),
+])
+def test_a_time_without_its_zone_takes_the_offset_another_layer_states(jsonld, meta, want):
+    html = (f'<html><head><meta property="article:published_time" content="{meta}">'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Rates held", '
+            f'"datePublished": "{jsonld}"}}</script></head><body><h1>Rates held</h1><article>'
+            + "<p>The central bank held its rates on Tuesday, as most economists had expected it would.</p>" * 4
+            + "</article></body></html>")
+    article = ArticleParser(SiteRules(BASE)).parse(BASE + "/rates-held", html)
+    assert article.published_at.isoformat() == want

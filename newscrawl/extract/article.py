@@ -95,6 +95,8 @@ class ArticleParser:
             values["image"] = self._merge_image(page, theme, values["image"])
         if values.get("published_at") and page.date_shapes.get(values["published_at"]) == "date_only":
             self._refine_date(page, theme, values, layers)
+        elif values.get("published_at") and page.date_shapes.get(values["published_at"]) == "no_zone":
+            self._zone_date(page, theme, values, layers)
         if values.get("authors") and theme.visible_byline_adds:
             self._add_visible_byline(page, values, layers)
         self._finish(page, values, layers)
@@ -151,6 +153,23 @@ class ArticleParser:
             other = self.read(page, theme, "published_at", (name,))
             if other and page.date_shapes.get(other[0]) != "date_only" \
                     and other[0].astimezone(self.config.default_tz).date() == day:
+                values["published_at"], layers["published_at"] = other
+                return
+
+    def _zone_date(self, page: Page, theme: Theme, values: dict[str, Any], layers: dict[str, str]) -> None:
+        """A publication time without its zone ("2024-04-30T16:38:37" in JSON-LD, read in
+        NEWSCRAWL_TIMEZONE) takes the offset another layer states for the same wall time
+        (article:published_time "2024-04-30T16:38:37+02:00"): the same moment, hours apart
+        once read, by a whole offset (a multiple of 15 minutes, at most 14 hours)."""
+        naive = values["published_at"]
+        for name in theme.order("published_at"):
+            if name in (layers["published_at"], LayerName.GENERIC):
+                continue
+            other = self.read(page, theme, "published_at", (name,))
+            if other is None or page.date_shapes.get(other[0]) != "zoned":
+                continue
+            apart = (other[0] - naive).total_seconds()
+            if apart and abs(apart) <= 14 * 3600 and apart % 900 == 0:
                 values["published_at"], layers["published_at"] = other
                 return
 
