@@ -50,7 +50,12 @@ def _compact(name: str) -> str:
 
 
 def parse_html(html: str | bytes) -> HtmlElement:
-    """The root element of an HTML document (None for an empty one): lxml's own parse."""
+    """The root element of an HTML document (None for an empty one): lxml's own parse. Bytes
+    are decoded as Scrapy decodes a body without headers (w3lib: a BOM, then the page's own
+    <meta charset>, else UTF-8 or cp1252 by what the bytes hold), not by libxml2's guess."""
+    if isinstance(html, bytes):
+        from w3lib.encoding import html_to_unicode
+        html = html_to_unicode(None, html)[1]
     try:
         root = etree.fromstring(html, _PARSER)
     except ValueError:  # a str that declares its encoding: parse its UTF-8 bytes
