@@ -58,6 +58,16 @@ def test_bylines(byline, names):
     ("By Jane Doe Email Facebook Twitter", ["Jane Doe"]),
     ("By Jane Doe and John RoeFollow", ["Jane Doe", "John Roe"]),
     ("By Anna Sharewood", ["Anna Sharewood"]),  # a label inside a name is the name
+    # names in any alphabet, bylines in other languages (#31)
+    ("Von Henry", ["Henry"]),
+    ("Por Alberto González", ["Alberto González"]),
+    ("Par Sébastien Farcis", ["Sébastien Farcis"]),
+    ("By Élodie Durand", ["Élodie Durand"]),
+    ("Autor: Łukasz Nowak", ["Łukasz Nowak"]),
+    ("By 孔德明", ["孔德明"]),
+    ("By Ahmed al-Sayed", ["Ahmed al-Sayed"]),
+    ("Par exemple", []),  # a sentence, no name
+    ("By jane doe", []),
     # staff credits are authors, even naming the publisher (#31: the portal's old WordPress byline)
     ("Staff GBAF Publications Ltd.", ["Staff GBAF Publications Ltd"]),
     ("By Staff Reporter", ["Staff Reporter"]),

@@ -10,7 +10,9 @@ WIRE_AGENCIES = ("Reuters", "Thomson Reuters", "AP", "Associated Press", "AFP", 
                  "PA Media", "Dow Jones", "dpa", "ANI", "PTI", "Xinhua", "Kyodo")
 
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-_BY = re.compile(r"^\s*(?:(?:written|analysis|opinion|commentary|story|words|text|reporting|posted)\s+)?by[:\s]+",
+_BY = re.compile(r"^\s*(?:(?:(?:written|analysis|opinion|commentary|story|words|text|reporting|posted)\s+)?by[:\s]+"
+                 # the same word in other languages (von, por, par, door, av, di) and labels (Autor: ...)
+                 r"|(?:von|por|par|door|av|di)\s+(?=[^\W\d_])|(?:author|autor|autorin|auteur|autore|texto?|teksti)\s*:\s*)",
                  re.I)
 # Where a byline's names end: a date, a time, "Updated"/"Published", a handle, "N hours ago";
 # also glued to the last name ("Jeff FoustMonday, November 18, 2019").
@@ -34,7 +36,10 @@ _ROLE_WORDS = re.compile(
     r"co-founder|president|vice|analyst|economist|strategist|editor|correspondent|reporter|"
     r"writer|columnist|contributor|officer|lead|senior|principal|professor|adviser|advisor|"
     r"consultant|specialist|associate|executive|chairman|chair|staff|team|desk)\b", re.I)
-_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.\-]*|de|da|del|der|van|von|bin|al|al-\w+|la|le|du|di|dos|mc\w*)$")
+# a name's words: a letter (a capital, or one of a script without case: checked in _looks_like_name)
+# then word characters, or a particle
+_NAME_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’.\-]*)$")
+_PARTICLE = re.compile(r"^(?:de|da|del|der|van|von|bin|al|al-\w+|la|le|du|di|dos|mc\w*)$")
 DATELINE = re.compile(
     r"^\s*([A-Z][A-Z./'’\- ]{1,40}(?:,\s*[A-Z][A-Za-z.'’\- ]{1,30})?)\s*\(([A-Z][A-Za-z.&' ]{1,30})\)\s*[-–—]+\s*")
 
@@ -97,7 +102,8 @@ def _looks_like_name(part: str) -> bool:
     tokens = part.split()
     if not 1 <= len(tokens) <= 5 or _ROLE_WORDS.search(part):
         return False
-    return all(_NAME_TOKEN.match(t) for t in tokens) and part[0].isupper()
+    return all(_PARTICLE.match(t) or (_NAME_TOKEN.match(t) and not t[0].islower()) for t in tokens) \
+        and part[0].isalpha() and not part[0].islower()
 
 
 _STAFF = re.compile(r"^(?:the\s+)?[A-Z][\w&'’.\- ]{0,60}?\s(staff|desk|newsroom|news\s+team|"
