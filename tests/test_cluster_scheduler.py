@@ -178,3 +178,23 @@ def test_the_queue_pops_in_priority_order_across_workers(server):
     one.push(request("high", priority=10))
     assert two.pop().url == "https://x.test/high" and one.pop().url == "https://x.test/low"
     assert one.worker != two.worker
+
+
+def test_a_request_taken_while_the_answer_was_lost_returns_at_the_next_pop(server):
+    """Redis cut mid-reply (tests/test_cluster_hosts.py saw it: a lease granted, its answer lost,
+    the request waiting two minutes for the lease to expire): the next pop gives it back first."""
+    spider = Site()
+    queue = LeasedPriorityQueue(fakeredis.FakeRedis(server=server), spider, "q:gen:requests", clock=Clock())
+    queue.push(request("story"))
+    real = queue._pop
+
+    def answer_lost(**kw):
+        real(**kw)  # done on the server ...
+        raise redis.TimeoutError("Timeout reading from socket")  # ... its answer never came
+    queue._pop = answer_lost
+    with pytest.raises(redis.TimeoutError):
+        queue.pop()
+    assert queue.leased() == 1 and not queue.held  # leased on the server, not known here
+    queue._pop = real
+    assert queue.pop().url == "https://x.test/story"  # at once, not after the lease's 120 s
+    assert queue.leased() == 1 and len(queue.held) == 1

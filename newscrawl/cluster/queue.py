@@ -71,14 +71,24 @@ class LeasedPriorityQueue(PriorityQueue):
         # seen (a failure no hook saw) must not hold up the crawl forever.
         self.max_hold = 5 * lease_seconds
         self.requeued = 0  # expired leases of other (dead) workers put back by this one
+        # Leases asked for by a pop whose answer never came (Redis cut mid-reply): it may have
+        # been granted. Given back at the next pop, so the request waits for no lease to expire.
+        self.unanswered: list[str] = []
         self._pop = server.register_script(_POP)
         self._give_back = server.register_script(_GIVE_BACK)
 
     def pop(self, timeout=0):
+        keys = [self.key, self.leases_key, self.payloads_key]
+        if self.unanswered:  # granted or not, those leases are nobody's: their requests go back
+            back = int(self._give_back(keys=keys, args=self.unanswered))
+            self.unanswered.clear()
+            if back:
+                logger.warning("Put back %d requests taken while Redis's answer was lost", back)
         lease = f"{self.worker}:{next(self._ids)}"
         now = self.clock()
-        requeued, data = self._pop(keys=[self.key, self.leases_key, self.payloads_key],
-                                   args=[now, now + self.lease_seconds, lease])
+        self.unanswered.append(lease)
+        requeued, data = self._pop(keys=keys, args=[now, now + self.lease_seconds, lease])
+        self.unanswered.remove(lease)
         if requeued:
             self.requeued += int(requeued)
             logger.warning("Put back %d requests whose lease expired (a worker died or stalled)", requeued)
