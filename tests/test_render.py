@@ -6,7 +6,7 @@ import pytest
 
 from newscrawl.crawl.rendering import find_browser
 from newscrawl.replica import ReplicaServer, ReplicaSite
-from newscrawl.replica.js import APP_SHELL, BUILD_ID, NEXT_ONLY, NEXT_ROUTE, TRACK
+from newscrawl.replica.js import APP_SHELL, BUILD_ID, CHROME_SHELL, NEXT_ONLY, NEXT_ROUTE, TRACK
 
 from .conftest import run_crawl
 
@@ -34,7 +34,11 @@ def test_js_pages_are_rendered_only_where_needed(js_replica, tmp_path):
     assert stats["newscrawl/render/pages"] == 2  # the markets listing and the app shell; not the data pages
     routed = result.by_url[f"{base}{NEXT_ROUTE}"]  # an app shell read from its Next.js data route
     assert routed["title"] == "Lenders read from the data route" and routed["extraction"]["body"] == "nextdata"
-    assert stats["newscrawl/app_shell/next_data"] == 1 and f"/_next/data/{BUILD_ID}{NEXT_ROUTE}.json" in \
+    # the site's chrome around an empty root, the build id only in its script's text (#31): read from
+    # its data route, not rendered, not dropped as no_body
+    chrome = result.by_url[f"{base}{CHROME_SHELL}"]
+    assert chrome["title"] == "Insurers wait for their data" and chrome["extraction"]["body"] == "nextdata"
+    assert stats["newscrawl/app_shell/next_data"] == 2 and f"/_next/data/{BUILD_ID}{NEXT_ROUTE}.json" in \
         [urlsplit(p).path for p, _ in site.log]
     assert stats["newscrawl/render/clicks"] >= 2
     paths = [urlsplit(p).path for p, _ in site.log]
@@ -61,6 +65,7 @@ def test_without_a_browser_pages_that_need_one_are_dropped(js_replica, tmp_path)
     assert result.log.count("needs a browser to render and none is installed") == 1
     assert f"{js_replica.base_url}{NEXT_ONLY}" in result.by_url  # no browser needed
     assert f"{js_replica.base_url}{NEXT_ROUTE}" in result.by_url  # nor for a data route
+    assert f"{js_replica.base_url}{CHROME_SHELL}" in result.by_url  # nor with the site's chrome around it
     assert len(result.items) >= 44
 
 

@@ -11,8 +11,12 @@ def test_an_empty_mount_element_with_scripts_is_an_app_shell():
     other_mount = "<html><body><div id='app-root'></div><noscript>Enable JavaScript to read this page.</noscript>" \
                   "<script type='module'>import('/assets/index.js')</script></body></html>"
     assert is_app_shell(Selector(text=other_mount))  # by what it shows, not by the element's id
-    wordy = shell.replace("</body>", "<p>" + "words " * 60 + "</p></body>")
-    assert not is_app_shell(Selector(text=wordy))
+    # a site's whole navigation and footer around the empty root: still a candidate (#31); the
+    # question is asked only of a page the static layers read no body from
+    chrome = shell.replace("<body>", "<body><nav>" + "<a href='/c/'>Section</a> " * 40 + "</nav>")
+    assert is_app_shell(Selector(text=chrome))
+    data_only = "<html><body><p>Text.</p><script type='application/ld+json'>{}</script></body></html>"
+    assert not is_app_shell(Selector(text=data_only))  # structured data is no script that builds a page
 
 
 def test_the_next_js_data_route_of_a_page():
@@ -23,6 +27,10 @@ def test_the_next_js_data_route_of_a_page():
     assert next_data_url(manifest, "https://x.test/a-story/") == "https://x.test/_next/data/b-42/a-story.json"
     inline = Selector(text='<script id="__NEXT_DATA__" type="application/json">{"buildId": "abc", "props": {}}</script>')
     assert next_build_id(inline) == "abc"
+    fetched = Selector(text="<nav>Home</nav><div id='__next'></div><script>fetch('/_next/data/b-7/a-story.json')"
+                            ".then(function (r) { return r.json(); });</script>")
+    assert next_build_id(fetched) == "b-7"  # only in the text of the script that fetches it
+    assert next_build_id(Selector(text="<script>window.cfg = {'buildId': 'b-8'};</script>")) == "b-8"
     assert next_data_url(Selector(text="<script src='/app.js'></script>"), "https://x.test/a") is None
     assert next_data_url(Selector(text="<script src='/_next/static/../x/_buildManifest.js'></script>"),
                          "https://x.test/a") is None  # no path tricks in a build id

@@ -83,7 +83,9 @@ CLUSTER = declare(
       above=0),
     Setting("NEWSCRAWL_DRAIN_SECONDS", Kind.FLOAT, 30.0, "queue empty and nothing leased this long: the crawl is over",
       above=0),
-    Setting("NEWSCRAWL_REDIS_RETRIES", Kind.INT, 3, "then the worker stops with reason redis_unavailable", minimum=0),
+    Setting("NEWSCRAWL_REDIS_RETRIES", Kind.INT, 6,
+      "then the worker stops with reason redis_unavailable (6: about a minute with the default backoff and timeout)",
+      minimum=0),
     Setting("NEWSCRAWL_REDIS_BACKOFF", Kind.FLOAT, 0.5, "seconds before the first Redis retry; doubles", minimum=0),
     Setting("NEWSCRAWL_REDIS_TIMEOUT", Kind.FLOAT, 5.0, "Redis connect and socket timeout, seconds", above=0),
 )

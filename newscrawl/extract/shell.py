@@ -10,24 +10,22 @@ from parsel import Selector
 
 
 def is_app_shell(selector: Selector) -> bool:
-    """Scripts and little visible text (under 200 characters outside scripts, styles and
-    templates): the content comes later, from the scripts. Asked only of a page the static
-    layers found no title or body in; whatever its mount element is called (#__next, #root,
-    #app, #app-root, or none)."""
-    if not selector.xpath("//script[@src] | //script[not(@type) or @type='module' or @type='text/javascript']"):
-        return False
-    text = " ".join(t.strip() for t in selector.xpath(
-        "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::template)"
-        " and not(ancestor::noscript)]").getall())
-    return len(text.strip()) < 200
+    """A page the static layers read no title or body from, and which carries scripts: an app
+    shell candidate, whatever text its chrome (navigation, footer) shows and whatever its mount
+    element is called (#__next, #root, #app, or none). Its data, then the browser, are tried
+    before it is dropped (#31: a shell with a site's whole navigation around an empty root)."""
+    return bool(selector.xpath("//script[@src] | //script[not(@type) or @type='module' or @type='text/javascript']"))
 
 
 _BUILD_MANIFEST = re.compile(r"/_next/static/([^/]+)/_(?:build|ssg)Manifest\.js")
+# a build id in a script's own text: the data route it fetches, or a buildId it sets
+_INLINE_BUILD = re.compile(r"/_next/data/([\w.-]+)/|[\"']buildId[\"']\s*:\s*[\"']([\w.-]+)[\"']")
 
 
 def next_build_id(selector: Selector) -> str | None:
-    """The Next.js build id a page names: __NEXT_DATA__'s ``buildId``, or the path of its
-    build manifest script (``/_next/static/<build id>/_buildManifest.js``)."""
+    """The Next.js build id a page names, wherever: __NEXT_DATA__'s ``buildId``, the path of
+    its build manifest script (``/_next/static/<build id>/_buildManifest.js``), or the text of
+    its own scripts (the data route they fetch, a ``buildId`` they set)."""
     for raw in selector.xpath('//script[@id="__NEXT_DATA__"]/text()').getall():
         try:
             build = json.loads(raw).get("buildId")
@@ -39,6 +37,10 @@ def next_build_id(selector: Selector) -> str | None:
         m = _BUILD_MANIFEST.search(src)
         if m:
             return m.group(1)
+    for text in selector.xpath("//script[not(@src)]/text()").getall():
+        m = _INLINE_BUILD.search(text)
+        if m:
+            return m.group(1) or m.group(2)
     return None
 
 

@@ -9,6 +9,11 @@
 - ``/app-shell-market-wrap``: an app shell (an empty root element and a script) whose script
   builds the article from ``/content/app-shell-market-wrap.json`` after load.
 - ``/next-data-only-story``: the article only in ``__NEXT_DATA__`` (no visible content).
+- ``/next-route-story``: an app shell whose build id is only in its build manifest's path; its
+  script fetches the Next.js data route.
+- ``/chrome-shell-story``: an app shell with the site's navigation and footer (well over 200
+  characters) around an empty root, the build id only in the text of the script that fetches
+  its data route (#31).
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ MARKETS_PAGE = 5
 APP_SHELL = "/app-shell-market-wrap"
 NEXT_ONLY = "/next-data-only-story"
 NEXT_ROUTE = "/next-route-story"  # an app shell whose script fetches its Next.js data route
+CHROME_SHELL = "/chrome-shell-story"  # the same with the site's chrome, the build id in an inline script
 BUILD_ID = "replica-build-7"
 SITE = render.SITE_NAME
 TRACK = "/api/track"
@@ -85,13 +91,16 @@ class JsPages:
         routed = fresh_articles(1, when + timedelta(days=2), seed=53)[0]
         self.next_route = replace(routed, slug=NEXT_ROUTE.strip("/"), title="Lenders read from the data route",
                                   category="finance", in_listings=False)
+        chrome = fresh_articles(1, when + timedelta(days=3), seed=59)[0]
+        self.chrome_shell = replace(chrome, slug=CHROME_SHELL.strip("/"), title="Insurers wait for their data",
+                                    category="finance", in_listings=False)
 
     def articles(self) -> list[ReplicaArticle]:
-        return [*self.markets, self.app_shell, self.next_only, self.next_route]
+        return [*self.markets, self.app_shell, self.next_only, self.next_route, self.chrome_shell]
 
     def home_links(self) -> list[tuple[str, str]]:
         return [(f"/category/{MARKETS}/", "Markets"), (APP_SHELL, "Markets wrap"), (NEXT_ONLY, "Data story"),
-                (NEXT_ROUTE, "Routed story")]
+                (NEXT_ROUTE, "Routed story"), (CHROME_SHELL, "Insurers story")]
 
     @staticmethod
     def _props(a: ReplicaArticle) -> dict:
@@ -156,6 +165,14 @@ class JsPages:
             return 200, html.encode(), "text/html; charset=utf-8"
         if path == f"/_next/data/{BUILD_ID}{NEXT_ROUTE}.json":
             return 200, json.dumps({"pageProps": self._props(self.next_route)}).encode(), "application/json"
+        if path == CHROME_SHELL:  # the chrome shows; the build id is only in the script's text
+            script = (f"<script>fetch('/_next/data/{BUILD_ID}{CHROME_SHELL}.json').then(function (r) "
+                      "{ return r.json(); }).then(function (d) { window.__props = d; });</script>")
+            html = (f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{SITE}</title></head>'
+                    f'<body>{render.header()}<main><div id="__next"></div></main>{render.footer()}{script}</body></html>')
+            return 200, html.encode(), "text/html; charset=utf-8"
+        if path == f"/_next/data/{BUILD_ID}{CHROME_SHELL}.json":
+            return 200, json.dumps({"pageProps": self._props(self.chrome_shell)}).encode(), "application/json"
         if path == NEXT_ONLY:
             a = self.next_only
             next_data = {"props": {"pageProps": self._props(a)}, "page": "/[slug]", "query": {"slug": a.slug},
