@@ -34,11 +34,12 @@ class FollowAll(scrapy.Spider):
                 yield scrapy.Request(url)
 
 
-def main(base_url: str, out: str) -> None:
+def main(base_url: str, out: str, pages: str = "0") -> None:
     process = CrawlerProcess({
         "ROBOTSTXT_OBEY": True, "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False,
         "CONCURRENT_REQUESTS": 16, "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "DOWNLOAD_DELAY": 0,
         "AUTOTHROTTLE_ENABLED": False, "HTTPERROR_ALLOW_ALL": False, "RETRY_ENABLED": False,
+        "CLOSESPIDER_PAGECOUNT": int(pages),  # 0: the whole site
     })
     crawler = process.create_crawler(FollowAll)
     process.crawl(crawler, base_url=base_url)
@@ -49,4 +50,4 @@ def main(base_url: str, out: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:4])

@@ -120,3 +120,42 @@ def test_robots_txt_keeps_its_good_sitemaps_whatever_else_it_says(lines):
     text = "\n".join([*lines, f"Sitemap: {BASE}/sitemap.xml", *lines])
     sitemaps, feeds = read_robots(text, BASE)
     assert f"{BASE}/sitemap.xml" in sitemaps
+
+
+def test_the_replica_pager_is_wordpress_s_and_a_page_s_size_does_not_grow_with_its_category():
+    """#31: a pager listing every page number made a listing page's size (and cost) grow with
+    its category; the replica's default is WordPress's paginate_links; every number is a fault."""
+    from newscrawl.replica import ReplicaSite, build_articles
+    from newscrawl.replica.pages import pager_numbers
+    assert pager_numbers(1, 1) == [1]
+    assert pager_numbers(1, 40) == [1, 2, 3, None, 40]
+    assert pager_numbers(7, 40) == [1, None, 5, 6, 7, 8, 9, None, 40]
+    assert pager_numbers(39, 40) == [1, None, 37, 38, 39, 40]
+    assert pager_numbers(3, 5, every=True) == [1, 2, 3, 4, 5]
+    base = "https://www.globalbankingandfinance.com"
+    small, big = ReplicaSite(build_articles(500)), ReplicaSite(build_articles(20_000))
+    sizes = [len(s.handle("/category/finance/page/3/", base).body) for s in (small, big)]
+    assert sizes[1] < sizes[0] * 1.05, sizes
+    big.every_page_number = True
+    assert len(big.handle("/category/finance/page/3/", base).body) > 3 * sizes[0]  # the fault
+
+
+def test_every_page_of_a_category_is_reached_through_either_pager(tmp_path):
+    """The crawl pages categories through WordPress's pager and through the every-number
+    fault alike: every article stored, the categories' deep pages fetched."""
+    import re
+
+    from newscrawl.replica import ReplicaServer, ReplicaSite, build_articles, expected_articles
+
+    from .inprocess import crawl
+    for every in (False, True):
+        site = ReplicaSite(build_articles(400))
+        site.every_page_number = every
+        with ReplicaServer(site) as server:
+            crawler = crawl({"NEWSCRAWL_DATA_DIR": str(tmp_path / f"data-{every}"), "MONGO_URI": None},
+                            base_url=server.base_url)
+            stats = crawler.stats.get_stats()
+            pages = [int(m.group(1)) for r in site.requests if (m := re.search(r"/page/(\d+)/|[?&]page=(\d+)", r.path))
+                     and m.group(1)]
+        assert stats.get("newscrawl/store/new") == len(expected_articles(site, server.base_url)), (every, stats)
+        assert max(pages) >= 6, (every, sorted(set(pages)))  # past what the first page's pager shows

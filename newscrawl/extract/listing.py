@@ -111,8 +111,9 @@ def _joiner(url: str) -> Callable[[str], str]:
 
 def read_listing(url: str, html: str | Selector, rules: SiteRules, tz: tzinfo = timezone.utc) -> Listing:
     """A listing page's article links (with the cards' dates), the category links it shows
-    and its next page. Each link costs a lookup once seen (a pager that lists every page
-    number is read in time linear in its links, not in the site's size)."""
+    and its next page, in one pass over its links: each is joined and classified once (and a
+    link seen on an earlier page costs a lookup), so a page costs what its links do, whatever
+    the size of the site behind its pager."""
     sel = html if isinstance(html, Selector) else Selector(text=html, type="html")
     doc = sel.root
     out = Listing()
@@ -120,42 +121,31 @@ def read_listing(url: str, html: str | Selector, rules: SiteRules, tz: tzinfo = 
     categories: dict[str, None] = {}
     join = _joiner(url)
     main = doc.find(".//main")
-    root = main if main is not None else doc
-    for a in root.iter("a"):
+    in_main = set((main if main is not None else doc).iter("a"))
+    in_nav = set(doc.xpath("//nav//a | //header//a"))  # the site's navigation: its sections
+    here, category = _page_of(url), rules.category_path(url)
+    following: str | None = None  # the next page, from the pager's numbers
+    for a in doc.iter("a"):
         href = a.get("href")
         if not href:
             continue
         absolute = join(href)
         if not absolute:
-            out.malformed += 1
+            out.malformed += a in in_main
             continue
         path, canon = rules.classify(absolute)
         if path:
-            categories[path] = None
-        elif canon and canon not in seen and not any(skipped(x) for x in a.iterancestors()):
+            if a in in_main or a in in_nav:
+                categories[path] = None
+            if following is None and path == category and _page_of(absolute) == here + 1:
+                following = absolute
+        elif a in in_main and canon and canon not in seen and not any(skipped(x) for x in a.iterancestors()):
             seen.add(canon)
             out.articles.append(Link(canon, _card_date(a, tz)))
-    # Category links in the site's navigation too (discovery of sections).
-    for href in doc.xpath("//nav//a/@href | //header//a/@href"):
-        path = rules.classify(join(href))[0]
-        if path:
-            categories[path] = None
     out.categories = [rules.url(f"/category/{p}/") for p in categories]
-    out.next_url = _next(url, doc, rules, join)
+    nxt = doc.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href')  # said outright: first
+    out.next_url = urljoin(url, str(nxt[0])) if nxt and join(str(nxt[0])) else following
     return out
-
-
-def _next(url: str, doc: HtmlElement, rules: SiteRules, join: Callable[[str], str]) -> str | None:
-    nxt = doc.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href')
-    if nxt and join(str(nxt[0])):
-        return urljoin(url, str(nxt[0]))
-    here = _page_of(url)
-    cat = rules.category_path(url)
-    for href in doc.xpath("//a/@href"):
-        absu = join(href)
-        if rules.classify(absu)[0] == cat and _page_of(absu) == here + 1:
-            return absu
-    return None
 
 
 # ---- sitemaps, feeds, robots.txt -----------------------------------------------------------

@@ -331,19 +331,35 @@ HOSTILE_CARDS = ('<article class="cd_x"><a href="http://[bad">Broken host</a><ti
                  '<article class="cd_x"><a href="http://127.0.0.1:99999/port-out-of-range">Bad port</a>')
 
 
+def pager_numbers(page_no: int, last: int, every: bool = False) -> list[int | None]:
+    """The page numbers a pager shows, None for a gap ("…"): WordPress's paginate_links (the
+    first, the last, and two on each side of this one), or every number (``every``: a fault)."""
+    if every:
+        return list(range(1, last + 1))
+    shown = sorted({1, last, *range(max(1, page_no - 2), min(last, page_no + 2) + 1)})
+    out: list[int | None] = []
+    for n in shown:
+        if out and n - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
 def listing_page(path: str, cards: list[str], page_no: int, last: int, style: str,
-                 subcats: list[str], top: list[str]) -> str:
+                 subcats: list[str], top: list[str], every_number: bool = False) -> str:
     name = CATEGORIES[path]
     base = f"/category/{path}/"
     head = ""
     pager = ""
+    numbers = pager_numbers(page_no, last, every_number)
     if style == "path":
-        nums = "".join(f'<a href="{base}page/{n}/">{n}</a> ' if n > 1 else f'<a href="{base}">1</a> '
-                       for n in range(1, last + 1))
+        nums = "".join('<span class="dots">…</span> ' if n is None else f'<a href="{base}page/{n}/">{n}</a> '
+                       if n > 1 else f'<a href="{base}">1</a> ' for n in numbers)
         nxt = f'<a href="{base}page/{page_no + 1}/">Next »</a>' if page_no < last else ""
         pager = f'<div class="pg_4">{nums}{nxt}</div>'
     elif style == "query":
-        nums = "".join(f'<a href="{base}?page={n}">{n}</a> ' for n in range(1, last + 1))
+        nums = "".join('<span class="dots">…</span> ' if n is None else f'<a href="{base}?page={n}">{n}</a> '
+                       for n in numbers)
         pager = f'<div class="pg_4">{nums}</div>'
     elif style == "relnext":
         if page_no < last:

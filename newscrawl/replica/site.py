@@ -60,6 +60,9 @@ class ReplicaSite:
         self.requests: list[Request] = []  # the same, with whether it was conditional
         self.user_agents: set[str] = set()
         self.redesign = False  # True: article pages lose their bylines (a site redesign)
+        # True: listing pagers list every page number (a fault: a page's size grows with the
+        # category's); default: WordPress's paginate_links (first, last, two each side of this one)
+        self.every_page_number = False
         self.unknown_theme = False  # True: article pages leave Next.js (a theme no probe knows)
         self.delay = 0.0  # seconds each answer takes (a slow site, for concurrency tests)
         self.redirects: dict[str, str] = {}  # path -> where it redirects (301), e.g. a retired category
@@ -339,7 +342,8 @@ class ReplicaSite:
         cards = [render.card(a, self._variant(a, i + page_no)) for i, a in enumerate(chunk)]
         subs = [c for c in CATEGORIES if c.startswith(cat + "/")]
         top = [f'<a href="/{a.slug}">{render.esc(a.title)}</a>' for a in self.ordered[:3]]
-        return self._html(render.listing_page(cat, cards, page_no, last, style, subs, top))
+        return self._html(render.listing_page(cat, cards, page_no, last, style, subs, top,
+                                              every_number=self.every_page_number))
 
     def _sitemap_chunks(self) -> list[list[ReplicaArticle]]:
         """Oldest first, SITEMAP_SIZE a file: new articles change the last file only, as on
