@@ -151,3 +151,17 @@ def test_a_time_without_its_zone_takes_the_offset_another_layer_states(jsonld, m
             + "</article></body></html>")
     article = ArticleParser(SiteRules(BASE)).parse(BASE + "/rates-held", html)
     assert article.published_at.isoformat() == want
+
+
+def test_the_authors_of_teasers_for_other_articles_are_not_the_article_s():
+    """#31: a "more from" block and a list of cards under the article carry other articles'
+    bylines; the article's own byline is the one in its header."""
+    teaser = ('<article class="card"><h3><a href="/other-{n}">Other story {n}</a></h3>'
+              '<span class="byline">By Teaser Writer{n}</span></article>')
+    body = "<p>The central bank held its rates on Tuesday, as most economists had expected it would.</p>" * 4
+    html = ("<html><body><main><article><h1>Rates held</h1><p class='byline'><span class='author'>Jane Smith"
+            "</span></p>" + body + "<section class='more-from-author'><h2>More from Jane</h2>"
+            "<div><span class='author'>Robert Other</span></div></section></article>"
+            f"<div class='cards'>{teaser.format(n='One')}{teaser.format(n='Two')}</div></main></body></html>")
+    article = ArticleParser(SiteRules(BASE)).parse(BASE + "/rates-held", html)
+    assert article.authors == ["Jane Smith"]

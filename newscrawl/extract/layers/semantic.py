@@ -45,18 +45,41 @@ _PUBLISHED_WORD = re.compile(r"\b(?:originally\s+|first\s+)?(?:published|posted)
 _UPDATED_WORD = re.compile(r"\b(?:last\s+)?(?:updated|modified)\b", re.I)
 HEADER_CHARS = 500
 _LEAD_BY = re.compile(r"^\s*(?:written\s+)?by\s*[:\-–]?\s*", re.I)
+# Blocks of other articles' teasers ("more from", related, recommended, trending): their bylines
+# are those articles' (#31)
+_TEASERS = re.compile(r"related|recommend|more-?(?:from|stories|news|articles)|teaser|promo|trending|popular|"
+                      r"most-?read|read-?next|up-?next|also-?read", re.I)
+
+
+def in_teaser(el: HtmlElement, root: HtmlElement | None) -> bool:
+    """Is ``el`` part of a teaser of another article: inside an <article> nested in the page's
+    own <article>, or one of a list of <article> cards, or inside a block of related or
+    recommended stories (classes and ids up to the article's root, not above it: a page's
+    wrapper may name what the page shows besides)."""
+    nested = root is not None and root.tag == "article"
+    for anc in el.iterancestors():
+        if anc is root:
+            return False
+        if anc.tag == "article":
+            parent = anc.getparent()
+            if nested or (parent is not None and sum(1 for c in parent if c.tag == "article") > 1):
+                return True
+        if _TEASERS.search(f'{anc.get("class") or ""} {anc.get("id") or ""}'):
+            return True
+    return False
 
 
 def marked_authors(page: Page, first: bool = False) -> list[str]:
     """Names in author markup: the first kind of AUTHOR_MARKUP that gives some (``first``:
     only its first element that names someone, the byline at the top). Outside
-    navigation, footers, asides and comments; a leading "By" is dropped (also when it is an
-    element of its own beside the name)."""
+    navigation, footers, asides, comments and teasers of other articles; a leading "By" is
+    dropped (also when it is an element of its own beside the name)."""
+    root = article_root(page)[0]
     for xpath in AUTHOR_MARKUP:
         names: list[str] = []
         for el in xpath(page.root):
             if any(a.tag in _OUTSIDE or "comment" in (a.get("class") or "").lower() or a.get("id") == "comments"
-                   for a in el.iterancestors()):
+                   for a in el.iterancestors()) or in_teaser(el, root):
                 continue
             text = _LEAD_BY.sub("", text_of(el))
             if not text or len(text) > 120:
