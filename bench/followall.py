@@ -29,7 +29,10 @@ class FollowAll(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         for href in response.xpath("//a/@href").getall():
-            url = response.urljoin(href)
+            try:
+                url = response.urljoin(href)
+            except ValueError:  # "http://[bad": a malformed link costs itself only
+                continue
             if url.startswith(("http://", "https://")):
                 yield scrapy.Request(url)
 

@@ -112,8 +112,12 @@ class Categories(GbafBase):
             self._learn(response, kind)
         listing = read_listing(response.url, response.text, self.rules, self.tz)
         if listing.malformed:  # counted and logged; the page's other links are read
+            first = not self.stats.get_value(DROPPED_LINKS + "malformed")
             self.stats.inc_value(DROPPED_LINKS + "malformed", listing.malformed)
-            logger.warning("%s: %d malformed links skipped", response.url, listing.malformed)
+            # a site's template repeats its bad links on every listing page: said once, then counted
+            logger.log(logging.WARNING if first else logging.DEBUG,
+                       "%s: %d malformed links skipped%s", response.url, listing.malformed,
+                       " (more on other pages are counted in newscrawl/dropped_links/malformed)" if first else "")
         yield from self._follow_links(listing.articles, "listing", response.url)
         if response.meta.get(META_POLL):  # a watch's poll: new articles only, not sections
             return
