@@ -161,7 +161,8 @@ def test_a_worker_cut_off_for_45_s_mid_crawl_catches_up_after_the_heal(cluster):
 
 
 def test_a_worker_cut_off_for_good_ends_by_itself_and_its_leases_return(cluster):
-    quick = ["-s", "NEWSCRAWL_LEASE_SECONDS=15", "-s", "NEWSCRAWL_REDIS_TIMEOUT=2"]
+    # short leases and a short Redis budget (3 retries of 2 s: ~15 s) keep the test short
+    quick = ["-s", "NEWSCRAWL_LEASE_SECONDS=15", "-s", "NEWSCRAWL_REDIS_TIMEOUT=2", "-s", "NEWSCRAWL_REDIS_RETRIES=3"]
     for name in ("w1", "w2", "w3"):
         cluster.start_worker(name, *quick)
     cluster.wait_stored(30)
