@@ -31,10 +31,11 @@ class FollowAll(scrapy.Spider):
         for href in response.xpath("//a/@href").getall():
             try:
                 url = response.urljoin(href)
-            except ValueError:  # "http://[bad": a malformed link costs itself only
+                request = scrapy.Request(url) if url.startswith(("http://", "https://")) else None
+            except ValueError:  # "http://[bad", a port out of range: a malformed link costs itself only
                 continue
-            if url.startswith(("http://", "https://")):
-                yield scrapy.Request(url)
+            if request is not None:
+                yield request
 
 
 def main(base_url: str, out: str, pages: str = "0") -> None:
