@@ -109,6 +109,33 @@ def _joiner(url: str) -> Callable[[str], str]:
     return join
 
 
+@dataclass
+class _Walk:
+    """One pass over a listing page's links (read_listing): what each one is, decided once."""
+    rules: SiteRules
+    tz: tzinfo
+    in_main: set[Any]  # the links of <main> (else the page): the cards
+    in_nav: set[Any]  # the links of the navigation and header: the sections
+    here: int  # this page's number ...
+    category: str | None  # ... in this category
+    out: Listing = field(default_factory=Listing)
+    seen: set[str] = field(default_factory=set)
+    categories: dict[str, None] = field(default_factory=dict)
+    following: str | None = None  # the next page, from the pager's numbers
+
+    def read(self, a: HtmlElement, absolute: str) -> None:
+        path, canon = self.rules.classify(absolute)
+        if path:
+            if a in self.in_main or a in self.in_nav:
+                self.categories[path] = None
+            if self.following is None and path == self.category and _page_of(absolute) == self.here + 1:
+                self.following = absolute
+        elif a in self.in_main and canon and canon not in self.seen \
+                and not any(skipped(x) for x in a.iterancestors()):
+            self.seen.add(canon)
+            self.out.articles.append(Link(canon, _card_date(a, self.tz)))
+
+
 def read_listing(url: str, html: str | Selector, rules: SiteRules, tz: tzinfo = timezone.utc) -> Listing:
     """A listing page's article links (with the cards' dates), the category links it shows
     and its next page, in one pass over its links: each is joined and classified once (and a
@@ -116,35 +143,21 @@ def read_listing(url: str, html: str | Selector, rules: SiteRules, tz: tzinfo = 
     the size of the site behind its pager."""
     sel = html if isinstance(html, Selector) else Selector(text=html, type="html")
     doc = sel.root
-    out = Listing()
-    seen: set[str] = set()
-    categories: dict[str, None] = {}
     join = _joiner(url)
     main = doc.find(".//main")
-    in_main = set((main if main is not None else doc).iter("a"))
-    in_nav = set(doc.xpath("//nav//a | //header//a"))  # the site's navigation: its sections
-    here, category = _page_of(url), rules.category_path(url)
-    following: str | None = None  # the next page, from the pager's numbers
+    walk = _Walk(rules, tz, set((main if main is not None else doc).iter("a")),
+                 set(doc.xpath("//nav//a | //header//a")), _page_of(url), rules.category_path(url))
     for a in doc.iter("a"):
         href = a.get("href")
-        if not href:
-            continue
-        absolute = join(href)
-        if not absolute:
-            out.malformed += a in in_main
-            continue
-        path, canon = rules.classify(absolute)
-        if path:
-            if a in in_main or a in in_nav:
-                categories[path] = None
-            if following is None and path == category and _page_of(absolute) == here + 1:
-                following = absolute
-        elif a in in_main and canon and canon not in seen and not any(skipped(x) for x in a.iterancestors()):
-            seen.add(canon)
-            out.articles.append(Link(canon, _card_date(a, tz)))
-    out.categories = [rules.url(f"/category/{p}/") for p in categories]
+        absolute = join(href) if href else None
+        if absolute:
+            walk.read(a, absolute)
+        elif absolute == "":  # no URL can be made of it: it costs that link only
+            walk.out.malformed += a in walk.in_main
+    out = walk.out
+    out.categories = [rules.url(f"/category/{p}/") for p in walk.categories]
     nxt = doc.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href')  # said outright: first
-    out.next_url = urljoin(url, str(nxt[0])) if nxt and join(str(nxt[0])) else following
+    out.next_url = urljoin(url, str(nxt[0])) if nxt and join(str(nxt[0])) else walk.following
     return out
 
 

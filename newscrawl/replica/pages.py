@@ -345,30 +345,32 @@ def pager_numbers(page_no: int, last: int, every: bool = False) -> list[int | No
     return out
 
 
+def _pager(base: str, style: str, page_no: int, last: int, every_number: bool) -> tuple[str, str]:
+    """(what goes in <head>, the pager's markup) of a listing page in ``style``."""
+    numbers = pager_numbers(page_no, last, every_number)
+    dots = '<span class="dots">…</span> '
+    if style == "path":
+        nums = "".join(dots if n is None else f'<a href="{base}page/{n}/">{n}</a> ' if n > 1
+                       else f'<a href="{base}">1</a> ' for n in numbers)
+        nxt = f'<a href="{base}page/{page_no + 1}/">Next »</a>' if page_no < last else ""
+        return "", f'<div class="pg_4">{nums}{nxt}</div>'
+    if style == "query":
+        nums = "".join(dots if n is None else f'<a href="{base}?page={n}">{n}</a> ' for n in numbers)
+        return "", f'<div class="pg_4">{nums}</div>'
+    if style == "relnext":
+        return (f'<link rel="next" href="{base}page/{page_no + 1}/">' if page_no < last else ""), ""
+    if style == "anext" and page_no < last:
+        return "", f'<a class="pg_9" rel="next" href="{base}?page={page_no + 1}">Older posts</a>'
+    if style == "loadmore":
+        return "", '<button class="lm_1" type="button">Load more</button>'
+    return "", ""
+
+
 def listing_page(path: str, cards: list[str], page_no: int, last: int, style: str,
                  subcats: list[str], top: list[str], every_number: bool = False) -> str:
     name = CATEGORIES[path]
     base = f"/category/{path}/"
-    head = ""
-    pager = ""
-    numbers = pager_numbers(page_no, last, every_number)
-    if style == "path":
-        nums = "".join('<span class="dots">…</span> ' if n is None else f'<a href="{base}page/{n}/">{n}</a> '
-                       if n > 1 else f'<a href="{base}">1</a> ' for n in numbers)
-        nxt = f'<a href="{base}page/{page_no + 1}/">Next »</a>' if page_no < last else ""
-        pager = f'<div class="pg_4">{nums}{nxt}</div>'
-    elif style == "query":
-        nums = "".join('<span class="dots">…</span> ' if n is None else f'<a href="{base}?page={n}">{n}</a> '
-                       for n in numbers)
-        pager = f'<div class="pg_4">{nums}</div>'
-    elif style == "relnext":
-        if page_no < last:
-            head = f'<link rel="next" href="{base}page/{page_no + 1}/">'
-    elif style == "anext":
-        if page_no < last:
-            pager = f'<a class="pg_9" rel="next" href="{base}?page={page_no + 1}">Older posts</a>'
-    elif style == "loadmore":
-        pager = '<button class="lm_1" type="button">Load more</button>'
+    head, pager = _pager(base, style, page_no, last, every_number)
     subs = "".join(f'<a href="/category/{s}/">{esc(CATEGORIES[s])}</a>' for s in subcats)
     main = (f'<main class="m_5"><h1>{esc(name)}</h1>'
             + (f'<div class="sc_2">{subs}</div>' if subs else "")

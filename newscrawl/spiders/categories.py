@@ -100,6 +100,14 @@ class Categories(GbafBase):
         logger.error(message)
         raise CloseSpider(USAGE_ERROR)
 
+    def _malformed_links(self, url: str, n: int) -> None:
+        """A listing's malformed links, counted; a site's template repeats its bad links on every
+        listing page: the first page says so, the others are counted only."""
+        first = not self.stats.get_value(DROPPED_LINKS + "malformed")
+        self.stats.inc_value(DROPPED_LINKS + "malformed", n)
+        logger.log(logging.WARNING if first else logging.DEBUG, "%s: %d malformed links skipped%s", url, n,
+                   " (more on other pages are counted in newscrawl/dropped_links/malformed)" if first else "")
+
     def _parse_listing(self, response: Response, category: str | None, page: int) -> Iterator[Request]:
         kind = "listing" if category is not None else "home"
         if response.status == 304:  # page 1 unchanged since the last run: nothing new here
@@ -112,12 +120,7 @@ class Categories(GbafBase):
             self._learn(response, kind)
         listing = read_listing(response.url, response.text, self.rules, self.tz)
         if listing.malformed:  # counted and logged; the page's other links are read
-            first = not self.stats.get_value(DROPPED_LINKS + "malformed")
-            self.stats.inc_value(DROPPED_LINKS + "malformed", listing.malformed)
-            # a site's template repeats its bad links on every listing page: said once, then counted
-            logger.log(logging.WARNING if first else logging.DEBUG,
-                       "%s: %d malformed links skipped%s", response.url, listing.malformed,
-                       " (more on other pages are counted in newscrawl/dropped_links/malformed)" if first else "")
+            self._malformed_links(response.url, listing.malformed)
         yield from self._follow_links(listing.articles, "listing", response.url)
         if response.meta.get(META_POLL):  # a watch's poll: new articles only, not sections
             return
