@@ -27,7 +27,7 @@ crawl: install  ## crawl the live site into the default store (MONGO_URI, else .
 
 test: install  ## also installs redis-server and chromium (Debian) when missing
 	bash scripts/system-deps.sh
-	$(BIN)/python -m pytest -q --durations=20
+	bash scripts/test-all.sh
 
 lint: install  ## ruff and mypy (settings in pyproject.toml)
 	$(BIN)/ruff check newscrawl tests bench scripts

@@ -30,7 +30,7 @@ from .mongo_server import SCRIPT as MONGO_SCRIPT
 from .mongo_server import available as mongo_available
 from .mongo_server import skip_or_fail
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.timeout(600), pytest.mark.hosts]
 
 
 @dataclass

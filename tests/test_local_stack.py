@@ -43,7 +43,8 @@ DOCKER = shutil.which("docker", path="/usr/bin") or shutil.which("docker")
 REQUIRED = os.environ.get("NEWSCRAWL_TEST_REQUIRE_DOCKER") == "1"
 # every character a shell, a URI, redis.conf, a .env file or basic authentication treats specially
 PASSWORD = "p@ss/w:rd?#&$!`'\" \\x41 %{};|<>*"
-pytestmark = pytest.mark.docker
+# the stack is built and started in the first test's setup (200 s in a loaded CI): a longer timeout
+pytestmark = [pytest.mark.docker, pytest.mark.timeout(900)]
 
 
 def _skip(why):

@@ -224,6 +224,8 @@ def test_health_names_an_outage_of_the_site_or_the_store_and_forgets_it_when_it_
     assert health.problem() is None
 
 
+@pytest.mark.hosts
+@pytest.mark.timeout(600)
 def test_a_watch_cut_off_from_the_site_then_from_the_store_keeps_polling_says_degraded_and_recovers(hosts, tmp_path):  # noqa: F811
     """Across network hosts (tests/hosts.py): the replica, the MongoDB wire server and the watch
     each on a host of its own. The site's cable out for 30 s, then the store's: the watch keeps
@@ -245,6 +247,7 @@ def test_a_watch_cut_off_from_the_site_then_from_the_store_keeps_polling_says_de
         "--discovery-interval", "300", "-s", f"NEWSCRAWL_WATCH_HEARTBEAT={beat}", "-s", f"LOG_FILE={log}",
         "-s", "NEWSCRAWL_WATCH_PERIOD=10", "-s", "DOWNLOAD_TIMEOUT=5", "-s", "NEWSCRAWL_MONGO_TIMEOUT_MS=2000",
         "-s", "NEWSCRAWL_STORE_RETRIES=1", "-s", "NEWSCRAWL_STORE_BACKOFF=0.5", "-s", "NEWSCRAWL_ROBOTS_TTL=2",
+        "-s", "DOWNLOAD_DELAY=0.1", "-s", "AUTOTHROTTLE_ENABLED=0",
         "--metrics-port", "9410", "-s", f"NEWSCRAWL_METRICS_HOST={watch_host.address}"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     STARTED.append(proc)
