@@ -3,7 +3,7 @@ from datetime import timezone
 
 import lxml.html
 
-from newscrawl.extract.blocks import read_blocks
+from newscrawl.extract.blocks import headline_of, read_blocks
 
 UTC = timezone.utc
 BASE = "http://www.example-mirror.test"
@@ -39,3 +39,21 @@ def test_block_reader_starts_after_the_title_and_ends_a_flat_section_at_a_headin
     assert [b.text for b in r.body] == ["Body after the list.", "Sub", "More."]
 
 
+
+
+def test_a_headline_is_read_without_its_kicker_or_subtitle():
+    def h1(markup):
+        return headline_of(lxml.html.fromstring(markup))
+    # tagesschau's and mdr's "Dachzeile", Zeit's kicker and hidden colon, a <small> overline
+    assert h1('<h1><span class="dachzeile">Interne Unterlagen im Netz</span> '
+              '<span class="headline">Daten von Rheinmetall gehackt</span></h1>') == "Daten von Rheinmetall gehackt"
+    assert h1('<h1><span class="article-heading__kicker">Klimaschutz</span><span class="visually-hidden">: </span>'
+              '<span class="article-heading__title">Bohren, bis es heiß wird</span></h1>') == "Bohren, bis es heiß wird"
+    assert h1('<h1><small>Tunesien</small><br> Große Aufgaben für die neue Regierung</h1>') == \
+        "Große Aufgaben für die neue Regierung"
+    assert h1('<h1><span class="entry-title-primary">Tagesschau unterschlägt Hass-Demo</span> '
+              '<span class="entry-subtitle">Gebührenfinanzierte Verharmlosung</span></h1>') == \
+        "Tagesschau unterschlägt Hass-Demo"
+    # a headline that is all kicker, or has none, is read whole
+    assert h1('<h1><span class="kicker">Breaking: markets fall</span></h1>') == "Breaking: markets fall"
+    assert h1('<h1>Rates hold <em>steady</em> in March</h1>') == "Rates hold steady in March"

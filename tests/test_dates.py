@@ -122,3 +122,22 @@ def test_since_is_a_date_or_a_value_error(text):
         parse_since(text)
     except ValueError:
         pass
+
+
+@pytest.mark.parametrize("text, want", [
+    ("1. Februar 2022 , Daniel Dillenburg", "2022-02-01T00:00:00+00:00"),  # German, day first
+    ("Datum: 03.11.2021", "2021-11-03T00:00:00+00:00"),                    # dotted
+    ("01.11.2023 11:35", "2023-11-01T11:35:00+00:00"),
+    ("27.1.2022 - Bei der Erinnerung", "2022-01-27T00:00:00+00:00"),
+    ("12 de marzo de 2020", "2020-03-12T00:00:00+00:00"),                  # Spanish
+    ("le 1er août 2021 à 10:30", "2021-08-01T10:30:00+00:00"),             # French, with its time
+    ("21. März 2020 um 14:05 Uhr", "2020-03-21T14:05:00+00:00"),
+    ("3 maio 2019", "2019-05-03T00:00:00+00:00"),                          # Portuguese
+])
+def test_dates_in_other_languages_are_read_day_first(text, want):
+    assert parse_date(text).isoformat() == want
+
+
+def test_a_version_number_is_no_dotted_date():
+    assert parse_date("Version 1.2.2022x") is None
+    assert parse_date("v10.12.2020.1") is None

@@ -316,3 +316,44 @@ def test_the_visible_headline_wins_over_a_structured_variant_and_entities_are_de
     assert other.title == "Fed holds rates and signals two cuts" and other.extraction["title"] == "jsonld"
     quoted = parse("Latest news", "Lender&#8217;s profit doubles")
     assert quoted.title == "Lender\u2019s profit doubles"
+
+
+FOREIGN = "https://news.example.de"
+
+
+def _foreign(body: str, head: str = "") -> dict:
+    html = f"<html lang='de'><head><title>Seite</title>{head}</head><body>{body}</body></html>"
+    a = ArticleParser(SiteRules(FOREIGN)).parse(FOREIGN + "/a/1", html)
+    return {"title": a.title, "authors": a.authors, "published": a.published_at, "layers": a.extraction}
+
+
+ARTICLE = "<article><h1>{}</h1>{}" + "<p>Der Absatz erzählt, was geschah, und erklärt warum es zählt.</p>" * 8 + \
+    "</article>"
+
+
+def test_authors_from_yoast_labels_and_analytics_meta():
+    yoast = '<meta name="twitter:label1" content="Verfasst von"><meta name="twitter:data1" content="Christoph Hein">' \
+            '<meta name="twitter:label2" content="Geschätzte Lesezeit"><meta name="twitter:data2" content="9 Minuten">'
+    got = _foreign(ARTICLE.format("Können Fische Schmerzen spüren?", ""), yoast)
+    assert got["authors"] == ["Christoph Hein"] and got["layers"]["authors"] == "meta"
+    cxense = '<meta property="cXenseParse:author" content="Lisa Petrich">'
+    assert _foreign(ARTICLE.format("Wohnungssuche in Freiburg", ""), cxense)["authors"] == ["Lisa Petrich"]
+    # a reading time's label is no author's
+    assert _foreign(ARTICLE.format("Ohne Autor", ""), yoast.replace("Verfasst von", "Lesezeit"))["authors"] == []
+
+
+def test_a_menus_h1_is_no_headline_and_a_kicker_no_part_of_it():
+    body = '<header><h1 class="menu-toggle">Menu</h1><h1 class="site-title">Ansichten</h1></header>' + \
+        ARTICLE.format('<span class="roofline">Immobilienkrise </span>Signa in Sorge um Finanzdaten', "")
+    assert _foreign(body)["title"] == "Signa in Sorge um Finanzdaten"
+
+
+def test_a_german_byline_and_date_beside_the_headline():
+    byline = '<div class="teaser-small__metadata"><p class="byline__author"> VON <a href="/autoren/g">' \
+             'MORITZ GATHMANN</a> am 21. April 2020 </p></div>'
+    got = _foreign(ARTICLE.format("Es kommt darauf an", byline))
+    assert got["authors"] == ["Moritz Gathmann"]
+    assert got["published"] == datetime(2020, 4, 21, tzinfo=UTC)
+    # a lower-case "von" of its own, then the name: "<span>von</span> <a>Arian Schlichenmayer</a>"
+    byline = '<div class="single-post--header_author"><span>von</span> <a href="/creator/a">Arian Schlichenmayer</a></div>'
+    assert _foreign(ARTICLE.format("Sportzentrum erweitert", byline))["authors"] == ["Arian Schlichenmayer"]

@@ -37,6 +37,15 @@ def test_bylines(byline, names):
     ("By Ilhan Omar 5 min read", ["Ilhan Omar"]),  # "mar 5" inside a name is no date
     ("By JERUSALEM POST STAFF NOVEMBER 20, 2019 10:43", ["Jerusalem Post Staff"]),
     ("View More Articles", []),
+    # the same in other languages: a date after "am"/"le", the month named in the page's language,
+    # a link to the author's other articles
+    ("VON MORITZ GATHMANN am 21. April 2020", ["Moritz Gathmann"]),
+    ("Von Claudia Lindner 27.1.2022", ["Claudia Lindner"]),
+    ("Par Jean Dupont le 3 mars 2020", ["Jean Dupont"]),
+    ("Johanna Kropfitsch Alle Artikel", ["Johanna Kropfitsch"]),
+    ("Erstellt von Andri Bryner", ["Andri Bryner"]),
+    ("Redaktion: Eberhard Fuhr", ["Eberhard Fuhr"]),
+    ("Text von Christian Seiler", ["Christian Seiler"]),
     # credentials, affiliations and the publication are no second person
     ("Written by Rachael Link, MS, RD on November 14, 2019", ["Rachael Link"]),
     ("Analysis by Chris Cillizza, CNN Editor-at-large", ["Chris Cillizza"]),

@@ -15,7 +15,7 @@ from typing import Any
 
 from parsel import Selector
 
-from newscrawl.extract.blocks import text_of
+from newscrawl.extract.blocks import headline_of
 from newscrawl.extract.common import ExtractConfig
 from newscrawl.extract.layers.generic import GenericLayer
 from newscrawl.extract.layers.jsonld import JsonLdLayer
@@ -189,7 +189,7 @@ class ArticleParser:
     def _visible_headline(page: Page, values: dict[str, Any], layers: dict[str, str]) -> None:
         """The headline the page shows, over a structured (SEO) variant of it."""
         for h1 in page.headings:
-            visible = page.strip_site_name(text_of(h1))
+            visible = page.strip_site_name(headline_of(h1))
             if visible and same_headline(visible, values["title"]):
                 if visible != values["title"]:
                     values["title"], layers["title"] = visible, LayerName.SEMANTIC

@@ -114,6 +114,30 @@ def text_of(el: HtmlElement) -> str:
     return clean("".join(parts))
 
 
+# Parts of a headline element that are not the headline: a kicker above it ("Dachzeile",
+# "overline", "roofline", "toptitle"), a subtitle under it, the hidden ": " between them
+_NOT_HEADLINE = re.compile(r"kicker|dachzeile|spitzmarke|overline|roofline|top-?title|topline|titleheader|"
+                           r"supertitle|eyebrow|sub-?title|subline|colon|hiddendash|visually-hidden|sr-only", re.I)
+
+
+def headline_of(h1: HtmlElement) -> str:
+    """The headline a heading element shows, without its kicker or subtitle (``<h1><span
+    class="dachzeile">Nach Corona-Lockerungen</span> <span class="headline">Autohäuser ...
+    </span></h1>`` is "Autohäuser ..."); its whole text when nothing else is left."""
+    whole = text_of(h1)
+    parts = [c for c in h1.iter() if c is not h1 and isinstance(c.tag, str) and (
+        c.tag == "small" or _NOT_HEADLINE.search(c.get("class") or "") or c.get("aria-hidden") == "true")]
+    if not parts:
+        return whole
+    rest = whole
+    for part in parts:
+        shown = text_of(part)
+        if shown and shown in rest:
+            rest = rest.replace(shown, " ", 1)
+    rest = clean(rest).strip(" :-–—|")
+    return rest if len(rest) >= 10 else whole
+
+
 def section_label(text: str) -> str | None:
     if not text or len(text) > 140:
         return None

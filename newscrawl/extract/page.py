@@ -37,6 +37,8 @@ _INLINE_SCRIPTS = etree.XPath("//script[not(@src)]")
 _JSON_SCRIPTS = etree.XPath('//script[translate(@type,"JSON","json")="application/json" and not(@id="__NEXT_DATA__")]')
 _H1S = etree.XPath("(//h1)[position() <= 8]")
 _TITLE = etree.XPath("//title/text()")
+_CHROME_H1 = re.compile(r"menu|navskip|skip-?link|site-?(?:title|name|logo|branding)|logo|brand|"
+                        r"screen-reader|sr-only|visually-hidden", re.I)
 _SITE_SEPS = (" - ", " | ", " – ", " — ", " :: ")  # between a title and the site's name
 _TITLE_SEP = re.compile(r"\s+[|–—:-]{1,2}\s+")
 _BODY = etree.XPath("(//body)[1]")
@@ -335,5 +337,7 @@ class Page:
 
     @cached_property
     def headings(self) -> list[Any]:
-        """The page's first <h1> elements (a page may have one for its logo, one per story)."""
-        return list(_H1S(self.root))
+        """The page's first <h1> elements (a page may have one for its logo, one per story), but
+        those of its chrome: a menu's, a skip link's, the site's name (by their classes or ids)."""
+        return [h for h in _H1S(self.root)
+                if not _CHROME_H1.search(f'{h.get("class") or ""} {h.get("id") or ""}')]

@@ -27,12 +27,33 @@ _US_ZONES = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/D
 _TZINFOS: dict = {name: int(hours * 3600) for name, hours in ZONE_NAMES.items()}
 _TZINFOS.update({name: ZoneInfo(key) for name, key in _US_ZONES.items()})
 _SLASH = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")  # day/month/year (UK)
+# Month names of the languages news pages are most written in after English (German, French,
+# Spanish, Portuguese, Italian, Dutch), full and abbreviated: "1. Februar 2022", "3 mars 2020",
+# "12 de marzo de 2020"; read day first, as those languages write them.
+MONTH_NAMES = {
+    1: "januar jänner janvier enero janeiro gennaio januari jan",
+    2: "februar feber février fevrier febrero fevereiro febbraio februari feb",
+    3: "märz maerz mars marzo março marco maart mär mrz",
+    4: "april avril abril aprile apr",
+    5: "mai mayo maio maggio mei",
+    6: "juni juin junio junho giugno jun",
+    7: "juli juillet julio julho luglio jul",
+    8: "august août aout agosto augustus aug",
+    9: "september septembre septiembre setembro settembre sept sep",
+    10: "oktober octobre octubre outubro ottobre okt oct",
+    11: "november novembre noviembre novembro nov",
+    12: "dezember décembre decembre diciembre dezembro dicembre december dez déc dic",
+}
+_MONTH_OF = {name: n for n, names in MONTH_NAMES.items() for name in names.split()}
+_FOREIGN_MONTH = "|".join(sorted(_MONTH_OF, key=len, reverse=True))
+_FOREIGN_DMY = re.compile(rf"(?<!\w)(\d{{1,2}})(?:\.|er|º)?\s+(?:de\s+)?({_FOREIGN_MONTH})\.?,?\s+(?:de\s+)?(\d{{4}})\b", re.I)
+_DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b(?!\.\d)")  # 03.11.2021, 1. 2. 2022
 _RFC822 = re.compile(r"^[A-Za-z]{3},\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}")
 # A time written beside a date in words ("November 19, 2019, 07:47 PM EST", "01:38 PM IST Nov
 # 20, 2019", "Tue Nov 19 2019 03:05:46 GMT+0000", "Nov 18, 2019 at 9:24 pm ET").
 _CLOCK = r"(\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)\s*([ap]\.?\s?m\b\.?)?"
 _ZONE = r"(?:\(?((?:GMT|UTC)?[+-]\d{1,2}(?::?\d{2})?|[A-Z]{1,5})\b\)?)?"
-_TIME_AFTER = re.compile(r"^\s*(?:[,@|–—•·/-]{1,2}\s*)?(?:at\s+)?" + _CLOCK + r"\s*" + _ZONE, re.I)
+_TIME_AFTER = re.compile(r"^\s*(?:[,@|–—•·/-]{1,2}\s*)?(?:(?:at|um|à|a\s+las|às|alle|om|kl\.?)\s+)?" + _CLOCK + r"\s*" + _ZONE, re.I)
 _TIME_BEFORE = re.compile(_CLOCK + r"\s*" + _ZONE + r"\s*[,|]?\s*(?:on\s+)?(?:[A-Z][a-z]{2,8},?\s+)?$", re.I)
 EARLIEST_YEAR = 1000  # "0001-01-01T00:00:00Z" is a placeholder, not a date
 
@@ -78,11 +99,11 @@ def _find(text: str) -> tuple[str, bool, str] | None:
         known = offset or (named in ZONE_NAMES and named)
         found = m.group(0) if not named or known else text[m.start():m.start(4) - 1]
         return found.replace(",", "."), False, "zoned" if known else "no_zone"
-    for rx, dayfirst in ((_MDY, False), (_DMY, True), (_SLASH, True)):
+    for rx, dayfirst in ((_MDY, False), (_DMY, True), (_SLASH, True), (_FOREIGN_DMY, True), (_DOTTED, True)):
         m = rx.search(text)
         if not m:
             continue
-        found = m.group(0)
+        found = _as_read(rx, m)
         t = _TIME_AFTER.match(text[m.end():m.end() + 40]) or _TIME_BEFORE.search(text[max(0, m.start() - 40):m.start()])
         if t is None:
             return found, dayfirst, "date_only"
@@ -90,6 +111,16 @@ def _find(text: str) -> tuple[str, bool, str] | None:
         found = f"{found} {_clock(t.group(1), t.group(2))}" + (f" {zone}" if zone else "")
         return found, dayfirst, "zoned" if zone else "no_zone"
     return None
+
+
+def _as_read(rx: re.Pattern[str], m: re.Match[str]) -> str:
+    """A found date as dateutil reads it: day/month/year for the month names it does not know
+    and for dotted dates."""
+    if rx is _FOREIGN_DMY:
+        return f"{m.group(1)}/{_MONTH_OF[m.group(2).lower()]}/{m.group(3)}"
+    if rx is _DOTTED:
+        return f"{m.group(1)}/{m.group(2)}/{m.group(3)}"
+    return m.group(0)
 
 
 def to_utc(value: datetime, default_tz: tzinfo = timezone.utc) -> datetime:

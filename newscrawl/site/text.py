@@ -6,22 +6,30 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from newscrawl.site.dates import MONTH_NAMES
+
 WIRE_AGENCIES = ("Reuters", "Thomson Reuters", "AP", "Associated Press", "AFP", "Bloomberg",
                  "PA Media", "Dow Jones", "dpa", "ANI", "PTI", "Xinhua", "Kyodo")
 
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BY = re.compile(r"^\s*(?:(?:(?:written|analysis|opinion|commentary|story|words|text|reporting|posted)\s+)?by[:\s]+"
                  # the same word in other languages (von, por, par, door, av, di) and labels (Autor: ...)
-                 r"|(?:von|por|par|door|av|di)\s+(?=[^\W\d_])|(?:author|autor|autorin|auteur|autore|texto?|teksti)\s*:\s*)",
+                 r"|(?:(?:text|texte|ein\s+beitrag|geschrieben|verfasst|escrito|écrit|scritto)\s+)?(?:von|por|par|door|av|di)\s+(?=[^\W\d_])"
+                 r"|(?:scritto\s+da|erstellt\s+von)\s+(?=[^\W\d_])|(?:author|autor|autorin|auteur|autore|texto?|teksti|redaktion)\s*:\s*)",
                  re.I)
 # Where a byline's names end: a date, a time, "Updated"/"Published", a handle, "N hours ago";
 # also glued to the last name ("Jeff FoustMonday, November 18, 2019").
 _DAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_FOREIGN_MONTH = "|".join(name for names in MONTH_NAMES.values() for name in names.split() if len(name) > 3)
 _MONTH_NAME = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*"
 _MON = _MONTH_NAME + r"\.?\s+\d{1,2}\b"
 _BYLINE_END = re.compile(
-    rf"(?:^|(?-i:(?<=[a-z])(?=[A-Z\d]))|\s+(?:on\s+)?|\s*[-–—|]\s*)(?:{_DAY}\b|{_MON}|\d{{1,2}}\s+{_MONTH_NAME}\s+\d{{4}}|"
+    rf"(?:^|(?-i:(?<=[a-z])(?=[A-Z\d]))|\s+(?:(?:on|am|vom|le|el|em|il|op|den)\s+)?|\s*[-–—|]\s*)(?:{_DAY}\b|{_MON}|"
+    rf"\d{{1,2}}\s+{_MONTH_NAME}\s+\d{{4}}|\d{{1,2}}\.?\s+(?:{_FOREIGN_MONTH})\b|"
+    r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|"
     r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|(?:Updated|Published|Posted)\b|"
+    r"(?:Aktualisiert|Veröffentlicht|Publié|Publicado|Actualizado|Atualizado)\b|"
+    r"(?-i:Alle\s+(?:Artikel|Beiträge)|Mehr\s+von|Tous\s+les\s+articles|Más\s+de)\b|"
     r"\d+\s+(?:mins?|minutes?|hours?|days?)\s+ago|\d+\s*min(?:ute)?s?\s+read|View\s+(?:More|all)\b|Follow\b|"
     # share and follow labels, glued or not: "Sarah LazareTwitter Today", "Jane Doe Email Facebook"
     r"(?-i:Twitter|Facebook|LinkedIn|Linkedin|Instagram|Threads|Bluesky|Mastodon|TikTok|YouTube|E-?mail|Share|"

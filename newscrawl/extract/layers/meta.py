@@ -1,6 +1,7 @@
 """Layer: meta tags (OpenGraph, article:*, description, canonical), from the page's meta dict."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -8,6 +9,25 @@ from newscrawl.extract.common import unwrap_image
 from newscrawl.extract.layers.layer import Layer, LayerName, reads
 from newscrawl.extract.page import Page
 from newscrawl.site.text import clean, is_agency
+
+# <meta> names that hold the author: OpenGraph's and HTML's, then those of the analytics and
+# search tools news sites carry (Dublin Core, Parse.ly, cXense/Piano, Sailthru, the NYT's "byl")
+AUTHOR_META = ("article:author", "author", "dc.creator", "parsely-author", "cxenseparse:author",
+               "sailthru.author", "byl")
+# the label SEO plug-ins (Yoast) write beside twitter:dataN in the page's language: "Written by",
+# "Verfasst von", "Escrito por", "Écrit par", "Scritto da", "Geschreven door", "Autor"
+_WRITTEN_BY = re.compile(r"written by|verfasst von|geschrieben von|escrito por|écrit par|scritto da|"
+                         r"geschreven door|skrevet af|skrivet av|autor(?:in)?|author|auteur", re.I)
+
+
+def labelled_authors(meta: dict[str, list[str]]) -> list[str]:
+    """The twitter:dataN whose twitter:labelN says "Written by" (in the page's language)."""
+    names = []
+    for n in range(1, 5):
+        label = meta.get(f"twitter:label{n}")
+        if label and _WRITTEN_BY.fullmatch(label[0].strip(" :")):
+            names += meta.get(f"twitter:data{n}", [])[:1]
+    return names
 
 
 class MetaLayer(Layer):
@@ -33,7 +53,7 @@ class MetaLayer(Layer):
     @reads
     def authors(self, page: Page) -> list[str]:
         names = []
-        for raw in page.meta_all("article:author", "author"):
+        for raw in page.meta_all(*AUTHOR_META) + labelled_authors(page.meta):
             if raw.startswith(("http://", "https://", "/")) or is_agency(raw, page.config.agencies):
                 continue
             names += page.byline(raw)

@@ -11,7 +11,7 @@ from typing import Any
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newscrawl.extract.blocks import Block, Reading, read_blocks, text_of
+from newscrawl.extract.blocks import Block, Reading, headline_of, read_blocks, text_of
 from newscrawl.extract.common import unwrap_image
 from newscrawl.extract.layers.layer import Layer, LayerName, reads
 from newscrawl.extract.page import Page
@@ -27,7 +27,8 @@ _ARTICLE_BODY = etree.XPath("(//*[@itemprop='articleBody'])[1]")
 _FIRST_OF = {tag: etree.XPath(f"(//{tag})[1]") for tag in ("article", "main")}
 _TIME = etree.XPath("(//time[@datetime])[1]")
 # Author markup, most specific first; each kind is tried alone (the first that names someone
-# wins): schema.org microdata, rel=author, hCard/byline classes, links to an author page.
+# wins): schema.org microdata, rel=author, hCard/byline classes, links to an author page, any
+# class that says author.
 _CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 AUTHOR_MARKUP = [etree.XPath(x) for x in (
     '//*[@itemprop="author"]//*[@itemprop="name"] | //*[@itemprop="author"][not(.//*[@itemprop="name"])]',
@@ -36,37 +37,56 @@ AUTHOR_MARKUP = [etree.XPath(x) for x in (
     "//*[" + " or ".join(_CLASS.format(c) for c in ("byline", "author", "article-author", "post-author")) + "]",
     '//*[contains(@class, "byline")]',  # "ap-story-byline", "byline-text"
     '//a[contains(@href, "/author/") or contains(@href, "/authors/")]',
+    # any class naming the author, in English or German ("single-post--header_author",
+    # "news-list-author", "date-author", "autor"), comments' aside
+    '//*[(contains(@class, "author") or contains(@class, "autor")) and not(contains(@class, "comment"))]',
 )]
 _OUTSIDE = frozenset({"nav", "footer", "aside"})
 # The text a reader sees after the headline (the byline and date line), scripts aside.
 _AFTER_H1 = etree.XPath("following::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
                         "[normalize-space()][position() <= 40]")
-_PUBLISHED_WORD = re.compile(r"\b(?:originally\s+|first\s+)?(?:published|posted)\b\s*:?\s*(?:on\s+)?", re.I)
-_UPDATED_WORD = re.compile(r"\b(?:last\s+)?(?:updated|modified)\b", re.I)
+# "Published", "Posted" and the same words in German, French, Spanish, Portuguese, Italian, Dutch
+_PUBLISHED_WORD = re.compile(r"\b(?:originally\s+|first\s+)?(?:published|posted|veröffentlicht|erschienen|"
+                             r"publiziert|publié|publicado|publicada|pubblicato|gepubliceerd)\b\s*:?\s*"
+                             r"(?:on\s+|am\s+|le\s+|el\s+|em\s+|il\s+|op\s+)?", re.I)
+_UPDATED_WORD = re.compile(r"\b(?:last\s+)?(?:updated|modified|aktualisiert|geändert|mis\s+à\s+jour|"
+                           r"actualizado|atualizado|aggiornato|bijgewerkt)\b", re.I)
 HEADER_CHARS = 500
-_LEAD_BY = re.compile(r"^\s*(?:written\s+)?by\s*[:\-–]?\s*", re.I)
+# "By", "Written by" and the same words in other languages ("Von", "Por", "Par", "Door", "Av",
+# "Text von"), or a label ("Autor:"), at the start of a byline
+_BY_WORDS = (r"\s*(?:(?:(?:written|text|texte|ein\s+beitrag|geschrieben|verfasst|escrito|écrit)\s+)?"
+             r"(?:by|von|por|par|door|av)\b|erstellt\s+von\b|(?:author|autor|autorin|auteur|redaktion)\s*:)")
+_LEAD_BY = re.compile(r"^" + _BY_WORDS + r"\s*[:\-–]?\s*", re.I)
 # Blocks of other articles' teasers ("more from", related, recommended, trending): their bylines
 # are those articles' (#31)
 _TEASERS = re.compile(r"related|recommend|more-?(?:from|stories|news|articles)|teaser|promo|trending|popular|"
                       r"most-?read|read-?next|up-?next|also-?read", re.I)
 
 
-def in_teaser(el: HtmlElement, root: HtmlElement | None) -> bool:
+def in_teaser(el: HtmlElement, root: HtmlElement | None, h1: HtmlElement | None = None) -> bool:
     """Is ``el`` part of a teaser of another article: inside an <article> nested in the page's
     own <article>, or one of a list of <article> cards, or inside a block of related or
     recommended stories (classes and ids up to the article's root, not above it: a page's
-    wrapper may name what the page shows besides)."""
+    wrapper may name what the page shows besides). A byline next to the headline ``h1`` (in
+    the same block, two levels up at most) is the article's whatever its classes say."""
     nested = root is not None and root.tag == "article"
-    for anc in el.iterancestors():
-        if anc is root:
+    beside = set(h1.iterancestors()) if h1 is not None else set()
+    for depth, anc in enumerate(el.iterancestors()):
+        if anc is root or (depth < 2 and anc in beside):
             return False
-        if anc.tag == "article":
-            parent = anc.getparent()
-            if nested or (parent is not None and sum(1 for c in parent if c.tag == "article") > 1):
-                return True
-        if _TEASERS.search(f'{anc.get("class") or ""} {anc.get("id") or ""}'):
+        if _is_teaser(anc, nested):
             return True
     return False
+
+
+def _is_teaser(el: HtmlElement, nested: bool) -> bool:
+    """An <article> nested in the page's own, one of a list of them, or a block whose class or
+    id says related, recommended, more from, teaser."""
+    if el.tag == "article":
+        parent = el.getparent()
+        if nested or (parent is not None and sum(1 for c in parent if c.tag == "article") > 1):
+            return True
+    return bool(_TEASERS.search(f'{el.get("class") or ""} {el.get("id") or ""}'))
 
 
 def marked_authors(page: Page, first: bool = False) -> list[str]:
@@ -77,9 +97,8 @@ def marked_authors(page: Page, first: bool = False) -> list[str]:
     root = article_root(page)[0]
     for xpath in AUTHOR_MARKUP:
         names: list[str] = []
-        for el in xpath(page.root):
-            if any(a.tag in _OUTSIDE or "comment" in (a.get("class") or "").lower() or a.get("id") == "comments"
-                   for a in el.iterancestors()) or in_teaser(el, root):
+        for el in _marked(page, xpath):
+            if _elsewhere(el) or in_teaser(el, root, page.h1):
                 continue
             text = _LEAD_BY.sub("", text_of(el))
             if not text or len(text) > 120:
@@ -90,6 +109,21 @@ def marked_authors(page: Page, first: bool = False) -> list[str]:
         if names:
             return list(dict.fromkeys(names))
     return []
+
+
+def _marked(page: Page, xpath: etree.XPath) -> list[HtmlElement]:
+    found = xpath(page.root)
+    if xpath is AUTHOR_MARKUP[-1]:  # class names that merely say "author": read the outermost
+        # whole ("Reuters, Washington": a wire byline and its dateline, not a name)
+        matched = set(found)
+        found = [el for el in found if not any(a in matched for a in el.iterancestors())]
+    return list(found)
+
+
+def _elsewhere(el: HtmlElement) -> bool:
+    """In navigation, a footer, an aside or the comments: not the article's byline."""
+    return any(a.tag in _OUTSIDE or "comment" in (a.get("class") or "").lower() or a.get("id") == "comments"
+               for a in el.iterancestors())
 
 
 def find_root(ctx: Page) -> tuple[HtmlElement | None, HtmlElement | None]:
@@ -210,7 +244,7 @@ class SemanticLayer(Layer):
     @reads
     def title(self, page: Page) -> str | None:
         """The first <h1> that is not the site's name (a logo's)."""
-        return next((t for t in (text_of(h) for h in page.headings) if t and page.strip_site_name(t)), None)
+        return next((t for t in (headline_of(h) for h in page.headings) if t and page.strip_site_name(t)), None)
 
     @reads
     def breadcrumbs(self, page: Page) -> list[dict[str, Any]]:
@@ -342,7 +376,7 @@ def header_byline(page: Page) -> list[str]:
         seen += len(text)
         if seen > HEADER_CHARS:
             break
-        if _BY_START.match(text) and text[:1].isupper():
+        if _BY_START.match(text) and (text[:1].isupper() or _BY_START.fullmatch(text)):
             names = page.byline(" ".join(texts[i:i + 6])[:160])
             if names:
                 return names
@@ -381,7 +415,7 @@ def _header_byline(root: HtmlElement, ctx: Page) -> list[str]:
     return []
 
 
-_BY_START = re.compile(r"\s*(?:written\s+)?by\b", re.I)
+_BY_START = re.compile(_BY_WORDS, re.I)
 
 
 def _first_text(el: HtmlElement) -> str:
