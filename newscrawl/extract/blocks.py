@@ -21,7 +21,7 @@ SKIP_TAGS = frozenset("""nav aside footer header figure form script style noscri
 SKIP_ROLES = frozenset({"navigation", "complementary", "contentinfo", "banner", "search", "dialog"})
 BLOCK_TAGS = frozenset("p h2 h3 h4 h5 h6 blockquote pre li dt dd summary".split())
 LIST_TAGS = frozenset({"ul", "ol", "dl"})
-_BLOCK_XPATH = etree.XPath(" | ".join(f".//{t}" for t in sorted(BLOCK_TAGS | LIST_TAGS)))
+_BLOCKISH = tuple(sorted(BLOCK_TAGS | LIST_TAGS))
 
 # Visible labels of the sections around the body: name -> full-match regex (lower case).
 SECTION_LABELS = {
@@ -201,7 +201,8 @@ def _read_meta_text(text: str, meta: MetaLine) -> None:
 
 
 def _has_blocks(el: HtmlElement) -> bool:
-    return bool(_BLOCK_XPATH(el))
+    # the first block found ends the search (an XPath union would collect and sort them all)
+    return next(el.iter(*_BLOCKISH), None) is not None
 
 
 def _first_text_el(el: HtmlElement) -> HtmlElement | None:

@@ -142,6 +142,19 @@ class JsPages:
             return 200, LOAD_MORE_JS.encode(), "application/javascript"
         return None
 
+    def _routed(self) -> dict[str, tuple[str, ReplicaArticle]]:
+        """The app shells read from their Next.js data route: path -> (the page, its article)."""
+        html = '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{}</title></head><body>{}</body></html>'
+        # no __NEXT_DATA__: the build id only in the build manifest's path
+        manifest = (f'<div id="app-root"></div><script src="/_next/static/{BUILD_ID}/_buildManifest.js"></script>'
+                    '<script src="/static/app-shell-noop.js"></script>')
+        # the site's chrome shows; the build id is only in the inline script's text
+        chrome = (f'{render.header()}<main><div id="__next"></div></main>{render.footer()}'
+                  f"<script>fetch('/_next/data/{BUILD_ID}{CHROME_SHELL}.json').then(function (r) "
+                  "{ return r.json(); }).then(function (d) { window.__props = d; });</script>")
+        return {NEXT_ROUTE: (html.format(SITE, manifest), self.next_route),
+                CHROME_SHELL: (html.format(SITE, chrome), self.chrome_shell)}
+
     def _shells(self, path: str):
         """App shells: their scripts, the data they fetch, a Next.js data route."""
         if path == "/static/app-shell.js":
@@ -157,22 +170,12 @@ class JsPages:
                     "author": a.authors[0] if a.authors else "Staff Reporter",
                     "paragraphs": [t for kind, t in a.blocks if kind == "p"]}
             return 200, json.dumps(data).encode(), "application/json"
-        if path == NEXT_ROUTE:  # no __NEXT_DATA__: the build id only in the manifest's path
-            scripts = (f'<script src="/_next/static/{BUILD_ID}/_buildManifest.js"></script>'
-                       '<script src="/static/app-shell-noop.js"></script>')
-            html = (f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{SITE}</title></head>'
-                    f'<body><div id="app-root"></div>{scripts}</body></html>')
-            return 200, html.encode(), "text/html; charset=utf-8"
-        if path == f"/_next/data/{BUILD_ID}{NEXT_ROUTE}.json":
-            return 200, json.dumps({"pageProps": self._props(self.next_route)}).encode(), "application/json"
-        if path == CHROME_SHELL:  # the chrome shows; the build id is only in the script's text
-            script = (f"<script>fetch('/_next/data/{BUILD_ID}{CHROME_SHELL}.json').then(function (r) "
-                      "{ return r.json(); }).then(function (d) { window.__props = d; });</script>")
-            html = (f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{SITE}</title></head>'
-                    f'<body>{render.header()}<main><div id="__next"></div></main>{render.footer()}{script}</body></html>')
-            return 200, html.encode(), "text/html; charset=utf-8"
-        if path == f"/_next/data/{BUILD_ID}{CHROME_SHELL}.json":
-            return 200, json.dumps({"pageProps": self._props(self.chrome_shell)}).encode(), "application/json"
+        routed = self._routed()
+        if path in routed:
+            return 200, routed[path][0].encode(), "text/html; charset=utf-8"
+        for page, (_, article) in routed.items():
+            if path == f"/_next/data/{BUILD_ID}{page}.json":
+                return 200, json.dumps({"pageProps": self._props(article)}).encode(), "application/json"
         if path == NEXT_ONLY:
             a = self.next_only
             next_data = {"props": {"pageProps": self._props(a)}, "page": "/[slug]", "query": {"slug": a.slug},
