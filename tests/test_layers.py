@@ -357,3 +357,28 @@ def test_a_german_byline_and_date_beside_the_headline():
     # a lower-case "von" of its own, then the name: "<span>von</span> <a>Arian Schlichenmayer</a>"
     byline = '<div class="single-post--header_author"><span>von</span> <a href="/creator/a">Arian Schlichenmayer</a></div>'
     assert _foreign(ARTICLE.format("Sportzentrum erweitert", byline))["authors"] == ["Arian Schlichenmayer"]
+
+
+def test_a_title_ends_where_its_part_naming_the_site_begins():
+    head = "<title>t</title>"
+    html = (f"<html><head>{head}<meta property='og:title' content='Bielersee-Winterhechte | petri-heil.ch | "
+            "Dein Schweizer Fischereimagazin'></head><body><p>Der Absatz erzählt, was geschah.</p></body></html>")
+    p = Page("https://www.petri-heil.ch/de/x", html, SiteRules("https://www.petri-heil.ch"), ExtractConfig())
+    assert MetaLayer().title(p) == "Bielersee-Winterhechte"
+    # parts that do not name the site stay: "Kind krank: Was Arbeitgeber wissen müssen - Teil 2 - Recht"
+    assert p.strip_site_name("Kind krank - Teil 2 - Recht") == "Kind krank - Teil 2 - Recht"
+
+
+def test_a_listings_author_class_is_no_byline_of_the_article():
+    cards = "".join(f'<div class="card"><a href="/a/{i}">Story {i}</a><span class="card-author">{name}</span></div>'
+                    for i, name in enumerate(("Jane Roe", "John Doe", "Max Muster")))
+    body = ARTICLE.format("Ohne Autor", "") + f'<section class="more">{cards}</section>'
+    assert _foreign(body)["authors"] == []
+    got = _foreign(ARTICLE.format("Mit Autor", '<div class="single-post--header_author">Arian Schlichenmayer</div>'))
+    assert got["authors"] == ["Arian Schlichenmayer"]
+
+
+def test_dublin_core_and_parsely_dates():
+    for name in ("dc.date.issued", "parsely-pub-date", "DCTERMS.created"):
+        got = _foreign(ARTICLE.format("Datiert", ""), f'<meta name="{name}" content="2022-02-04T13:10:00+01:00">')
+        assert got["published"] == datetime(2022, 2, 4, 12, 10, tzinfo=UTC), name

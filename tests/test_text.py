@@ -46,6 +46,14 @@ def test_bylines(byline, names):
     ("Erstellt von Andri Bryner", ["Andri Bryner"]),
     ("Redaktion: Eberhard Fuhr", ["Eberhard Fuhr"]),
     ("Text von Christian Seiler", ["Christian Seiler"]),
+    ("Von Volkmar Kabisch, Jan Lukas Strozyk und Benedikt Strunz, NDR", ["Volkmar Kabisch", "Jan Lukas Strozyk",
+                                                                         "Benedikt Strunz"]),
+    ("Por Ana García y Luis Pérez", ["Ana García", "Luis Pérez"]),
+    ("Donnerstag, 3. März 2022", []),  # a weekday is no name, in any language
+    ("Stand: 12.05.2020", []),
+    ("Harald Bauer Autor", ["Harald Bauer"]),  # the role after the name
+    ("Alles von Martin Junker", []),  # a link to the author's page, not a byline
+    ("Prof", []),
     # credentials, affiliations and the publication are no second person
     ("Written by Rachael Link, MS, RD on November 14, 2019", ["Rachael Link"]),
     ("Analysis by Chris Cillizza, CNN Editor-at-large", ["Chris Cillizza"]),

@@ -39,7 +39,8 @@ _H1S = etree.XPath("(//h1)[position() <= 8]")
 _TITLE = etree.XPath("//title/text()")
 _CHROME_H1 = re.compile(r"menu|navskip|skip-?link|site-?(?:title|name|logo|branding)|logo|brand|"
                         r"screen-reader|sr-only|visually-hidden", re.I)
-_SITE_SEPS = (" - ", " | ", " – ", " — ", " :: ")  # between a title and the site's name
+_SITE_SEPS = (" - ", " | ", " – ", " — ", " :: ", " • ", " · ")  # between a title and the site's name
+_SEGMENTS = re.compile(r"\s+(?:\||::|•|·|–|—|-)\s+")  # a <title>'s parts ("Story | Site | Tagline")
 _TITLE_SEP = re.compile(r"\s+[|–—:-]{1,2}\s+")
 _BODY = etree.XPath("(//body)[1]")
 _CDATA = re.compile(r"^\s*//\s*<!\[CDATA\[|//\s*\]\]>\s*$")
@@ -327,7 +328,21 @@ class Page:
                 lowered = title.lower()
         if title.rstrip("®™ ") in self.config.site_names or lowered in self.publisher_names:
             return None  # the site's own name (a home page's <title>) names no article
-        return title or None
+        return self._before_site_name(title) or None
+
+    def _before_site_name(self, title: str) -> str:
+        """"Story | petri-heil.ch | Dein Fischereimagazin" is "Story": the parts from the one that
+        names the site (its name, or its domain with or without the TLD) on are the site's."""
+        seps = list(_SEGMENTS.finditer(title))
+        if len(seps) < 2:
+            return title
+        names = {*self.publisher_names, *(n.lower() for n in self.config.site_names)}
+        for sep, after in zip(seps, [*seps[1:], None]):
+            part = title[sep.end():after.start() if after else len(title)]
+            name = part.lower().removeprefix("www.").rstrip("®™ ")
+            if name in names or name.rsplit(".", 1)[0] in names:
+                return title[:sep.start()]
+        return title
 
     @cached_property
     def _site_name_ends(self) -> tuple[str, ...]:

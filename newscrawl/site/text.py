@@ -19,7 +19,9 @@ _BY = re.compile(r"^\s*(?:(?:(?:written|analysis|opinion|commentary|story|words|
                  re.I)
 # Where a byline's names end: a date, a time, "Updated"/"Published", a handle, "N hours ago";
 # also glued to the last name ("Jeff FoustMonday, November 18, 2019").
-_DAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_DAY = (r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|"
+        r"Sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|"
+        r"sábado|domingo)")
 _FOREIGN_MONTH = "|".join(name for names in MONTH_NAMES.values() for name in names.split() if len(name) > 3)
 _MONTH_NAME = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*"
 _MON = _MONTH_NAME + r"\.?\s+\d{1,2}\b"
@@ -29,7 +31,8 @@ _BYLINE_END = re.compile(
     r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|"
     r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|(?:Updated|Published|Posted)\b|"
     r"(?:Aktualisiert|Veröffentlicht|Publié|Publicado|Actualizado|Atualizado)\b|"
-    r"(?-i:Alle\s+(?:Artikel|Beiträge)|Mehr\s+von|Tous\s+les\s+articles|Más\s+de)\b|"
+    r"(?-i:Alles?\s+(?:Artikel|Beiträge|von)|Mehr\s+von|Tous\s+les\s+articles|Más\s+de|Autor(?:in)?|"
+    r"Redakteur(?:in)?)\b|Stand\s*:|"
     r"\d+\s+(?:mins?|minutes?|hours?|days?)\s+ago|\d+\s*min(?:ute)?s?\s+read|View\s+(?:More|all)\b|Follow\b|"
     # share and follow labels, glued or not: "Sarah LazareTwitter Today", "Jane Doe Email Facebook"
     r"(?-i:Twitter|Facebook|LinkedIn|Linkedin|Instagram|Threads|Bluesky|Mastodon|TikTok|YouTube|E-?mail|Share|"
@@ -37,7 +40,8 @@ _BYLINE_END = re.compile(
     r"|\s*@\w|\s+/\s+", re.I)
 _GLUED_AGENCY = re.compile(r"(?<=[a-z])(?<!Thomson)(?<!\bThe)\s*(?=(?:Associated Press|Reuters|AFP)\b)"
                            r"|(?<=[A-Z]{2})(?=Associated Press\b)")
-_AND = re.compile(r"\s+and\s+|\s*&\s*")
+# "and" between names, in English and in German, Spanish, French, Swedish, Danish and Norwegian
+_AND = re.compile(r"\s+(?:and|und|y|et|och|og)\s+|\s*&\s*")
 _DOMAIN = re.compile(r"\w\.(?:com|net|org|co\.uk|co|in|ca|ie|com\.au|news)$", re.I)
 _ROLE_WORDS = re.compile(
     r"\b(at|of|for|and\s+head|chief|ceo|cfo|cto|coo|head|director|manager|partner|founder|"
@@ -106,9 +110,12 @@ def is_publisher(part: str, publishers=()) -> bool:
     return any(p == n or p.startswith(n + " ") or (" " in p and n.startswith(p + " ")) for n in publishers)
 
 
+_TITLE_ONLY = re.compile(r"(?:prof|dr|mr|mrs|ms|mag|dipl|ing)\.?", re.I)
+
+
 def _looks_like_name(part: str) -> bool:
     tokens = part.split()
-    if not 1 <= len(tokens) <= 5 or _ROLE_WORDS.search(part):
+    if not 1 <= len(tokens) <= 5 or _ROLE_WORDS.search(part) or _TITLE_ONLY.fullmatch(part):
         return False
     return all(_PARTICLE.match(t) or (_NAME_TOKEN.match(t) and not t[0].islower()) for t in tokens) \
         and part[0].isalpha() and not part[0].islower()

@@ -44,7 +44,8 @@ class MetaLayer(Layer):
     @reads
     def published_at(self, page: Page) -> datetime | None:
         return page.date(page.meta_first("article:published_time", "og:article:published_time",
-                                         "datepublished", "pubdate", "publish-date", "dc.date"))
+                                         "datepublished", "pubdate", "publish-date", "dc.date", "dc.date.issued",
+                                         "dcterms.created", "parsely-pub-date", "sailthru.date"))
 
     @reads
     def updated_at(self, page: Page) -> datetime | None:

@@ -100,7 +100,7 @@ def marked_authors(page: Page, first: bool = False) -> list[str]:
         for el in _marked(page, xpath):
             if _elsewhere(el) or in_teaser(el, root, page.h1):
                 continue
-            text = _LEAD_BY.sub("", text_of(el))
+            text = _LEAD_BY.sub("", " ".join(text_of(el).split()))
             if not text or len(text) > 120:
                 continue
             names += page.byline("By " + text)
@@ -114,9 +114,13 @@ def marked_authors(page: Page, first: bool = False) -> list[str]:
 def _marked(page: Page, xpath: etree.XPath) -> list[HtmlElement]:
     found = xpath(page.root)
     if xpath is AUTHOR_MARKUP[-1]:  # class names that merely say "author": read the outermost
-        # whole ("Reuters, Washington": a wire byline and its dateline, not a name)
+        # whole ("Reuters, Washington": a wire byline and its dateline, not a name), and only in
+        # the article or beside its headline (a listing's cards say "author" too)
         matched = set(found)
-        found = [el for el in found if not any(a in matched for a in el.iterancestors())]
+        root, h1 = article_root(page)
+        beside = {a for a in h1.iterancestors() if a.tag not in ("body", "html")} if h1 is not None else set()
+        found = [el for el in found if not any(a in matched for a in el.iterancestors())
+                 and any(a is root or (i < 3 and a in beside) for i, a in enumerate(el.iterancestors()))]
     return list(found)
 
 
@@ -400,6 +404,7 @@ def header_date(page: Page) -> datetime | None:
             return when
     updated = _UPDATED_WORD.search(window)
     return page.date(window[:updated.start()] if updated else window)
+
 
 
 def _header_byline(root: HtmlElement, ctx: Page) -> list[str]:
