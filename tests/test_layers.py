@@ -382,3 +382,21 @@ def test_dublin_core_and_parsely_dates():
     for name in ("dc.date.issued", "parsely-pub-date", "DCTERMS.created"):
         got = _foreign(ARTICLE.format("Datiert", ""), f'<meta name="{name}" content="2022-02-04T13:10:00+01:00">')
         assert got["published"] == datetime(2022, 2, 4, 12, 10, tzinfo=UTC), name
+
+
+def _credited(head: str, byline: str = "") -> tuple:
+    html = (f"<html><head><title>Story - CNN</title><meta property='og:site_name' content='CNN'>{head}</head>"
+            f"<body>{ARTICLE.format('Rates hold steady', byline)}</body></html>")
+    a = ArticleParser(SiteRules("https://edition.cnn.com")).parse("https://edition.cnn.com/2024/a", html)
+    return a.authors, a.source, a.extraction.get("source")
+
+
+def test_a_page_crediting_only_the_publication_names_it_the_source():
+    org = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Rates hold steady", '
+           '"author": {"@type": "Organization", "name": "CNN"}}</script>')
+    assert _credited(org) == ([], "CNN", "jsonld")
+    assert _credited('<meta name="author" content="CNN">') == ([], "CNN", "meta")
+    # a person credited anywhere: the publication is no source
+    assert _credited(org, '<p class="byline">By Jane Doe</p>')[:2] == (["Jane Doe"], None)
+    # nobody credited: no source either
+    assert _credited("") == ([], None, None)

@@ -54,6 +54,7 @@ def test_bylines(byline, names):
     ("Harald Bauer Autor", ["Harald Bauer"]),  # the role after the name
     ("Alles von Martin Junker", []),  # a link to the author's page, not a byline
     ("Prof", []),
+    ("Von Tomas Spahn\n\n\n \n Fr, 18. Oktober 2019", ["Tomas Spahn"]),  # a blank line in the source ends it
     # credentials, affiliations and the publication are no second person
     ("Written by Rachael Link, MS, RD on November 14, 2019", ["Rachael Link"]),
     ("Analysis by Chris Cillizza, CNN Editor-at-large", ["Chris Cillizza"]),

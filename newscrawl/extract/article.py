@@ -18,10 +18,10 @@ from parsel import Selector
 from newscrawl.extract.blocks import headline_of
 from newscrawl.extract.common import ExtractConfig
 from newscrawl.extract.layers.generic import GenericLayer
-from newscrawl.extract.layers.jsonld import JsonLdLayer
+from newscrawl.extract.layers.jsonld import JsonLdLayer, credited_organization
 from newscrawl.extract.layers.layer import Layer, LayerName
 from newscrawl.extract.layers.legacy import LegacyLayer
-from newscrawl.extract.layers.meta import MetaLayer
+from newscrawl.extract.layers.meta import MetaLayer, credited_publication
 from newscrawl.extract.layers.nextdata import NextDataLayer
 from newscrawl.extract.layers.semantic import SemanticLayer
 from newscrawl.extract.page import Page
@@ -207,6 +207,20 @@ class ArticleParser:
             if c["url"] and self.rules.is_article(c["url"]):
                 c["url"] = self.rules.article_url(c["url"])
 
+    @staticmethod
+    def _publication_credit(page: Page, values: dict[str, Any], layers: dict[str, str]) -> None:
+        """A page that credits only the publication (its JSON-LD author an organization, its
+        author <meta> the site's name) gets it as ``source``: who stands behind the story."""
+        for layer, credit in ((LayerName.JSONLD, credited_organization), (LayerName.META, credited_publication)):
+            try:
+                name = credit(page)
+            except Exception as exc:  # noqa: BLE001 (a failing field costs that field only)
+                page.field_error(layer, "source", exc)
+                continue
+            if name:
+                values["source"], layers["source"] = name, layer
+                return
+
     def _finish(self, page: Page, values: dict[str, Any], layers: dict[str, str]) -> None:
         rules = self.rules
         url = values.get("url")
@@ -225,3 +239,5 @@ class ArticleParser:
             src = dateline_source(first)
             if src:
                 values["source"], layers["source"] = src, layers.get("body", LayerName.SEMANTIC)
+        if values.get("source") is None and not values.get("authors"):
+            self._publication_credit(page, values, layers)

@@ -404,7 +404,8 @@ def expected_articles(site: ReplicaSite, base: str) -> dict[str, dict]:
             "category": None if a.kind == "bare" else CATEGORIES[a.category],
             "breadcrumbs": crumbs, "tags": list(a.tags), "authors": list(a.authors),
             "publisher": None if a.kind in ("legacy", "bare") else render.SITE_NAME,
-            "source": a.source,
+            # a page crediting only the publication (its JSON-LD author the site) names it the source
+            "source": a.source or (render.SITE_NAME if a.kind == "modern" and not a.authors else None),
             "published_at": day_or_time(a.published),
             "updated_at": day_or_time(a.updated) if a.kind != "legacy" else None,
             "read_time_minutes": a.read_time, "summary": a.summary, "body": a.body,

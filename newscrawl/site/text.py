@@ -41,6 +41,7 @@ _BYLINE_END = re.compile(
 _GLUED_AGENCY = re.compile(r"(?<=[a-z])(?<!Thomson)(?<!\bThe)\s*(?=(?:Associated Press|Reuters|AFP)\b)"
                            r"|(?<=[A-Z]{2})(?=Associated Press\b)")
 # "and" between names, in English and in German, Spanish, French, Swedish, Danish and Norwegian
+_BLANK_LINE = re.compile(r"\n\s*\n")
 _AND = re.compile(r"\s+(?:and|und|y|et|och|og)\s+|\s*&\s*")
 _DOMAIN = re.compile(r"\w\.(?:com|net|org|co\.uk|co|in|ca|ie|com\.au|news)$", re.I)
 _ROLE_WORDS = re.compile(
@@ -191,11 +192,13 @@ def _split_byline(text: str, agencies: tuple, site_names: tuple, publishers: tup
 
 def _names_part(text: str) -> str:
     """The part of a byline that holds its names: no "By", nothing from the first date,
-    "Updated", handle or full stop on."""
+    "Updated", handle or full stop on; nothing after a blank line in its source, once a name
+    came before it ("Tomas Spahn\n\n\n Fr, 18. Oktober")."""
     text = clean(text)
     if not text:
         return ""
     text = _BY.sub("", text)
+    text = next((part for part in _BLANK_LINE.split(text) if part.strip()), "")
     text = _GLUED_AGENCY.sub(", ", text)
     end = _BYLINE_END.search(text)
     if end:

@@ -42,7 +42,7 @@ ARTICLE_MEANINGS = {
     "tags": "as shown, de-duplicated case-insensitively",
     "authors": "the names the byline shows; roles and agencies dropped",
     "publisher": "Global Banking & Finance Review",
-    "source": "the wire agency (Reuters) of a wire story, else null",
+    "source": "the wire agency (Reuters) of a wire story, or the publication when a page credits only it, else null",
     "published_at": "UTC; a date shown without a time is midnight UTC",
     "updated_at": "UTC, when the page says it was updated",
     "read_time_minutes": "the page's '4 min read'",

@@ -39,9 +39,9 @@ def _node(page: Page, typ: str) -> dict[str, Any]:
     return next((n for n in page.jsonld if typ in _types(n)), {})
 
 
-def _people(page: Page) -> tuple[list[str], list[str]]:
-    """(author names, wire agencies named as authors)."""
-    authors, agencies = [], []
+def _people(page: Page) -> tuple[list[str], list[str], list[str]]:
+    """(author names, wire agencies named as authors, other organizations named as authors)."""
+    authors, agencies, organizations = [], [], []
     for a in names_list(_article(page).get("author")):
         name = _name(a)
         if not name:
@@ -50,7 +50,16 @@ def _people(page: Page) -> tuple[list[str], list[str]]:
             agencies.append(name)
         elif not isinstance(a, dict) or "Organization" not in _types(a) or is_desk(name, page.config.agencies):
             authors.extend(page.byline(name))
-    return list(dict.fromkeys(authors)), agencies
+        else:
+            organizations.append(name)
+    return list(dict.fromkeys(authors)), agencies, organizations
+
+
+def credited_organization(page: Page) -> str | None:
+    """The organization the article's JSON-LD names as its author (the publication itself, as
+    CNN's pages do), for a page that credits no person."""
+    orgs = page.once("jsonld.people", _people)[2]
+    return orgs[0] if orgs else None
 
 
 class JsonLdLayer(Layer):

@@ -30,6 +30,13 @@ def labelled_authors(meta: dict[str, list[str]]) -> list[str]:
     return names
 
 
+def credited_publication(page: Page) -> str | None:
+    """An author <meta> that names the publication itself ("CNN", og:site_name), for a page
+    that credits no person."""
+    own = {*page.publisher_names, *(n.lower() for n in page.config.site_names)}
+    return next((raw for raw in page.meta_all(*AUTHOR_META) if raw.lower().rstrip("®™ ") in own), None)
+
+
 class MetaLayer(Layer):
     name = LayerName.META
 
