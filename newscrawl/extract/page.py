@@ -90,6 +90,7 @@ class Page:
         self._report = report
         self._reported: set[str] = set()
         self._urls: dict[str, str | None] = {}
+        self._stripped: dict[str, str | None] = {}
         self._once: dict[str, Any] = {}
         self.date_shapes: dict[datetime, str] = {}  # each date the page gave -> its dates.zone_of shape
         # absolute URL -> canonical article URL or None; the parser shares it between pages
@@ -319,7 +320,14 @@ class Page:
         return question.strip()
 
     def strip_site_name(self, title: str | None) -> str | None:
-        """A title without the site's name after it ("... - IGN"); None when it is the name."""
+        """A title without the site's name after it ("... - IGN"); None when it is the name.
+        Asked for the same title by several layers: once a page each."""
+        key = title if isinstance(title, str) else ""
+        if key not in self._stripped:
+            self._stripped[key] = self._strip_site_name(key)
+        return self._stripped[key]
+
+    def _strip_site_name(self, title: str) -> str | None:
         title = clean(title)
         lowered = title.lower()
         for end in self._site_name_ends:

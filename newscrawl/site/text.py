@@ -61,6 +61,8 @@ def clean(text: str | None) -> str:
     """Collapse runs of white space into one space and trim."""
     if not text:
         return ""
+    if "  " not in text and text.isprintable():  # no tab, no-break or other space to collapse: most texts
+        return text.strip()
     return _WS.sub(" ", text).strip()
 
 
