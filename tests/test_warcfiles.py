@@ -68,6 +68,18 @@ def test_the_index_is_sorted_cdxj_as_pywb_reads_it(tmp_path):
     assert key == "test,site)/story-0" and stamp == "20261206103005" and data.startswith("{")
 
 
+def test_the_index_is_read_once_while_its_files_stay_as_they_are(tmp_path):
+    write_some(tmp_path).close()
+    first = ArchiveIndex.load(tmp_path)
+    assert ArchiveIndex.load(tmp_path) is first and len(first) == 5  # a reparse's spider and middleware
+    later = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)
+    writer = ArchiveWriter(tmp_path, "fedcba9876543210", 1 << 20, started=later)
+    writer.response("http://site.test/story-9", 200, HTML, page(9), kind="article_new", when=later)
+    writer.close()
+    again = ArchiveIndex.load(tmp_path)  # a new index file: read again, the new capture in it
+    assert again is not first and len(again) == 6 and again.captures("http://site.test/story-9")
+
+
 def test_files_rotate_by_size_and_each_record_lies_in_one_file(tmp_path):
     writer = write_some(tmp_path, n=40, max_bytes=2_000)
     writer.close()

@@ -62,6 +62,9 @@ def key_of(url: str) -> str:
         return url
 
 
+_LOADED: dict[Path, tuple[tuple, ArchiveIndex]] = {}  # ArchiveIndex.load's last read, by folder
+
+
 class ArchiveIndex:
     """The captures of an archive folder (every ``*.cdxj`` under it), read once. A line that
     cannot be read is skipped and counted in ``broken`` (a truncated index after a crash)."""
@@ -75,11 +78,24 @@ class ArchiveIndex:
 
     @classmethod
     def load(cls, root: Path) -> ArchiveIndex:
+        """The folder's index, read once a process while its files stay as they are (a reparse
+        reads it in its spider and in the replay middleware); read again once one changes."""
+        paths = sorted(root.rglob("*" + INDEX_SUFFIX)) if root.is_dir() else []
+        try:
+            state: tuple | None = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+        except OSError:  # a file gone while listed: read what is there, remember nothing
+            state = None
+        cached = _LOADED.get(root)
+        if state is not None and cached is not None and cached[0] == state:
+            return cached[1]
         index = cls(root)
-        for path in sorted(root.rglob("*" + INDEX_SUFFIX)) if root.is_dir() else []:
+        for path in paths:
             index.read_file(path)
         for captures in index.by_url.values():
             captures.sort(key=lambda c: (c.captured_at, c.filename, c.offset), reverse=True)
+        if state is not None:
+            _LOADED.clear()  # one folder's index kept: a process replays one archive
+            _LOADED[root] = (state, index)
         return index
 
     def read_file(self, path: Path) -> None:

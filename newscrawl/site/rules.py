@@ -12,9 +12,8 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 
+from newscrawl.conf.crawling import LIVE_BASE_URL  # the live site's address, declared once
 from newscrawl.site.seen import Memo
-
-LIVE_BASE_URL = "https://www.globalbankingandfinance.com"
 
 # Query parameters that only track the click, never select content.
 TRACKING_PARAMS = re.compile(

@@ -11,6 +11,7 @@ from typing import Any
 from lxml import etree
 from lxml.html import HtmlElement
 
+from newscrawl.extract.authorship import AUTHOR_KINDS, author_marks, elsewhere, in_teaser
 from newscrawl.extract.blocks import Block, Reading, headline_of, read_blocks, text_of
 from newscrawl.extract.common import unwrap_image
 from newscrawl.extract.layers.layer import Layer, LayerName, reads
@@ -26,22 +27,6 @@ _CRUMB_HREF = etree.XPath("(.//a/@href | self::a/@href)[1]")
 _ARTICLE_BODY = etree.XPath("(//*[@itemprop='articleBody'])[1]")
 _FIRST_OF = {tag: etree.XPath(f"(//{tag})[1]") for tag in ("article", "main")}
 _TIME = etree.XPath("(//time[@datetime])[1]")
-# Author markup, most specific first; each kind is tried alone (the first that names someone
-# wins): schema.org microdata, rel=author, hCard/byline classes, links to an author page, any
-# class that says author.
-_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
-AUTHOR_MARKUP = [etree.XPath(x) for x in (
-    '//*[@itemprop="author"]//*[@itemprop="name"] | //*[@itemprop="author"][not(.//*[@itemprop="name"])]',
-    '//*[@rel="author"]',
-    "//*[" + " or ".join(_CLASS.format(c) for c in ("author-name", "byline__name", "byline-name", "fn")) + "]",
-    "//*[" + " or ".join(_CLASS.format(c) for c in ("byline", "author", "article-author", "post-author")) + "]",
-    '//*[contains(@class, "byline")]',  # "ap-story-byline", "byline-text"
-    '//a[contains(@href, "/author/") or contains(@href, "/authors/")]',
-    # any class naming the author, in English or German ("single-post--header_author",
-    # "news-list-author", "date-author", "autor"), comments' aside
-    '//*[(contains(@class, "author") or contains(@class, "autor")) and not(contains(@class, "comment"))]',
-)]
-_OUTSIDE = frozenset({"nav", "footer", "aside"})
 # The text a reader sees after the headline (the byline and date line), scripts aside.
 _AFTER_H1 = etree.XPath("following::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
                         "[normalize-space()][position() <= 40]")
@@ -57,48 +42,16 @@ HEADER_CHARS = 500
 _BY_WORDS = (r"\s*(?:(?:(?:written|text|texte|ein\s+beitrag|geschrieben|verfasst|escrito|écrit)\s+)?"
              r"(?:by|von|por|par|door|av)\b|erstellt\s+von\b|(?:author|autor|autorin|auteur|redaktion)\s*:)")
 _LEAD_BY = re.compile(r"^" + _BY_WORDS + r"\s*[:\-–]?\s*", re.I)
-# Blocks of other articles' teasers ("more from", related, recommended, trending): their bylines
-# are those articles' (#31)
-_TEASERS = re.compile(r"related|recommend|more-?(?:from|stories|news|articles)|teaser|promo|trending|popular|"
-                      r"most-?read|read-?next|up-?next|also-?read", re.I)
-
-
-def in_teaser(el: HtmlElement, root: HtmlElement | None, h1: HtmlElement | None = None) -> bool:
-    """Is ``el`` part of a teaser of another article: inside an <article> nested in the page's
-    own <article>, or one of a list of <article> cards, or inside a block of related or
-    recommended stories (classes and ids up to the article's root, not above it: a page's
-    wrapper may name what the page shows besides). A byline next to the headline ``h1`` (in
-    the same block, two levels up at most) is the article's whatever its classes say."""
-    nested = root is not None and root.tag == "article"
-    beside = set(h1.iterancestors()) if h1 is not None else set()
-    for depth, anc in enumerate(el.iterancestors()):
-        if anc is root or (depth < 2 and anc in beside):
-            return False
-        if _is_teaser(anc, nested):
-            return True
-    return False
-
-
-def _is_teaser(el: HtmlElement, nested: bool) -> bool:
-    """An <article> nested in the page's own, one of a list of them, or a block whose class or
-    id says related, recommended, more from, teaser."""
-    if el.tag == "article":
-        parent = el.getparent()
-        if nested or (parent is not None and sum(1 for c in parent if c.tag == "article") > 1):
-            return True
-    return bool(_TEASERS.search(f'{el.get("class") or ""} {el.get("id") or ""}'))
-
-
 def marked_authors(page: Page, first: bool = False) -> list[str]:
-    """Names in author markup: the first kind of AUTHOR_MARKUP that gives some (``first``:
+    """Names in author markup: the first kind of AUTHOR_KINDS that gives some (``first``:
     only its first element that names someone, the byline at the top). Outside
     navigation, footers, asides, comments and teasers of other articles; a leading "By" is
     dropped (also when it is an element of its own beside the name)."""
     root = article_root(page)[0]
-    for xpath in AUTHOR_MARKUP:
+    for kind in range(len(AUTHOR_KINDS)):
         names: list[str] = []
-        for el in _marked(page, xpath):
-            if _elsewhere(el) or in_teaser(el, root, page.h1):
+        for el in _marked(page, kind):
+            if elsewhere(el) or in_teaser(el, root, page.h1):
                 continue
             text = _LEAD_BY.sub("", " ".join(text_of(el).split()))
             if not text or len(text) > 120:
@@ -111,9 +64,9 @@ def marked_authors(page: Page, first: bool = False) -> list[str]:
     return []
 
 
-def _marked(page: Page, xpath: etree.XPath) -> list[HtmlElement]:
-    found = xpath(page.root)
-    if xpath is AUTHOR_MARKUP[-1]:  # class names that merely say "author": read the outermost
+def _marked(page: Page, kind: int) -> list[HtmlElement]:
+    found = page.once("semantic.author_marks", author_marks)[kind]
+    if AUTHOR_KINDS[kind] == "author_in_class":  # class names that merely say "author": read the outermost
         # whole ("Reuters, Washington": a wire byline and its dateline, not a name), and only in
         # the article or beside its headline (a listing's cards say "author" too)
         matched = set(found)
@@ -122,12 +75,6 @@ def _marked(page: Page, xpath: etree.XPath) -> list[HtmlElement]:
         found = [el for el in found if not any(a in matched for a in el.iterancestors())
                  and any(a is root or (i < 3 and a in beside) for i, a in enumerate(el.iterancestors()))]
     return list(found)
-
-
-def _elsewhere(el: HtmlElement) -> bool:
-    """In navigation, a footer, an aside or the comments: not the article's byline."""
-    return any(a.tag in _OUTSIDE or "comment" in (a.get("class") or "").lower() or a.get("id") == "comments"
-               for a in el.iterancestors())
 
 
 def find_root(ctx: Page) -> tuple[HtmlElement | None, HtmlElement | None]:
