@@ -115,6 +115,17 @@ def test_page_without_title_is_dropped():
     with pytest.raises(DropPage) as err:
         ArticleParser(SiteRules(BASE)).parse(BASE + "/x", "<html><body><p>Only text.</p></body></html>")
     assert err.value.reason == "no_title"
+    # the browser tab's <title> when no layer reads a headline, unless it is the site's name
+    text = "<p>" + "Lenders raised their rates again on Tuesday, the trade body said in its report. " * 8 + "</p>"
+    # (an old blog's: its one <h1> the site's name, the headline an <h2>)
+    head = '<title>Lenders raise rates</title><meta property="og:site_name" content="Example News">'
+    tab = ArticleParser(SiteRules(BASE)).parse(BASE + "/x", f"<html><head>{head}</head><body><header><h1>Example "
+                                               f"News</h1></header><div><h2>Lenders raise</h2>{text}</div></body></html>")
+    assert tab.title == "Lenders raise rates" and tab.extraction["title"] == "meta"
+    with pytest.raises(DropPage) as err:
+        ArticleParser(SiteRules(BASE)).parse(BASE + "/x", "<html><head><title>Global Banking &amp; Finance Review"
+                                             f"</title></head><body><div>{text}</div></body></html>")
+    assert err.value.reason == "no_title"
 
 
 def test_handwritten_variants():

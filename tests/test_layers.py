@@ -357,6 +357,11 @@ def test_a_german_byline_and_date_beside_the_headline():
     # a lower-case "von" of its own, then the name: "<span>von</span> <a>Arian Schlichenmayer</a>"
     byline = '<div class="single-post--header_author"><span>von</span> <a href="/creator/a">Arian Schlichenmayer</a></div>'
     assert _foreign(ARTICLE.format("Sportzentrum erweitert", byline))["authors"] == ["Arian Schlichenmayer"]
+    # the same beside a headline that no <article> holds (the page's only one is a side column's)
+    side = "<article class='side-scroll-item'><p>Mehr Projekte aus Beton</p></article>"
+    header = f"<div><div><h1>Sportzentrum erweitert</h1></div>{byline}</div>"
+    text = "<div>" + "<p>Der Absatz erzählt, was geschah, und erklärt warum es zählt.</p>" * 8 + "</div>"
+    assert _foreign(header + text + side)["authors"] == ["Arian Schlichenmayer"]
 
 
 def test_a_title_ends_where_its_part_naming_the_site_begins():

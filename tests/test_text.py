@@ -46,6 +46,7 @@ def test_bylines(byline, names):
     ("Erstellt von Andri Bryner", ["Andri Bryner"]),
     ("Redaktion: Eberhard Fuhr", ["Eberhard Fuhr"]),
     ("Text von Christian Seiler", ["Christian Seiler"]),
+    ("Interview: Julia Lauter", ["Julia Lauter"]),  # who asked is the author
     ("Von Volkmar Kabisch, Jan Lukas Strozyk und Benedikt Strunz, NDR", ["Volkmar Kabisch", "Jan Lukas Strozyk",
                                                                          "Benedikt Strunz"]),
     ("Por Ana García y Luis Pérez", ["Ana García", "Luis Pérez"]),

@@ -100,6 +100,9 @@ class ArticleParser:
         if values.get("authors") and theme.visible_byline_adds:
             self._add_visible_byline(page, values, layers)
         self._finish(page, values, layers)
+        if not values.get("title") and page.strip_site_name(page.document_title):
+            # no layer read a headline: the browser tab's <title>, when it is not the site's name
+            values["title"], layers["title"] = page.strip_site_name(page.document_title), LayerName.META
         if not values.get("title"):
             raise DropPage("no_title", url)
         if not values.get("body"):

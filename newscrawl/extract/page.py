@@ -236,13 +236,18 @@ class Page:
     def _title_suffix(self, names: list[Any]) -> str | None:
         """The <title>'s last part, when another name says it is the site's ("The GiveWell Blog"
         on blog.givewell.org): a headline's own " - " part is no site name."""
-        titles = _TITLE(self.root)
-        parts = _TITLE_SEP.split(clean(titles[0]) if titles else "")
+        parts = _TITLE_SEP.split(self.document_title or "")
         if len(parts) > 1 and len(parts[-1].split()) <= 4:
             suffix = _compact(parts[-1])
             if any(c and (c in suffix or suffix in c) for c in (_compact(n) for n in names if isinstance(n, str))):
                 return parts[-1]
         return None
+
+    @cached_property
+    def document_title(self) -> str | None:
+        """The <title>'s text (the browser tab's), as the page gives it."""
+        titles = _TITLE(self.root) if self.root is not None else []
+        return clean(titles[0]) or None if titles else None
 
     def byline(self, text: str | None) -> list[str]:
         """The names in a byline text, with this page's agencies, site and publisher names."""

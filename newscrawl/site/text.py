@@ -15,7 +15,7 @@ _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BY = re.compile(r"^\s*(?:(?:(?:written|analysis|opinion|commentary|story|words|text|reporting|posted)\s+)?by[:\s]+"
                  # the same word in other languages (von, por, par, door, av, di) and labels (Autor: ...)
                  r"|(?:(?:text|texte|ein\s+beitrag|geschrieben|verfasst|escrito|écrit|scritto)\s+)?(?:von|por|par|door|av|di)\s+(?=[^\W\d_])"
-                 r"|(?:scritto\s+da|erstellt\s+von)\s+(?=[^\W\d_])|(?:author|autor|autorin|auteur|autore|texto?|teksti|redaktion)\s*:\s*)",
+                 r"|(?:scritto\s+da|erstellt\s+von)\s+(?=[^\W\d_])|(?:author|autor|autorin|auteur|autore|texto?|teksti|redaktion|interview)\s*:\s*)",
                  re.I)
 # Where a byline's names end: a date, a time, "Updated"/"Published", a handle, "N hours ago";
 # also glued to the last name ("Jeff FoustMonday, November 18, 2019").

@@ -40,7 +40,7 @@ HEADER_CHARS = 500
 # "By", "Written by" and the same words in other languages ("Von", "Por", "Par", "Door", "Av",
 # "Text von"), or a label ("Autor:"), at the start of a byline
 _BY_WORDS = (r"\s*(?:(?:(?:written|text|texte|ein\s+beitrag|geschrieben|verfasst|escrito|écrit)\s+)?"
-             r"(?:by|von|por|par|door|av)\b|erstellt\s+von\b|(?:author|autor|autorin|auteur|redaktion)\s*:)")
+             r"(?:by|von|por|par|door|av)\b|erstellt\s+von\b|(?:author|autor|autorin|auteur|redaktion|interview)\s*:)")
 _LEAD_BY = re.compile(r"^" + _BY_WORDS + r"\s*[:\-–]?\s*", re.I)
 def marked_authors(page: Page, first: bool = False) -> list[str]:
     """Names in author markup: the first kind of AUTHOR_KINDS that gives some (``first``:
@@ -70,7 +70,7 @@ def _marked(page: Page, kind: int) -> list[HtmlElement]:
         # whole ("Reuters, Washington": a wire byline and its dateline, not a name), and only in
         # the article or beside its headline (a listing's cards say "author" too)
         matched = set(found)
-        root, h1 = article_root(page)
+        root, h1 = article_root(page)[0], page.h1
         beside = {a for a in h1.iterancestors() if a.tag not in ("body", "html")} if h1 is not None else set()
         found = [el for el in found if not any(a in matched for a in el.iterancestors())
                  and any(a is root or (i < 3 and a in beside) for i, a in enumerate(el.iterancestors()))]
