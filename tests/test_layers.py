@@ -405,3 +405,13 @@ def test_a_page_crediting_only_the_publication_names_it_the_source():
     assert _credited(org, '<p class="byline">By Jane Doe</p>')[:2] == (["Jane Doe"], None)
     # nobody credited: no source either
     assert _credited("") == ([], None, None)
+
+
+def test_a_byline_at_the_foot_of_the_body_when_none_is_at_its_top():
+    text = "<p>Der Absatz erzählt, was geschah, und erklärt warum es zählt.</p>" * 8
+    signed = _foreign(f"<article><h1>München verliert</h1>{text}<p><b><i>Stefan Wasmer</i></b></p></article>")
+    assert signed["authors"] == ["Stefan Wasmer"] and signed["layers"]["authors"] == "semantic"
+    labelled = _foreign(f"<article><h1>Kein Wohngeld</h1>{text}<p>Von Cosima Künzel</p></article>")
+    assert labelled["authors"] == ["Cosima Künzel"]
+    # two capitalised words alone, not set apart as a signature is: a German heading, no name
+    assert _foreign(f"<article><h1>Kein Wohngeld</h1>{text}<p>Weitere Informationen</p></article>")["authors"] == []

@@ -23,7 +23,7 @@ from newscrawl.extract.layers.layer import Layer, LayerName
 from newscrawl.extract.layers.legacy import LegacyLayer
 from newscrawl.extract.layers.meta import MetaLayer, credited_publication
 from newscrawl.extract.layers.nextdata import NextDataLayer
-from newscrawl.extract.layers.semantic import SemanticLayer
+from newscrawl.extract.layers.semantic import SemanticLayer, foot_byline
 from newscrawl.extract.page import Page
 from newscrawl.extract.themes import THEMES, Theme, choose
 from newscrawl.items import PAGE_FIELDS as FIELDS
@@ -99,6 +99,10 @@ class ArticleParser:
             self._zone_date(page, theme, values, layers)
         if values.get("authors") and theme.visible_byline_adds:
             self._add_visible_byline(page, values, layers)
+        elif theme.visible_byline_adds and values.get("body"):
+            values["authors"] = foot_byline(page, values["body"])
+            if values["authors"]:
+                layers["authors"] = LayerName.SEMANTIC
         self._finish(page, values, layers)
         if not values.get("title") and page.strip_site_name(page.document_title):
             # no layer read a headline: the browser tab's <title>, when it is not the site's name

@@ -368,6 +368,30 @@ def _header_byline(root: HtmlElement, ctx: Page) -> list[str]:
 
 
 _BY_START = re.compile(_BY_WORDS, re.I)
+_EMPHASIZED = etree.XPath("//*[self::b or self::strong or self::em or self::i][contains(normalize-space(), $text)]")
+_SIGN_OFF = frozenset({"Euer", "Eure", "Yours", "Cheers"})
+_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?")
+
+
+def foot_byline(page: Page, body: str) -> list[str]:
+    """A byline at the foot of the body, for a page that shows none at its top: one of its last
+    two paragraphs opened by "Von", "Autor:", "Erstellt von" (and their kin), or its last
+    paragraph a name alone (a German local paper's signature: "<p><b>Stefan Wasmer</b></p>")."""
+    paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
+    for text in reversed(paragraphs[-2:]):
+        if len(text) <= 120 and _BY_START.match(text):
+            names = page.byline(text)
+            if names:
+                return names
+    last = paragraphs[-1] if paragraphs else ""
+    words = last.split()
+    if words and words[0].rstrip(",") in _SIGN_OFF:  # "Euer HansEhrlich": the name without the greeting
+        words = words[1:]
+        last = " ".join(words)
+    if 2 <= len(words) <= 4 and len(last) <= 40 and all(w[0].isupper() and _NAME_WORD.fullmatch(w) for w in words) \
+            and _EMPHASIZED(page.root, text=last):  # set apart in bold or italics, as a signature is
+        return page.byline("By " + last)
+    return []
 
 
 def _first_text(el: HtmlElement) -> str:
