@@ -287,6 +287,11 @@ def test_legacy_selectors_from_settings_accept_parsel_forms():
     ("<div class='meta'><a href='/author/peter-smith/'>Peter Smith</a> | 3 min read</div>", ["Peter Smith"]),
     ("<div class='byline'>By Sam Green, Reuters</div>", ["Sam Green"]),  # the agency is the source
     ("<div class='byline'>Global Banking &amp; Finance Review Staff</div>", ["Global Banking & Finance Review Staff"]),
+    # a menu of authors' pages is no byline, the link beside the headline is
+    ("<ul><li><a href='/author/a-b/'>Andy Serwer</a></li><li><a href='/author/b-c/'>Brittany Jones</a></li>"
+     "<li><a href='/author/c-d/'>Daniel Howley</a></li><li><a href='/author/d-e/'>Julia Roche</a></li></ul>"
+     "<div class='meta'><a href='/author/ben-silverman'>Ben Silverman</a></div>", ["Ben Silverman"]),
+    ("<span class='author'>James Akinaka</span> <span class='author'>CC7567</span>", ["James Akinaka"]),  # a handle
 ])
 def test_bylines_in_author_markup(markup, names):
     """Author markup of other sites' themes; the navigation's and the footer's author links
@@ -298,6 +303,14 @@ def test_bylines_in_author_markup(markup, names):
     base = "https://www.example-news.test"
     article = ArticleParser(SiteRules(base)).parse(base + "/banks-raise-rates", html)
     assert article.authors == names
+
+
+def test_json_ld_in_a_cdata_wrapper_is_read():
+    """XHTML pages wrap a script in CDATA, bare or commented out."""
+    node = '{"@type": "NewsArticle", "headline": "Lenders raise rates", "datePublished": "2015-10-15T02:19:15Z"}'
+    for wrapped in (f"<![CDATA[ {node} ]]>", f"//<![CDATA[\n{node}\n//]]>", f"/*<![CDATA[*/ {node} /*]]>*/"):
+        html = f'<html><head><script type="application/ld+json">{wrapped}</script></head><body></body></html>'
+        assert JsonLdLayer().published_at(page("", "/x", html=html)) == datetime(2015, 10, 15, 2, 19, 15, tzinfo=UTC)
 
 
 def test_the_visible_headline_wins_over_a_structured_variant_and_entities_are_decoded():

@@ -94,6 +94,12 @@ def test_bylines(byline, names):
     # after a name, "Staff Writer" is that person's role
     ("By Jane Smith, Staff Writer", ["Jane Smith"]),
     ("Jane Smith and Staff Reporter", ["Jane Smith"]),
+    # co-authors in parentheses; a label that ends a byline; a user name beside a person's
+    ("Martin Untersinger (avec Damien Leloup et Morgane Tual)", ["Martin Untersinger", "Damien Leloup",
+                                                                 "Morgane Tual"]),
+    ("Last Updated: January 7, 2025", []),
+    ("James Akinaka, CC7567", ["James Akinaka"]),
+    ("Marianne1", ["Marianne1"]),  # alone, a user name is the byline the page shows
 ])
 def test_bylines_of_other_sites(byline, names):
     assert split_byline(byline) == names

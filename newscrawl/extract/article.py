@@ -97,16 +97,8 @@ class ArticleParser:
             self._refine_date(page, theme, values, layers)
         elif values.get("published_at") and page.date_shapes.get(values["published_at"]) == "no_zone":
             self._zone_date(page, theme, values, layers)
-        if values.get("authors") and theme.visible_byline_adds:
-            self._add_visible_byline(page, values, layers)
-        elif theme.visible_byline_adds and values.get("body"):
-            values["authors"] = foot_byline(page, values["body"])
-            if values["authors"]:
-                layers["authors"] = LayerName.SEMANTIC
+        self._bylines(page, theme, values, layers)
         self._finish(page, values, layers)
-        if not values.get("title") and page.strip_site_name(page.document_title):
-            # no layer read a headline: the browser tab's <title>, when it is not the site's name
-            values["title"], layers["title"] = page.strip_site_name(page.document_title), LayerName.META
         if not values.get("title"):
             raise DropPage("no_title", url)
         if not values.get("body"):
@@ -133,6 +125,18 @@ class ArticleParser:
             if value:
                 return value, name
         return None
+
+    def _bylines(self, page: Page, theme: Theme, values: dict[str, Any], layers: dict[str, str]) -> None:
+        """A foreign page's byline a reader sees: beside the structured authors, or at the foot
+        of the body when the page shows none at its top."""
+        if not theme.visible_byline_adds:
+            return
+        if values.get("authors"):
+            self._add_visible_byline(page, values, layers)
+        elif values.get("body"):
+            values["authors"] = foot_byline(page, values["body"])
+            if values["authors"]:
+                layers["authors"] = LayerName.SEMANTIC
 
     def _add_visible_byline(self, page: Page, values: dict[str, Any], layers: dict[str, str]) -> None:
         """The byline at the top of the article, when it holds the structured authors and more
@@ -194,13 +198,16 @@ class ArticleParser:
 
     @staticmethod
     def _visible_headline(page: Page, values: dict[str, Any], layers: dict[str, str]) -> None:
-        """The headline the page shows, over a structured (SEO) variant of it."""
+        """The headline the page shows, over a structured (SEO) variant of it; when no layer read
+        a headline, the browser tab's <title> unless it is the site's name."""
         for h1 in page.headings:
             visible = page.strip_site_name(headline_of(h1))
             if visible and same_headline(visible, values["title"]):
                 if visible != values["title"]:
                     values["title"], layers["title"] = visible, LayerName.SEMANTIC
                 break
+        if not values.get("title") and page.strip_site_name(page.document_title):
+            values["title"], layers["title"] = page.strip_site_name(page.document_title), LayerName.META
 
     def _breadcrumbs(self, page: Page, values: dict[str, Any]) -> None:
         """The last crumb is this article; crumbs to articles in their canonical form."""

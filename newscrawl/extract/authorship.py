@@ -17,7 +17,7 @@ from newscrawl.extract.page import Page
 _ITEMPROP_AUTHOR = etree.XPath('//*[@itemprop="author"]//*[@itemprop="name"] | '
                                '//*[@itemprop="author"][not(.//*[@itemprop="name"])]')
 _MARKED = etree.XPath("//*[@class or @rel] | //a[@href]")
-_NAME_CLASSES = frozenset({"author-name", "byline__name", "byline-name", "fn"})
+_NAME_CLASSES = frozenset({"author-name", "author__name", "byline__name", "byline-name", "fn"})
 _BYLINE_CLASSES = frozenset({"byline", "author", "article-author", "post-author"})
 AUTHOR_KINDS = ("itemprop", "rel", "name_class", "byline_class", "byline_in_class", "author_link", "author_in_class")
 

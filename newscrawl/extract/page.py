@@ -43,7 +43,8 @@ _SITE_SEPS = (" - ", " | ", " – ", " — ", " :: ", " • ", " · ")  # betwee
 _SEGMENTS = re.compile(r"\s+(?:\||::|•|·|–|—|-)\s+")  # a <title>'s parts ("Story | Site | Tagline")
 _TITLE_SEP = re.compile(r"\s+[|–—:-]{1,2}\s+")
 _BODY = etree.XPath("(//body)[1]")
-_CDATA = re.compile(r"^\s*//\s*<!\[CDATA\[|//\s*\]\]>\s*$")
+# a script's CDATA wrapper, bare (XHTML) or commented out ("//<![CDATA[", "/*<![CDATA[*/")
+_CDATA = re.compile(r"^\s*(?://|/\*)?\s*<!\[CDATA\[(?:\s*\*/)?|(?://|/\*)?\s*\]\]>(?:\s*\*/)?\s*$")
 LINK_CACHE_SIZE = 20_000
 _FAQ_NUMBER = re.compile(r"^\s*(?:Q(?:uestion)?\s*)?(\d{1,3})\s*([.):\-–—]\s*)?", re.I)
 

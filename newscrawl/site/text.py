@@ -29,7 +29,7 @@ _BYLINE_END = re.compile(
     rf"(?:^|(?-i:(?<=[a-z])(?=[A-Z\d]))|\s+(?:(?:on|am|vom|le|el|em|il|op|den)\s+)?|\s*[-–—|]\s*)(?:{_DAY}\b|{_MON}|"
     rf"\d{{1,2}}\s+{_MONTH_NAME}\s+\d{{4}}|\d{{1,2}}\.?\s+(?:{_FOREIGN_MONTH})\b|"
     r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|"
-    r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|(?:Updated|Published|Posted)\b|"
+    r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|(?:(?:Last|Zuletzt)\s+)?(?:Updated|Published|Posted|Modified)\b|"
     r"(?:Aktualisiert|Veröffentlicht|Publié|Publicado|Actualizado|Atualizado)\b|"
     r"(?-i:Alles?\s+(?:Artikel|Beiträge|von)|Mehr\s+von|Tous\s+les\s+articles|Más\s+de|Autor(?:in)?|"
     r"Redakteur(?:in)?)\b|Stand\s*:|"
@@ -42,6 +42,9 @@ _GLUED_AGENCY = re.compile(r"(?<=[a-z])(?<!Thomson)(?<!\bThe)\s*(?=(?:Associated
                            r"|(?<=[A-Z]{2})(?=Associated Press\b)")
 # "and" between names, in English and in German, Spanish, French, Swedish, Danish and Norwegian
 _BLANK_LINE = re.compile(r"\n\s*\n")
+_HANDLE = re.compile(r"[\d_]")
+# co-authors in parentheses: "(with ...)", "(avec ...)", "(mit ...)", "(con ...)", "(com ...)"
+_WITH = re.compile(r"\s*\((?:with|avec|mit|con|com)\s+([^()]+)\)", re.I)
 _AND = re.compile(r"\s+(?:and|und|y|et|och|og)\s+|\s*&\s*")
 _DOMAIN = re.compile(r"\w\.(?:com|net|org|co\.uk|co|in|ca|ie|com\.au|news)$", re.I)
 _ROLE_WORDS = re.compile(
@@ -182,14 +185,21 @@ def _split_byline(text: str, agencies: tuple, site_names: tuple, publishers: tup
     Economist at X", "Contributor Jane Smith"), credentials ("Jane Smith, MS, RD"), agencies
     ("..., Reuters"), the publication ("Jill Disis, CNN Business") and what follows the names
     (a date, "Updated ...", a handle) are dropped."""
-    text = _names_part(text)
+    text = _WITH.sub(r", \1", _names_part(text))  # "Martin Untersinger (avec Damien Leloup et Morgane Tual)"
     names: list[str] = []
     # "Jane Smith, Chief Economist at X" -> drop from the first part that is a role
     for chunk in (c.strip(" .;:-–—|") for c in re.split(r"[,;]", text)):
         if chunk and _take_chunk(re.sub(r"\s*\(.*?\)\s*", " ", chunk).strip(), names, agencies, site_names,
                                  publishers):
             break
-    return tuple(names)
+    return tuple(without_handles(names))
+
+
+def without_handles(names: list[str]) -> list[str]:
+    """People's names without the user names beside them ("James Akinaka", "CC7567"): a name
+    with a digit or an underscore is a handle when others are people's; alone, it stays."""
+    people = [n for n in names if not _HANDLE.search(n)]
+    return people if people else names
 
 
 def _names_part(text: str) -> str:

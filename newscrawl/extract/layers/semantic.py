@@ -16,7 +16,7 @@ from newscrawl.extract.blocks import Block, Reading, headline_of, read_blocks, t
 from newscrawl.extract.common import unwrap_image
 from newscrawl.extract.layers.layer import Layer, LayerName, reads
 from newscrawl.extract.page import Page
-from newscrawl.site.text import clean, dateline_source, looks_like_byline, split_byline
+from newscrawl.site.text import clean, dateline_source, looks_like_byline, split_byline, without_handles
 
 _BREADCRUMBS = etree.XPath('//nav[contains(translate(@aria-label,"BREADCRUMB","breadcrumb"),"breadcrumb")]'
                            ' | //*[contains(@itemtype,"BreadcrumbList")]'
@@ -60,21 +60,34 @@ def marked_authors(page: Page, first: bool = False) -> list[str]:
             if names and first:
                 break
         if names:
-            return list(dict.fromkeys(names))
+            return without_handles(list(dict.fromkeys(names)))
     return []
 
 
 def _marked(page: Page, kind: int) -> list[HtmlElement]:
     found = page.once("semantic.author_marks", author_marks)[kind]
-    if AUTHOR_KINDS[kind] == "author_in_class":  # class names that merely say "author": read the outermost
-        # whole ("Reuters, Washington": a wire byline and its dateline, not a name), and only in
-        # the article or beside its headline (a listing's cards say "author" too)
-        matched = set(found)
-        root, h1 = article_root(page)[0], page.h1
-        beside = {a for a in h1.iterancestors() if a.tag not in ("body", "html")} if h1 is not None else set()
-        found = [el for el in found if not any(a in matched for a in el.iterancestors())
-                 and any(a is root or (i < 3 and a in beside) for i, a in enumerate(el.iterancestors()))]
+    if AUTHOR_KINDS[kind] == "author_link":
+        return _not_a_menu(found)
+    if AUTHOR_KINDS[kind] == "author_in_class":
+        return _outermost_in_article(page, found)
     return list(found)
+
+
+def _not_a_menu(links: list[HtmlElement]) -> list[HtmlElement]:
+    """Links to authors' pages but those of a list of more than three (a menu, a directory)."""
+    lists = [next((a for a in el.iterancestors("ul", "ol")), None) for el in links]
+    return [el for el, ul in zip(links, lists) if ul is None or lists.count(ul) <= 3]
+
+
+def _outermost_in_article(page: Page, found: list[HtmlElement]) -> list[HtmlElement]:
+    """Of the elements whose class merely says "author", the outermost (read whole: "Reuters,
+    Washington" is a wire byline and its dateline, not a name), in the article or beside its
+    headline only (a listing's cards say "author" too)."""
+    matched = set(found)
+    root, h1 = article_root(page)[0], page.h1
+    beside = {a for a in h1.iterancestors() if a.tag not in ("body", "html")} if h1 is not None else set()
+    return [el for el in found if not any(a in matched for a in el.iterancestors())
+            and any(a is root or (i < 3 and a in beside) for i, a in enumerate(el.iterancestors()))]
 
 
 def find_root(ctx: Page) -> tuple[HtmlElement | None, HtmlElement | None]:
@@ -383,13 +396,19 @@ def foot_byline(page: Page, body: str) -> list[str]:
             names = page.byline(text)
             if names:
                 return names
-    last = paragraphs[-1] if paragraphs else ""
+    return _signature(page, paragraphs[-1]) if paragraphs else []
+
+
+def _signature(page: Page, last: str) -> list[str]:
+    """The body's last paragraph as a signature: two to four capitalised words set apart in
+    bold or italics ("Euer HansEhrlich": the name without the greeting)."""
     words = last.split()
-    if words and words[0].rstrip(",") in _SIGN_OFF:  # "Euer HansEhrlich": the name without the greeting
+    if words and words[0].rstrip(",") in _SIGN_OFF:
         words = words[1:]
         last = " ".join(words)
-    if 2 <= len(words) <= 4 and len(last) <= 40 and all(w[0].isupper() and _NAME_WORD.fullmatch(w) for w in words) \
-            and _EMPHASIZED(page.root, text=last):  # set apart in bold or italics, as a signature is
+    if not (2 <= len(words) <= 4 and len(last) <= 40):
+        return []
+    if all(w[0].isupper() and _NAME_WORD.fullmatch(w) for w in words) and _EMPHASIZED(page.root, text=last):
         return page.byline("By " + last)
     return []
 
