@@ -1,6 +1,6 @@
 """Where a page marks its authors (newscrawl/extract/authorship.py), on saved markup."""
 from newscrawl.extract.article import ArticleParser
-from newscrawl.extract.authorship import AUTHOR_KINDS, author_marks, in_teaser
+from newscrawl.extract.authorship import AUTHOR_KINDS, author_marks, elsewhere, in_teaser
 from newscrawl.extract.page import Page
 from newscrawl.site.rules import SiteRules
 
@@ -32,3 +32,24 @@ def test_a_byline_in_a_related_block_is_a_teasers():
     root = page.root.find(".//article")
     bylines = author_marks(page)[AUTHOR_KINDS.index("byline_class")]
     assert [in_teaser(el, root, page.h1) for el in bylines] == [False, True]
+
+
+def test_links_to_authors_pages_and_byline_classes_in_any_case():
+    found = marks("<html><body><a href='https://www.example.com/about/editors/jon-fingas/'>Jon Fingas</a>"
+                  "<a href='/autoren/g'>Moritz Gathmann</a><a href='/tag/editors'>Editors' picks</a>"
+                  "<div class='css-1wkce1i-Byline'>Stewart Perrie</div></body></html>")
+    assert found["author_link"] == ["Jon Fingas", "Moritz Gathmann"]
+    assert found["byline_in_class"] == ["Stewart Perrie"]
+
+
+def test_a_byline_box_beside_the_headline_is_no_sidebar():
+    """A <nav> or <aside> of a few words beside the headline is the article's meta; a sidebar
+    column of widgets beside the same headline, or a footer, is not."""
+    widgets = "<p>" + "Latest posts from our members and their friends. " * 12 + "</p>"
+    html = ("<html><body><div class='row'><div class='col'><article><header><h1>Standing Rock</h1>"
+            "<nav class='pst-by'><span class='author'>Swati Bhasin</span></nav></header><p>Text.</p></article></div>"
+            f"<aside class='col-4'>{widgets}<span class='author'>Klitschkonull</span></aside></div>"
+            "<footer><span class='author'>Footer Person</span></footer></body></html>")
+    page = read(html)
+    els = author_marks(page)[AUTHOR_KINDS.index("byline_class")]
+    assert [elsewhere(el, page.h1) for el in els] == [False, True, True]

@@ -292,6 +292,13 @@ def test_legacy_selectors_from_settings_accept_parsel_forms():
      "<li><a href='/author/c-d/'>Daniel Howley</a></li><li><a href='/author/d-e/'>Julia Roche</a></li></ul>"
      "<div class='meta'><a href='/author/ben-silverman'>Ben Silverman</a></div>", ["Ben Silverman"]),
     ("<span class='author'>James Akinaka</span> <span class='author'>CC7567</span>", ["James Akinaka"]),  # a handle
+    # blocks inside a byline are its parts: the name, then the publication and the date line
+    ("<div class='article_byline'><div>By <span>Meg Wagner</span></div><div><div>NEW YORK DAILY NEWS</div>"
+     "<time>Dec 16, 2016 at 1:38 pm</time></div></div>", ["Meg Wagner"]),
+    # labels in a row: the author's, not the date's
+    ("<div class='liveArticleAuthorDateBlock'><span class='label'>Datum:</span> 19.11.2021 <br>"
+     "<span class='label'>Autor:</span> Fritz Imhof<br><span class='label'>Quelle:</span> Livenet</div>",
+     ["Fritz Imhof"]),
 ])
 def test_bylines_in_author_markup(markup, names):
     """Author markup of other sites' themes; the navigation's and the footer's author links

@@ -11,6 +11,8 @@
   development half's second part, the rules for other languages were written on;
 - title, authors and date of 56 pages of 43 publishers from Mozilla Readability's tests
   (tests/foreign_readability/): the development half's third part;
+- title, authors and date of 128 pages of 124 publishers from Postlight Parser's site fixtures
+  (tests/foreign_postlight/): its fourth part;
 - title, authors and date of 208 pages of 208 other publishers (tests/heldout/): the test
   half, which no rule was written on; its figures are the floors.
 """
@@ -175,6 +177,16 @@ def test_readability_development_pages_above_their_floors():
     floors = FLOORS["foreign_readability"]
     shares = read_labelled(heldout_pages(Path(__file__).parent / "foreign_readability"), DAY_CHECKS)
     print("foreign_readability (development half):", shares.line(), *shares.misses, sep="\n  ")
+    assert (shares.asked["title"], shares.asked["authors"]) == (floors["pages"], floors["authors_labelled"])
+    above_floors(shares, floors)
+
+
+def test_postlight_development_pages_above_their_floors():
+    """128 pages of 124 publishers from Postlight Parser's site fixtures, its per-site tests'
+    labels (tests/foreign_postlight/README.md): the development half's fourth part."""
+    floors = FLOORS["foreign_postlight"]
+    shares = read_labelled(heldout_pages(Path(__file__).parent / "foreign_postlight"), DAY_CHECKS)
+    print("foreign_postlight (development half):", shares.line())
     assert (shares.asked["title"], shares.asked["authors"]) == (floors["pages"], floors["authors_labelled"])
     above_floors(shares, floors)
 

@@ -100,6 +100,12 @@ def test_bylines(byline, names):
     ("Last Updated: January 7, 2025", []),
     ("James Akinaka, CC7567", ["James Akinaka"]),
     ("Marianne1", ["Marianne1"]),  # alone, a user name is the byline the page shows
+    ("ByTravis Haney", ["Travis Haney"]),  # "By" glued to the name
+    ("Byron York", ["Byron York"]),  # a name that starts with "By"
+    ("Written by Michael Larabel in Valve on 1 June 2019 at 08:34 PM EDT.", ["Michael Larabel"]),  # a section
+    ("谢若含2017-03-01", ["谢若含"]),  # a date glued to a name in a script without case
+    ("Author(s): Leena Simon", ["Leena Simon"]),
+    ("Von: Moritz Pieczewski-Freimuth", ["Moritz Pieczewski-Freimuth"]),
 ])
 def test_bylines_of_other_sites(byline, names):
     assert split_byline(byline) == names

@@ -1,6 +1,6 @@
 """Where a page marks its authors: the kinds of author markup (found in one pass over the
-tree), and the places a byline there is not the article's (navigation, footers, asides, comments,
-teasers of other articles)."""
+tree), the places a byline there is not the article's (navigation, footers, sidebars, comments,
+teasers of other articles, menus of authors' pages), and a byline element's text read in parts."""
 from __future__ import annotations
 
 import re
@@ -19,6 +19,9 @@ _ITEMPROP_AUTHOR = etree.XPath('//*[@itemprop="author"]//*[@itemprop="name"] | '
 _MARKED = etree.XPath("//*[@class or @rel] | //a[@href]")
 _NAME_CLASSES = frozenset({"author-name", "author__name", "byline__name", "byline-name", "fn"})
 _BYLINE_CLASSES = frozenset({"byline", "author", "article-author", "post-author"})
+# the address of an author's page: /author/jane, /autoren/jane, /about/editors/jane, /journaliste/jane
+_AUTHOR_PAGE = re.compile(r"/(?:authors?|autor(?:en|in)?|auteurs?|autore|editors|journalist(?:e|s|en)?|"
+                          r"writers|reporters|columnists|contributors)/[^/?#]", re.I)
 AUTHOR_KINDS = ("itemprop", "rel", "name_class", "byline_class", "byline_in_class", "author_link", "author_in_class")
 
 
@@ -37,11 +40,12 @@ def _kinds_of(el: HtmlElement) -> list[int]:
     found = [1] if el.get("rel") == "author" else []
     cls = el.get("class")
     if cls:
-        tokens = cls.split()
+        tokens, low = cls.split(), cls.lower()
         found += [k for k, hit in ((2, not _NAME_CLASSES.isdisjoint(tokens)), (3, not _BYLINE_CLASSES.isdisjoint(tokens)),
-                                   (4, "byline" in cls), (6, ("author" in cls or "autor" in cls) and "comment" not in cls))
+                                   (4, "byline" in low),
+                                   (6, ("author" in low or "autor" in low) and "comment" not in low))
                   if hit]
-    if el.tag == "a" and ("/author/" in (href := el.get("href") or "") or "/authors/" in href):
+    if el.tag == "a" and _AUTHOR_PAGE.search(el.get("href") or ""):
         found.append(5)
     return sorted(found)
 
@@ -80,7 +84,54 @@ def _is_teaser(el: HtmlElement, nested: bool) -> bool:
     return bool(_TEASERS.search(f'{el.get("class") or ""} {el.get("id") or ""}'))
 
 
-def elsewhere(el: HtmlElement) -> bool:
-    """In navigation, a footer, an aside or the comments: not the article's byline."""
-    return any(a.tag in _OUTSIDE or "comment" in (a.get("class") or "").lower() or a.get("id") == "comments"
-               for a in el.iterancestors())
+def elsewhere(el: HtmlElement, h1: HtmlElement | None = None) -> bool:
+    """In navigation, a footer, an aside or the comments: not the article's byline. A <nav> or
+    <aside> beside the headline ``h1`` (its parent one of the headline's four nearest ancestors,
+    below <body>)
+    and of a few words is the article's meta (a news site's "by" line, its byline box), not a
+    sidebar."""
+    near = {a for a in list(h1.iterancestors())[:4] if a.tag not in ("body", "html")} if h1 is not None else set()
+    for a in el.iterancestors():
+        if "comment" in (a.get("class") or "").lower() or a.get("id") == "comments":
+            return True
+        if a.tag in _OUTSIDE and not (a.tag != "footer" and a.getparent() in near and _small(a)):
+            return True
+    return False
+
+
+def _small(el: HtmlElement) -> bool:
+    """A block of a few words (a byline box, a "by" line), not a sidebar's column of widgets."""
+    return len("".join(el.itertext()).strip()) <= 400
+
+
+# Blocks inside a byline element: each its own part ("By Meg Wagner | NEW YORK DAILY NEWS | Dec
+# 16, 2016": a name, then the publication and the date line, not one glued text); list items
+# are names in a row
+_BYLINE_PARTS = frozenset({"div", "p", "br", "dd", "dt", "section", "header", "address", "h2", "h3", "h4", "h5", "h6"})
+_UNREAD = frozenset({"script", "style", "noscript", "template"})
+_SEPARATORS = re.compile(r"(?:\s*[|,]\s*){2,}|\s*\|\s*")
+
+
+def byline_text(el: HtmlElement) -> str:
+    """The text of a byline element, its blocks kept apart by " | " and its list items by ", "."""
+    parts: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        parts.append(node.text or "")
+        for child in node:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag not in _UNREAD:
+                apart = " | " if tag in _BYLINE_PARTS else ", " if tag == "li" else ""
+                parts.append(apart)
+                walk(child)
+                parts.append(apart)
+            parts.append(child.tail or "")
+    walk(el)
+    text = _SEPARATORS.sub(lambda m: " | " if "|" in m.group() else ", ", " ".join("".join(parts).split()))
+    return text.strip(" |,")
+
+
+def not_a_menu(links: list[HtmlElement]) -> list[HtmlElement]:
+    """Links to authors' pages but those of a list of more than three (a menu, a directory)."""
+    lists = [next((a for a in el.iterancestors("ul", "ol")), None) for el in links]
+    return [el for el, ul in zip(links, lists) if ul is None or lists.count(ul) <= 3]

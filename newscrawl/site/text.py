@@ -13,9 +13,11 @@ WIRE_AGENCIES = ("Reuters", "Thomson Reuters", "AP", "Associated Press", "AFP", 
 
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BY = re.compile(r"^\s*(?:(?:(?:written|analysis|opinion|commentary|story|words|text|reporting|posted)\s+)?by[:\s]+"
+                 r"|(?-i:By(?=[A-Z][a-z]))"  # glued: "ByTravis Haney"
                  # the same word in other languages (von, por, par, door, av, di) and labels (Autor: ...)
-                 r"|(?:(?:text|texte|ein\s+beitrag|geschrieben|verfasst|escrito|écrit|scritto)\s+)?(?:von|por|par|door|av|di)\s+(?=[^\W\d_])"
-                 r"|(?:scritto\s+da|erstellt\s+von)\s+(?=[^\W\d_])|(?:author|autor|autorin|auteur|autore|texto?|teksti|redaktion|interview)\s*:\s*)",
+                 r"|(?:(?:text|texte|artikel|ein\s+beitrag|geschrieben|verfasst|escrito|écrit|scritto)\s+)?"
+                 r"(?:von|por|par|door|av|di)\s*:?\s+(?=[^\W\d_])"
+                 r"|(?:scritto\s+da|erstellt\s+von)\s+(?=[^\W\d_])|(?:author(?:s|\(s\))?|autor|autorin|auteur|autore|texto?|teksti|redaktion|interview)\s*:\s*)",
                  re.I)
 # Where a byline's names end: a date, a time, "Updated"/"Published", a handle, "N hours ago";
 # also glued to the last name ("Jeff FoustMonday, November 18, 2019").
@@ -37,7 +39,9 @@ _BYLINE_END = re.compile(
     # share and follow labels, glued or not: "Sarah LazareTwitter Today", "Jane Doe Email Facebook"
     r"(?-i:Twitter|Facebook|LinkedIn|Linkedin|Instagram|Threads|Bluesky|Mastodon|TikTok|YouTube|E-?mail|Share|"
     r"Subscribe|Contact|More\s+by|Read\s+more|See\s+all|All\s+(?:articles|stories|posts))\b)"
-    r"|\s*@\w|\s+/\s+", re.I)
+    r"|\s*@\w|\s+/\s+"
+    # "Michael Larabel in Valve on 1 June 2019" (a section), "谢若含2017-03-01" (a date glued to any script)
+    r"|(?-i:\s+in\s+(?=[A-Z]))|(?<=[^\W\d_])(?=\d{4}-\d{2}-\d{2})", re.I)
 _GLUED_AGENCY = re.compile(r"(?<=[a-z])(?<!Thomson)(?<!\bThe)\s*(?=(?:Associated Press|Reuters|AFP)\b)"
                            r"|(?<=[A-Z]{2})(?=Associated Press\b)")
 # "and" between names, in English and in German, Spanish, French, Swedish, Danish and Norwegian

@@ -11,7 +11,7 @@ from typing import Any
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newscrawl.extract.authorship import AUTHOR_KINDS, author_marks, elsewhere, in_teaser
+from newscrawl.extract.authorship import AUTHOR_KINDS, author_marks, byline_text, elsewhere, in_teaser, not_a_menu
 from newscrawl.extract.blocks import Block, Reading, headline_of, read_blocks, text_of
 from newscrawl.extract.common import unwrap_image
 from newscrawl.extract.layers.layer import Layer, LayerName, reads
@@ -39,8 +39,10 @@ _UPDATED_WORD = re.compile(r"\b(?:last\s+)?(?:updated|modified|aktualisiert|geä
 HEADER_CHARS = 500
 # "By", "Written by" and the same words in other languages ("Von", "Por", "Par", "Door", "Av",
 # "Text von"), or a label ("Autor:"), at the start of a byline
-_BY_WORDS = (r"\s*(?:(?:(?:written|text|texte|ein\s+beitrag|geschrieben|verfasst|escrito|écrit)\s+)?"
-             r"(?:by|von|por|par|door|av)\b|erstellt\s+von\b|(?:author|autor|autorin|auteur|redaktion|interview)\s*:)")
+_BY_WORDS = (r"\s*(?:(?:(?:written|text|texte|artikel|ein\s+beitrag|geschrieben|verfasst|escrito|écrit)\s+)?"
+             r"(?:by|von|por|par|door|av)\b|erstellt\s+von\b|"
+             r"(?:author(?:s|\(s\))?|autor|autorin|auteur|redaktion|interview)\s*:)")
+_AUTHOR_LABEL = re.compile(r"\b(?:author(?:s|\(s\))?|autor|autorin|auteur|autore|redaktion)\s*:", re.I)
 _LEAD_BY = re.compile(r"^" + _BY_WORDS + r"\s*[:\-–]?\s*", re.I)
 def marked_authors(page: Page, first: bool = False) -> list[str]:
     """Names in author markup: the first kind of AUTHOR_KINDS that gives some (``first``:
@@ -51,11 +53,13 @@ def marked_authors(page: Page, first: bool = False) -> list[str]:
     for kind in range(len(AUTHOR_KINDS)):
         names: list[str] = []
         for el in _marked(page, kind):
-            if elsewhere(el) or in_teaser(el, root, page.h1):
+            if elsewhere(el, page.h1) or in_teaser(el, root, page.h1):
                 continue
-            text = _LEAD_BY.sub("", " ".join(text_of(el).split()))
-            if not text or len(text) > 120:
-                continue
+            text = byline_text(el)
+            label = _AUTHOR_LABEL.search(text)  # "Datum: 19.11.2021 Autor: Fritz Imhof Quelle: Livenet"
+            text = _LEAD_BY.sub("", text[label.start():] if label else text).lstrip(" |")
+            if not text or len(text) > 120 or text.endswith(":"):
+                continue  # nothing, a paragraph, or a label ("Datum:") of its own
             names += page.byline("By " + text)
             if names and first:
                 break
@@ -67,16 +71,10 @@ def marked_authors(page: Page, first: bool = False) -> list[str]:
 def _marked(page: Page, kind: int) -> list[HtmlElement]:
     found = page.once("semantic.author_marks", author_marks)[kind]
     if AUTHOR_KINDS[kind] == "author_link":
-        return _not_a_menu(found)
+        return not_a_menu(found)
     if AUTHOR_KINDS[kind] == "author_in_class":
         return _outermost_in_article(page, found)
     return list(found)
-
-
-def _not_a_menu(links: list[HtmlElement]) -> list[HtmlElement]:
-    """Links to authors' pages but those of a list of more than three (a menu, a directory)."""
-    lists = [next((a for a in el.iterancestors("ul", "ol")), None) for el in links]
-    return [el for el, ul in zip(links, lists) if ul is None or lists.count(ul) <= 3]
 
 
 def _outermost_in_article(page: Page, found: list[HtmlElement]) -> list[HtmlElement]:
