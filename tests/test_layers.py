@@ -312,6 +312,27 @@ def test_bylines_in_author_markup(markup, names):
     assert article.authors == names
 
 
+@pytest.mark.parametrize("url, tab, h1, title", [
+    # the site's name spelt out in the headline's place; the site's name first in the tab
+    ("https://www.thepoliticalinsider.com/hillary-electors",
+     "Hillary Clinton Gets More Faithless Electors Than Trump | The Political Insider", "The Political Insider",
+     "Hillary Clinton Gets More Faithless Electors Than Trump"),
+    ("https://disfunctions.de/tutorials/podcasts-in-plex", "Disfunctions.de » Blog Archiv » Podcasts in Plex einbinden",
+     "Disfunctions.de", "Podcasts in Plex einbinden"),
+])
+def test_a_headline_that_is_the_sites_name_gives_way_to_the_tabs_title(url, tab, h1, title):
+    text = "<p>" + "The electors met on Monday and cast their votes, as the law says they must. " * 8 + "</p>"
+    html = f"<html><head><title>{tab}</title></head><body><header><h1>{h1}</h1></header><div>{text}</div></body></html>"
+    assert ArticleParser(SiteRules(url.rsplit("/", 1)[0])).parse(url, html).title == title
+
+
+def test_the_sites_name_spelt_out_or_as_its_domain_is_no_title():
+    url = "https://www.thepoliticalinsider.com/hillary-electors"
+    p = ArticleParser(SiteRules("https://www.thepoliticalinsider.com")).page(url, "<html><body><p>x</p></body></html>")
+    assert [p.strip_site_name(t) for t in ("The Political Insider", "ThePoliticalInsider.com", "Political news")] == \
+        [None, None, "Political news"]
+
+
 def test_json_ld_in_a_cdata_wrapper_is_read():
     """XHTML pages wrap a script in CDATA, bare or commented out."""
     node = '{"@type": "NewsArticle", "headline": "Lenders raise rates", "datePublished": "2015-10-15T02:19:15Z"}'

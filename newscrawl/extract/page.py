@@ -40,7 +40,8 @@ _TITLE = etree.XPath("//title/text()")
 _CHROME_H1 = re.compile(r"menu|navskip|skip-?link|site-?(?:title|name|logo|branding)|logo|brand|"
                         r"screen-reader|sr-only|visually-hidden", re.I)
 _SITE_SEPS = (" - ", " | ", " – ", " — ", " :: ", " • ", " · ")  # between a title and the site's name
-_SEGMENTS = re.compile(r"\s+(?:\||::|•|·|–|—|-)\s+")  # a <title>'s parts ("Story | Site | Tagline")
+_SEGMENTS = re.compile(r"\s+(?:\||::|•|·|–|—|-|»)\s+")  # a <title>'s parts ("Story | Site | Tagline")
+_DOMAIN_END = re.compile(r"(?<=\w)\.(?:[a-z]{2,3}|com?\.[a-z]{2})$")  # "disfunctions.de" names the site too
 _TITLE_SEP = re.compile(r"\s+[|–—:-]{1,2}\s+")
 _BODY = etree.XPath("(//body)[1]")
 # a script's CDATA wrapper, bare (XHTML) or commented out ("//<![CDATA[", "/*<![CDATA[*/")
@@ -340,23 +341,38 @@ class Page:
             if lowered.endswith(end):
                 title = title[: len(title) - len(end)].strip()
                 lowered = title.lower()
-        if title.rstrip("®™ ") in self.config.site_names or lowered in self.publisher_names:
-            return None  # the site's own name (a home page's <title>) names no article
+        if title.rstrip("®™ ") in self.config.site_names or lowered in self.publisher_names or \
+                _compact(title) in self._compact_names or _compact(_DOMAIN_END.sub("", lowered)) in self._compact_names:
+            return None  # the site's own name (a home page's <title>; "The Political Insider") names no article
         return self._before_site_name(title) or None
 
     def _before_site_name(self, title: str) -> str:
         """"Story | petri-heil.ch | Dein Fischereimagazin" is "Story": the parts from the one that
-        names the site (its name, or its domain with or without the TLD) on are the site's."""
+        names the site (its name, or its domain with or without the TLD) on are the site's;
+        "Disfunctions.de » Blog Archiv » Story" is "Story" (the site's name first, the last part)."""
         seps = list(_SEGMENTS.finditer(title))
+        names = {*self.publisher_names, *(n.lower() for n in self.config.site_names)}
+        if seps and self._names_site(title[:seps[0].start()], names):
+            return title[seps[-1].end():]  # "Disfunctions.de » Blog Archiv » Story": the site's name first
         if len(seps) < 2:
             return title
-        names = {*self.publisher_names, *(n.lower() for n in self.config.site_names)}
         for sep, after in zip(seps, [*seps[1:], None]):
             part = title[sep.end():after.start() if after else len(title)]
-            name = part.lower().removeprefix("www.").rstrip("®™ ")
-            if name in names or name.rsplit(".", 1)[0] in names:
+            if self._names_site(part, names):
                 return title[:sep.start()]
         return title
+
+    @staticmethod
+    def _names_site(part: str, names: set[str]) -> bool:
+        """Is this part of a title the site's name (or its domain, with or without the TLD)?"""
+        name = part.lower().removeprefix("www.").rstrip("®™ ")
+        return name in names or name.rsplit(".", 1)[0] in names
+
+    @cached_property
+    def _compact_names(self) -> frozenset[str]:
+        """The page's own names without spaces and marks ("thepoliticalinsider"), for a title
+        that spells one out; none that compacts to nothing (a name in a script without case)."""
+        return frozenset(c for c in (_compact(n) for n in self.publisher_names) if len(c) >= 4)
 
     @cached_property
     def _site_name_ends(self) -> tuple[str, ...]:
