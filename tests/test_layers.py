@@ -359,6 +359,24 @@ def test_the_visible_headline_wins_over_a_structured_variant_and_entities_are_de
     assert quoted.title == "Lender\u2019s profit doubles"
 
 
+def test_the_headline_the_tab_shows_too_wins_over_a_social_variant():
+    """og:title a social headline, the page's <h1> and <title> another: the one a reader sees
+    twice; a hidden section <h1> the tab shows ("News") is not taken over the article's."""
+    base = "https://www.example-news.test"
+    body = "<p>" + "SpaceX has had a rough few months, and its next launch slipped again on Friday. " * 6 + "</p>"
+
+    def parse(tab, og, h1s):
+        html = (f'<html><head><title>{tab}</title><meta property="og:title" content="{og}"></head><body>'
+                f'{"".join(f"<h1>{h}</h1>" for h in h1s)}<div>{body}{body}</div></body></html>')
+        return ArticleParser(SiteRules(base)).parse(base + "/spacex-hold-up", html).title
+    assert parse("What's the Hold-Up at SpaceX?", "It's been a rough few months for SpaceX",
+                 ["What's the Hold-Up at SpaceX?"]) == "What's the Hold-Up at SpaceX?"
+    assert parse("13 Ways To Compliment Women", "13 Ways To Compliment Women",
+                 ["The Power Of Compliments"]) == "13 Ways To Compliment Women"  # tab and og agree
+    assert parse("News - Example", "Auf das erste Elektron kommt es an",
+                 ["News", "Auf das erste Elektron kommt es an"]) == "Auf das erste Elektron kommt es an"
+
+
 FOREIGN = "https://news.example.de"
 
 

@@ -198,16 +198,18 @@ class ArticleParser:
 
     @staticmethod
     def _visible_headline(page: Page, values: dict[str, Any], layers: dict[str, str]) -> None:
-        """The headline the page shows, over a structured (SEO) variant of it; when no layer read
-        a headline, the browser tab's <title> unless it is the site's name."""
-        for h1 in page.headings:
-            visible = page.strip_site_name(headline_of(h1))
-            if visible and same_headline(visible, values["title"]):
-                if visible != values["title"]:
-                    values["title"], layers["title"] = visible, LayerName.SEMANTIC
-                break
-        if not values.get("title") and page.strip_site_name(page.document_title):
-            values["title"], layers["title"] = page.strip_site_name(page.document_title), LayerName.META
+        """The headline the page shows, over a structured (SEO) variant of it or over another
+        headline the browser tab does not show (a social one); when no layer read a headline,
+        the browser tab's <title> unless it is the site's name."""
+        tab = page.strip_site_name(page.document_title)
+        shown = [v for v in (page.strip_site_name(headline_of(h1)) for h1 in page.headings) if v]
+        # the same headline, else another one the browser tab shows too (og:title a social variant)
+        visible = next((v for v in shown if same_headline(v, values["title"])), None) or \
+            next((v for v in shown if tab and same_headline(v, tab)), None)
+        if visible and visible != values["title"]:
+            values["title"], layers["title"] = visible, LayerName.SEMANTIC
+        if not values.get("title") and tab:
+            values["title"], layers["title"] = tab, LayerName.META
 
     def _breadcrumbs(self, page: Page, values: dict[str, Any]) -> None:
         """The last crumb is this article; crumbs to articles in their canonical form."""
