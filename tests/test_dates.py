@@ -138,6 +138,19 @@ def test_dates_in_other_languages_are_read_day_first(text, want):
     assert parse_date(text).isoformat() == want
 
 
+@pytest.mark.parametrize("text, want", [
+    ("2019年4月2日公表", "2019-04-02T00:00:00+00:00"),                  # Japanese and Chinese
+    ("[2019年02月22日]", "2019-02-22T00:00:00+00:00"),
+    ("最終更新日：2019/02/22", "2019-02-22T00:00:00+00:00"),            # slashes
+    ("2019.03.08", "2019-03-08T00:00:00+00:00"),                          # dots
+    ("2019/04/03 10:30", "2019-04-03T10:30:00+00:00"),
+])
+def test_dates_year_first_are_read(text, want):
+    assert parse_date(text).isoformat() == want
+
+
 def test_a_version_number_is_no_dotted_date():
     assert parse_date("Version 1.2.2022x") is None
     assert parse_date("v10.12.2020.1") is None
+    assert parse_date("1.2019.03.08") is None and parse_date("2019.03.08.1") is None
+    assert parse_date("2019/13/40") is None  # no month 13

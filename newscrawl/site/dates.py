@@ -47,6 +47,8 @@ MONTH_NAMES = {
 _MONTH_OF = {name: n for n, names in MONTH_NAMES.items() for name in names.split()}
 _FOREIGN_MONTH = "|".join(sorted(_MONTH_OF, key=len, reverse=True))
 _FOREIGN_DMY = re.compile(rf"(?<!\w)(\d{{1,2}})(?:\.|er|º)?\s+(?:de\s+)?({_FOREIGN_MONTH})\.?,?\s+(?:de\s+)?(\d{{4}})\b", re.I)
+# year first, in Japanese and Chinese (2019年4月2日) and with slashes or dots (2019/02/22, 2019.03.08)
+_YMD = re.compile(r"(?<![\d.])(\d{4})(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|([/.])(\d{1,2})\4(\d{1,2}))(?![\d.]\d)")
 _DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b(?!\.\d)")  # 03.11.2021, 1. 2. 2022
 _RFC822 = re.compile(r"^[A-Za-z]{3},\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}")
 # A time written beside a date in words ("November 19, 2019, 07:47 PM EST", "01:38 PM IST Nov
@@ -99,7 +101,7 @@ def _find(text: str) -> tuple[str, bool, str] | None:
         known = offset or (named in ZONE_NAMES and named)
         found = m.group(0) if not named or known else text[m.start():m.start(4) - 1]
         return found.replace(",", "."), False, "zoned" if known else "no_zone"
-    for rx, dayfirst in ((_MDY, False), (_DMY, True), (_SLASH, True), (_FOREIGN_DMY, True), (_DOTTED, True)):
+    for rx, dayfirst in ((_MDY, False), (_DMY, True), (_SLASH, True), (_FOREIGN_DMY, True), (_DOTTED, True), (_YMD, False)):
         m = rx.search(text)
         if not m:
             continue
@@ -120,6 +122,9 @@ def _as_read(rx: re.Pattern[str], m: re.Match[str]) -> str:
         return f"{m.group(1)}/{_MONTH_OF[m.group(2).lower()]}/{m.group(3)}"
     if rx is _DOTTED:
         return f"{m.group(1)}/{m.group(2)}/{m.group(3)}"
+    if rx is _YMD:
+        month, day = (m.group(2), m.group(3)) if m.group(2) else (m.group(5), m.group(6))
+        return f"{m.group(1)}-{int(month):02d}-{int(day):02d}"
     return m.group(0)
 
 
