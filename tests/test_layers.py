@@ -474,3 +474,13 @@ def test_a_byline_at_the_foot_of_the_body_when_none_is_at_its_top():
     assert labelled["authors"] == ["Cosima Künzel"]
     # two capitalised words alone, not set apart as a signature is: a German heading, no name
     assert _foreign(f"<article><h1>Kein Wohngeld</h1>{text}<p>Weitere Informationen</p></article>")["authors"] == []
+
+
+def test_the_copyright_holder_is_the_publication_not_an_author():
+    base = "https://www.example-wired.test"
+    body = "<p>" + "The probe ends its mission by flying into the comet it has followed for two years. " * 6 + "</p>"
+    head = ('<title>An Ode to Rosetta</title><meta name="author" content="Cond&eacute; Nast">'
+            '<meta name="copyright" content="Copyright (c) Cond&eacute; Nast 2022">')
+    html = (f"<html><head>{head}</head><body><article><h1>An Ode to Rosetta</h1><p class='byline'>By "
+            f"<a href='/author/emma'>Emma Grey Ellis</a> and Cond&eacute; Nast</p>{body}{body}</article></body></html>")
+    assert ArticleParser(SiteRules(base)).parse(base + "/ode-to-rosetta", html).authors == ["Emma Grey Ellis"]

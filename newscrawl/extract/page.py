@@ -42,6 +42,7 @@ _CHROME_H1 = re.compile(r"menu|navskip|skip-?link|site-?(?:title|name|logo|brand
 _SITE_SEPS = (" - ", " | ", " – ", " — ", " :: ", " • ", " · ")  # between a title and the site's name
 _SEGMENTS = re.compile(r"\s+(?:\||::|•|·|–|—|-|»)\s+")  # a <title>'s parts ("Story | Site | Tagline")
 _DOMAIN_END = re.compile(r"(?<=\w)\.(?:[a-z]{2,3}|com?\.[a-z]{2})$")  # "disfunctions.de" names the site too
+_COPYRIGHT = re.compile(r"copyright|\(c\)|©|all\s+rights\s+reserved|\b\d{4}(?:\s*[-–]\s*\d{4})?\b", re.I)
 _TITLE_SEP = re.compile(r"\s+[|–—:-]{1,2}\s+")
 _BODY = etree.XPath("(//body)[1]")
 # a script's CDATA wrapper, bare (XHTML) or commented out ("//<![CDATA[", "/*<![CDATA[*/")
@@ -200,10 +201,12 @@ class Page:
     def publisher_names(self) -> tuple[str, ...]:
         """The page's own names, lower-cased, for bylines that credit the publication ("Jill
         Disis, CNN Business") and titles that end with it ("... - IGN"): og:site_name,
-        application-name, the JSON-LD publisher and WebSite, the <title>'s last part after a
-        separator, the domain's name ("cnn" for www.cnn.com). Not the portal's own names
+        application-name, the JSON-LD publisher and WebSite, the copyright holder (its <meta>:
+        who owns the site is the publication), the <title>'s last part after a separator, the
+        domain's name ("cnn" for www.cnn.com). Not the portal's own names
         (``config.site_names``), whose staff bylines are kept."""
-        names = [self.meta_first("og:site_name"), self.meta_first("application-name"), *self._structured_names()]
+        names = [self.meta_first("og:site_name"), self.meta_first("application-name"), *self._structured_names(),
+                 self._copyright_holder()]
         domain = self._domain_name()
         if domain:
             names.append(domain)
@@ -217,6 +220,10 @@ class Page:
             if 2 <= len(n) <= 40 and len(n.split()) <= 5 and n not in own and n not in out:  # names, not headlines
                 out.append(n)
         return tuple(out)
+
+    def _copyright_holder(self) -> str:
+        """Who the copyright <meta> names ("Copyright (c) Condé Nast 2022": Condé Nast)."""
+        return " ".join(_COPYRIGHT.sub(" ", self.meta_first("copyright") or "").split()).strip(" ,.")
 
     def _structured_names(self) -> list[Any]:
         names = []
