@@ -4,6 +4,7 @@ teasers of other articles, menus of authors' pages), and a byline element's text
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -86,10 +87,9 @@ def _is_teaser(el: HtmlElement, nested: bool) -> bool:
 
 def elsewhere(el: HtmlElement, h1: HtmlElement | None = None) -> bool:
     """In navigation, a footer, an aside or the comments: not the article's byline. A <nav> or
-    <aside> beside the headline ``h1`` (its parent one of the headline's four nearest ancestors,
-    below <body>)
-    and of a few words is the article's meta (a news site's "by" line, its byline box), not a
-    sidebar."""
+    <aside> of a few words beside the headline ``h1`` (its parent one of the headline's four
+    nearest ancestors below <body>) is the article's meta (a news site's "by" line, its byline
+    box), not a sidebar."""
     near = {a for a in list(h1.iterancestors())[:4] if a.tag not in ("body", "html")} if h1 is not None else set()
     for a in el.iterancestors():
         if "comment" in (a.get("class") or "").lower() or a.get("id") == "comments":
@@ -133,5 +133,6 @@ def byline_text(el: HtmlElement) -> str:
 
 def not_a_menu(links: list[HtmlElement]) -> list[HtmlElement]:
     """Links to authors' pages but those of a list of more than three (a menu, a directory)."""
-    lists = [next((a for a in el.iterancestors("ul", "ol")), None) for el in links]
-    return [el for el, ul in zip(links, lists) if ul is None or lists.count(ul) <= 3]
+    lists = [next(el.iterancestors("ul", "ol"), None) for el in links]
+    per_list = Counter(lists)
+    return [el for el, ul in zip(links, lists) if ul is None or per_list[ul] <= 3]

@@ -39,10 +39,10 @@ _UPDATED_WORD = re.compile(r"\b(?:last\s+)?(?:updated|modified|aktualisiert|geä
 HEADER_CHARS = 500
 # "By", "Written by" and the same words in other languages ("Von", "Por", "Par", "Door", "Av",
 # "Text von"), or a label ("Autor:"), at the start of a byline
+_LABELS = r"author(?:s|\(s\))?|autor|autorin|auteur|redaktion"  # "Autor:", "Author(s):"
 _BY_WORDS = (r"\s*(?:(?:(?:written|text|texte|artikel|ein\s+beitrag|geschrieben|verfasst|escrito|écrit)\s+)?"
-             r"(?:by|von|por|par|door|av)\b|erstellt\s+von\b|"
-             r"(?:author(?:s|\(s\))?|autor|autorin|auteur|redaktion|interview)\s*:)")
-_AUTHOR_LABEL = re.compile(r"\b(?:author(?:s|\(s\))?|autor|autorin|auteur|autore|redaktion)\s*:", re.I)
+             rf"(?:by|von|por|par|door|av)\b|erstellt\s+von\b|(?:{_LABELS}|interview)\s*:)")
+_AUTHOR_LABEL = re.compile(rf"\b(?:{_LABELS}|autore)\s*:", re.I)  # one of a row of labels
 _LEAD_BY = re.compile(r"^" + _BY_WORDS + r"\s*[:\-–]?\s*", re.I)
 def marked_authors(page: Page, first: bool = False) -> list[str]:
     """Names in author markup: the first kind of AUTHOR_KINDS that gives some (``first``:
