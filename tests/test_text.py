@@ -118,6 +118,12 @@ def test_a_byline_part_that_names_the_publication_is_dropped():
     assert split_byline("Vortex", publishers=("vortex cannon entertainment",)) == ["Vortex"]  # a one-word handle
 
 
+def test_a_staff_credit_that_names_the_publication_is_its_author():
+    assert split_byline("AOL Staff", publishers=("aol",)) == ["AOL Staff"]
+    assert split_byline("ZDNet Japan Staff", publishers=("zdnet japan",)) == ["ZDNet Japan Staff"]
+    assert split_byline("Jane Smith, CNN Newsroom", publishers=("cnn",)) == ["Jane Smith"]  # an affiliation
+
+
 def test_datelines():
     assert dateline_source("SHANGHAI (Reuters) - China's central bank") == "Reuters"
     assert dateline_source("NEW YORK/LONDON (Reuters) - x") == "Reuters"

@@ -236,6 +236,9 @@ def _take_chunk(chunk: str, names: list[str], agencies: tuple, site_names: tuple
             names.append(chunk)
         return False
     if is_publisher(chunk, publishers):
+        if not names and is_desk(chunk, agencies):  # "AOL Staff": the publication's staff credit
+            names.append(_as_name(chunk))
+            return False
         return bool(names)  # "Troy L. Smith, Cleveland.com": the affiliation ends the names
     return _take_people(chunk, names, agencies, publishers)
 
