@@ -106,6 +106,7 @@ def test_bylines(byline, names):
     ("谢若含2017-03-01", ["谢若含"]),  # a date glued to a name in a script without case
     ("Author(s): Leena Simon", ["Leena Simon"]),
     ("Von: Moritz Pieczewski-Freimuth", ["Moritz Pieczewski-Freimuth"]),
+    ("Gillman, Steve", ["Steve Gillman"]),  # a catalogue's surname first (dcterms.creator)
 ])
 def test_bylines_of_other_sites(byline, names):
     assert split_byline(byline) == names

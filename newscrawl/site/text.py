@@ -49,6 +49,8 @@ _BLANK_LINE = re.compile(r"\n\s*\n")
 _HANDLE = re.compile(r"[\d_]")
 # co-authors in parentheses: "(with ...)", "(avec ...)", "(mit ...)", "(con ...)", "(com ...)"
 _WITH = re.compile(r"\s*\((?:with|avec|mit|con|com)\s+([^()]+)\)", re.I)
+# a catalogue's "Surname, Given" (dcterms.creator, parsely-author): one person, not two
+_SURNAME_FIRST = re.compile(r"^([A-Z][a-z'’\-]+),\s*([A-Z][a-z'’\-]+)$")
 _AND = re.compile(r"\s+(?:and|und|y|et|och|og)\s+|\s*&\s*")
 _DOMAIN = re.compile(r"\w\.(?:com|net|org|co\.uk|co|in|ca|ie|com\.au|news)$", re.I)
 _ROLE_WORDS = re.compile(
@@ -189,7 +191,8 @@ def _split_byline(text: str, agencies: tuple, site_names: tuple, publishers: tup
     Economist at X", "Contributor Jane Smith"), credentials ("Jane Smith, MS, RD"), agencies
     ("..., Reuters"), the publication ("Jill Disis, CNN Business") and what follows the names
     (a date, "Updated ...", a handle) are dropped."""
-    text = _WITH.sub(r", \1", _names_part(text))  # "Martin Untersinger (avec Damien Leloup et Morgane Tual)"
+    text = _SURNAME_FIRST.sub(r"\2 \1", _names_part(text))  # "Gillman, Steve"
+    text = _WITH.sub(r", \1", text)  # "Martin Untersinger (avec Damien Leloup et Morgane Tual)"
     names: list[str] = []
     # "Jane Smith, Chief Economist at X" -> drop from the first part that is a role
     for chunk in (c.strip(" .;:-–—|") for c in re.split(r"[,;]", text)):
