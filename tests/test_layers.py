@@ -407,6 +407,17 @@ def test_a_menus_h1_is_no_headline_and_a_kicker_no_part_of_it():
     assert _foreign(body)["title"] == "Signa in Sorge um Finanzdaten"
 
 
+def test_an_empty_logo_h1_is_no_headline_and_the_byline_beside_the_real_one_is_read():
+    """The first <h1> holds the logo's image only; the article's root is then the one around
+    the real headline, not a teaser card before it."""
+    body = ('<div class="top"><a href="/"><h1> </h1></a></div><article class="table"><a href="/b/2">'
+            'Ein anderer Artikel</a></article><article><header><div><h1>Freie Fahrt für Pflegekräfte</h1>'
+            '</div></header><div class="meta"><div><a href="/about/editors/jon-fingas/">Jon Fingas</a></div>'
+            '<div>vor 1 Std.</div></div>' + ARTICLE.format("", "").removeprefix("<article><h1></h1>"))
+    got = _foreign(body)
+    assert (got["title"], got["authors"]) == ("Freie Fahrt für Pflegekräfte", ["Jon Fingas"])
+
+
 def test_a_german_byline_and_date_beside_the_headline():
     byline = '<div class="teaser-small__metadata"><p class="byline__author"> VON <a href="/autoren/g">' \
              'MORITZ GATHMANN</a> am 21. April 2020 </p></div>'

@@ -390,6 +390,8 @@ class Page:
     @cached_property
     def headings(self) -> list[Any]:
         """The page's first <h1> elements (a page may have one for its logo, one per story), but
-        those of its chrome: a menu's, a skip link's, the site's name (by their classes or ids)."""
+        those of its chrome: a menu's, a skip link's, the site's name (by their classes or ids),
+        an empty one (a logo drawn by its style sheet)."""
         return [h for h in _H1S(self.root)
-                if not _CHROME_H1.search(f'{h.get("class") or ""} {h.get("id") or ""}')]
+                if not _CHROME_H1.search(f'{h.get("class") or ""} {h.get("id") or ""}')
+                and any(t.strip() for t in h.itertext())]
