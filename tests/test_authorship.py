@@ -34,6 +34,25 @@ def test_a_byline_in_a_related_block_is_a_teasers():
     assert [in_teaser(el, root, page.h1) for el in bylines] == [False, True]
 
 
+def test_a_byline_under_a_cards_linked_heading_is_a_teasers():
+    """A card of another story (its linked title, "by" under it) in the article's own root."""
+    card = ("<div class='body'><h3><a href='/a/{n}'>Story {n}</a></h3><div class='meta'>by "
+            "<a rel='author' href='/author/x{n}'>Writer {n}</a></div><div>Its summary.</div></div>")
+    html = ("<html><body><article><h1>West Ham hrozí gigantům</h1><div class='byline'>by <a rel='author' "
+            "href='/author/ales'>Aleš Vávra</a></div><h2><a href='#x'>Section</a></h2><p>Text.</p>"
+            f"{card.format(n=2)}{card.format(n=3)}</article></body></html>")
+    page = read(html)
+    root = page.root.find(".//article")
+    rel = author_marks(page)[AUTHOR_KINDS.index("rel")]
+    assert [in_teaser(el, root, page.h1) for el in rel] == [False, True, True]
+    # a linked heading after the byline, in the body, makes no card of it
+    html = ("<html><body><header><h1>West Ham hrozí gigantům</h1></header><div class='content'><div class='meta'>"
+            "<a rel='author' href='/author/ales'>Aleš Vávra</a></div><h2><a href='/a/9'>Read also</a></h2>"
+            "<p>Text.</p></div></body></html>")
+    page = read(html)
+    assert [in_teaser(el, None, page.h1) for el in author_marks(page)[AUTHOR_KINDS.index("rel")]] == [False]
+
+
 def test_links_to_authors_pages_and_byline_classes_in_any_case():
     found = marks("<html><body><a href='https://www.example.com/about/editors/jon-fingas/'>Jon Fingas</a>"
                   "<a href='/autoren/g'>Moritz Gathmann</a><a href='/tag/editors'>Editors' picks</a>"

@@ -61,18 +61,29 @@ _TEASERS = re.compile(r"related|recommend|more-?(?:from|stories|news|articles)|t
 
 def in_teaser(el: HtmlElement, root: HtmlElement | None, h1: HtmlElement | None = None) -> bool:
     """Is ``el`` part of a teaser of another article: inside an <article> nested in the page's
-    own <article>, or one of a list of <article> cards, or inside a block of related or
-    recommended stories (classes and ids up to the article's root, not above it: a page's
+    own <article>, or one of a list of <article> cards, or a card whose linked heading is
+    beside it (two levels up at most), or inside a block of related or recommended stories (classes and ids up to the article's root, not above it: a page's
     wrapper may name what the page shows besides). A byline next to the headline ``h1`` (in
     the same block, two levels up at most) is the article's whatever its classes say."""
     nested = root is not None and root.tag == "article"
     beside = set(h1.iterancestors()) if h1 is not None else set()
+    card = _card_of(el)
     for depth, anc in enumerate(el.iterancestors()):
         if anc is root or (depth < 2 and anc in beside):
             return False
-        if _is_teaser(anc, nested):
+        if _is_teaser(anc, nested) or (depth < 2 and anc in card and anc not in beside):
             return True
     return False
+
+
+# a card's headline: the nearest heading before the byline that links to another page
+_CARD_HEADING = etree.XPath("preceding::*[self::h2 or self::h3 or self::h4][1][.//a[@href][not(starts-with(@href, '#'))]]")
+
+
+def _card_of(el: HtmlElement) -> set[HtmlElement]:
+    """The ancestors of the linked heading just before ``el`` (a teaser's title, "by" under it)."""
+    found = _CARD_HEADING(el)
+    return set(found[0].iterancestors()) if found else set()
 
 
 def _is_teaser(el: HtmlElement, nested: bool) -> bool:
