@@ -401,6 +401,15 @@ def test_authors_from_yoast_labels_and_analytics_meta():
     assert _foreign(ARTICLE.format("Ohne Autor", ""), yoast.replace("Verfasst von", "Lesezeit"))["authors"] == []
 
 
+def test_the_byline_shown_beats_the_account_that_posted_the_page():
+    """Yoast's "Written by" names the account that posted the page (an editor's); the byline
+    beside the headline names the writer. A page's author <meta> is not second-guessed."""
+    yoast = '<meta name="twitter:label1" content="Verfasst von"><meta name="twitter:data1" content="Sameer Rahim">'
+    shown = ARTICLE.format("Die Anglosphäre", '<div class="byline"><a class="byline__name">Duncan Bell</a></div>')
+    assert _foreign(shown, yoast)["authors"] == ["Duncan Bell"]
+    assert _foreign(shown, '<meta name="author" content="Sameer Rahim">')["authors"] == ["Sameer Rahim"]
+
+
 def test_a_menus_h1_is_no_headline_and_a_kicker_no_part_of_it():
     body = '<header><h1 class="menu-toggle">Menu</h1><h1 class="site-title">Ansichten</h1></header>' + \
         ARTICLE.format('<span class="roofline">Immobilienkrise </span>Signa in Sorge um Finanzdaten', "")

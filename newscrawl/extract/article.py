@@ -21,7 +21,7 @@ from newscrawl.extract.layers.generic import GenericLayer
 from newscrawl.extract.layers.jsonld import JsonLdLayer, credited_organization
 from newscrawl.extract.layers.layer import Layer, LayerName
 from newscrawl.extract.layers.legacy import LegacyLayer
-from newscrawl.extract.layers.meta import MetaLayer, credited_publication
+from newscrawl.extract.layers.meta import AUTHOR_META, MetaLayer, credited_publication
 from newscrawl.extract.layers.nextdata import NextDataLayer
 from newscrawl.extract.layers.semantic import SemanticLayer, foot_byline
 from newscrawl.extract.page import Page
@@ -149,7 +149,10 @@ class ArticleParser:
                 page.field_error(LayerName.SEMANTIC, "authors", exc)
                 return
             have = {a.casefold() for a in values["authors"]}
-            if len(shown) > len(have) and have <= {a.casefold() for a in shown}:
+            if (len(shown) > len(have) and have <= {a.casefold() for a in shown}) or (
+                    shown and layers["authors"] == LayerName.META and not page.meta_all(*AUTHOR_META)):
+                # more names shown than structured; or the only structured name is the account
+                # that posted the page (Yoast's "Written by"), not the writer the byline shows
                 values["authors"], layers["authors"] = shown, LayerName.SEMANTIC
 
     def _refine_date(self, page: Page, theme: Theme, values: dict[str, Any], layers: dict[str, str]) -> None:
