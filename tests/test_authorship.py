@@ -72,3 +72,15 @@ def test_a_byline_box_beside_the_headline_is_no_sidebar():
     page = read(html)
     els = author_marks(page)[AUTHOR_KINDS.index("byline_class")]
     assert [elsewhere(el, page.h1) for el in els] == [False, True, True]
+
+
+def test_a_footer_of_a_few_words_before_the_articles_text_is_its_meta():
+    """A theme's "post-meta" <footer> before the entry's text holds its byline; a footer after
+    the text (an author's other posts) and the page's footer do not."""
+    text = "<div class='entry'><p>" + "Masscan and ZMap scan the whole address space in minutes. " * 6 + "</p></div>"
+    html = ("<html><body><article><header><h1>Masscan と ZMap</h1></header><div class='content'>"
+            "<footer class='post-meta'><a rel='author' href='/author/mn'>Masafumi Negishi</a></footer>"
+            f"{text}<footer><a rel='author' href='/author/x'>Other Writer</a></footer></div></article>"
+            "<footer><a rel='author' href='/author/y'>Site Owner</a></footer></body></html>")
+    page = read(html)
+    assert [elsewhere(el, page.h1) for el in author_marks(page)[AUTHOR_KINDS.index("rel")]] == [False, True, True]

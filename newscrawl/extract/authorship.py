@@ -100,14 +100,25 @@ def elsewhere(el: HtmlElement, h1: HtmlElement | None = None) -> bool:
     """In navigation, a footer, an aside or the comments: not the article's byline. A <nav> or
     <aside> of a few words beside the headline ``h1`` (its parent one of the headline's four
     nearest ancestors below <body>) is the article's meta (a news site's "by" line, its byline
-    box), not a sidebar."""
+    box), not a sidebar; so is a <footer> of a few words before the article's text."""
     near = {a for a in list(h1.iterancestors())[:4] if a.tag not in ("body", "html")} if h1 is not None else set()
     for a in el.iterancestors():
         if "comment" in (a.get("class") or "").lower() or a.get("id") == "comments":
             return True
-        if a.tag in _OUTSIDE and not (a.tag != "footer" and a.getparent() in near and _small(a)):
+        if a.tag in _OUTSIDE and not _entry_meta(a, near):
             return True
     return False
+
+
+def _entry_meta(el: HtmlElement, near: set[HtmlElement]) -> bool:
+    """A <nav> or <aside> of a few words beside the headline, or a <footer> of a few words in
+    an <article> before its text (a WordPress theme's "post-meta"): the entry's meta."""
+    if not _small(el):
+        return False
+    if el.tag != "footer":
+        return el.getparent() in near
+    return any(a.tag == "article" for a in el.iterancestors()) and \
+        not any(len("".join(s.itertext()).strip()) > 200 for s in el.itersiblings(preceding=True))
 
 
 def _small(el: HtmlElement) -> bool:
