@@ -460,6 +460,11 @@ def test_a_listings_author_class_is_no_byline_of_the_article():
     assert _foreign(body)["authors"] == []
     got = _foreign(ARTICLE.format("Mit Autor", '<div class="single-post--header_author">Arian Schlichenmayer</div>'))
     assert got["authors"] == ["Arian Schlichenmayer"]
+    # no <article> or <main>: beside the headline is within the block that holds it (MSN's, four deep)
+    para = "<p>Der Absatz erzählt, was geschah, und erklärt warum es zählt.</p>" * 8
+    got = _foreign(f'<div><div class="articlecontent"><h1>Traurige Filme</h1><div><div><span><span class="authorname-txt">'
+                   f'Lizette Borreli</span></span></div></div><div class="richtext">{para}</div></div></div>')
+    assert got["authors"] == ["Lizette Borreli"]
 
 
 def test_dublin_core_and_parsely_dates():

@@ -85,7 +85,7 @@ def _outermost_in_article(page: Page, found: list[HtmlElement]) -> list[HtmlElem
     root, h1 = article_root(page)[0], page.h1
     beside = {a for a in h1.iterancestors() if a.tag not in ("body", "html")} if h1 is not None else set()
     return [el for el in found if not any(a in matched for a in el.iterancestors())
-            and any(a is root or (i < 3 and a in beside) for i, a in enumerate(el.iterancestors()))]
+            and any(a is root or (i < 4 and a in beside) for i, a in enumerate(el.iterancestors()))]
 
 
 def find_root(ctx: Page) -> tuple[HtmlElement | None, HtmlElement | None]:
