@@ -427,6 +427,16 @@ def test_an_empty_logo_h1_is_no_headline_and_the_byline_beside_the_real_one_is_r
     assert (got["title"], got["authors"]) == ("Freie Fahrt für Pflegekräfte", ["Jon Fingas"])
 
 
+def test_of_several_h1s_the_one_the_title_names_is_the_headline():
+    """A menu's <h1>SERVICE</h1> comes first; the byline beside the headline og:title names is
+    read (an <aside> of a few words beside the headline is its meta)."""
+    body = ('<nav><h1>SERVICE</h1><a href="/autor/x">Walter Otte</a></nav><article><header><h1>Sie wissen nicht, '
+            'was sie tun</h1></header><aside class="meta"><p>Von:<br><i><a class="author-name" href="/autor/m">'
+            'Moritz Pieczewski-Freimuth</a></i></p></aside>' + ARTICLE.format("", "").removeprefix("<article><h1></h1>"))
+    got = _foreign(body, '<meta property="og:title" content="Sie wissen nicht, was sie tun">')
+    assert got["authors"] == ["Moritz Pieczewski-Freimuth"]
+
+
 def test_a_german_byline_and_date_beside_the_headline():
     byline = '<div class="teaser-small__metadata"><p class="byline__author"> VON <a href="/autoren/g">' \
              'MORITZ GATHMANN</a> am 21. April 2020 </p></div>'

@@ -22,7 +22,7 @@ from parsel import Selector
 from newscrawl.extract.common import ExtractConfig
 from newscrawl.site.dates import parse_date, zone_of
 from newscrawl.site.rules import SiteRules
-from newscrawl.site.text import clean, split_byline
+from newscrawl.site.text import clean, same_headline, split_byline
 
 T = TypeVar("T")
 
@@ -278,7 +278,15 @@ class Page:
 
     @cached_property
     def h1(self) -> HtmlElement | None:
-        """The first <h1> (the one the reader's walk starts from)."""
+        """The headline's <h1> (the one the reader's walk starts from): of several, the first
+        that the social or the tab's title names (a menu's "SERVICE" comes before it), else
+        the first."""
+        if len(self.headings) > 1:
+            titles = [t for t in (self.meta_first("og:title", "twitter:title"), self.document_title) if t]
+            for h in self.headings:
+                text = clean(" ".join(h.itertext()))
+                if any(same_headline(text, t) for t in titles):
+                    return h
         return self.headings[0] if self.headings else None
 
     @cached_property
