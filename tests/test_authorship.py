@@ -84,3 +84,17 @@ def test_a_footer_of_a_few_words_before_the_articles_text_is_its_meta():
             "<footer><a rel='author' href='/author/y'>Site Owner</a></footer></body></html>")
     page = read(html)
     assert [elsewhere(el, page.h1) for el in author_marks(page)[AUTHOR_KINDS.index("rel")]] == [False, True, True]
+
+
+def test_a_label_alone_names_what_follows_it():
+    """"<h5>Autor: </h5>Peter Maahn" (the row, read from the label on) and "<h4>Autor</h4><p>..."
+    (the element after it); a label word inside a sentence is none."""
+    found = marks("<html><body><div><h5>Datum: </h5>03.11.2021 <br><h5>Autor: </h5>Peter Maahn</div>"
+                  "<div><h4>Autor</h4><p><a href='/profil/nh'>Nikolai Huke</a></p></div>"
+                  "<p>Der Autor lebt in Köln.</p></body></html>")
+    assert found["label"] == ["Datum: 03.11.2021 Autor: Peter Maahn", "Nikolai Huke"]
+    page = ArticleParser(SiteRules(BASE)).parse(BASE + "/a/1", "<html><body><article><h1>Skoda: der lange Weg</h1>"
+                                                 "<div><h5>Autor: </h5>Peter Maahn/SP-X</div>"
+                                                 + "<p>Der Absatz erzählt, was geschah, und warum es zählt.</p>" * 8
+                                                 + "</article></body></html>")
+    assert page.authors == ["Peter Maahn"]

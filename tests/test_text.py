@@ -107,6 +107,7 @@ def test_bylines(byline, names):
     ("Author(s): Leena Simon", ["Leena Simon"]),
     ("Von: Moritz Pieczewski-Freimuth", ["Moritz Pieczewski-Freimuth"]),
     ("Gillman, Steve", ["Steve Gillman"]),  # a catalogue's surname first (dcterms.creator)
+    ("Peter Maahn/SP-X", ["Peter Maahn"]),  # an agency after a slash
 ])
 def test_bylines_of_other_sites(byline, names):
     assert split_byline(byline) == names

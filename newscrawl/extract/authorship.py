@@ -23,7 +23,11 @@ _BYLINE_CLASSES = frozenset({"byline", "author", "article-author", "post-author"
 # the address of an author's page: /author/jane, /autoren/jane, /about/editors/jane, /journaliste/jane
 _AUTHOR_PAGE = re.compile(r"/(?:authors?|autor(?:en|in)?|auteurs?|autore|editors|journalist(?:e|s|en)?|"
                           r"writers|reporters|columnists|contributors)/[^/?#]", re.I)
-AUTHOR_KINDS = ("itemprop", "rel", "name_class", "byline_class", "byline_in_class", "author_link", "author_in_class")
+AUTHOR_KINDS = ("itemprop", "rel", "name_class", "byline_class", "byline_in_class", "author_link", "author_in_class",
+                "label")
+# an element that is a label alone ("Autor", "Author:"), the name after it
+_LABEL_ALONE = etree.XPath(r"//*[not(*)][re:test(normalize-space(), '^(author|autor|autorin|auteur|verfasser|"
+                           r"verfasserin)\s*:?$', 'i')]", namespaces={"re": "http://exslt.org/regular-expressions"})
 
 
 def author_marks(page: Page) -> list[list[HtmlElement]]:
@@ -33,7 +37,16 @@ def author_marks(page: Page) -> list[list[HtmlElement]]:
     for el in _MARKED(page.root):
         for kind in _kinds_of(el):
             kinds[kind].append(el)
+    kinds[-1] = [n for n in map(_labelled, _LABEL_ALONE(page.root)) if n is not None]
     return kinds
+
+
+def _labelled(label: HtmlElement) -> HtmlElement | None:
+    """What a label alone names: its row ("<h5>Autor:</h5>Peter Maahn", read from the label on)
+    or the element after it ("<h4>Autor</h4><p><a>Nikolai Huke</a></p>")."""
+    if (label.tail or "").strip():
+        return label.getparent() if (label.text or "").strip().endswith(":") else None
+    return label.getnext()
 
 
 def _kinds_of(el: HtmlElement) -> list[int]:

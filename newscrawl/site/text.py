@@ -191,7 +191,7 @@ def _split_byline(text: str, agencies: tuple, site_names: tuple, publishers: tup
     Economist at X", "Contributor Jane Smith"), credentials ("Jane Smith, MS, RD"), agencies
     ("..., Reuters"), the publication ("Jill Disis, CNN Business") and what follows the names
     (a date, "Updated ...", a handle) are dropped."""
-    text = _SURNAME_FIRST.sub(r"\2 \1", _names_part(text))  # "Gillman, Steve"
+    text = _SURNAME_FIRST.sub(r"\2 \1", _names_part(text).replace("/", ", "))  # "Gillman, Steve"; "Peter Maahn/SP-X"
     text = _WITH.sub(r", \1", text)  # "Martin Untersinger (avec Damien Leloup et Morgane Tual)"
     names: list[str] = []
     # "Jane Smith, Chief Economist at X" -> drop from the first part that is a role
