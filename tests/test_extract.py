@@ -176,3 +176,13 @@ def test_the_authors_of_teasers_for_other_articles_are_not_the_article_s():
             f"<div class='cards'>{teaser.format(n='One')}{teaser.format(n='Two')}</div></main></body></html>")
     article = ArticleParser(SiteRules(BASE)).parse(BASE + "/rates-held", html)
     assert article.authors == ["Jane Smith"]
+
+
+def test_a_guessed_headline_the_tab_does_not_show_gives_way_to_the_tab():
+    """No structured title, no <h1>: the generic layer's guess (a section's "headline" class:
+    "Ansprechpartner") is not the story the browser tab names."""
+    para = "<p>Der Absatz erzählt, was geschah, und erklärt warum es zählt, und noch viel mehr dazu.</p>" * 8
+    html = ("<html lang='de'><head><title>Auf den Spuren von Rafael Nadal</title></head><body><div class='content'>"
+            f"{para}</div><section><header><h2 class='text__headline'>Ansprechpartner</h2></header><div><p>Herr "
+            "Maier, Tel. 0123</p></div></section></body></html>")
+    assert ArticleParser(SiteRules(BASE)).parse(BASE + "/de/a.html", html).title == "Auf den Spuren von Rafael Nadal"

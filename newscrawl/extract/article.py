@@ -203,15 +203,13 @@ class ArticleParser:
     def _visible_headline(page: Page, values: dict[str, Any], layers: dict[str, str]) -> None:
         """The headline the page shows, over a structured (SEO) variant of it or over another
         headline the browser tab does not show (a social one); when no layer read a headline,
-        the browser tab's <title> unless it is the site's name."""
+        the browser tab's <title> unless it is the site's name; so also when the generic
+        layer's guess is a heading that neither the tab nor an <h1> shows."""
         tab = page.strip_site_name(page.document_title)
-        shown = [v for v in (page.strip_site_name(headline_of(h1)) for h1 in page.headings) if v]
-        # the same headline, else another one the browser tab shows too (og:title a social variant)
-        visible = next((v for v in shown if same_headline(v, values["title"])), None) or \
-            next((v for v in shown if tab and same_headline(v, tab)), None)
+        visible = _shown_headline(page, values["title"], tab)
         if visible and visible != values["title"]:
             values["title"], layers["title"] = visible, LayerName.SEMANTIC
-        if not values.get("title") and tab:
+        if tab and (not values.get("title") or (not visible and _guessed_elsewhere(values, layers, tab))):
             values["title"], layers["title"] = tab, LayerName.META
 
     def _breadcrumbs(self, page: Page, values: dict[str, Any]) -> None:
@@ -260,3 +258,16 @@ class ArticleParser:
                 values["source"], layers["source"] = src, layers.get("body", LayerName.SEMANTIC)
         if values.get("source") is None and not values.get("authors"):
             self._publication_credit(page, values, layers)
+
+
+def _guessed_elsewhere(values: dict[str, Any], layers: dict[str, str], tab: str) -> bool:
+    """Is the title the generic layer's guess, another heading than the one the tab names?"""
+    return layers.get("title") == LayerName.GENERIC and not same_headline(tab, values["title"])
+
+
+def _shown_headline(page: Page, title: str | None, tab: str | None) -> str | None:
+    """The <h1> that shows ``title``, else the one the browser tab shows too (og:title a
+    social variant)."""
+    shown = [v for v in (page.strip_site_name(headline_of(h1)) for h1 in page.headings) if v]
+    return next((v for v in shown if same_headline(v, title)), None) or \
+        next((v for v in shown if tab and same_headline(v, tab)), None)
