@@ -164,6 +164,13 @@ def _credits(i: int, rng: random.Random, kind: str, wire: bool, firm2: str) -> t
     return byline, authors
 
 
+def _days_back(i: int) -> int:
+    """How far back article ``i`` goes: seven articles a day for the first 49,000 (19 years),
+    then a hundred a day, so that a replica of 200,000 articles still starts after 2000 (the
+    pipeline drops a publication date before 1990 as bad)."""
+    return i // 7 if i < 49_000 else 7_000 + (i - 49_000) // 100
+
+
 def _generated(i: int, rng: random.Random, base_date: datetime) -> ReplicaArticle:
     cats = [c for c in CATEGORIES]
     cat = cats[i % len(cats)]
@@ -171,7 +178,7 @@ def _generated(i: int, rng: random.Random, base_date: datetime) -> ReplicaArticl
     firm, firm2 = rng.sample(_FIRMS, 2)
     kind = ("modern", "meta", "labels", "modern", "legacy", "meta")[i % 6]
     wire = i % 5 == 0 and kind != "legacy"
-    published = base_date - timedelta(days=i * 3 % 700 + i // 7, hours=rng.randint(0, 12),
+    published = base_date - timedelta(days=i * 3 % 700 + _days_back(i), hours=rng.randint(0, 12),
                                       minutes=rng.choice((0, 15, 30, 45)))
     if kind in ("labels",):
         published = published.replace(hour=0, minute=0)
