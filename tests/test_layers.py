@@ -477,6 +477,15 @@ def test_a_listings_author_class_is_no_byline_of_the_article():
     assert got["authors"] == ["Lizette Borreli"]
 
 
+def test_a_header_that_shows_only_an_update_gives_that_date():
+    """"Updated: Dec 15, 2016 2:57 PM UTC" and no other date: the page's only date; with a
+    date before it, that one is the publication's."""
+    only = _foreign(ARTICLE.format("Alexa-Geräte", "<div><span>Updated: Dec 15, 2016 2:57 PM UTC</span></div>"))
+    assert only["published"] == datetime(2016, 12, 15, 14, 57, tzinfo=UTC)
+    both = _foreign(ARTICLE.format("Alexa-Geräte", "<div>Dec 14, 2016 9:00 AM UTC. Updated: Dec 15, 2016 2:57 PM UTC</div>"))
+    assert both["published"] == datetime(2016, 12, 14, 9, 0, tzinfo=UTC)
+
+
 def test_dublin_core_and_parsely_dates():
     for name in ("dc.date.issued", "parsely-pub-date", "DCTERMS.created"):
         got = _foreign(ARTICLE.format("Datiert", ""), f'<meta name="{name}" content="2022-02-04T13:10:00+01:00">')

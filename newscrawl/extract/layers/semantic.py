@@ -361,7 +361,10 @@ def header_date(page: Page) -> datetime | None:
         if when:
             return when
     updated = _UPDATED_WORD.search(window)
-    return page.date(window[:updated.start()] if updated else window)
+    if not updated:
+        return page.date(window)
+    # the date before "Updated", else the update's when the page shows no other ("Updated: Dec 15, 2016")
+    return page.date(window[:updated.start()]) or page.date(window[updated.end():updated.end() + 80])
 
 
 
