@@ -108,6 +108,8 @@ def test_bylines(byline, names):
     ("Von: Moritz Pieczewski-Freimuth", ["Moritz Pieczewski-Freimuth"]),
     ("Gillman, Steve", ["Steve Gillman"]),  # a catalogue's surname first (dcterms.creator)
     ("Peter Maahn/SP-X", ["Peter Maahn"]),  # an agency after a slash
+    ("Autor: Rechtsanwalt Sebastian Einbock", ["Sebastian Einbock"]),  # a German role before the name
+    ("FOCUS-Online-Experte Robin Tschöpe", ["Robin Tschöpe"]),  # a compound ending in a role
 ])
 def test_bylines_of_other_sites(byline, names):
     assert split_byline(byline) == names

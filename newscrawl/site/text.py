@@ -141,7 +141,11 @@ _STAFF = re.compile(r"^(?:the\s+)?[A-Z][\w&'’.\- ]{0,60}?\s(staff|desk|newsroo
                     r"group|news|press)\.?$", re.I)
 _STAFF_ROLE = re.compile(r"^staff\s+(?:writers?|reporters?|correspondents?)$", re.I)  # after a name: a role
 _LEADING_ROLE = re.compile(r"^(?:(?:guest\s+)?(?:editor|contributor|columnist|correspondent|reporter|writer)"
-                           r"(?:-at-large)?\s*:?\s+)+(?=[A-Z])", re.I)
+                           r"(?:-at-large)?\s*:?\s+"
+                           # German, also as a compound's end ("FOCUS-Online-Experte", "Gastautorin")
+                           r"|(?:[\w-]+-)?(?:gast|chef)?(?:experte|expertin|rechtsanwalt|rechtsanwältin|redakteur|"
+                           r"redakteurin|autor|autorin|korrespondent|korrespondentin|reporterin|journalist|"
+                           r"journalistin)\s+)+(?=[A-ZÄÖÜ])", re.I)
 
 
 def is_desk(name: str, agencies=WIRE_AGENCIES) -> bool:
