@@ -410,6 +410,13 @@ def test_the_byline_shown_beats_the_account_that_posted_the_page():
     assert _foreign(shown, '<meta name="author" content="Sameer Rahim">')["authors"] == ["Sameer Rahim"]
 
 
+def test_a_first_name_in_the_author_meta_gives_way_to_the_full_name_shown():
+    shown = ARTICLE.format("Das Patriarchat als Kulturtechnik", "<p><strong>Eine Kolumne von Nils Pickert</strong></p>")
+    assert _foreign(shown, '<meta name="author" content="Nils">')["authors"] == ["Nils Pickert"]
+    doubled = ARTICLE.format("Die Pest", '<p class="byline">Von Sean Martin Sean Martin</p>')
+    assert _foreign(doubled, '<meta name="author" content="Sean Martin">')["authors"] == ["Sean Martin"]
+
+
 def test_a_menus_h1_is_no_headline_and_a_kicker_no_part_of_it():
     body = '<header><h1 class="menu-toggle">Menu</h1><h1 class="site-title">Ansichten</h1></header>' + \
         ARTICLE.format('<span class="roofline">Immobilienkrise </span>Signa in Sorge um Finanzdaten', "")

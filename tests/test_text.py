@@ -110,6 +110,7 @@ def test_bylines(byline, names):
     ("Peter Maahn/SP-X", ["Peter Maahn"]),  # an agency after a slash
     ("Autor: Rechtsanwalt Sebastian Einbock", ["Sebastian Einbock"]),  # a German role before the name
     ("FOCUS-Online-Experte Robin Tschöpe", ["Robin Tschöpe"]),  # a compound ending in a role
+    ("Eine Kolumne von Nils Pickert", ["Nils Pickert"]),  # "Ein Kommentar von", "Ein Gastbeitrag von"
 ])
 def test_bylines_of_other_sites(byline, names):
     assert split_byline(byline) == names

@@ -150,9 +150,11 @@ class ArticleParser:
                 return
             have = {a.casefold() for a in values["authors"]}
             if (len(shown) > len(have) and have <= {a.casefold() for a in shown}) or (
-                    shown and layers["authors"] == LayerName.META and not page.meta_all(*AUTHOR_META)):
+                    shown and layers["authors"] == LayerName.META and not page.meta_all(*AUTHOR_META)) or \
+                    _fuller(values["authors"], shown):
                 # more names shown than structured; or the only structured name is the account
-                # that posted the page (Yoast's "Written by"), not the writer the byline shows
+                # that posted the page (Yoast's "Written by"), not the writer the byline shows;
+                # or the structured names are the shown ones' first names ("Nils": Nils Pickert)
                 values["authors"], layers["authors"] = shown, LayerName.SEMANTIC
 
     def _refine_date(self, page: Page, theme: Theme, values: dict[str, Any], layers: dict[str, str]) -> None:
@@ -271,3 +273,10 @@ def _shown_headline(page: Page, title: str | None, tab: str | None) -> str | Non
     shown = [v for v in (page.strip_site_name(headline_of(h1)) for h1 in page.headings) if v]
     return next((v for v in shown if same_headline(v, title)), None) or \
         next((v for v in shown if tab and same_headline(v, tab)), None)
+
+
+def _fuller(have: list[str], shown: list[str]) -> bool:
+    """Does the byline shown name the same people in full (a first name alone: "Nils" -> "Nils Pickert")?"""
+    return len(have) == len(shown) and have != shown and all(
+        s.casefold() == h.casefold() or (" " not in h and s.casefold().startswith(h.casefold() + " "))
+        for h, s in zip(have, shown))

@@ -15,7 +15,8 @@ _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BY = re.compile(r"^\s*(?:(?:(?:written|analysis|opinion|commentary|story|words|text|reporting|posted)\s+)?by[:\s]+"
                  r"|(?-i:By(?=[A-Z][a-z]))"  # glued: "ByTravis Haney"
                  # the same word in other languages (von, por, par, door, av, di) and labels (Autor: ...)
-                 r"|(?:(?:text|texte|artikel|ein\s+beitrag|geschrieben|verfasst|escrito|écrit|scritto)\s+)?"
+                 r"|(?:(?:text|texte|artikel|eine?\s+(?:gast)?(?:beitrag|kolumne|kommentar|essay|analyse)|geschrieben|"
+                 r"verfasst|escrito|écrit|scritto)\s+)?"
                  r"(?:von|por|par|door|av|di)\s*:?\s+(?=[^\W\d_])"
                  r"|(?:scritto\s+da|erstellt\s+von)\s+(?=[^\W\d_])|(?:author(?:s|\(s\))?|autor|autorin|auteur|autore|texto?|teksti|redaktion|interview)\s*:\s*)",
                  re.I)

@@ -40,7 +40,8 @@ HEADER_CHARS = 500
 # "By", "Written by" and the same words in other languages ("Von", "Por", "Par", "Door", "Av",
 # "Text von"), or a label ("Autor:"), at the start of a byline
 _LABELS = r"author(?:s|\(s\))?|autor|autorin|auteur|redaktion"  # "Autor:", "Author(s):"
-_BY_WORDS = (r"\s*(?:(?:(?:written|text|texte|artikel|ein\s+beitrag|geschrieben|verfasst|escrito|écrit)\s+)?"
+_BY_WORDS = (r"\s*(?:(?:(?:written|text|texte|artikel|eine?\s+(?:gast)?(?:beitrag|kolumne|kommentar|essay|analyse)|"
+             r"geschrieben|verfasst|escrito|écrit)\s+)?"
              rf"(?:by|von|por|par|door|av)\b|erstellt\s+von\b|(?:{_LABELS}|interview)\s*:)")
 _AUTHOR_LABEL = re.compile(rf"\b(?:{_LABELS}|autore)\s*:", re.I)  # one of a row of labels
 _LEAD_BY = re.compile(r"^" + _BY_WORDS + r"\s*[:\-–]?\s*", re.I)
