@@ -89,6 +89,8 @@ class ReplicaSite:
                 if parent != c:
                     self.listed[parent].append(a)
         self.ordered = ordered
+        # each article's place in its category's listing (a page's neighbours, in O(1) at any size)
+        self.places = {c: {a.slug: i for i, a in enumerate(peers)} for c, peers in self.listed.items()}
 
     def edit(self, slug: str, **changes) -> ReplicaArticle:
         """Change an article between two crawls (a wire story re-imported)."""
@@ -231,8 +233,10 @@ class ReplicaSite:
     def _neighbours(self, a: ReplicaArticle) -> tuple[list, ReplicaArticle | None, ReplicaArticle | None]:
         """Related articles, and the previous and next of its category."""
         peers = self.listed[a.category]
-        related = [r for r in peers if r is not a][:4]
-        i = peers.index(a) if a in peers else -1
+        related = [r for r in peers[:5] if r is not a][:4]
+        i = self.places[a.category].get(a.slug, -1)
+        if i >= 0 and peers[i] != a:
+            i = -1  # a changed copy (a redesign's) is not the listed article
         prev = peers[i + 1] if 0 <= i < len(peers) - 1 else None
         nxt = peers[i - 1] if i > 0 else None
         return related, prev, nxt
