@@ -111,6 +111,8 @@ def test_bylines(byline, names):
     ("Autor: Rechtsanwalt Sebastian Einbock", ["Sebastian Einbock"]),  # a German role before the name
     ("FOCUS-Online-Experte Robin Tschöpe", ["Robin Tschöpe"]),  # a compound ending in a role
     ("Eine Kolumne von Nils Pickert", ["Nils Pickert"]),  # "Ein Kommentar von", "Ein Gastbeitrag von"
+    ("Autorin: Uta Staschewski, Projektleiterin der HSS", ["Uta Staschewski"]),  # a German role after it
+    ("Von Jan Leiter", ["Jan Leiter"]),  # a surname that is a role's word
 ])
 def test_bylines_of_other_sites(byline, names):
     assert split_byline(byline) == names

@@ -58,7 +58,11 @@ _ROLE_WORDS = re.compile(
     r"\b(at|of|for|and\s+head|chief|ceo|cfo|cto|coo|head|director|manager|partner|founder|"
     r"co-founder|president|vice|analyst|economist|strategist|editor|correspondent|reporter|"
     r"writer|columnist|contributor|officer|lead|senior|principal|professor|adviser|advisor|"
-    r"consultant|specialist|associate|executive|chairman|chair|staff|team|desk)\b", re.I)
+    r"consultant|specialist|associate|executive|chairman|chair|staff|team|desk)\b"
+    # German roles, also as a compound's end ("Projektleiterin", "Pressesprecher", "Geschäftsführer")
+    r"|\b\w+(?:leiter|sprecher|führer|referent|direktor|vorsitzende|beauftragte)(?:in|r)?\b"
+    r"|\b(?:leiterin|sprecherin|referentin|direktorin|redakteur|redakteurin|korrespondentin|vorsitzende)\b",
+    re.I)
 # a name's words: a letter (a capital, or one of a script without case: checked in _looks_like_name)
 # then word characters, or a particle
 _NAME_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’.\-]*)$")
