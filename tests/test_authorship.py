@@ -98,3 +98,11 @@ def test_a_label_alone_names_what_follows_it():
                                                  + "<p>Der Absatz erzählt, was geschah, und warum es zählt.</p>" * 8
                                                  + "</article></body></html>")
     assert page.authors == ["Peter Maahn"]
+
+
+def test_a_user_name_in_person_markup_is_the_author():
+    html = ("<html><body><article><h1>Viviane Obenauf</h1><div class='meta'><a class='author-name author' "
+            "href='/author/jp' rel='author'>reineckefuchs</a></div>"
+            + "<p>Die Staatsanwaltschaft hat Beweise vorgelegt, sagte ein Sprecher am Montag.</p>" * 6
+            + "</article></body></html>")
+    assert ArticleParser(SiteRules(BASE)).parse(BASE + "/a/1", html).authors == ["reineckefuchs"]

@@ -125,6 +125,16 @@ def test_a_byline_part_that_names_the_publication_is_dropped():
     assert split_byline("Vortex", publishers=("vortex cannon entertainment",)) == ["Vortex"]  # a one-word handle
 
 
+def test_a_user_name_in_lower_case_is_a_name_only_where_markup_says_so():
+    """rel=author or a JSON-LD Person's name: "reineckefuchs" is the writer's user name; in a
+    byline's text a lower-case word is none, nor is "admin" anywhere."""
+    assert split_byline("By reineckefuchs", user_names=True) == ["reineckefuchs"]
+    assert split_byline("von fri.juli", user_names=True) == ["fri.juli"]
+    assert split_byline("By reineckefuchs") == []
+    assert split_byline("admin", user_names=True) == []
+    assert split_byline("By Jane Roe", user_names=True) == ["Jane Roe"]
+
+
 def test_a_staff_credit_that_names_the_publication_is_its_author():
     assert split_byline("AOL Staff", publishers=("aol",)) == ["AOL Staff"]
     assert split_byline("ZDNet Japan Staff", publishers=("zdnet japan",)) == ["ZDNet Japan Staff"]

@@ -258,9 +258,10 @@ class Page:
         titles = _TITLE(self.root) if self.root is not None else []
         return clean(titles[0]) or None if titles else None
 
-    def byline(self, text: str | None) -> list[str]:
-        """The names in a byline text, with this page's agencies, site and publisher names."""
-        return split_byline(text, self.config.agencies, self.config.site_names, self.publisher_names)
+    def byline(self, text: str | None, user_names: bool = False) -> list[str]:
+        """The names in a byline text, with this page's agencies, site and publisher names
+        (``user_names``: see :func:`split_byline`)."""
+        return split_byline(text, self.config.agencies, self.config.site_names, self.publisher_names, user_names)
 
     @cached_property
     def next_data(self) -> str | None:

@@ -180,12 +180,19 @@ def _staff_byline(part: str, site_names) -> bool:
     return any(p == n.lower() or (p.startswith(n.lower() + " ") and _STAFF.match(part)) for n in site_names)
 
 
-def split_byline(text: str | None, agencies=WIRE_AGENCIES, site_names=(), publishers=()) -> list[str]:
+def split_byline(text: str | None, agencies=WIRE_AGENCIES, site_names=(), publishers=(),
+                 user_names: bool = False) -> list[str]:
     """See :func:`_split_byline` (bylines repeat from page to page: each is split once).
-    ``publishers``: the page's own names, lower-cased (``Page.publisher_names``)."""
+    ``publishers``: the page's own names, lower-cased (``Page.publisher_names``);
+    ``user_names``: the text is a person's name by its markup (rel=author, a Person's name in
+    JSON-LD), so a user name in lower case alone ("reineckefuchs") is one."""
     if not text:
         return []
-    return list(_split_byline(text, tuple(agencies), tuple(site_names), tuple(publishers)))
+    names = list(_split_byline(text, tuple(agencies), tuple(site_names), tuple(publishers)))
+    if not names and user_names:
+        alone = _BY.sub("", clean(text) or "").strip(" .;:-–—|")
+        return [alone] if _user_name(alone) else []
+    return names
 
 
 def _as_name(part: str) -> str:
@@ -209,6 +216,16 @@ def _split_byline(text: str, agencies: tuple, site_names: tuple, publishers: tup
                                  publishers):
             break
     return tuple(without_handles(names))
+
+
+# a user name in lower case ("reineckefuchs", "fri.juli"), not a word a byline box also shows
+_USER_NAME = re.compile(r"^[a-z][a-z\d_.\-]{2,29}$")
+_NO_USER = frozenset({"admin", "administrator", "editor", "redaktion", "staff", "user", "guest", "anonymous",
+                      "unknown", "autor", "author", "none", "null", "undefined", "webmaster", "redaktor"})
+
+
+def _user_name(text: str) -> bool:
+    return bool(_USER_NAME.match(text)) and text not in _NO_USER
 
 
 def without_handles(names: list[str]) -> list[str]:

@@ -49,7 +49,7 @@ def _people(page: Page) -> tuple[list[str], list[str], list[str]]:
         if is_agency(name, page.config.agencies):
             agencies.append(name)
         elif not isinstance(a, dict) or "Organization" not in _types(a) or is_desk(name, page.config.agencies):
-            authors.extend(page.byline(name))
+            authors.extend(page.byline(name, user_names=isinstance(a, dict) and "Person" in _types(a)))
         else:
             organizations.append(name)
     return list(dict.fromkeys(authors)), agencies, organizations

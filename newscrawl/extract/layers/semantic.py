@@ -45,6 +45,9 @@ _BY_WORDS = (r"\s*(?:(?:(?:written|text|texte|artikel|eine?\s+(?:gast)?(?:beitra
              rf"(?:by|von|por|par|door|av)\b|erstellt\s+von\b|(?:{_LABELS}|interview)\s*:)")
 _AUTHOR_LABEL = re.compile(rf"\b(?:{_LABELS}|autore)\s*:", re.I)  # one of a row of labels
 _LEAD_BY = re.compile(r"^" + _BY_WORDS + r"\s*[:\-–]?\s*", re.I)
+_PERSON_KINDS = frozenset({"itemprop", "rel", "name_class"})  # markup that says "a person's name"
+
+
 def marked_authors(page: Page, first: bool = False) -> list[str]:
     """Names in author markup: the first kind of AUTHOR_KINDS that gives some (``first``:
     only its first element that names someone, the byline at the top). Outside
@@ -61,7 +64,7 @@ def marked_authors(page: Page, first: bool = False) -> list[str]:
             text = _LEAD_BY.sub("", text[label.start():] if label else text).lstrip(" |")
             if not text or len(text) > 120 or text.endswith(":"):
                 continue  # nothing, a paragraph, or a label ("Datum:") of its own
-            names += page.byline("By " + text)
+            names += page.byline("By " + text, user_names=AUTHOR_KINDS[kind] in _PERSON_KINDS)
             if names and first:
                 break
         if names:
