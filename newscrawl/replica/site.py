@@ -91,6 +91,8 @@ class ReplicaSite:
         self.ordered = ordered
         # each article's place in its category's listing (a page's neighbours, in O(1) at any size)
         self.places = {c: {a.slug: i for i, a in enumerate(peers)} for c, peers in self.listed.items()}
+        oldest = ordered[::-1]  # the sitemap files, oldest first
+        self.chunks = [oldest[i:i + SITEMAP_SIZE] for i in range(0, len(oldest), SITEMAP_SIZE)]
 
     def edit(self, slug: str, **changes) -> ReplicaArticle:
         """Change an article between two crawls (a wire story re-imported)."""
@@ -352,8 +354,7 @@ class ReplicaSite:
     def _sitemap_chunks(self) -> list[list[ReplicaArticle]]:
         """Oldest first, SITEMAP_SIZE a file: new articles change the last file only, as on
         a WordPress/Yoast site."""
-        oldest = self.ordered[::-1]
-        return [oldest[i:i + SITEMAP_SIZE] for i in range(0, len(oldest), SITEMAP_SIZE)]
+        return self.chunks
 
     def _sitemap(self, path: str, base: str) -> Response:
         arts = self.ordered
