@@ -91,7 +91,9 @@ class ReplicaSite:
         self.ordered = ordered
         # each article's place in its category's listing (a page's neighbours, in O(1) at any size)
         self.places = {c: {a.slug: i for i, a in enumerate(peers)} for c, peers in self.listed.items()}
-        oldest = ordered[::-1]  # the sitemap files, oldest first
+        # the sitemap files: oldest first, SITEMAP_SIZE a file (new articles change the last
+        # one only, as on a WordPress/Yoast site)
+        oldest = ordered[::-1]
         self.chunks = [oldest[i:i + SITEMAP_SIZE] for i in range(0, len(oldest), SITEMAP_SIZE)]
 
     def edit(self, slug: str, **changes) -> ReplicaArticle:
@@ -268,7 +270,7 @@ class ReplicaSite:
                                     ("/sitemaps/oversized.xml", "sitemap_oversized"),
                                     ("/sitemaps/entities.xml", "sitemap_entities")) if f in on]
             body = render.sitemap_index(base, [(c, None) for c in extra]
-                                        + [(f"/sitemaps/posts-{i}.xml", None) for i in range(1, len(self._sitemap_chunks()) + 1)])
+                                        + [(f"/sitemaps/posts-{i}.xml", None) for i in range(1, len(self.chunks) + 1)])
             return Response(200, body.encode(), "application/xml; charset=utf-8")
         if path == "/sitemaps/broken.xml":
             return Response(200, b"\x00\x01 this is { not XML <urlset", "application/xml")
@@ -351,14 +353,9 @@ class ReplicaSite:
         return self._html(render.listing_page(cat, cards, page_no, last, style, subs, top,
                                               every_number=self.every_page_number))
 
-    def _sitemap_chunks(self) -> list[list[ReplicaArticle]]:
-        """Oldest first, SITEMAP_SIZE a file: new articles change the last file only, as on
-        a WordPress/Yoast site."""
-        return self.chunks
-
     def _sitemap(self, path: str, base: str) -> Response:
         arts = self.ordered
-        chunks = self._sitemap_chunks()
+        chunks = self.chunks
         if path == "/sitemap.xml":
             children = [(f"/sitemaps/posts-{i}.xml", max(a.updated or a.published for a in chunk))
                         for i, chunk in enumerate(chunks, 1)]
