@@ -75,9 +75,10 @@ _TEASERS = re.compile(r"related|recommend|more-?(?:from|stories|news|articles)|t
 def in_teaser(el: HtmlElement, root: HtmlElement | None, h1: HtmlElement | None = None) -> bool:
     """Is ``el`` part of a teaser of another article: inside an <article> nested in the page's
     own <article>, or one of a list of <article> cards, or a card whose linked heading is
-    beside it (two levels up at most), or inside a block of related or recommended stories (classes and ids up to the article's root, not above it: a page's
-    wrapper may name what the page shows besides). A byline next to the headline ``h1`` (in
-    the same block, two levels up at most) is the article's whatever its classes say."""
+    beside it (two levels up at most), or inside a block of related or recommended stories
+    (classes and ids up to the article's root, not above it: a page's wrapper may name what the
+    page shows besides). A byline next to the headline ``h1`` (in the same block, two levels up
+    at most) is the article's whatever its classes say."""
     nested = root is not None and root.tag == "article"
     beside = set(h1.iterancestors()) if h1 is not None else set()
     card = _card_of(el)
