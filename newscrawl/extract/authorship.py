@@ -81,23 +81,28 @@ def in_teaser(el: HtmlElement, root: HtmlElement | None, h1: HtmlElement | None 
     at most) is the article's whatever its classes say."""
     nested = root is not None and root.tag == "article"
     beside = set(h1.iterancestors()) if h1 is not None else set()
-    card = _card_of(el)
     for depth, anc in enumerate(el.iterancestors()):
         if anc is root or (depth < 2 and anc in beside):
             return False
-        if _is_teaser(anc, nested) or (depth < 2 and anc in card and anc not in beside):
+        if _is_teaser(anc, nested) or (depth < 2 and anc not in beside and _card_title_before(anc, el)):
             return True
     return False
 
 
-# a card's headline: the nearest heading before the byline that links to another page
-_CARD_HEADING = etree.XPath("preceding::*[self::h2 or self::h3 or self::h4][1][.//a[@href][not(starts-with(@href, '#'))]]")
+_CARD_HEADINGS = frozenset({"h2", "h3", "h4"})
+_LINKED = etree.XPath(".//a[@href][not(starts-with(@href, '#'))]")
 
 
-def _card_of(el: HtmlElement) -> set[HtmlElement]:
-    """The ancestors of the linked heading just before ``el`` (a teaser's title, "by" under it)."""
-    found = _CARD_HEADING(el)
-    return set(found[0].iterancestors()) if found else set()
+def _card_title_before(card: HtmlElement, el: HtmlElement) -> bool:
+    """Is the last heading in ``card`` before ``el`` a link to another page (a teaser's title,
+    "by" under it)? Only ``card``'s own elements are read."""
+    last = None
+    for node in card.iter():
+        if node is el:
+            break
+        if node.tag in _CARD_HEADINGS:
+            last = node
+    return last is not None and bool(_LINKED(last))
 
 
 def _is_teaser(el: HtmlElement, nested: bool) -> bool:
