@@ -11,6 +11,12 @@ def read(html: str) -> Page:
     return ArticleParser(SiteRules(BASE)).page(BASE + "/a/1", html)
 
 
+def outside(html: str, kind: str) -> list[bool]:
+    """``elsewhere`` of each element of one kind of author markup, in document order."""
+    page = read(html)
+    return [elsewhere(el, page.h1) for el in author_marks(page)[AUTHOR_KINDS.index(kind)]]
+
+
 def marks(html: str) -> dict[str, list[str]]:
     page = read(html)
     return {kind: [" ".join("".join(el.itertext()).split()) for el in els]
@@ -69,9 +75,7 @@ def test_a_byline_box_beside_the_headline_is_no_sidebar():
             "<nav class='pst-by'><span class='author'>Swati Bhasin</span></nav></header><p>Text.</p></article></div>"
             f"<aside class='col-4'>{widgets}<span class='author'>Klitschkonull</span></aside></div>"
             "<footer><span class='author'>Footer Person</span></footer></body></html>")
-    page = read(html)
-    els = author_marks(page)[AUTHOR_KINDS.index("byline_class")]
-    assert [elsewhere(el, page.h1) for el in els] == [False, True, True]
+    assert outside(html, "byline_class") == [False, True, True]
 
 
 def test_a_footer_of_a_few_words_before_the_articles_text_is_its_meta():
@@ -82,8 +86,7 @@ def test_a_footer_of_a_few_words_before_the_articles_text_is_its_meta():
             "<footer class='post-meta'><a rel='author' href='/author/mn'>Masafumi Negishi</a></footer>"
             f"{text}<footer><a rel='author' href='/author/x'>Other Writer</a></footer></div></article>"
             "<footer><a rel='author' href='/author/y'>Site Owner</a></footer></body></html>")
-    page = read(html)
-    assert [elsewhere(el, page.h1) for el in author_marks(page)[AUTHOR_KINDS.index("rel")]] == [False, True, True]
+    assert outside(html, "rel") == [False, True, True]
 
 
 def test_a_label_alone_names_what_follows_it():

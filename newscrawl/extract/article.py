@@ -139,8 +139,8 @@ class ArticleParser:
                 layers["authors"] = LayerName.SEMANTIC
 
     def _add_visible_byline(self, page: Page, values: dict[str, Any], layers: dict[str, str]) -> None:
-        """The byline at the top of the article, when it holds the structured authors and more
-        ("By A, B and C" where JSON-LD names A)."""
+        """The byline at the top of the article, where it says more than the structured
+        authors (``_shown_wins``)."""
         semantic = self.layers.get(LayerName.SEMANTIC)
         if layers["authors"] in (LayerName.JSONLD, LayerName.NEXTDATA, LayerName.META) and isinstance(semantic, SemanticLayer):
             try:
@@ -148,13 +148,8 @@ class ArticleParser:
             except Exception as exc:  # noqa: BLE001 (the structured authors stay)
                 page.field_error(LayerName.SEMANTIC, "authors", exc)
                 return
-            have = {a.casefold() for a in values["authors"]}
-            if (len(shown) > len(have) and have <= {a.casefold() for a in shown}) or (
-                    shown and layers["authors"] == LayerName.META and not page.meta_all(*AUTHOR_META)) or \
-                    _fuller(values["authors"], shown):
-                # more names shown than structured; or the only structured name is the account
-                # that posted the page (Yoast's "Written by"), not the writer the byline shows;
-                # or the structured names are the shown ones' first names ("Nils": Nils Pickert)
+            posting_account = layers["authors"] == LayerName.META and not page.meta_all(*AUTHOR_META)
+            if _shown_wins(values["authors"], shown, posting_account):
                 values["authors"], layers["authors"] = shown, LayerName.SEMANTIC
 
     def _refine_date(self, page: Page, theme: Theme, values: dict[str, Any], layers: dict[str, str]) -> None:
@@ -275,8 +270,17 @@ def _shown_headline(page: Page, title: str | None, tab: str | None) -> str | Non
         next((v for v in shown if tab and same_headline(v, tab)), None)
 
 
-def _fuller(have: list[str], shown: list[str]) -> bool:
-    """Does the byline shown name the same people in full (a first name alone: "Nils" -> "Nils Pickert")?"""
-    return len(have) == len(shown) and have != shown and all(
+def _shown_wins(structured: list[str], shown: list[str], posting_account: bool) -> bool:
+    """Does the byline shown replace the structured authors: it names them and more ("By A, B
+    and C" where JSON-LD names A); the only structured name is the account that posted the page
+    (Yoast's "Written by", ``posting_account``), not the writer the byline shows; or it names the
+    same people in full (a first name alone: "Nils" -> "Nils Pickert"; a doubled name is no
+    fuller one)."""
+    if not shown:
+        return False
+    have = {a.casefold() for a in structured}
+    if posting_account or (len(shown) > len(have) and have <= {a.casefold() for a in shown}):
+        return True
+    return len(structured) == len(shown) and structured != shown and all(
         s.casefold() == h.casefold() or (" " not in h and s.casefold().startswith(h.casefold() + " "))
-        for h, s in zip(have, shown))
+        for h, s in zip(structured, shown))
