@@ -535,3 +535,16 @@ def test_the_copyright_holder_is_the_publication_not_an_author():
     html = (f"<html><head>{head}</head><body><article><h1>An Ode to Rosetta</h1><p class='byline'>By "
             f"<a href='/author/emma'>Emma Grey Ellis</a> and Cond&eacute; Nast</p>{body}{body}</article></body></html>")
     assert ArticleParser(SiteRules(base)).parse(base + "/ode-to-rosetta", html).authors == ["Emma Grey Ellis"]
+
+
+def test_the_feed_title_names_the_site_after_a_title():
+    """WordPress titles its feed "<site> » Feed": that names the site, so the <title>'s part after
+    it is no headline's, though no other name says so."""
+    base = "https://www.example-library.test"
+    body = "<p>" + "Nach dem Umzug auf den neuen Server beginnt dieses Blog noch einmal von vorn. " * 6 + "</p>"
+    feed = '<link rel="alternate" type="application/rss+xml" title="Bibliothek 2.0 und mehr &raquo; Feed" href="/feed/">'
+    html = (f"<html><head><title>Alles Neue | Bibliothek 2.0 und mehr</title>{feed}</head>"
+            f"<body><div class='post'>{body}{body}</div></body></html>")
+    assert ArticleParser(SiteRules(base)).parse(base + "/alles-neue", html).title == "Alles Neue"
+    unnamed = html.replace(feed, "")
+    assert ArticleParser(SiteRules(base)).parse(base + "/alles-neue", unnamed).title == "Alles Neue | Bibliothek 2.0 und mehr"

@@ -37,6 +37,8 @@ _INLINE_SCRIPTS = etree.XPath("//script[not(@src)]")
 _JSON_SCRIPTS = etree.XPath('//script[translate(@type,"JSON","json")="application/json" and not(@id="__NEXT_DATA__")]')
 _H1S = etree.XPath("(//h1)[position() <= 8]")
 _TITLE = etree.XPath("//title/text()")
+_FEED_TITLES = etree.XPath('(//link[@rel="alternate"][contains(@type,"rss") or contains(@type,"atom")]/@title)[1]')
+_FEED_NAME = re.compile(r"^(.+?)\s+(?:»|&raquo;|[|:–—-])\s+(?:\S+\s+)?\S*feed\s*$", re.I)  # WordPress's "Site » Feed"
 _CHROME_H1 = re.compile(r"menu|navskip|skip-?link|site-?(?:title|name|logo|branding)|logo|brand|"
                         r"screen-reader|sr-only|visually-hidden", re.I)
 _SITE_SEPS = (" - ", " | ", " – ", " — ", " :: ", " • ", " · ")  # between a title and the site's name
@@ -206,7 +208,7 @@ class Page:
         domain's name ("cnn" for www.cnn.com). Not the portal's own names
         (``config.site_names``), whose staff bylines are kept."""
         names = [self.meta_first("og:site_name"), self.meta_first("application-name"), *self._structured_names(),
-                 self._copyright_holder()]
+                 self._copyright_holder(), self._feed_name()]
         domain = self._domain_name()
         if domain:
             names.append(domain)
@@ -224,6 +226,12 @@ class Page:
     def _copyright_holder(self) -> str:
         """Who the copyright <meta> names ("Copyright (c) Condé Nast 2022": Condé Nast)."""
         return " ".join(_COPYRIGHT.sub(" ", self.meta_first("copyright") or "").split()).strip(" ,.")
+
+    def _feed_name(self) -> str | None:
+        """The site's name in its first feed's title, as WordPress writes it ("Bibliothek 2.0
+        und mehr » Feed", "Site » Kommentar-Feed")."""
+        m = _FEED_NAME.match(clean(_FEED_TITLES(self.root)[0]) if _FEED_TITLES(self.root) else "")
+        return m.group(1) if m else None
 
     def _structured_names(self) -> list[Any]:
         names = []
