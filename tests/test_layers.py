@@ -548,3 +548,15 @@ def test_the_feed_title_names_the_site_after_a_title():
     assert ArticleParser(SiteRules(base)).parse(base + "/alles-neue", html).title == "Alles Neue"
     unnamed = html.replace(feed, "")
     assert ArticleParser(SiteRules(base)).parse(base + "/alles-neue", unnamed).title == "Alles Neue | Bibliothek 2.0 und mehr"
+
+
+def test_the_translate_widgets_pop_up_heading_is_no_headline():
+    """A page rendered with Google's website translator carries its pop-up, headed by an <h1>
+    "Original text": the headline is the page's own."""
+    base = "https://www.example-cert.test"
+    body = "<p>" + "A flaw in the cable modem's SNMP service lets a remote attacker read its passwords. " * 6 + "</p>"
+    popup = ('<div id="goog-gt-tt" class="skiptranslate"><div class="top"><h1 class="title gray">Original text</h1>'
+             '</div></div>')
+    html = (f"<html><head><title>Modem passwords exposed</title></head><body><div class='post'>"
+            f"<h2>Modem passwords exposed over SNMP</h2>{body}</div>{popup}</body></html>")
+    assert ArticleParser(SiteRules(base)).parse(base + "/jvndb-1", html).title == "Modem passwords exposed"

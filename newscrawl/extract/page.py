@@ -35,7 +35,7 @@ _JSONLD = etree.XPath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+
 _NEXT_DATA = etree.XPath('//script[@id="__NEXT_DATA__"]')
 _INLINE_SCRIPTS = etree.XPath("//script[not(@src)]")
 _JSON_SCRIPTS = etree.XPath('//script[translate(@type,"JSON","json")="application/json" and not(@id="__NEXT_DATA__")]')
-_H1S = etree.XPath("(//h1)[position() <= 8]")
+_H1S = etree.XPath("(//h1[not(ancestor::*[contains(@class,'skiptranslate')])])[position() <= 8]")  # not Google Translate's pop-up
 _TITLE = etree.XPath("//title/text()")
 _FEED_TITLES = etree.XPath('(//link[@rel="alternate"][contains(@type,"rss") or contains(@type,"atom")]/@title)[1]')
 _FEED_NAME = re.compile(r"^(.+?)\s+(?:»|&raquo;|[|:–—-])\s+(?:\S+\s+)?\S*feed\s*$", re.I)  # WordPress's "Site » Feed"
