@@ -67,6 +67,14 @@ def test_links_to_authors_pages_and_byline_classes_in_any_case():
     assert found["byline_in_class"] == ["Stewart Perrie"]
 
 
+def test_a_class_that_says_writer_marks_the_author():
+    """"writer" says author as "author" does (japan.cnet.com's <span class="writer">)."""
+    body = "<p>" + "アップルの新しいセキュリティ機能とAIの進化について、今週のニュースをまとめて読む。" * 8 + "</p>"
+    html = (f"<html><body><article><h1>セキュリティとAI進化の両立なるか</h1><span class='writer'>松村太郎</span>"
+            f"<span class='date'>2019年04月13日</span>{body}</article></body></html>")
+    assert ArticleParser(SiteRules(BASE)).parse(BASE + "/a/1", html).authors == ["松村太郎"]
+
+
 def test_a_byline_box_beside_the_headline_is_no_sidebar():
     """A <nav> or <aside> of a few words beside the headline is the article's meta; a sidebar
     column of widgets beside the same headline, or a footer, is not."""
