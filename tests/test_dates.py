@@ -34,6 +34,8 @@ def test_iso_like_dates_keep_their_offsets(text, want):
     ("Published 11:34 PM EST Nov 19, 2019", datetime(2019, 11, 20, 4, 34, tzinfo=UTC)),
     ("November 18, 2019 at 2:26 PM HST - Updated 4:46 PM", datetime(2019, 11, 19, 0, 26, tzinfo=UTC)),
     ("Mon 18 Nov 2019 18.54 GMT", datetime(2019, 11, 18, 18, 54, tzinfo=UTC)),
+    ("Mon Aug 03 12:45:00 EDT 2015", datetime(2015, 8, 3, 16, 45, tzinfo=UTC)),  # Java's Date.toString()
+    ("Sat Mar 7 09:01:02 2020", datetime(2020, 3, 7, 9, 1, 2, tzinfo=UTC)),  # Unix date's, no zone
     ("15/01/2025 10:30", datetime(2025, 1, 15, 10, 30, tzinfo=UTC)),  # no zone: the default zone
     ("0001-01-01T00:00:00Z", None),  # a placeholder, not a date
 ])

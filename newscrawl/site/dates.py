@@ -50,6 +50,9 @@ _FOREIGN_DMY = re.compile(rf"(?<!\w)(\d{{1,2}})(?:\.|er|º)?\s+(?:de\s+)?({_FORE
 # year first, in Japanese and Chinese (2019年4月2日) and with slashes or dots (2019/02/22, 2019.03.08)
 _YMD = re.compile(r"(?<![\d.])(\d{4})(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|([/.])(\d{1,2})\4(\d{1,2}))(?![\d.]\d)")
 _DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b(?!\.\d)")  # 03.11.2021, 1. 2. 2022
+# Unix date's and Java's Date.toString() ("Mon Aug 03 12:45:00 EDT 2015": Adobe Experience Manager's
+# <meta>s): the time and zone between the day and the year
+_UNIX = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})\s+(\d{{1,2}}:\d{{2}}(?::\d{{2}})?)\s+(?:([A-Z]{{2,5}})\s+)?(\d{{4}})\b", re.I)
 _RFC822 = re.compile(r"^[A-Za-z]{3},\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}")
 # A time written beside a date in words ("November 19, 2019, 07:47 PM EST", "01:38 PM IST Nov
 # 20, 2019", "Tue Nov 19 2019 03:05:46 GMT+0000", "Nov 18, 2019 at 9:24 pm ET").
@@ -101,6 +104,11 @@ def _find(text: str) -> tuple[str, bool, str] | None:
         known = offset or (named in ZONE_NAMES and named)
         found = m.group(0) if not named or known else text[m.start():m.start(4) - 1]
         return found.replace(",", "."), False, "zoned" if known else "no_zone"
+    m = _UNIX.search(text)
+    if m:
+        month, day, clock, named, year = m.groups()
+        zone = _zone(named)
+        return f"{month} {day} {year} {clock}" + (f" {zone}" if zone else ""), False, "zoned" if zone else "no_zone"
     for rx, dayfirst in ((_MDY, False), (_DMY, True), (_SLASH, True), (_FOREIGN_DMY, True), (_DOTTED, True), (_YMD, False)):
         m = rx.search(text)
         if not m:
