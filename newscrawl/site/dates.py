@@ -98,12 +98,7 @@ def _find(text: str) -> tuple[str, bool, str] | None:
     "no_zone" (a time without a zone) or "date_only"."""
     m = _ISO.search(text)
     if m:
-        day, clock, offset, named = m.groups()
-        if not clock:
-            return day, False, "date_only"
-        known = offset or (named in ZONE_NAMES and named)
-        found = m.group(0) if not named or known else text[m.start():m.start(4) - 1]
-        return found.replace(",", "."), False, "zoned" if known else "no_zone"
+        return _iso_found(m)
     m = _UNIX.search(text)
     if m:
         month, day, clock, named, year = m.groups()
@@ -121,6 +116,15 @@ def _find(text: str) -> tuple[str, bool, str] | None:
         found = f"{found} {_clock(t.group(1), t.group(2))}" + (f" {zone}" if zone else "")
         return found, dayfirst, "zoned" if zone else "no_zone"
     return None
+
+
+def _iso_found(m: re.Match[str]) -> tuple[str, bool, str]:
+    day, clock, offset, named = m.groups()
+    if not clock:
+        return day, False, "date_only"
+    known = offset or (named in ZONE_NAMES and named)
+    found = m.group(0) if not named or known else m.string[m.start():m.start(4) - 1]
+    return found.replace(",", "."), False, "zoned" if known else "no_zone"
 
 
 def _as_read(rx: re.Pattern[str], m: re.Match[str]) -> str:
