@@ -75,6 +75,15 @@ def test_a_class_that_says_writer_marks_the_author():
     assert ArticleParser(SiteRules(BASE)).parse(BASE + "/a/1", html).authors == ["松村太郎"]
 
 
+def test_the_bodys_classes_put_no_byline_in_the_comments():
+    """WordPress's <body class="... front_hidecomments"> says what the page shows: a byline in its
+    article is the article's, one in a comments block is not."""
+    html = ("<html><body class='single front_hidecomments'><article><h1>Wir unterstützen Fridays for Future</h1>"
+            "<span class='author vcard'><a href='/author/flerche/'>von <span class='fn n'>flerche</span></a></span>"
+            "</article><div class='comment-list'><span class='fn'>Gast</span></div></body></html>")
+    assert outside(html, "name_class") == [False, True]
+
+
 def test_a_byline_box_beside_the_headline_is_no_sidebar():
     """A <nav> or <aside> of a few words beside the headline is the article's meta; a sidebar
     column of widgets beside the same headline, or a footer, is not."""

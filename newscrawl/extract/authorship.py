@@ -122,6 +122,8 @@ def elsewhere(el: HtmlElement, h1: HtmlElement | None = None) -> bool:
     box), not a sidebar; so is a <footer> of a few words before the article's text."""
     near = {a for a in list(h1.iterancestors())[:4] if a.tag not in ("body", "html")} if h1 is not None else set()
     for a in el.iterancestors():
+        if a.tag == "body":
+            break  # its classes say what the page shows ("front_hidecomments"), not where
         if "comment" in (a.get("class") or "").lower() or a.get("id") == "comments":
             return True
         if a.tag in _OUTSIDE and not _entry_meta(a, near):
