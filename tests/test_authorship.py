@@ -84,6 +84,15 @@ def test_the_bodys_classes_put_no_byline_in_the_comments():
     assert outside(html, "name_class") == [False, True]
 
 
+def test_a_user_name_class_names_the_poster():
+    """Drupal's "Submitted by <span class="username">" and phpBB's <a class="username">: the user
+    who posted the page is its author."""
+    body = "<p>" + "Beim Hackathon in Wien bauten zwanzig Leute zwei Tage lang an freier Software. " * 8 + "</p>"
+    html = (f"<html><body><div class='node'><h1>FairCoin Hackathon</h1><div class='submitted'>Gespeichert von "
+            f"<span class='username'>rasos</span> am 24. Juli 2017</div>{body}</div></body></html>")
+    assert ArticleParser(SiteRules(BASE)).parse(BASE + "/a/1", html).authors == ["rasos"]
+
+
 def test_a_byline_box_beside_the_headline_is_no_sidebar():
     """A <nav> or <aside> of a few words beside the headline is the article's meta; a sidebar
     column of widgets beside the same headline, or a footer, is not."""

@@ -135,6 +135,13 @@ def test_a_user_name_in_lower_case_is_a_name_only_where_markup_says_so():
     assert split_byline("By Jane Roe", user_names=True) == ["Jane Roe"]
 
 
+def test_a_sign_in_forms_label_is_no_name():
+    """The Washington Post's <span class="username">Username</span> waits for a reader's name."""
+    for label in ("Username", "User name", "Benutzername", "Log in", "Sign in", "Password"):
+        assert split_byline(label, user_names=True) == [], label
+    assert split_byline("Logan Paul") == ["Logan Paul"]
+
+
 def test_a_staff_credit_that_names_the_publication_is_its_author():
     assert split_byline("AOL Staff", publishers=("aol",)) == ["AOL Staff"]
     assert split_byline("ZDNet Japan Staff", publishers=("zdnet japan",)) == ["ZDNet Japan Staff"]

@@ -18,7 +18,7 @@ from newscrawl.extract.page import Page
 _ITEMPROP_AUTHOR = etree.XPath('//*[@itemprop="author"]//*[@itemprop="name"] | '
                                '//*[@itemprop="author"][not(.//*[@itemprop="name"])]')
 _MARKED = etree.XPath("//*[@class or @rel] | //a[@href]")
-_NAME_CLASSES = frozenset({"author-name", "author__name", "byline__name", "byline-name", "fn"})
+_NAME_CLASSES = frozenset({"author-name", "author__name", "byline__name", "byline-name", "fn", "username"})
 _BYLINE_CLASSES = frozenset({"byline", "author", "article-author", "post-author"})
 # the address of an author's page: /author/jane, /autoren/jane, /about/editors/jane, /journaliste/jane
 _AUTHOR_PAGE = re.compile(r"/(?:authors?|autor(?:en|in)?|auteurs?|autore|editors|journalist(?:e|s|en)?|"

@@ -130,9 +130,13 @@ def is_publisher(part: str, publishers=()) -> bool:
 _TITLE_ONLY = re.compile(r"(?:prof|dr|mr|mrs|ms|mag|dipl|ing)\.?", re.I)
 
 
+# a sign-in form's labels where a user's name will be ("<span class="username">Username</span>")
+_FORM_WORDS = re.compile(r"(?:user\s*name|benutzername|nutzername|log\s*in|sign\s+in|anmelden|password|passwort)", re.I)
+
+
 def _looks_like_name(part: str) -> bool:
     tokens = part.split()
-    if not 1 <= len(tokens) <= 5 or _ROLE_WORDS.search(part) or _TITLE_ONLY.fullmatch(part):
+    if not 1 <= len(tokens) <= 5 or _ROLE_WORDS.search(part) or _TITLE_ONLY.fullmatch(part) or _FORM_WORDS.fullmatch(part):
         return False
     return all(_PARTICLE.match(t) or (_NAME_TOKEN.match(t) and not t[0].islower()) for t in tokens) \
         and part[0].isalpha() and not part[0].islower()
