@@ -417,6 +417,15 @@ def test_a_first_name_in_the_author_meta_gives_way_to_the_full_name_shown():
     assert _foreign(doubled, '<meta name="author" content="Sean Martin">')["authors"] == ["Sean Martin"]
 
 
+def test_the_reporter_shown_beats_a_desks_credit_in_the_author_meta():
+    """Us Weekly's author <meta> credits "Us Weekly Staff"; the byline under the headline names
+    the reporter, who wrote it. A desk shown does not replace a person in the <meta>."""
+    shown = ARTICLE.format("Lady Gaga Shares Photo", '<div class="byline">By <a rel="author">Megan French</a></div>')
+    assert _foreign(shown, '<meta name="author" content="Us Weekly Staff">')["authors"] == ["Megan French"]
+    desk = ARTICLE.format("Lady Gaga Shares Photo", '<div class="byline">By Us Weekly Staff</div>')
+    assert _foreign(desk, '<meta name="author" content="Megan French">')["authors"] == ["Megan French"]
+
+
 def test_a_menus_h1_is_no_headline_and_a_kicker_no_part_of_it():
     body = '<header><h1 class="menu-toggle">Menu</h1><h1 class="site-title">Ansichten</h1></header>' + \
         ARTICLE.format('<span class="roofline">Immobilienkrise </span>Signa in Sorge um Finanzdaten', "")

@@ -29,7 +29,7 @@ from newscrawl.extract.themes import THEMES, Theme, choose
 from newscrawl.items import PAGE_FIELDS as FIELDS
 from newscrawl.items import Article
 from newscrawl.site.rules import SiteRules
-from newscrawl.site.text import clean, dateline_source, same_headline
+from newscrawl.site.text import clean, dateline_source, is_desk, same_headline
 
 LAYERS: tuple[type[Layer], ...] = (JsonLdLayer, NextDataLayer, MetaLayer, SemanticLayer, LegacyLayer,
                                    GenericLayer)
@@ -273,13 +273,16 @@ def _shown_headline(page: Page, title: str | None, tab: str | None) -> str | Non
 def _shown_wins(structured: list[str], shown: list[str], posting_account: bool) -> bool:
     """Does the byline shown replace the structured authors: it names them and more ("By A, B
     and C" where JSON-LD names A); the only structured name is the account that posted the page
-    (Yoast's "Written by", ``posting_account``), not the writer the byline shows; or it names the
-    same people in full (a first name alone: "Nils" -> "Nils Pickert"; a doubled name is no
-    fuller one)."""
+    (Yoast's "Written by", ``posting_account``), not the writer the byline shows; the structured
+    authors are only a desk's credit ("Us Weekly Staff") and the byline names the reporter; or it
+    names the same people in full (a first name alone: "Nils" -> "Nils Pickert"; a doubled name is
+    no fuller one)."""
     if not shown:
         return False
     have = {a.casefold() for a in structured}
     if posting_account or (len(shown) > len(have) and have <= {a.casefold() for a in shown}):
+        return True
+    if structured and all(map(is_desk, structured)) and not any(map(is_desk, shown)):
         return True
     return len(structured) == len(shown) and structured != shown and all(
         s.casefold() == h.casefold() or (" " not in h and s.casefold().startswith(h.casefold() + " "))
