@@ -135,6 +135,14 @@ def test_a_user_name_in_lower_case_is_a_name_only_where_markup_says_so():
     assert split_byline("By Jane Roe", user_names=True) == ["Jane Roe"]
 
 
+def test_another_credit_after_the_writers_ends_the_byline():
+    """"Text von Christian Seiler  Illustration von Markus Roost" (alacarte.at) credits the
+    illustrator too: the writer is the author, the byline no longer lost whole."""
+    assert split_byline("Text von Christian Seiler \u00a0 Illustration von Markus Roost") == ["Christian Seiler"]
+    assert split_byline("By Jane Doe Photos by John Roe") == ["Jane Doe"]
+    assert split_byline("Von Bild Müller") == ["Bild Müller"]  # a name, no credit
+
+
 def test_a_sign_in_forms_label_is_no_name():
     """The Washington Post's <span class="username">Username</span> waits for a reader's name."""
     for label in ("Username", "User name", "Benutzername", "Log in", "Sign in", "Password"):

@@ -36,6 +36,8 @@ _BYLINE_END = re.compile(
     r"(?:Aktualisiert|Veröffentlicht|Publié|Publicado|Actualizado|Atualizado)\b|"
     r"(?-i:Alles?\s+(?:Artikel|Beiträge|von)|Mehr\s+von|Tous\s+les\s+articles|Más\s+de|Autor(?:in)?|"
     r"Redakteur(?:in)?)\b|Stand\s*:|"
+    # another credit after the writer's: "Illustration von Markus Roost", "Photos by", "Fotos:"
+    r"(?:Illustrat(?:ion|ionen|ions?)|Fotos?|Photos?|Photographs?|Bilder?|Grafik(?:en)?)\s*(?:von\b|by\b|:)|"
     r"\d+\s+(?:mins?|minutes?|hours?|days?)\s+ago|\d+\s*min(?:ute)?s?\s+read|View\s+(?:More|all)\b|Follow\b|"
     # share and follow labels, glued or not: "Sarah LazareTwitter Today", "Jane Doe Email Facebook"
     r"(?-i:Twitter|Facebook|LinkedIn|Linkedin|Instagram|Threads|Bluesky|Mastodon|TikTok|YouTube|E-?mail|Share|"
