@@ -569,3 +569,15 @@ def test_the_translate_widgets_pop_up_heading_is_no_headline():
     html = (f"<html><head><title>Modem passwords exposed</title></head><body><div class='post'>"
             f"<h2>Modem passwords exposed over SNMP</h2>{body}</div>{popup}</body></html>")
     assert ArticleParser(SiteRules(base)).parse(base + "/jvndb-1", html).title == "Modem passwords exposed"
+
+
+def test_the_one_h1_beats_a_social_variant_of_the_same_story():
+    """og:title words the story for sharing ("Flächenverbrauch für Fleisch, Milch und Eier"); the
+    page's one <h1> is the headline a reader sees. An <h1> that names a section ("Literatur") or
+    another subject, or is too short for a headline, is no variant: og:title stays."""
+    og = '<meta property="og:title" content="Flächenverbrauch für Fleisch, Milch und Eier">'
+    shown = "Flächenverbrauch für Fleisch – Warum wir ohne Tierprodukte nur 1/4 aller Ackerflächen bräuchten"
+    assert _foreign(ARTICLE.format(shown, ""), og)["title"] == shown
+    assert _foreign(ARTICLE.format("Literatur", ""), og)["title"] == "Flächenverbrauch für Fleisch, Milch und Eier"
+    other = "Betriebliche Altersvorsorge im Vergleich der Anbieter"
+    assert _foreign(ARTICLE.format(other, ""), og)["title"] == "Flächenverbrauch für Fleisch, Milch und Eier"

@@ -9,6 +9,7 @@ is asked. The article records which layer gave each field, and the theme.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -30,6 +31,11 @@ from newscrawl.items import PAGE_FIELDS as FIELDS
 from newscrawl.items import Article
 from newscrawl.site.rules import SiteRules
 from newscrawl.site.text import clean, dateline_source, is_desk, same_headline
+
+# shorter: a section's or the site's name in the <h1> ("Literatur", "Minecraft News"); characters
+# for a script written without spaces
+_MIN_HEADLINE_WORDS, _MIN_HEADLINE_CHARS = 4, 20
+_WORD = re.compile(r"[^\W\d_]+")
 
 LAYERS: tuple[type[Layer], ...] = (JsonLdLayer, NextDataLayer, MetaLayer, SemanticLayer, LegacyLayer,
                                    GenericLayer)
@@ -204,6 +210,8 @@ class ArticleParser:
         layer's guess is a heading that neither the tab nor an <h1> shows."""
         tab = page.strip_site_name(page.document_title)
         visible = _shown_headline(page, values["title"], tab)
+        if not visible and len(page.headings) == 1 and layers.get("title") in (LayerName.META, LayerName.JSONLD):
+            visible = _variant_shown(page, values["title"])
         if visible and visible != values["title"]:
             values["title"], layers["title"] = visible, LayerName.SEMANTIC
         if tab and (not values.get("title") or (not visible and _guessed_elsewhere(values, layers, tab))):
@@ -255,6 +263,19 @@ class ArticleParser:
                 values["source"], layers["source"] = src, layers.get("body", LayerName.SEMANTIC)
         if values.get("source") is None and not values.get("authors"):
             self._publication_credit(page, values, layers)
+
+
+def _variant_shown(page: Page, title: str | None) -> str | None:
+    """The page's one <h1> when it words the same story otherwise than the structured title
+    (an SEO or social variant): a headline's length, a word of the structured title in it."""
+    shown = page.strip_site_name(headline_of(page.headings[0]))
+    if not shown or not title or (len(shown.split()) < _MIN_HEADLINE_WORDS and len(shown) < _MIN_HEADLINE_CHARS):
+        return None
+    return shown if _content_words(shown) & _content_words(title) else None
+
+
+def _content_words(text: str) -> set[str]:
+    return {w.casefold() for w in _WORD.findall(text) if len(w) >= 4}
 
 
 def _guessed_elsewhere(values: dict[str, Any], layers: dict[str, str], tab: str) -> bool:
