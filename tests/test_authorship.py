@@ -93,6 +93,18 @@ def test_a_user_name_class_names_the_poster():
     assert ArticleParser(SiteRules(BASE)).parse(BASE + "/a/1", html).authors == ["rasos"]
 
 
+def test_a_sections_link_in_the_byline_names_no_one():
+    """A WordPress theme's byline row links the post's category ("View all posts in Scifly"):
+    that is a section, not a co-author."""
+    body = "<p>" + "A false killer whale took the tuna bait off the boat's line in one swift pass. " * 8 + "</p>"
+    html = (f"<html><body><article><h1>Video shows false killer whale snagging tuna bait</h1>"
+            f"<div class='cb-byline'><div class='cb-author cb-byline-element'><a href='/author/paul/'>Paul</a></div>"
+            f"<div class='cb-date cb-byline-element'><time>December 23, 2016</time></div>"
+            f"<div class='cb-category cb-byline-element'><a href='http://sciencefly.test/category/scifly/' "
+            f"title='View all posts in Scifly'>Scifly</a></div></div>{body}</article></body></html>")
+    assert ArticleParser(SiteRules(BASE)).parse(BASE + "/a/1", html).authors == ["Paul"]
+
+
 def test_a_byline_box_beside_the_headline_is_no_sidebar():
     """A <nav> or <aside> of a few words beside the headline is the article's meta; a sidebar
     column of widgets beside the same headline, or a footer, is not."""

@@ -152,6 +152,8 @@ def _small(el: HtmlElement) -> bool:
 # are names in a row
 _BYLINE_PARTS = frozenset({"div", "p", "br", "dd", "dt", "section", "header", "address", "h2", "h3", "h4", "h5", "h6"})
 _UNREAD = frozenset({"script", "style", "noscript", "template"})
+# a link to a section's page in a byline names the section ("View all posts in Scifly"), not a person
+_SECTION_PAGE = re.compile(r"/(?:category|categories|tags?|topics?|section|rubrik|kategorie|themen)/", re.I)
 _SEPARATORS = re.compile(r"(?:\s*[|,]\s*){2,}|\s*\|\s*")
 
 
@@ -163,7 +165,7 @@ def byline_text(el: HtmlElement) -> str:
         parts.append(node.text or "")
         for child in node:
             tag = child.tag if isinstance(child.tag, str) else ""
-            if tag not in _UNREAD:
+            if tag not in _UNREAD and not (tag == "a" and _SECTION_PAGE.search(child.get("href") or "")):
                 apart = " | " if tag in _BYLINE_PARTS else ", " if tag == "li" else ""
                 parts.append(apart)
                 walk(child)
