@@ -105,6 +105,16 @@ def test_a_sections_link_in_the_byline_names_no_one():
     assert ArticleParser(SiteRules(BASE)).parse(BASE + "/a/1", html).authors == ["Paul"]
 
 
+def test_a_photo_credit_in_the_author_link_is_no_part_of_the_name():
+    """jagderleben.de links the author with her picture, whose copyright line names her too:
+    "© Kathrin Führes Kathrin Führes" is one author, not no name."""
+    body = "<p>" + "Unbekannte versperren immer wieder Waldwege, nun sucht die Polizei nach Zeugen. " * 8 + "</p>"
+    html = (f"<html><body><article><h1>Waldwege unrechtsmäßig gesperrt</h1><div><a href='/autoren/kathrin-fuehres-684124'>"
+            f"<span class='profilbild'><img alt='Kathrin Führes' src='k.jpg'><span class='teaser-copyright'>&copy; Kathrin "
+            f"Führes</span></span><span itemprop='name'>Kathrin Führes</span></a></div>{body}</article></body></html>")
+    assert ArticleParser(SiteRules(BASE)).parse(BASE + "/a/1", html).authors == ["Kathrin Führes"]
+
+
 def test_a_byline_box_beside_the_headline_is_no_sidebar():
     """A <nav> or <aside> of a few words beside the headline is the article's meta; a sidebar
     column of widgets beside the same headline, or a footer, is not."""

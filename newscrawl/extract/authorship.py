@@ -154,6 +154,7 @@ _BYLINE_PARTS = frozenset({"div", "p", "br", "dd", "dt", "section", "header", "a
 _UNREAD = frozenset({"script", "style", "noscript", "template"})
 # a link to a section's page in a byline names the section ("View all posts in Scifly"), not a person
 _SECTION_PAGE = re.compile(r"/(?:category|categories|tags?|topics?|section|rubrik|kategorie|themen)/", re.I)
+_CREDIT_CLASS = re.compile(r"copyright|caption", re.I)
 _SEPARATORS = re.compile(r"(?:\s*[|,]\s*){2,}|\s*\|\s*")
 
 
@@ -165,7 +166,7 @@ def byline_text(el: HtmlElement) -> str:
         parts.append(node.text or "")
         for child in node:
             tag = child.tag if isinstance(child.tag, str) else ""
-            if tag not in _UNREAD and not (tag == "a" and _SECTION_PAGE.search(child.get("href") or "")):
+            if tag not in _UNREAD and not _aside_of_byline(child, tag):
                 apart = " | " if tag in _BYLINE_PARTS else ", " if tag == "li" else ""
                 parts.append(apart)
                 walk(child)
@@ -174,6 +175,15 @@ def byline_text(el: HtmlElement) -> str:
     walk(el)
     text = _SEPARATORS.sub(lambda m: " | " if "|" in m.group() else ", ", " ".join("".join(parts).split()))
     return text.strip(" |,")
+
+
+def _aside_of_byline(el: HtmlElement, tag: str) -> bool:
+    """A part of a byline element that names no writer: a link to a section's page, a photo's
+    credit or caption ("<span class="teaser-copyright">© Kathrin Führes</span>" on the author's
+    picture)."""
+    if tag == "a" and _SECTION_PAGE.search(el.get("href") or ""):
+        return True
+    return tag == "figcaption" or bool(_CREDIT_CLASS.search(el.get("class") or ""))
 
 
 def not_a_menu(links: list[HtmlElement]) -> list[HtmlElement]:
