@@ -54,6 +54,8 @@ def test_a_headline_is_read_without_its_kicker_or_subtitle():
     assert h1('<h1><span class="entry-title-primary">Tagesschau unterschlägt Hass-Demo</span> '
               '<span class="entry-subtitle">Gebührenfinanzierte Verharmlosung</span></h1>') == \
         "Tagesschau unterschlägt Hass-Demo"
+    assert h1("<h1><span class='sub-heading'>Energiewende Oberland:</span><br> Klimavorreiter Oberland?</h1>") == \
+        "Klimavorreiter Oberland?"
     # a headline that is all kicker, or has none, is read whole
     assert h1('<h1><span class="kicker">Breaking: markets fall</span></h1>') == "Breaking: markets fall"
     assert h1('<h1>Rates hold <em>steady</em> in March</h1>') == "Rates hold steady in March"

@@ -117,7 +117,7 @@ def text_of(el: HtmlElement) -> str:
 # Parts of a headline element that are not the headline: a kicker above it ("Dachzeile",
 # "overline", "roofline", "toptitle"), a subtitle under it, the hidden ": " between them
 _NOT_HEADLINE = re.compile(r"kicker|dachzeile|spitzmarke|overline|roofline|top-?title|topline|titleheader|"
-                           r"supertitle|eyebrow|sub-?title|subline|colon|hiddendash|visually-hidden|sr-only", re.I)
+                           r"supertitle|eyebrow|sub-?title|sub-?heading|subline|colon|hiddendash|visually-hidden|sr-only", re.I)
 
 
 def headline_of(h1: HtmlElement) -> str:
