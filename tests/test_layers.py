@@ -581,3 +581,11 @@ def test_the_one_h1_beats_a_social_variant_of_the_same_story():
     assert _foreign(ARTICLE.format("Literatur", ""), og)["title"] == "Flächenverbrauch für Fleisch, Milch und Eier"
     other = "Betriebliche Altersvorsorge im Vergleich der Anbieter"
     assert _foreign(ARTICLE.format(other, ""), og)["title"] == "Flächenverbrauch für Fleisch, Milch und Eier"
+
+
+def test_microdata_content_on_any_element_is_read():
+    """O'Reilly Japan shows "2019年04月" and gives the day in its microdata:
+    <dd itemprop="datePublished" content="2019-04-26">."""
+    body = ARTICLE.format("Head First はじめてのプログラミング",
+                          '<dl><dt>発行年月日</dt><dd itemprop="datePublished" content="2019-04-26">2019年04月</dd></dl>')
+    assert _foreign(body)["published"] == datetime(2019, 4, 26, tzinfo=timezone.utc)

@@ -29,7 +29,7 @@ T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
-_META = etree.XPath("//meta[@content]")
+_META = etree.XPath("//*[@content][self::meta or @itemprop]")  # microdata on any element too
 _CANONICAL = etree.XPath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href')
 _JSONLD = etree.XPath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+json")]')
 _NEXT_DATA = etree.XPath('//script[@id="__NEXT_DATA__"]')
