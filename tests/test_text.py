@@ -143,6 +143,13 @@ def test_another_credit_after_the_writers_ends_the_byline():
     assert split_byline("Von Bild Müller") == ["Bild Müller"]  # a name, no credit
 
 
+def test_the_publications_place_after_it_is_no_name():
+    """hessenschau.de's author <meta> is "hessenschau.de, Frankfurt, Germany": its address, as a
+    dateline follows an agency ("Reuters, Washington"); Frankfurt is no author."""
+    assert split_byline("hessenschau.de, Frankfurt, Germany", publishers=("hessenschau.de", "hessenschau")) == []
+    assert split_byline("Troy L. Smith, Cleveland.com", publishers=("cleveland.com",)) == ["Troy L. Smith"]
+
+
 def test_a_sign_in_forms_label_is_no_name():
     """The Washington Post's <span class="username">Username</span> waits for a reader's name."""
     for label in ("Username", "User name", "Benutzername", "Log in", "Sign in", "Password"):

@@ -274,7 +274,9 @@ def _take_chunk(chunk: str, names: list[str], agencies: tuple, site_names: tuple
         if not names and is_desk(chunk, agencies):  # "AOL Staff": the publication's staff credit
             names.append(_as_name(chunk))
             return False
-        return bool(names)  # "Troy L. Smith, Cleveland.com": the affiliation ends the names
+        # "Troy L. Smith, Cleveland.com": the affiliation ends the names; "hessenschau.de,
+        # Frankfurt, Germany": the publication's place follows it, as a dateline follows an agency
+        return True
     return _take_people(chunk, names, agencies, publishers)
 
 
