@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.site.rules import SiteRules
-from newscrawl.site.text import dateline_source, split_byline
+from newscrawl.site.text import clean, dateline_source, split_byline
 
 HTML = Path(__file__).parent / "html"
 BASE = "http://www.example-mirror.test"
@@ -148,6 +148,13 @@ def test_the_publications_place_after_it_is_no_name():
     dateline follows an agency ("Reuters, Washington"); Frankfurt is no author."""
     assert split_byline("hessenschau.de, Frankfurt, Germany", publishers=("hessenschau.de", "hessenschau")) == []
     assert split_byline("Troy L. Smith, Cleveland.com", publishers=("cleveland.com",)) == ["Troy L. Smith"]
+
+
+def test_soft_hyphens_are_no_part_of_a_text():
+    """courage-online.de hyphenates its byline for narrow screens ("Von Mat\u00adthi\u00adas Lauerer"):
+    a reader sees "Matthias Lauerer", and so must a name's or a title's comparison."""
+    assert split_byline("Von Mat\u00adthi\u00adas Lauerer") == ["Matthias Lauerer"]
+    assert clean("Klima\u00adschutz  jetzt") == "Klimaschutz jetzt"
 
 
 def test_a_sign_in_forms_label_is_no_name():

@@ -74,12 +74,13 @@ DATELINE = re.compile(
 
 
 def clean(text: str | None) -> str:
-    """Collapse runs of white space into one space and trim."""
+    """Collapse runs of white space into one space and trim; soft hyphens (U+00AD, where a line
+    may break: "Mat\u00adthi\u00adas") go, as a reader never sees them."""
     if not text:
         return ""
     if "  " not in text and text.isprintable():  # no tab, no-break or other space to collapse: most texts
         return text.strip()
-    return _WS.sub(" ", text).strip()
+    return _WS.sub(" ", text.replace("\u00ad", "")).strip()
 
 
 def clean_block(text: str | None) -> str:
