@@ -1,6 +1,6 @@
 """Where a page marks its authors (newscrawl/extract/authorship.py), on saved markup."""
 from newscrawl.extract.article import ArticleParser
-from newscrawl.extract.authorship import AUTHOR_KINDS, author_marks, elsewhere, in_teaser
+from newscrawl.extract.authorship import AUTHOR_KINDS, author_marks, byline_text, elsewhere, in_teaser
 from newscrawl.extract.page import Page
 from newscrawl.site.rules import SiteRules
 
@@ -113,6 +113,15 @@ def test_a_photo_credit_in_the_author_link_is_no_part_of_the_name():
             f"<span class='profilbild'><img alt='Kathrin Führes' src='k.jpg'><span class='teaser-copyright'>&copy; Kathrin "
             f"Führes</span></span><span itemprop='name'>Kathrin Führes</span></a></div>{body}</article></body></html>")
     assert ArticleParser(SiteRules(BASE)).parse(BASE + "/a/1", html).authors == ["Kathrin Führes"]
+
+
+def test_a_label_for_screen_readers_is_no_part_of_the_byline():
+    """WordPress's Twenty Twenty labels its byline for screen readers only ("Post author"): the
+    byline a reader sees is "By Helge Fahrnberger"."""
+    li = read("<html><body><ul><li class='post-author'><span class='meta-icon'><span class='screen-reader-text'>"
+              "Post author</span></span><span class='meta-text'>By <a href='/author/helge/'>Helge Fahrnberger</a>"
+              "</span></li></ul></body></html>").root.find(".//li")
+    assert byline_text(li) == "By Helge Fahrnberger"
 
 
 def test_a_byline_box_beside_the_headline_is_no_sidebar():

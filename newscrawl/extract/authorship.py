@@ -154,7 +154,7 @@ _BYLINE_PARTS = frozenset({"div", "p", "br", "dd", "dt", "section", "header", "a
 _UNREAD = frozenset({"script", "style", "noscript", "template"})
 # a link to a section's page in a byline names the section ("View all posts in Scifly"), not a person
 _SECTION_PAGE = re.compile(r"/(?:category|categories|tags?|topics?|section|rubrik|kategorie|themen)/", re.I)
-_CREDIT_CLASS = re.compile(r"copyright|caption", re.I)
+_CREDIT_CLASS = re.compile(r"copyright|caption|screen-reader-text|sr-only|visually-hidden", re.I)
 _SEPARATORS = re.compile(r"(?:\s*[|,]\s*){2,}|\s*\|\s*")
 
 
@@ -180,7 +180,7 @@ def byline_text(el: HtmlElement) -> str:
 def _aside_of_byline(el: HtmlElement, tag: str) -> bool:
     """A part of a byline element that names no writer: a link to a section's page, a photo's
     credit or caption ("<span class="teaser-copyright">© Kathrin Führes</span>" on the author's
-    picture)."""
+    picture), a label for screen readers only (WordPress's "Post author")."""
     if tag == "a" and _SECTION_PAGE.search(el.get("href") or ""):
         return True
     return tag == "figcaption" or bool(_CREDIT_CLASS.search(el.get("class") or ""))
