@@ -589,3 +589,10 @@ def test_microdata_content_on_any_element_is_read():
     body = ARTICLE.format("Head First はじめてのプログラミング",
                           '<dl><dt>発行年月日</dt><dd itemprop="datePublished" content="2019-04-26">2019年04月</dd></dl>')
     assert _foreign(body)["published"] == datetime(2019, 4, 26, tzinfo=timezone.utc)
+
+
+def test_a_date_line_that_goes_on_with_a_byline():
+    """vipflash.de's header shows "06.11.2023 13:30 von Olga": the byline after the date."""
+    shown = ARTICLE.format("Ehe-Zoff der Pochers eskaliert", "<div>Stars (1 / 1)</div><div>06.11.2023 13:30 von Olga</div>")
+    assert _foreign(shown)["authors"] == ["Olga"]
+    assert _foreign(ARTICLE.format("Ehe-Zoff der Pochers eskaliert", "<div>06.11.2023 13:30</div>"))["authors"] == []

@@ -333,19 +333,31 @@ def _after_h1(page: Page) -> list[str]:
     return page.once("semantic.after_h1", lambda p: [clean(t) for t in _AFTER_H1(p.h1)] if p.h1 is not None else [])
 
 
+# a date (and its time) that opens a header's line before its "von"/"by"
+# a date (and its time) that opens a header's line before its "von"/"by": "06.11.2023 13:30 von Olga"
+_DATE_FIRST = re.compile(r"(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
+                         r"(?:,?\s*(?:um\s+)?\d{1,2}[:.]\d{2}(?:\s*Uhr)?)?\s*[|,–—-]?\s*(?=\S)")
+
+
 def header_byline(page: Page) -> list[str]:
     """A byline shown under the headline in no markup of its own: a text that starts with
     "By" or "Written by", read on into the next texts ("Written by <a>Jane Smith, MS</a> on
-    ..."); within HEADER_CHARS of the h1."""
+    ..."), or a date line that goes on with one ("06.11.2023 13:30 von Olga", read alone);
+    within HEADER_CHARS of the h1."""
     texts, seen = _after_h1(page), 0
     for i, text in enumerate(texts):
         seen += len(text)
         if seen > HEADER_CHARS:
             break
-        if _BY_START.match(text) and (text[:1].isupper() or _BY_START.fullmatch(text)):
+        dated = _DATE_FIRST.match(text)
+        if dated and _BY_START.match(text, dated.end()):
+            names = page.byline(text[dated.end():])
+        elif _BY_START.match(text) and (text[:1].isupper() or _BY_START.fullmatch(text)):
             names = page.byline(" ".join(texts[i:i + 6])[:160])
-            if names:
-                return names
+        else:
+            continue
+        if names:
+            return names
     return []
 
 
