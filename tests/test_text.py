@@ -157,6 +157,13 @@ def test_soft_hyphens_are_no_part_of_a_text():
     assert clean("Klima\u00adschutz  jetzt") == "Klimaschutz jetzt"
 
 
+def test_a_web_team_is_a_desk():
+    """German writes a team in one word: "revamp-it Webteam", "Redaktionsteam" credit a desk."""
+    assert split_byline("von revamp-it Webteam") == ["revamp-it Webteam"]
+    assert split_byline("Das Redaktionsteam") == ["Das Redaktionsteam"]
+    assert split_byline("Head of Research Team") == []
+
+
 def test_a_sign_in_forms_label_is_no_name():
     """The Washington Post's <span class="username">Username</span> waits for a reader's name."""
     for label in ("Username", "User name", "Benutzername", "Log in", "Sign in", "Password"):

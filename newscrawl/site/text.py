@@ -146,7 +146,7 @@ def _looks_like_name(part: str) -> bool:
 
 
 _STAFF = re.compile(r"^(?:the\s+)?[A-Z][\w&'’.\- ]{0,60}?\s(staff|desk|newsroom|news\s+team|"
-                    r"editorial(?:\s+(?:team|staff|board|desk))?|team|reporters)$"
+                    r"editorial(?:\s+(?:team|staff|board|desk))?|(?:web|online|redaktions)?team|reporters)$"
                     r"|^staff\s+(reports?|writers?|reporters?|correspondents?)$"
                     # a staff credit naming the publisher: "Staff GBAF Publications Ltd."
                     r"|^(staff)\s+[A-Z][\w&'’.\- ]{0,60}\s(?:ltd|limited|inc|llc|plc|publications|publishing|media|"
