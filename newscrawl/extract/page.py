@@ -230,7 +230,8 @@ class Page:
     def _feed_name(self) -> str | None:
         """The site's name in its first feed's title, as WordPress writes it ("Bibliothek 2.0
         und mehr » Feed", "Site » Kommentar-Feed")."""
-        m = _FEED_NAME.match(clean(_FEED_TITLES(self.root)[0]) if _FEED_TITLES(self.root) else "")
+        titles = _FEED_TITLES(self.root)
+        m = _FEED_NAME.match(clean(titles[0])) if titles else None
         return m.group(1) if m else None
 
     def _structured_names(self) -> list[Any]:

@@ -333,7 +333,6 @@ def _after_h1(page: Page) -> list[str]:
     return page.once("semantic.after_h1", lambda p: [clean(t) for t in _AFTER_H1(p.h1)] if p.h1 is not None else [])
 
 
-# a date (and its time) that opens a header's line before its "von"/"by"
 # a date (and its time) that opens a header's line before its "von"/"by": "06.11.2023 13:30 von Olga"
 _DATE_FIRST = re.compile(r"(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
                          r"(?:,?\s*(?:um\s+)?\d{1,2}[:.]\d{2}(?:\s*Uhr)?)?\s*[|,–—-]?\s*(?=\S)")
