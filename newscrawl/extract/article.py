@@ -22,7 +22,7 @@ from newscrawl.extract.layers.generic import GenericLayer
 from newscrawl.extract.layers.jsonld import JsonLdLayer, credited_organization
 from newscrawl.extract.layers.layer import Layer, LayerName
 from newscrawl.extract.layers.legacy import LegacyLayer
-from newscrawl.extract.layers.meta import AUTHOR_META, MetaLayer, credited_publication
+from newscrawl.extract.layers.meta import AUTHOR_META, MetaLayer, credited_publication, labelled_authors
 from newscrawl.extract.layers.nextdata import NextDataLayer
 from newscrawl.extract.layers.semantic import SemanticLayer, foot_byline
 from newscrawl.extract.page import Page
@@ -154,7 +154,7 @@ class ArticleParser:
             except Exception as exc:  # noqa: BLE001 (the structured authors stay)
                 page.field_error(LayerName.SEMANTIC, "authors", exc)
                 return
-            posting_account = layers["authors"] == LayerName.META and not page.meta_all(*AUTHOR_META)
+            posting_account = layers["authors"] == LayerName.META and _posting_account(page)
             if _shown_wins(values["authors"], shown, posting_account):
                 values["authors"], layers["authors"] = shown, LayerName.SEMANTIC
 
@@ -289,6 +289,13 @@ def _shown_headline(page: Page, title: str | None, tab: str | None) -> str | Non
     shown = [v for v in (page.strip_site_name(headline_of(h1)) for h1 in page.headings) if v]
     return next((v for v in shown if same_headline(v, title)), None) or \
         next((v for v in shown if tab and same_headline(v, tab)), None)
+
+
+def _posting_account(page: Page) -> bool:
+    """Do the author <meta>s name only the account that posted the page: none but Yoast's
+    "Written by", or only the same name (Yoast writes both)."""
+    written_by = labelled_authors(page.meta)
+    return not page.meta_all(*AUTHOR_META) or bool(written_by) and set(page.meta_all(*AUTHOR_META)) <= set(written_by)
 
 
 def _shown_wins(structured: list[str], shown: list[str], posting_account: bool) -> bool:
