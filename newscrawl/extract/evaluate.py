@@ -77,7 +77,9 @@ def page_html(folder: Path, pid: str) -> str:
     return gzip.decompress((folder / "html" / f"{pid}.html.gz").read_bytes()).decode("utf-8", "replace")
 
 
-_TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+# curly quotes as straight ones, the low ones that open a German quote too ("„...“", "‚...‘")
+_TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-",
+                             "\u00a0": " "})
 
 
 def same_text(want: str | None, got: str | None) -> bool:
