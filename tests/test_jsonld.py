@@ -1,6 +1,6 @@
 """newscrawl.extract.layers.jsonld: invalid JSON-LD is a page problem, reported once."""
 import logging
-from datetime import timezone
+from datetime import datetime, timezone
 
 from newscrawl.extract.article import ArticleParser
 from newscrawl.site.rules import SiteRules
@@ -21,6 +21,21 @@ def test_invalid_jsonld_is_reported_once_and_logged(caplog):
     assert [s for s in seen if not s.startswith("dates/")] == ["invalid_jsonld"]  # dates/: counted, not problems
     assert [r for r in caplog.records if "invalid_jsonld" in r.getMessage() and "/a-story" in r.getMessage()]
 
+
+
+
+def test_a_fact_checks_claim_review_dates_it():
+    """Snopes gives no Article node, only its ClaimReview (with the time) and a day shown:
+    the review's datePublished is the page's."""
+    review = ('<script type="application/ld+json">{"@context": "http://schema.org", "@type": "ClaimReview", '
+              '"datePublished": "2019-11-18T10:15:00+00:00", "author": {"@type": "Organization", "name": "Snopes"}}'
+              '</script>')
+    html = (f"<html><head>{review}</head><body><article><h1>Does she have a net worth of $17 million?</h1>"
+            "<span class='date-published'>18 November 2019</span>"
+            + "<p>A claim went round that the former ambassador was worth millions; the record says no.</p>" * 6
+            + "</article></body></html>")
+    a = ArticleParser(SiteRules(BASE)).parse(BASE + "/fact-check/net-worth", html)
+    assert a.published_at == datetime(2019, 11, 18, 10, 15, tzinfo=UTC)
 
 
 # ---- hostile input (#32): structured data and inline data of any shape ---------------------

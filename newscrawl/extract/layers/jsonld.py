@@ -80,7 +80,10 @@ class JsonLdLayer(Layer):
 
     @reads
     def published_at(self, page: Page) -> datetime | None:
-        return page.date(self.art(page).get("datePublished"))
+        """The article's datePublished; a fact check's, whose main entity is its ClaimReview
+        (Snopes, PolitiFact: no Article node), when the page has no article node."""
+        art = self.art(page) or _node(page, "ClaimReview")
+        return page.date(art.get("datePublished"))
 
     @reads
     def updated_at(self, page: Page) -> datetime | None:
