@@ -557,6 +557,8 @@ def test_the_feed_title_names_the_site_after_a_title():
     html = (f"<html><head><title>Alles Neue | Bibliothek 2.0 und mehr</title>{feed}</head>"
             f"<body><div class='post'>{body}{body}</div></body></html>")
     assert ArticleParser(SiteRules(base)).parse(base + "/alles-neue", html).title == "Alles Neue"
+    older = html.replace("Bibliothek 2.0 und mehr &raquo; Feed", "Bibliothek 2.0 und mehr RSS Feed")  # older themes
+    assert ArticleParser(SiteRules(base)).parse(base + "/alles-neue", older).title == "Alles Neue"
     unnamed = html.replace(feed, "")
     assert ArticleParser(SiteRules(base)).parse(base + "/alles-neue", unnamed).title == "Alles Neue | Bibliothek 2.0 und mehr"
 

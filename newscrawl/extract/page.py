@@ -38,7 +38,8 @@ _JSON_SCRIPTS = etree.XPath('//script[translate(@type,"JSON","json")="applicatio
 _H1S = etree.XPath("(//h1[not(ancestor::*[contains(@class,'skiptranslate')])])[position() <= 8]")  # not Google Translate's pop-up
 _TITLE = etree.XPath("//title/text()")
 _FEED_TITLES = etree.XPath('(//link[@rel="alternate"][contains(@type,"rss") or contains(@type,"atom")]/@title)[1]')
-_FEED_NAME = re.compile(r"^(.+?)\s+(?:»|&raquo;|[|:–—-])\s+(?:\S+\s+)?\S*feed\s*$", re.I)  # WordPress's "Site » Feed"
+# WordPress's "Site » Feed", "Site » Kommentar-Feed"; older themes' "Site RSS Feed", "Site Atom Feed"
+_FEED_NAME = re.compile(r"^(.+?)\s+(?:(?:»|[|:–—-])\s+(?:\S+\s+)?\S*feed|(?:rss|atom)(?:\s*2\.0)?\s+feed)\s*$", re.I)
 _CHROME_H1 = re.compile(r"menu|navskip|skip-?link|site-?(?:title|name|logo|branding)|logo|brand|"
                         r"screen-reader|sr-only|visually-hidden", re.I)
 _SITE_SEPS = (" - ", " | ", " – ", " — ", " :: ", " • ", " · ")  # between a title and the site's name
