@@ -319,6 +319,9 @@ def test_bylines_in_author_markup(markup, names):
      "Hillary Clinton Gets More Faithless Electors Than Trump"),
     ("https://disfunctions.de/tutorials/podcasts-in-plex", "Disfunctions.de » Blog Archiv » Podcasts in Plex einbinden",
      "Disfunctions.de", "Podcasts in Plex einbinden"),
+    # " : " between the story and the site's name, as krimiblog.de writes it
+    ("https://archiv.krimiblog.de/musikvideo", "Das vermutlich schwulste Musikvideo der Welt : Krimiblog | Ermittlungen",
+     "Krimiblog", "Das vermutlich schwulste Musikvideo der Welt"),
 ])
 def test_a_headline_that_is_the_sites_name_gives_way_to_the_tabs_title(url, tab, h1, title):
     text = "<p>" + "The electors met on Monday and cast their votes, as the law says they must. " * 8 + "</p>"

@@ -43,7 +43,7 @@ _FEED_NAME = re.compile(r"^(.+?)\s+(?:(?:»|[|:–—-])\s+(?:\S+\s+)?\S*feed|(?
 _CHROME_H1 = re.compile(r"menu|navskip|skip-?link|site-?(?:title|name|logo|branding)|logo|brand|"
                         r"screen-reader|sr-only|visually-hidden", re.I)
 _SITE_SEPS = (" - ", " | ", " – ", " — ", " :: ", " • ", " · ")  # between a title and the site's name
-_SEGMENTS = re.compile(r"\s+(?:\||::|•|·|–|—|-|»)\s+")  # a <title>'s parts ("Story | Site | Tagline")
+_SEGMENTS = re.compile(r"\s+(?:\||::|:|•|·|–|—|-|»)\s+")  # a <title>'s parts ("Story | Site | Tagline")
 _DOMAIN_END = re.compile(r"(?<=\w)\.(?:[a-z]{2,3}|com?\.[a-z]{2})$")  # "disfunctions.de" names the site too
 _COPYRIGHT = re.compile(r"copyright|\(c\)|©|all\s+rights\s+reserved|\b\d{4}(?:\s*[-–]\s*\d{4})?\b", re.I)
 _TITLE_SEP = re.compile(r"\s+[|–—:-]{1,2}\s+")
