@@ -603,3 +603,17 @@ def test_a_date_line_that_goes_on_with_a_byline():
     shown = ARTICLE.format("Ehe-Zoff der Pochers eskaliert", "<div>Stars (1 / 1)</div><div>06.11.2023 13:30 von Olga</div>")
     assert _foreign(shown)["authors"] == ["Olga"]
     assert _foreign(ARTICLE.format("Ehe-Zoff der Pochers eskaliert", "<div>06.11.2023 13:30</div>"))["authors"] == []
+
+
+def test_a_permalink_that_holds_the_day_dates_the_page():
+    """WordPress's /2019/10/22/slug/ is the day the post was published: it stands when no layer
+    dates the page, or when the date read is days away (limespace.de's 2009 from elsewhere)."""
+    def published(path: str, shown: str) -> datetime | None:
+        html = f"<html><head><title>Entlöten</title></head><body>{ARTICLE.format('Professionell entlöten', shown)}</body></html>"
+        return ArticleParser(SiteRules(FOREIGN)).parse(FOREIGN + path, html).published_at
+    assert published("/2019/10/22/entloeten/", "") == datetime(2019, 10, 22, tzinfo=timezone.utc)
+    assert published("/2019/10/22/entloeten/", "<p>11. April 2009</p>") == datetime(2019, 10, 22, tzinfo=timezone.utc)
+    # the day read agrees (a time zone apart at most): its time stays
+    assert published("/2019/10/22/entloeten/", "<time datetime='2019-10-22T18:06:00+02:00'>22.10.2019</time>") == \
+        datetime(2019, 10, 22, 16, 6, tzinfo=timezone.utc)
+    assert published("/a/entloeten/", "") is None

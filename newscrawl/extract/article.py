@@ -11,8 +11,9 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 from parsel import Selector
 
@@ -36,6 +37,7 @@ from newscrawl.site.text import clean, dateline_source, is_desk, same_headline
 # for a script written without spaces
 _MIN_HEADLINE_WORDS, _MIN_HEADLINE_CHARS = 4, 20
 _WORD = re.compile(r"[^\W\d_]+")
+_ADDRESS_DAY = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?:/|$)")  # /2019/10/22/
 
 LAYERS: tuple[type[Layer], ...] = (JsonLdLayer, NextDataLayer, MetaLayer, SemanticLayer, LegacyLayer,
                                    GenericLayer)
@@ -103,6 +105,7 @@ class ArticleParser:
             self._refine_date(page, theme, values, layers)
         elif values.get("published_at") and page.date_shapes.get(values["published_at"]) == "no_zone":
             self._zone_date(page, theme, values, layers)
+        self._dated_by_address(page, values, layers)
         self._bylines(page, theme, values, layers)
         self._finish(page, values, layers)
         if not values.get("title"):
@@ -172,6 +175,21 @@ class ArticleParser:
                     and other[0].astimezone(self.config.default_tz).date() == day:
                 values["published_at"], layers["published_at"] = other
                 return
+
+    def _dated_by_address(self, page: Page, values: dict[str, Any], layers: dict[str, str]) -> None:
+        """A permalink that holds the day (WordPress's /2019/10/22/slug/) dates the page when no
+        layer does, or when the date read is days away from it (a comment's, a modified one)."""
+        m = _ADDRESS_DAY.search(urlsplit(page.url).path)
+        if not m:
+            return
+        try:
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return
+        got = values.get("published_at")
+        if got is None or abs((got.astimezone(self.config.default_tz).date() - day).days) > 1:
+            values["published_at"] = datetime(day.year, day.month, day.day, tzinfo=self.config.default_tz).astimezone(timezone.utc)
+            layers["published_at"] = LayerName.RESPONSE
 
     def _zone_date(self, page: Page, theme: Theme, values: dict[str, Any], layers: dict[str, str]) -> None:
         """A publication time without its zone ("2024-04-30T16:38:37" in JSON-LD, read in
