@@ -617,3 +617,4 @@ def test_a_permalink_that_holds_the_day_dates_the_page():
     assert published("/2019/10/22/entloeten/", "<time datetime='2019-10-22T18:06:00+02:00'>22.10.2019</time>") == \
         datetime(2019, 10, 22, 16, 6, tzinfo=timezone.utc)
     assert published("/a/entloeten/", "") is None
+    assert published("/2099/10/22/festival/", "") is None  # a day ahead is an event's, not the post's

@@ -186,6 +186,8 @@ class ArticleParser:
             day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             return
+        if day > datetime.now(timezone.utc).date():
+            return  # an event's day ahead, not the post's
         got = values.get("published_at")
         if got is None or abs((got.astimezone(self.config.default_tz).date() - day).days) > 1:
             values["published_at"] = datetime(day.year, day.month, day.day, tzinfo=self.config.default_tz).astimezone(timezone.utc)
