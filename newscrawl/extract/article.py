@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -180,18 +180,16 @@ class ArticleParser:
         """A permalink that holds the day (WordPress's /2019/10/22/slug/) dates the page when no
         layer does, or when the date read is days away from it (a comment's, a modified one)."""
         m = _ADDRESS_DAY.search(urlsplit(page.url).path)
-        if not m:
+        found = page.date("-".join(g.zfill(2) for g in m.groups())) if m else None  # None too for no such day
+        if found is None:
             return
-        try:
-            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            return
+        tz = self.config.default_tz
+        day = found.astimezone(tz).date()
         if day > datetime.now(timezone.utc).date():
             return  # an event's day ahead, not the post's
         got = values.get("published_at")
-        if got is None or abs((got.astimezone(self.config.default_tz).date() - day).days) > 1:
-            values["published_at"] = datetime(day.year, day.month, day.day, tzinfo=self.config.default_tz).astimezone(timezone.utc)
-            layers["published_at"] = LayerName.RESPONSE
+        if got is None or abs((got.astimezone(tz).date() - day).days) > 1:
+            values["published_at"], layers["published_at"] = found, LayerName.RESPONSE
 
     def _zone_date(self, page: Page, theme: Theme, values: dict[str, Any], layers: dict[str, str]) -> None:
         """A publication time without its zone ("2024-04-30T16:38:37" in JSON-LD, read in
@@ -314,8 +312,8 @@ def _shown_headline(page: Page, title: str | None, tab: str | None) -> str | Non
 def _posting_account(page: Page) -> bool:
     """Do the author <meta>s name only the account that posted the page: none but Yoast's
     "Written by", or only the same name (Yoast writes both)."""
-    written_by = labelled_authors(page.meta)
-    return not page.meta_all(*AUTHOR_META) or bool(written_by) and set(page.meta_all(*AUTHOR_META)) <= set(written_by)
+    named = set(page.meta_all(*AUTHOR_META))
+    return not named or named <= set(labelled_authors(page.meta))
 
 
 def _shown_wins(structured: list[str], shown: list[str], posting_account: bool) -> bool:
