@@ -109,6 +109,7 @@ STORE_SPILLED = STORE_COUNTS + "spilled"
 STORE_ERRORS = STORE_COUNTS + "errors"
 STORE_WRITTEN = STORE_COUNTS + "written"
 CLUSTER = "newscrawl/cluster/"
+FRONTIER_SPILLED = "newscrawl/frontier/spilled"  # requests the scheduler's memory queue moved to its file
 PAGE = "newscrawl/"  # + a page problem the extraction reports ("invalid_jsonld", "extraction_error/<layer>/<field>")
 RETRY_BACKOFF = "newscrawl/retry/backoff_seconds"  # seconds waited before retries of 429/5xx
 REPAIRED_CHARSET = "newscrawl/repaired/charset"  # pages declared UTF-8 but read as cp1252

@@ -65,6 +65,9 @@ DOWNLOADER_MIDDLEWARES = {
 
 # Scrapy's dupefilter, 8 bytes of fingerprint a request (newscrawl/dupefilter.py).
 DUPEFILTER_CLASS = "newscrawl.crawl.dupefilter.CompactDupeFilter"
+# Scrapy's LIFO memory queue, its oldest requests in a temporary file past 4,000 waiting at a
+# priority: discovery queues a whole site's articles at once (newscrawl/crawl/frontier.py).
+SCHEDULER_MEMORY_QUEUE = "newscrawl.crawl.frontier.SpillingLifoQueue"
 # JavaScript pages (newscrawl/render.py): scrapy-playwright renders only the requests that ask
 # for it: URLs matching NEWSCRAWL_RENDER_URLS, a category whose "load more" control is the only
 # way on, an article page that is an empty app shell. Others use Scrapy's HTTP handler.
