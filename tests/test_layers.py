@@ -551,6 +551,15 @@ def test_the_copyright_holder_is_the_publication_not_an_author():
     assert ArticleParser(SiteRules(base)).parse(base + "/ode-to-rosetta", html).authors == ["Emma Grey Ellis"]
 
 
+def test_the_dublin_core_publisher_is_no_author_and_text_and_photos_credit_one_writer():
+    """petri-heil.ch: its CMS puts the publisher's name in the author <meta> ("Auto Illustrierte",
+    as DC.publisher says); the page shows "Text & Fotos: Ivan Valetny", one person credited twice."""
+    head = '<meta name="author" content="Auto Illustrierte"><meta name="DC.publisher" content="Auto Illustrierte">'
+    shown = '<table><tr><td>26 | 01 | 2022</td><td class="authorbold"><b>Text &amp; Fotos:</b> Ivan Valetny</td></tr></table>'
+    assert _foreign(ARTICLE.format("Bielersee-Winterhechte", shown), head)["authors"] == ["Ivan Valetny"]
+    assert _foreign(ARTICLE.format("Bielersee-Winterhechte", ""), head)["authors"] == []
+
+
 def _title(base: str, path: str, html: str) -> str | None:
     return ArticleParser(SiteRules(base)).parse(base + path, html).title
 

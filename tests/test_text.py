@@ -83,6 +83,7 @@ def test_bylines(byline, names):
     ("Par Sébastien Farcis", ["Sébastien Farcis"]),
     ("By Élodie Durand", ["Élodie Durand"]),
     ("Autor: Łukasz Nowak", ["Łukasz Nowak"]),
+    ("Text & Fotos: Ivan Valetny", ["Ivan Valetny"]),  # the writer and photographer, one person
     ("By 孔德明", ["孔德明"]),
     ("By Ahmed al-Sayed", ["Ahmed al-Sayed"]),
     ("Par exemple", []),  # a sentence, no name

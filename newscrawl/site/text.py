@@ -18,7 +18,7 @@ _BY = re.compile(r"^\s*(?:(?:(?:written|analysis|opinion|commentary|story|words|
                  r"|(?:(?:text|texte|artikel|eine?\s+(?:gast)?(?:beitrag|kolumne|kommentar|essay|analyse)|geschrieben|"
                  r"verfasst|escrito|écrit|scritto)\s+)?"
                  r"(?:von|por|par|door|av|di)\s*:?\s+(?=[^\W\d_])"
-                 r"|(?:scritto\s+da|erstellt\s+von)\s+(?=[^\W\d_])|(?:author(?:s|\(s\))?|autor|autorin|auteur|autore|texto?|teksti|redaktion|interview)\s*:\s*)",
+                 r"|(?:scritto\s+da|erstellt\s+von)\s+(?=[^\W\d_])|(?:author(?:s|\(s\))?|autor|autorin|auteur|autore|texto?(?:\s*(?:&|und|and|\+|/)\s*(?:fotos?|bilder?|photos?))?|teksti|redaktion|interview)\s*:\s*)",
                  re.I)
 # Where a byline's names end: a date, a time, "Updated"/"Published", a handle, "N hours ago";
 # also glued to the last name ("Jeff FoustMonday, November 18, 2019").

@@ -39,7 +39,8 @@ _UPDATED_WORD = re.compile(r"\b(?:last\s+)?(?:updated|modified|aktualisiert|geä
 HEADER_CHARS = 500
 # "By", "Written by" and the same words in other languages ("Von", "Por", "Par", "Door", "Av",
 # "Text von"), or a label ("Autor:"), at the start of a byline
-_LABELS = r"author(?:s|\(s\))?|autor|autorin|auteur|redaktion"  # "Autor:", "Author(s):"
+# "Autor:", "Author(s):", "Text & Fotos:" (the writer's credit and the photographer's, one person)
+_LABELS = r"author(?:s|\(s\))?|autor|autorin|auteur|redaktion|text(?:\s*(?:&|und|and|\+|/)\s*(?:fotos?|bilder?|photos?))?"
 _BY_WORDS = (r"\s*(?:(?:(?:written|text|texte|artikel|eine?\s+(?:gast)?(?:beitrag|kolumne|kommentar|essay|analyse)|"
              r"geschrieben|verfasst|escrito|écrit)\s+)?"
              rf"(?:by|von|por|par|door|av)\b|erstellt\s+von\b|(?:{_LABELS}|interview)\s*:)")
