@@ -560,6 +560,19 @@ def test_the_dublin_core_publisher_is_no_author_and_text_and_photos_credit_one_w
     assert _foreign(ARTICLE.format("Bielersee-Winterhechte", ""), head)["authors"] == []
 
 
+def test_a_date_line_just_above_the_headline_gives_the_date_and_the_byline():
+    """TYPO3's news pages show "05.02.2020 - Redaktion: Eberhard Fuhr (Pressesprecher des EJW)"
+    above the sharing links and the <h1>; the page's <meta name="date"> is a later edit's."""
+    line = '<div class="news-single-timedata">05.02.2020 <span>-&nbsp;Redaktion: Eberhard Fuhr (Pressesprecher)</span></div>'
+    share = '<div class="b_sharinglinks"><a href="https://www.facebook.com/sharer.php">f</a></div>'
+    text = "<p>Der Absatz erzählt, was geschah, und erklärt warum es zählt.</p>" * 8
+    html = f"<div class='news-single-item'>{line}{share}<h1>Faire Lieferketten</h1>{text}</div>"
+    got = _foreign(html, '<meta name="date" content="2020-02-12">')
+    assert got["authors"] == ["Eberhard Fuhr"] and got["published"].date().isoformat() == "2020-02-05"
+    undated = _foreign(html.replace("05.02.2020 ", ""), '<meta name="date" content="2020-02-12">')
+    assert undated["authors"] == [] and undated["published"].date().isoformat() == "2020-02-12"
+
+
 def _title(base: str, path: str, html: str) -> str | None:
     return ArticleParser(SiteRules(base)).parse(base + path, html).title
 

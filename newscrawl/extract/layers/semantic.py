@@ -28,6 +28,7 @@ _ARTICLE_BODY = etree.XPath("(//*[@itemprop='articleBody'])[1]")
 _FIRST_OF = {tag: etree.XPath(f"(//{tag})[1]") for tag in ("article", "main")}
 _TIME = etree.XPath("(//time[@datetime])[1]")
 # The text a reader sees after the headline (the byline and date line), scripts aside.
+_BEFORE_H1 = etree.XPath("preceding-sibling::*[position() <= 3]")  # the nearest three, in document order
 _AFTER_H1 = etree.XPath("following::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
                         "[normalize-space()][position() <= 40]")
 # "Published", "Posted" and the same words in German, French, Spanish, Portuguese, Italian, Dutch
@@ -339,11 +340,21 @@ _DATE_FIRST = re.compile(r"(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|
                          r"(?:,?\s*(?:um\s+)?\d{1,2}[:.]\d{2}(?:\s*Uhr)?)?\s*[|,–—-]?\s*(?=\S)")
 
 
+def _dated_line_before_h1(page: Page) -> tuple[str, int] | None:
+    """A date line just above the headline (TYPO3's news: "05.02.2020 - Redaktion: Eberhard
+    Fuhr", then the sharing links, then the <h1>): the text and where its date ends."""
+    texts = [clean(text_of(el)) for el in reversed(_BEFORE_H1(page.h1))] if page.h1 is not None else []
+    return next(((t, m.end()) for t in texts if len(t) <= 160 and (m := _DATE_FIRST.match(t))), None)
+
+
 def header_byline(page: Page) -> list[str]:
     """A byline shown under the headline in no markup of its own: a text that starts with
     "By" or "Written by", read on into the next texts ("Written by <a>Jane Smith, MS</a> on
-    ..."), or a date line that goes on with one ("06.11.2023 13:30 von Olga", read alone);
-    within HEADER_CHARS of the h1."""
+    ..."), or a date line that goes on with one ("06.11.2023 13:30 von Olga", read alone;
+    also just above the headline); within HEADER_CHARS of the h1."""
+    before = page.once("semantic.dated_before_h1", _dated_line_before_h1)
+    if before and _BY_START.match(before[0], before[1]):
+        return page.byline(before[0][before[1]:])
     texts, seen = _after_h1(page), 0
     for i, text in enumerate(texts):
         seen += len(text)
@@ -378,10 +389,10 @@ def header_date(page: Page) -> datetime | None:
             return when
     updated = _UPDATED_WORD.search(window)
     if not updated:
-        return page.date(window)
+        before = page.once("semantic.dated_before_h1", _dated_line_before_h1)
+        return page.date(window) or (page.date(before[0][:before[1]]) if before else None)
     # the date before "Updated", else the update's when the page shows no other ("Updated: Dec 15, 2016")
     return page.date(window[:updated.start()]) or page.date(window[updated.end():updated.end() + 80])
-
 
 
 def _header_byline(root: HtmlElement, ctx: Page) -> list[str]:
