@@ -573,6 +573,16 @@ def test_a_date_line_just_above_the_headline_gives_the_date_and_the_byline():
     assert undated["authors"] == [] and undated["published"].date().isoformat() == "2020-02-12"
 
 
+def test_a_name_after_the_date_line_pipes_above_the_headline_is_the_byline():
+    """pferd-aktuell.de: <small>04.02.2022 | 13:10 Uhr | Uta Helkenberg</small> over the <h1>. A
+    section's one word in the same place ("Zucht") names no one."""
+    text = "<p>Der Absatz erzählt, was geschah, und erklärt warum es zählt.</p>" * 8
+    page = "<div><small>04.02.2022 | 13:10 Uhr | {}</small><h1>Stellungnahme zum Pilotjahr</h1>" + text + "</div>"
+    got = _foreign(page.format("Uta Helkenberg"))
+    assert got["authors"] == ["Uta Helkenberg"] and got["published"].date().isoformat() == "2022-02-04"
+    assert _foreign(page.format("Zucht"))["authors"] == []
+
+
 def _title(base: str, path: str, html: str) -> str | None:
     return ArticleParser(SiteRules(base)).parse(base + path, html).title
 

@@ -25,8 +25,9 @@ from newscrawl.extract.layers.layer import Layer, LayerName
 from newscrawl.extract.layers.legacy import LegacyLayer
 from newscrawl.extract.layers.meta import AUTHOR_META, MetaLayer, credited_publication, labelled_authors
 from newscrawl.extract.layers.nextdata import NextDataLayer
-from newscrawl.extract.layers.semantic import SemanticLayer, foot_byline
+from newscrawl.extract.layers.semantic import SemanticLayer
 from newscrawl.extract.page import Page
+from newscrawl.extract.shown import foot_byline
 from newscrawl.extract.themes import THEMES, Theme, choose
 from newscrawl.items import PAGE_FIELDS as FIELDS
 from newscrawl.items import Article

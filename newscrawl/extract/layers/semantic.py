@@ -16,6 +16,7 @@ from newscrawl.extract.blocks import Block, Reading, headline_of, read_blocks, t
 from newscrawl.extract.common import unwrap_image
 from newscrawl.extract.layers.layer import Layer, LayerName, reads
 from newscrawl.extract.page import Page
+from newscrawl.extract.shown import BY_START, BY_WORDS, LABELS, header_byline, header_date
 from newscrawl.site.text import clean, dateline_source, looks_like_byline, split_byline, without_handles
 
 _BREADCRUMBS = etree.XPath('//nav[contains(translate(@aria-label,"BREADCRUMB","breadcrumb"),"breadcrumb")]'
@@ -27,26 +28,8 @@ _CRUMB_HREF = etree.XPath("(.//a/@href | self::a/@href)[1]")
 _ARTICLE_BODY = etree.XPath("(//*[@itemprop='articleBody'])[1]")
 _FIRST_OF = {tag: etree.XPath(f"(//{tag})[1]") for tag in ("article", "main")}
 _TIME = etree.XPath("(//time[@datetime])[1]")
-# The text a reader sees after the headline (the byline and date line), scripts aside.
-_BEFORE_H1 = etree.XPath("preceding-sibling::*[position() <= 3]")  # the nearest three, in document order
-_AFTER_H1 = etree.XPath("following::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
-                        "[normalize-space()][position() <= 40]")
-# "Published", "Posted" and the same words in German, French, Spanish, Portuguese, Italian, Dutch
-_PUBLISHED_WORD = re.compile(r"\b(?:originally\s+|first\s+)?(?:published|posted|veröffentlicht|erschienen|"
-                             r"publiziert|publié|publicado|publicada|pubblicato|gepubliceerd)\b\s*:?\s*"
-                             r"(?:on\s+|am\s+|le\s+|el\s+|em\s+|il\s+|op\s+)?", re.I)
-_UPDATED_WORD = re.compile(r"\b(?:last\s+)?(?:updated|modified|aktualisiert|geändert|mis\s+à\s+jour|"
-                           r"actualizado|atualizado|aggiornato|bijgewerkt)\b", re.I)
-HEADER_CHARS = 500
-# "By", "Written by" and the same words in other languages ("Von", "Por", "Par", "Door", "Av",
-# "Text von"), or a label ("Autor:"), at the start of a byline
-# "Autor:", "Author(s):", "Text & Fotos:" (the writer's credit and the photographer's, one person)
-_LABELS = r"author(?:s|\(s\))?|autor|autorin|auteur|redaktion|text(?:\s*(?:&|und|and|\+|/)\s*(?:fotos?|bilder?|photos?))?"
-_BY_WORDS = (r"\s*(?:(?:(?:written|text|texte|artikel|eine?\s+(?:gast)?(?:beitrag|kolumne|kommentar|essay|analyse)|"
-             r"geschrieben|verfasst|escrito|écrit)\s+)?"
-             rf"(?:by|von|por|par|door|av)\b|erstellt\s+von\b|(?:{_LABELS}|interview)\s*:)")
-_AUTHOR_LABEL = re.compile(rf"\b(?:{_LABELS}|autore)\s*:", re.I)  # one of a row of labels
-_LEAD_BY = re.compile(r"^" + _BY_WORDS + r"\s*[:\-–]?\s*", re.I)
+_AUTHOR_LABEL = re.compile(rf"\b(?:{LABELS}|autore)\s*:", re.I)  # one of a row of labels
+_LEAD_BY = re.compile(r"^" + BY_WORDS + r"\s*[:\-–]?\s*", re.I)
 _PERSON_KINDS = frozenset({"itemprop", "rel", "name_class"})  # markup that says "a person's name"
 
 
@@ -331,113 +314,16 @@ class SemanticLayer(Layer):
         return clean(lang) or None
 
 
-def _after_h1(page: Page) -> list[str]:
-    return page.once("semantic.after_h1", lambda p: [clean(t) for t in _AFTER_H1(p.h1)] if p.h1 is not None else [])
-
-
-# a date (and its time) that opens a header's line before its "von"/"by": "06.11.2023 13:30 von Olga"
-_DATE_FIRST = re.compile(r"(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
-                         r"(?:,?\s*(?:um\s+)?\d{1,2}[:.]\d{2}(?:\s*Uhr)?)?\s*[|,–—-]?\s*(?=\S)")
-
-
-def _dated_line_before_h1(page: Page) -> tuple[str, int] | None:
-    """A date line just above the headline (TYPO3's news: "05.02.2020 - Redaktion: Eberhard
-    Fuhr", then the sharing links, then the <h1>): the text and where its date ends."""
-    texts = [clean(text_of(el)) for el in reversed(_BEFORE_H1(page.h1))] if page.h1 is not None else []
-    return next(((t, m.end()) for t in texts if len(t) <= 160 and (m := _DATE_FIRST.match(t))), None)
-
-
-def header_byline(page: Page) -> list[str]:
-    """A byline shown under the headline in no markup of its own: a text that starts with
-    "By" or "Written by", read on into the next texts ("Written by <a>Jane Smith, MS</a> on
-    ..."), or a date line that goes on with one ("06.11.2023 13:30 von Olga", read alone;
-    also just above the headline); within HEADER_CHARS of the h1."""
-    before = page.once("semantic.dated_before_h1", _dated_line_before_h1)
-    if before and _BY_START.match(before[0], before[1]):
-        return page.byline(before[0][before[1]:])
-    texts, seen = _after_h1(page), 0
-    for i, text in enumerate(texts):
-        seen += len(text)
-        if seen > HEADER_CHARS:
-            break
-        dated = _DATE_FIRST.match(text)
-        if dated and _BY_START.match(text, dated.end()):
-            names = page.byline(text[dated.end():])
-        elif _BY_START.match(text) and (text[:1].isupper() or _BY_START.fullmatch(text)):
-            names = page.byline(" ".join(texts[i:i + 6])[:160])
-        else:
-            continue
-        if names:
-            return names
-    return []
-
-
-def header_date(page: Page) -> datetime | None:
-    """The date shown under the headline ("Published 11:34 PM EST Nov 19, 2019", "By X on
-    Monday, November 18th, 2019 at 11:04 a.m."): after a "Published"/"Posted" word when there
-    is one, else the first date before an "Updated" one; within HEADER_CHARS of the h1."""
-    window = ""
-    for t in _after_h1(page):
-        window = f"{window} {t}"
-        if len(window) >= HEADER_CHARS:
-            break
-    window = window[:HEADER_CHARS]
-    m = _PUBLISHED_WORD.search(window)
-    if m:
-        when = page.date(window[m.end():m.end() + 80])
-        if when:
-            return when
-    updated = _UPDATED_WORD.search(window)
-    if not updated:
-        before = page.once("semantic.dated_before_h1", _dated_line_before_h1)
-        return page.date(window) or (page.date(before[0][:before[1]]) if before else None)
-    # the date before "Updated", else the update's when the page shows no other ("Updated: Dec 15, 2016")
-    return page.date(window[:updated.start()]) or page.date(window[updated.end():updated.end() + 80])
-
-
 def _header_byline(root: HtmlElement, ctx: Page) -> list[str]:
     """A "By ..." line beside the title (often in a <header> the body walk skips)."""
     for el in root.iter("p", "div", "span", "address"):
-        if not _BY_START.match(_first_text(el)):
+        if not BY_START.match(_first_text(el)):
             continue  # a byline's text starts with "By": only those are read whole
         if any(anc.tag in ("nav", "footer", "aside") for anc in el.iterancestors()):
             continue
         text = text_of(el)
         if len(text) <= 160 and looks_like_byline(text, ctx.config.site_names, ctx.publisher_names):
             return ctx.byline(text)
-    return []
-
-
-_BY_START = re.compile(_BY_WORDS, re.I)
-_EMPHASIZED = etree.XPath("//*[self::b or self::strong or self::em or self::i][contains(normalize-space(), $text)]")
-_SIGN_OFF = frozenset({"Euer", "Eure", "Yours", "Cheers"})
-_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?")
-
-
-def foot_byline(page: Page, body: str) -> list[str]:
-    """A byline at the foot of the body, for a page that shows none at its top: one of its last
-    two paragraphs opened by "Von", "Autor:", "Erstellt von" (and their kin), or its last
-    paragraph a name alone (a German local paper's signature: "<p><b>Stefan Wasmer</b></p>")."""
-    paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
-    for text in reversed(paragraphs[-2:]):
-        if len(text) <= 120 and _BY_START.match(text):
-            names = page.byline(text)
-            if names:
-                return names
-    return _signature(page, paragraphs[-1]) if paragraphs else []
-
-
-def _signature(page: Page, last: str) -> list[str]:
-    """The body's last paragraph as a signature: two to four capitalised words set apart in
-    bold or italics ("Euer HansEhrlich": the name without the greeting)."""
-    words = last.split()
-    if words and words[0].rstrip(",") in _SIGN_OFF:
-        words = words[1:]
-        last = " ".join(words)
-    if not (2 <= len(words) <= 4 and len(last) <= 40):
-        return []
-    if all(w[0].isupper() and _NAME_WORD.fullmatch(w) for w in words) and _EMPHASIZED(page.root, text=last):
-        return page.byline("By " + last)
     return []
 
 
