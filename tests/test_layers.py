@@ -573,7 +573,7 @@ def test_a_date_line_just_above_the_headline_gives_the_date_and_the_byline():
     assert undated["authors"] == [] and undated["published"].date().isoformat() == "2020-02-12"
 
 
-def test_a_name_after_the_date_line_pipes_above_the_headline_is_the_byline():
+def test_a_name_set_apart_after_the_date_line_above_the_headline_is_the_byline():
     """pferd-aktuell.de: <small>04.02.2022 | 13:10 Uhr | Uta Helkenberg</small> over the <h1>. A
     section's one word in the same place ("Zucht") names no one."""
     text = "<p>Der Absatz erzählt, was geschah, und erklärt warum es zählt.</p>" * 8
@@ -581,6 +581,8 @@ def test_a_name_after_the_date_line_pipes_above_the_headline_is_the_byline():
     got = _foreign(page.format("Uta Helkenberg"))
     assert got["authors"] == ["Uta Helkenberg"] and got["published"].date().isoformat() == "2022-02-04"
     assert _foreign(page.format("Zucht"))["authors"] == []
+    dashed = page.replace("04.02.2022 | 13:10 Uhr | {}", "25.10.2022 - Reiner Nagel")  # urania.de (Drupal views)
+    assert _foreign(dashed)["authors"] == ["Reiner Nagel"]
 
 
 def _title(base: str, path: str, html: str) -> str | None:

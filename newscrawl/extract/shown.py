@@ -42,13 +42,16 @@ def _after_h1(page: Page) -> list[str]:
 _DATE_FIRST = re.compile(r"(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
                          r"(?:\s*[,|]?\s*(?:um\s+)?\d{1,2}[:.]\d{2}(?:\s*Uhr)?)?\s*[|,–—-]?\s*(?=\S)")
 
+_SET_APART = re.compile(r"\s[|–—-]\s*$")  # the date line's separator before a name: " | ", " - "
+
 
 def _dated_names(page: Page, text: str, end: int) -> list[str]:
     """The names of a date line: after a "von"/"by" ("06.11.2023 13:30 von Olga"), or a person's
-    name alone after a pipe ("04.02.2022 | 13:10 Uhr | Uta Helkenberg"; not a section's "Zucht")."""
+    name alone after a pipe or dash ("04.02.2022 | 13:10 Uhr | Uta Helkenberg", "25.10.2022 - Reiner Nagel";
+    not a section's "Zucht")."""
     if BY_START.match(text, end):
         return page.byline(text[end:])
-    names = page.byline("By " + text[end:]) if "|" in text[:end] and len(text) - end <= 40 else []
+    names = page.byline("By " + text[end:]) if _SET_APART.search(text, 0, end) and len(text) - end <= 40 else []
     return names if all(len(n.split()) >= 2 for n in names) else []
 
 
