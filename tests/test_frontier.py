@@ -72,19 +72,21 @@ def test_a_request_that_cannot_be_serialized_stays_in_memory():
     assert q.pop() is None
 
 
-def test_nothing_is_written_below_keep_and_the_file_goes_when_the_queue_closes():
+def test_nothing_is_written_below_keep_and_the_file_has_no_name(tmp_path, monkeypatch):
+    """A crawl killed mid-way (SIGKILL, the OOM killer) leaves no file behind: there is none to leave."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     spider = _Spider()
     small = SpillingLifoQueue(spider, keep=10)
     for n in range(20):
         small.push(_request(spider, n))
-    assert small._folder is None  # 20 = 2 x keep: no spill yet
+    assert small._file is None  # 20 = 2 x keep: no spill yet
     big = SpillingLifoQueue(spider, keep=2)
     for n in range(20):
         big.push(_request(spider, n))
-    folder = big._folder
-    assert folder is not None and any(folder.iterdir())
+    assert big._file is not None and len(big._file) == 18 and len(big) == 20
+    assert list(tmp_path.iterdir()) == []  # spilled, and nothing named in TMPDIR
     big.close()
-    assert not folder.exists()
+    assert big._file is None and len(big) == 2
 
 
 def _held(queue_factory, n: int) -> int:

@@ -10,8 +10,9 @@ temporary file as the queue grows past twice that: Scrapy's own request serializ
 ``PickleLifoDiskQueue`` uses under JOBDIR. The order is LIFO as Scrapy's default memory queue
 keeps it. A request that cannot be serialized (a callback that is no spider method) stays in
 memory. The file is made on the first spill, in the system's temporary folder (TMPDIR), and
-removed when the queue closes: a crawl that never queues more than ``keep`` requests at a
-priority writes nothing.
+has no name there (``tempfile.TemporaryFile``): it goes when the queue closes or the process
+ends, however it ends, as the requests of Scrapy's memory queue do. A crawl that never queues
+more than ``keep`` requests at a priority writes nothing.
 
 With JOBDIR set, Scrapy's disk queue holds every serializable request and this one only the
 rest, as its memory queue would.
@@ -19,9 +20,8 @@ rest, as its memory queue would.
 from __future__ import annotations
 
 import pickle
-import shutil
+import struct
 import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from queuelib import LifoDiskQueue
@@ -37,6 +37,19 @@ if TYPE_CHECKING:
 KEEP = 2_000  # requests kept as objects per priority (the top of the stack), before a spill
 
 
+class _UnnamedLifoFile(LifoDiskQueue):
+    """queuelib's file stack (its push, pop and peek) in a file without a name."""
+
+    def __init__(self) -> None:  # not super().__init__: it opens a named path
+        self.path = ""
+        self.f = tempfile.TemporaryFile(prefix="newscrawl-frontier-")  # noqa: SIM115 (closed by close())
+        self.f.write(struct.pack(self.SIZE_FORMAT, 0))
+        self.size = 0
+
+    def close(self) -> None:
+        self.f.close()
+
+
 class SpillingLifoQueue:
     """A LIFO queue of requests whose bottom lives in a file (queuelib's protocol: push, pop,
     peek, close, len)."""
@@ -47,7 +60,6 @@ class SpillingLifoQueue:
         self.stats = stats
         self._top: list[Request] = []  # the newest requests, as objects; the last pops first
         self._pinned: list[Request] = []  # spilled from the bottom but not serializable
-        self._folder: Path | None = None
         self._file: LifoDiskQueue | None = None
 
     @classmethod
@@ -84,17 +96,13 @@ class SpillingLifoQueue:
         if self._file is not None:
             self._file.close()
             self._file = None
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
 
     # ---- the file --------------------------------------------------------------------------
     def _spill(self, n: int) -> None:
         """Move the ``n`` oldest requests into the file, oldest first (the file is a stack too)."""
         oldest, self._top = self._top[:n], self._top[n:]
         if self._file is None:
-            self._folder = Path(tempfile.mkdtemp(prefix="newscrawl-frontier-"))
-            self._file = LifoDiskQueue(self._folder / "requests")
+            self._file = _UnnamedLifoFile()
         spilled = 0
         for request in oldest:
             try:
