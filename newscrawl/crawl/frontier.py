@@ -24,6 +24,7 @@ import struct
 import tempfile
 from typing import TYPE_CHECKING, Any
 
+import scrapy
 from queuelib import LifoDiskQueue
 from scrapy.utils.request import request_from_dict
 
@@ -61,6 +62,7 @@ class SpillingLifoQueue:
         self._top: list[Request] = []  # the newest requests, as objects; the last pops first
         self._pinned: list[Request] = []  # spilled from the bottom but not serializable
         self._file: LifoDiskQueue | None = None
+        self._names: dict[Any, str] = {}  # a spider method's function: its name
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SpillingLifoQueue:
@@ -106,7 +108,7 @@ class SpillingLifoQueue:
         spilled = 0
         for request in oldest:
             try:
-                data = pickle.dumps(request.to_dict(spider=self.spider), protocol=4)
+                data = pickle.dumps(self._as_dict(request), protocol=4)
             except (ValueError, TypeError, AttributeError, pickle.PicklingError):
                 self._pinned.append(request)
                 continue
@@ -114,6 +116,32 @@ class SpillingLifoQueue:
             spilled += 1
         if self.stats is not None:
             self.stats.inc_value(FRONTIER_SPILLED, spilled)
+
+    def _as_dict(self, request: Request) -> dict[str, Any]:
+        """``Request.to_dict(spider=...)``, the callbacks' names found once each: Scrapy's own
+        looks them up with ``inspect.getmembers`` on the spider, every attribute read, for each
+        request (about 2 ms a request here: the crawl's CPU time half as much again)."""
+        d = {"url": request.url, "callback": self._name(request.callback), "errback": self._name(request.errback),
+             "headers": dict(request.headers)}
+        for attr in request.attributes:
+            d.setdefault(attr, getattr(request, attr))
+        if type(request) is not scrapy.Request:
+            d["_class"] = f"{type(request).__module__}.{type(request).__name__}"
+        return d
+
+    def _name(self, func: Any) -> Any:
+        """The name of a spider method (a ValueError for any other callable), as Scrapy stores it."""
+        if not callable(func):
+            return func
+        key = getattr(func, "__func__", None)
+        name = self._names.get(key)
+        if name is None:
+            name = getattr(func, "__name__", "")
+            if getattr(func, "__self__", None) is not self.spider or \
+                    getattr(getattr(self.spider, name, None), "__func__", None) is not key:
+                raise ValueError(f"{func!r} is not a method of the spider")
+            self._names[key] = name
+        return name
 
     def _load(self, data: bytes | None) -> Request | None:
         return None if data is None else request_from_dict(pickle.loads(data), spider=self.spider)
