@@ -209,8 +209,7 @@ class Page:
         domain's name ("cnn" for www.cnn.com). Not the portal's own names
         (``config.site_names``), whose staff bylines are kept."""
         names = [self.meta_first("og:site_name"), self.meta_first("application-name"), self.meta_first("dc.publisher"),
-                 *self._structured_names(),
-                 self._copyright_holder(), self._feed_name()]
+                 *self._structured_names(), self._copyright_holder(), self._feed_name()]
         domain = self._domain_name()
         if domain:
             names.append(domain)

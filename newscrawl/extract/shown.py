@@ -10,10 +10,11 @@ from lxml import etree
 
 from newscrawl.extract.blocks import text_of
 from newscrawl.extract.page import Page
-from newscrawl.site.text import clean
+from newscrawl.site.text import AND_PHOTOS, clean
 
-# The text a reader sees after the headline (the byline and date line), scripts aside.
-_BEFORE_H1 = etree.XPath("preceding-sibling::*[position() <= 3]")  # the nearest three, in document order
+# The elements just above the headline (the nearest three, in document order) and the text a
+# reader sees after it (the byline and date line), scripts aside.
+_BEFORE_H1 = etree.XPath("preceding-sibling::*[position() <= 3]")
 _AFTER_H1 = etree.XPath("following::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
                         "[normalize-space()][position() <= 40]")
 # "Published", "Posted" and the same words in German, French, Spanish, Portuguese, Italian, Dutch
@@ -25,7 +26,7 @@ _UPDATED_WORD = re.compile(r"\b(?:last\s+)?(?:updated|modified|aktualisiert|geä
 HEADER_CHARS = 500
 # the labels of a byline: "Autor:", "Author(s):", "Text & Fotos:" (the writer's credit and the
 # photographer's, one person)
-LABELS = r"author(?:s|\(s\))?|autor|autorin|auteur|redaktion|text(?:\s*(?:&|und|and|\+|/)\s*(?:fotos?|bilder?|photos?))?"
+LABELS = r"author(?:s|\(s\))?|autor|autorin|auteur|redaktion|text" + AND_PHOTOS
 # "By", "Written by" and the same words in other languages ("Von", "Por", "Par", "Door", "Av",
 # "Text von"), or a label ("Autor:"), at the start of a byline
 BY_WORDS = (r"\s*(?:(?:(?:written|text|texte|artikel|eine?\s+(?:gast)?(?:beitrag|kolumne|kommentar|essay|analyse)|"

@@ -12,13 +12,15 @@ WIRE_AGENCIES = ("Reuters", "Thomson Reuters", "AP", "Associated Press", "AFP", 
                  "PA Media", "Dow Jones", "dpa", "ANI", "PTI", "Xinhua", "Kyodo")
 
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# after "Text": the photographer credited with the writer, one person ("Text & Fotos: Ivan Valetny")
+AND_PHOTOS = r"(?:\s*(?:&|und|and|\+|/)\s*(?:fotos?|bilder?|photos?))?"
 _BY = re.compile(r"^\s*(?:(?:(?:written|analysis|opinion|commentary|story|words|text|reporting|posted)\s+)?by[:\s]+"
                  r"|(?-i:By(?=[A-Z][a-z]))"  # glued: "ByTravis Haney"
                  # the same word in other languages (von, por, par, door, av, di) and labels (Autor: ...)
                  r"|(?:(?:text|texte|artikel|eine?\s+(?:gast)?(?:beitrag|kolumne|kommentar|essay|analyse)|geschrieben|"
                  r"verfasst|escrito|écrit|scritto)\s+)?"
                  r"(?:von|por|par|door|av|di)\s*:?\s+(?=[^\W\d_])"
-                 r"|(?:scritto\s+da|erstellt\s+von)\s+(?=[^\W\d_])|(?:author(?:s|\(s\))?|autor|autorin|auteur|autore|texto?(?:\s*(?:&|und|and|\+|/)\s*(?:fotos?|bilder?|photos?))?|teksti|redaktion|interview)\s*:\s*)",
+                 r"|(?:scritto\s+da|erstellt\s+von)\s+(?=[^\W\d_])|(?:author(?:s|\(s\))?|autor|autorin|auteur|autore|texto?" + AND_PHOTOS + r"|teksti|redaktion|interview)\s*:\s*)",
                  re.I)
 # Where a byline's names end: a date, a time, "Updated"/"Published", a handle, "N hours ago";
 # also glued to the last name ("Jeff FoustMonday, November 18, 2019").
