@@ -613,7 +613,9 @@ def test_the_translate_widgets_pop_up_heading_is_no_headline():
              '</div></div>')
     html = (f"<html><head><title>Modem passwords exposed</title></head><body><div class='post'>"
             f"<h2>Modem passwords exposed over SNMP</h2>{body}</div>{popup}</body></html>")
-    assert _title(base, "/jvndb-1", html) == "Modem passwords exposed"
+    assert _title(base, "/jvndb-1", html) == "Modem passwords exposed over SNMP"  # its <h2>, the tab names it
+    assert _title(base, "/jvndb-1", html.replace("<h2>Modem passwords exposed over SNMP</h2>", "")) == \
+        "Modem passwords exposed"
 
 
 def test_the_one_h1_beats_a_social_variant_of_the_same_story():
@@ -656,3 +658,17 @@ def test_a_permalink_that_holds_the_day_dates_the_page():
         datetime(2019, 10, 22, 16, 6, tzinfo=timezone.utc)
     assert published("/a/entloeten/", "") is None
     assert published("/2099/10/22/festival/", "") is None  # a day ahead is an event's, not the post's
+
+
+def test_a_page_without_an_h1_has_its_headline_in_the_h2_its_title_names():
+    """alacarte.at (TYPO3): no <h1>; the headline is an <h2> the social title names with the
+    issue's number, and the byline under it reads from there. A heading naming only part of
+    the title ("Open Journalism Project:") is not the headline."""
+    text = "<p>Der Absatz erzählt, was geschah, und erklärt warum es zählt.</p>" * 8
+    body = ("<div><h2>Reisen</h2><h2>Der historische Purzelbaum</h2>"
+            "<p><em>Text von Christian Seiler  Illustration von Markus Roost</em></p>" + text + "</div>")
+    got = _foreign(body, '<meta property="og:title" content="Der historische Purzelbaum (2021/5)">')
+    assert got["title"] == "Der historische Purzelbaum" and got["authors"] == ["Christian Seiler"]
+    part = _foreign("<div><h2>Open Journalism Project:</h2>" + text + "</div>",
+                    '<meta property="og:title" content="The Open Journalism Project: Better Student Journalism">')
+    assert part["title"] == "The Open Journalism Project: Better Student Journalism"

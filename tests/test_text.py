@@ -202,3 +202,10 @@ from .hostile import nasty_text  # noqa: E402
 def test_any_byline_reads_as_names_or_nothing(text):
     names = split_byline(text)
     assert all(isinstance(n, str) and n.strip() == n and n for n in names)
+
+
+def test_same_headline_as_a_whole_asks_most_of_the_longer_ones_words():
+    from newscrawl.site.text import same_headline
+    long = "The Open Journalism Project: Better Student Journalism"
+    assert same_headline("Open Journalism Project:", long) and not same_headline("Open Journalism Project:", long, whole=True)
+    assert same_headline("Der historische Purzelbaum", "Der historische Purzelbaum (2021/5)", whole=True)

@@ -318,12 +318,14 @@ def dateline_source(text: str | None) -> str | None:
 _WORDS = re.compile(r"[^\W_]+")
 
 
-def same_headline(a: str | None, b: str | None) -> bool:
+def same_headline(a: str | None, b: str | None, whole: bool = False) -> bool:
     """Do two headlines name the same story: equal, or sharing most of their words (an SEO
-    variant of the visible headline)? Case, punctuation and the order of words aside."""
+    variant of the visible headline)? Case, punctuation and the order of words aside. ``whole``:
+    most of the longer one's words too (not a heading that names a part of the story)."""
     if not a or not b:
         return False
     wa, wb = set(_WORDS.findall(a.lower())), set(_WORDS.findall(b.lower()))
     if not wa or not wb:
         return False
-    return wa == wb or (min(len(wa), len(wb)) >= 3 and len(wa & wb) / min(len(wa), len(wb)) >= 0.6)
+    of = max(len(wa), len(wb)) if whole else min(len(wa), len(wb))
+    return wa == wb or (min(len(wa), len(wb)) >= 3 and len(wa & wb) / of >= 0.6)
