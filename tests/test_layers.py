@@ -16,6 +16,7 @@ from newscrawl.extract.layers.meta import MetaLayer
 from newscrawl.extract.layers.nextdata import NextDataLayer
 from newscrawl.extract.layers.semantic import SemanticLayer
 from newscrawl.extract.page import Page
+from newscrawl.extract.shown import foot_byline
 from newscrawl.extract.themes import choose
 from newscrawl.site.rules import SiteRules
 from newscrawl.site.text import split_byline
@@ -539,6 +540,12 @@ def test_a_byline_at_the_foot_of_the_body_when_none_is_at_its_top():
     assert labelled["authors"] == ["Cosima Künzel"]
     # two capitalised words alone, not set apart as a signature is: a German heading, no name
     assert _foreign(f"<article><h1>Kein Wohngeld</h1>{text}<p>Weitere Informationen</p></article>")["authors"] == []
+    # juraforum.de: the label alone on its line, the name on the lines after it (the body as the
+    # generic layer reads "Autor: <a>Rechtsanwalt</a> Sebastian Einbock" there)
+    page = Page(FOREIGN + "/a/1", "<html><body><h1>Kein Wohngeld</h1></body></html>", SiteRules(FOREIGN), ExtractConfig())
+    body = "Der Absatz erzählt, was geschah.\n\nQuelle: juragentur.de\n\nAutor:\n\nRechtsanwalt\n\nSebastian Einbock"
+    assert foot_byline(page, body) == ["Sebastian Einbock"]
+    assert foot_byline(page, body.replace("Autor:\n\n", "")) == []
 
 
 def test_the_copyright_holder_is_the_publication_not_an_author():

@@ -209,3 +209,9 @@ def test_same_headline_as_a_whole_asks_most_of_the_longer_ones_words():
     long = "The Open Journalism Project: Better Student Journalism"
     assert same_headline("Open Journalism Project:", long) and not same_headline("Open Journalism Project:", long, whole=True)
     assert same_headline("Der historische Purzelbaum", "Der historische Purzelbaum (2021/5)", whole=True)
+
+
+def test_an_interviews_credit_names_both_people():
+    """Deutschlandfunk's <p class="author">: the guest "im Gespräch mit" the host."""
+    assert split_byline("Richard David Precht im Gespräch mit Karin Fischer") == ["Richard David Precht", "Karin Fischer"]
+    assert split_byline("Jane Smith in conversation with John Doe") == ["Jane Smith", "John Doe"]

@@ -116,14 +116,18 @@ _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?")
 
 def foot_byline(page: Page, body: str) -> list[str]:
     """A byline at the foot of the body, for a page that shows none at its top: one of its last
-    two paragraphs opened by "Von", "Autor:", "Erstellt von" (and their kin), or its last
+    two paragraphs opened by "Von", "Autor:", "Erstellt von" (and their kin), or such a label alone
+    in one of its last three read with the lines after it, or its last
     paragraph a name alone (a German local paper's signature: "<p><b>Stefan Wasmer</b></p>")."""
     paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
-    for text in reversed(paragraphs[-2:]):
-        if len(text) <= 120 and BY_START.match(text):
-            names = page.byline(text)
-            if names:
-                return names
+    for i in range(len(paragraphs) - 1, max(len(paragraphs) - 4, -1), -1):
+        text = paragraphs[i]
+        if BY_START.fullmatch(text):  # a label alone, its name in the lines after it ("Autor:<br>Rechtsanwalt<br>Name")
+            text = " ".join(paragraphs[i:])
+        elif i < len(paragraphs) - 2:
+            continue
+        if len(text) <= 120 and BY_START.match(text) and (names := page.byline(text)):
+            return names
     return _signature(page, paragraphs[-1]) if paragraphs else []
 
 

@@ -56,7 +56,8 @@ _HANDLE = re.compile(r"[\d_]")
 _WITH = re.compile(r"\s*\((?:with|avec|mit|con|com)\s+([^()]+)\)", re.I)
 # a catalogue's "Surname, Given" (dcterms.creator, parsely-author): one person, not two
 _SURNAME_FIRST = re.compile(r"^([A-Z][a-z'’\-]+),\s*([A-Z][a-z'’\-]+)$")
-_AND = re.compile(r"\s+(?:and|und|y|et|och|og)\s+|\s*&\s*")
+# "and" in the byline languages; an interview's "X im Gespräch mit Y" (Deutschlandfunk), "X in conversation with Y"
+_AND = re.compile(r"\s+(?:and|und|y|et|och|og|im\s+Gespräch\s+mit|in\s+conversation\s+with)\s+|\s*&\s*")
 _DOMAIN = re.compile(r"\w\.(?:com|net|org|co\.uk|co|in|ca|ie|com\.au|news)$", re.I)
 _ROLE_WORDS = re.compile(
     r"\b(at|of|for|and\s+head|chief|ceo|cfo|cto|coo|head|director|manager|partner|founder|"
