@@ -679,3 +679,12 @@ def test_a_page_without_an_h1_has_its_headline_in_the_h2_its_title_names():
     part = _foreign("<div><h2>Open Journalism Project:</h2>" + text + "</div>",
                     '<meta property="og:title" content="The Open Journalism Project: Better Student Journalism">')
     assert part["title"] == "The Open Journalism Project: Better Student Journalism"
+
+
+def test_a_date_alone_just_above_the_headline_beats_a_date_in_the_text_under_it():
+    """El Sol de Mazatlán (OEM): the section's link, then "<p class="published-date">/ martes 17
+    de marzo de 2020</p>", then the <h1>; the body's first lines name an older day."""
+    text = "<p>El barril cerró en su cotización más baja desde el 6 de marzo de 2002, un mínimo de 18 años.</p>" * 6
+    top = "<div><div class='breadcrumb'><a href='/finanzas/'>Finanzas</a></div><p class='published-date'>/ martes 17 de marzo de 2020</p></div>"
+    got = _foreign(f"<article>{top}<h1>Precio del petróleo mexicano cae</h1>{text}</article>")
+    assert got["published"].date().isoformat() == "2020-03-17"

@@ -13,6 +13,8 @@
   (tests/foreign_readability/): the development half's third part;
 - title, authors and date of 128 pages of 124 publishers from Postlight Parser's site fixtures
   (tests/foreign_postlight/): its fourth part;
+- the day of publication of 188 news pages of 170 publishers worldwide from htmldate's evaluation
+  (tests/foreign_dates/): its fifth part;
 - title, authors and date of 208 pages of 208 other publishers (tests/heldout/): the test
   half, which no rule was written on; its figures are the floors.
 """
@@ -189,6 +191,17 @@ def test_postlight_development_pages_above_their_floors():
     print("foreign_postlight (development half):", shares.line())
     assert (shares.asked["title"], shares.asked["authors"]) == (floors["pages"], floors["authors_labelled"])
     above_floors(shares, floors)
+
+
+def test_dated_development_pages_above_their_floor():
+    """188 news pages of 170 publishers worldwide with the day they were published, from
+    htmldate's evaluation (tests/foreign_dates/README.md): the development half's fifth part,
+    dates only."""
+    floors = FLOORS["foreign_dates"]
+    shares = read_labelled(heldout_pages(Path(__file__).parent / "foreign_dates"), DAY_CHECKS)
+    print("foreign_dates (development half, dates):", shares.line())
+    assert shares.asked["published"] == floors["pages"] and not shares.asked["title"] and not shares.asked["authors"]
+    assert shares.of("published") >= floors["published"], f"date {shares.of('published'):.3f} < {floors['published']}"
 
 
 HELDOUT = Path(__file__).parent / "heldout"

@@ -63,6 +63,23 @@ def _dated_line_before_h1(page: Page) -> tuple[str, int] | None:
     return next(((t, m.end()) for t in texts if len(t) <= 160 and (m := _DATE_FIRST.match(t))), None)
 
 
+# the innermost elements of the three just above the headline: a date alone there is the article's
+_LEAVES_BEFORE_H1 = etree.XPath("preceding-sibling::*[position() <= 3]/descendant-or-self::*[not(*)]")
+
+
+def _date_above_h1(page: Page) -> datetime | None:
+    """A date shown alone just above the headline, the nearest (OEM's "<p class="published-date">/
+    martes 17 de marzo de 2020</p>" between the section's link and the <h1>), before a date the
+    text under the headline shows (the body's "desde el 6 de marzo de 2002")."""
+    if page.h1 is None:
+        return None
+    for el in reversed(_LEAVES_BEFORE_H1(page.h1)):
+        text = clean(text_of(el))
+        if 6 <= len(text) <= 60 and (when := page.date(text)):
+            return when
+    return None
+
+
 def header_byline(page: Page) -> list[str]:
     """A byline shown under the headline in no markup of its own: a text that starts with
     "By" or "Written by", read on into the next texts ("Written by <a>Jane Smith, MS</a> on
@@ -103,6 +120,8 @@ def header_date(page: Page) -> datetime | None:
             return when
     updated = _UPDATED_WORD.search(window)
     if not updated:
+        if above := _date_above_h1(page):
+            return above
         before = page.once("shown.dated_before_h1", _dated_line_before_h1)
         return page.date(window) or (page.date(before[0][:before[1]]) if before else None)
     # the date before "Updated", else the update's when the page shows no other ("Updated: Dec 15, 2016")
