@@ -688,3 +688,15 @@ def test_a_date_alone_just_above_the_headline_beats_a_date_in_the_text_under_it(
     top = "<div><div class='breadcrumb'><a href='/finanzas/'>Finanzas</a></div><p class='published-date'>/ martes 17 de marzo de 2020</p></div>"
     got = _foreign(f"<article>{top}<h1>Precio del petróleo mexicano cae</h1>{text}</article>")
     assert got["published"].date().isoformat() == "2020-03-17"
+
+
+def test_a_photos_caption_under_the_headline_gives_no_date():
+    """A wire photo's caption names the day it was taken ("..., France, January 16, 2020.
+    REUTERS"); the date line after it is the article's."""
+    base = "https://www.example-wire.test"
+    body = "<p>" + "Protesters tried to force their way into a theater in Paris where the president was. " * 6 + "</p>"
+    html = ("<html><head><title>Protesters gather</title></head><body><article><h1>Protesters gather</h1>"
+            "<figure><img src='/p.jpg'><figcaption>FILE PHOTO: The president near Orleans, France, January 16, "
+            f"2020. REUTERS</figcaption></figure><p>January 18, 2020</p>{body}</article></body></html>")
+    article = ArticleParser(SiteRules(base)).parse(base + "/protesters", html)
+    assert article.published_at.date().isoformat() == "2020-01-18"

@@ -13,9 +13,11 @@ from newscrawl.extract.page import Page
 from newscrawl.site.text import AND_PHOTOS, clean
 
 # The elements just above the headline (the nearest three, in document order) and the text a
-# reader sees after it (the byline and date line), scripts aside.
+# reader sees after it (the byline and date line), scripts and a photo's caption aside (a wire
+# photo's "..., France, January 16, 2020. Julien De Rosa/Pool via REUTERS").
 _BEFORE_H1 = etree.XPath("preceding-sibling::*[position() <= 3]")
-_AFTER_H1 = etree.XPath("following::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+_AFTER_H1 = etree.XPath("following::text()[not(ancestor::script or ancestor::style or ancestor::noscript or "
+                        "ancestor::figcaption or ancestor::*[contains(@class,'caption')])]"
                         "[normalize-space()][position() <= 40]")
 # "Published", "Posted" and the same words in German, French, Spanish, Portuguese, Italian, Dutch
 _PUBLISHED_WORD = re.compile(r"\b(?:originally\s+|first\s+)?(?:published|posted|veröffentlicht|erschienen|"
