@@ -700,3 +700,18 @@ def test_a_photos_caption_under_the_headline_gives_no_date():
             f"2020. REUTERS</figcaption></figure><p>January 18, 2020</p>{body}</article></body></html>")
     article = ArticleParser(SiteRules(base)).parse(base + "/protesters", html)
     assert article.published_at.date().isoformat() == "2020-01-18"
+
+
+def test_a_whole_byline_under_the_headline_is_read_without_the_paragraph_after_it():
+    """"Posted by Jane Smith" alone on its line, then the body: the name, not the name and
+    the first sentence. A teaser of another story in an <aside> gives no byline ("Par Laurence
+    Defranoux" under its own title)."""
+    base = "https://www.example-blog.test"
+    body = "<p>" + "The council voted on the plan after a long debate about the costs and the schedule. " * 6 + "</p>"
+    def authors(meta: str, after: str = "") -> list[str]:
+        html = (f"<html><head><title>Council votes</title></head><body><div class='post'><h1>Council votes</h1>"
+                f"{meta}{after}{body}</div></body></html>")
+        return ArticleParser(SiteRules(base)).parse(base + "/council-votes", html).authors
+    assert authors("<div class='meta'>Posted by Jane Smith</div>") == ["Jane Smith"]
+    teaser = "<aside><ul><li><a href='/other'><h2>Another story</h2></a><span>Par<span> Laurence Defranoux</span></span></li></ul></aside>"
+    assert authors("", teaser) == []

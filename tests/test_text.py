@@ -215,3 +215,26 @@ def test_an_interviews_credit_names_both_people():
     """Deutschlandfunk's <p class="author">: the guest "im Gespräch mit" the host."""
     assert split_byline("Richard David Precht im Gespräch mit Karin Fischer") == ["Richard David Precht", "Karin Fischer"]
     assert split_byline("Jane Smith in conversation with John Doe") == ["Jane Smith", "John Doe"]
+
+
+@pytest.mark.parametrize("line, names", [
+    ("Submitted by Jane Smith on Tue, 03/03/2020", ["Jane Smith"]),  # Drupal
+    ("Posted on March 3, 2020 by Jane Smith", ["Jane Smith"]),  # WordPress's default themes
+    ("March 3, 2020 by Jane Smith", ["Jane Smith"]),
+    ("Reported by Jane Smith", ["Jane Smith"]), ("Published on March 3, 2020 by Jane Smith", ["Jane Smith"]),
+    ("By Jane Smith • March 3, 2020", ["Jane Smith"]),
+    ("Publicado por Juana Pérez el 3 de marzo de 2020", ["Juana Pérez"]),  # Blogger, Spanish
+    ("Publicado por Juana Pérez en Noticias", ["Juana Pérez"]),
+    ("Publicado el 3 de marzo de 2020 por Juana Pérez", ["Juana Pérez"]),
+    ("Publié par Jeanne Dupont le 3 mars 2020", ["Jeanne Dupont"]), ("Rédigé par Jeanne Dupont", ["Jeanne Dupont"]),
+    ("Texte : Jeanne Dupont", ["Jeanne Dupont"]), ("Texto y fotos: Juana Pérez", ["Juana Pérez"]),
+    ("Autora: Juana Pérez", ["Juana Pérez"]), ("Redacción: Juana Pérez", ["Juana Pérez"]),
+    ("Kirjoittaja: Matti Virtanen", ["Matti Virtanen"]), ("Words: Jane Smith", ["Jane Smith"]),
+    ("Gepostet von Hans Müller am 3. März 2020", ["Hans Müller"]),
+    ("Pubblicato da Mario Rossi il 3 marzo 2020", ["Mario Rossi"]),
+    ("Geplaatst door Jan Jansen op 3 maart 2020", ["Jan Jansen"]),
+])
+def test_the_byline_templates_of_common_cms_and_languages(line, names):
+    """Bylines as WordPress, Drupal and Blogger themes write them in the languages of the pages
+    this project reads: the words before "by", a date before it, a bullet or "en <section>" after."""
+    assert split_byline(line) == names

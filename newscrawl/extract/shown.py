@@ -10,14 +10,16 @@ from lxml import etree
 
 from newscrawl.extract.blocks import text_of
 from newscrawl.extract.page import Page
-from newscrawl.site.text import AND_PHOTOS, clean
+from newscrawl.site.text import AND_PHOTOS, BY_PREFIX, DATE_THEN_BY, clean
 
 # The elements just above the headline (the nearest three, in document order) and the text a
-# reader sees after it (the byline and date line), scripts and a photo's caption aside (a wire
-# photo's "..., France, January 16, 2020. Julien De Rosa/Pool via REUTERS").
+# reader sees after it (the byline and date line), scripts, a photo's caption (a wire photo's
+# "..., France, January 16, 2020. Julien De Rosa/Pool via REUTERS") and an <aside>'s or a <nav>'s
+# teasers of other articles aside ("Par Laurence Defranoux" under another story's title).
 _BEFORE_H1 = etree.XPath("preceding-sibling::*[position() <= 3]")
 _AFTER_H1 = etree.XPath("following::text()[not(ancestor::script or ancestor::style or ancestor::noscript or "
-                        "ancestor::figcaption or ancestor::*[contains(@class,'caption')])]"
+                        "ancestor::figcaption or ancestor::*[contains(@class,'caption')] or ancestor::aside or "
+                        "ancestor::nav)]"
                         "[normalize-space()][position() <= 40]")
 # "Published", "Posted" and the same words in German, French, Spanish, Portuguese, Italian, Dutch
 _PUBLISHED_WORD = re.compile(r"\b(?:originally\s+|first\s+)?(?:published|posted|veröffentlicht|erschienen|"
@@ -28,12 +30,13 @@ _UPDATED_WORD = re.compile(r"\b(?:last\s+)?(?:updated|modified|aktualisiert|geä
 HEADER_CHARS = 500
 # the labels of a byline: "Autor:", "Author(s):", "Text & Fotos:" (the writer's credit and the
 # photographer's, one person)
-LABELS = r"author(?:s|\(s\))?|autor|autorin|auteur|redaktion|text" + AND_PHOTOS
+LABELS = r"author(?:s|\(s\))?|autor|autora|autorin|auteur|redaktion|redacción|text[oe]?" + AND_PHOTOS + \
+    r"|words|kirjoittaja|toimittaja"
 # "By", "Written by" and the same words in other languages ("Von", "Por", "Par", "Door", "Av",
 # "Text von"), or a label ("Autor:"), at the start of a byline
-BY_WORDS = (r"\s*(?:(?:(?:written|text|texte|artikel|eine?\s+(?:gast)?(?:beitrag|kolumne|kommentar|essay|analyse)|"
-             r"geschrieben|verfasst|escrito|écrit)\s+)?"
-             rf"(?:by|von|por|par|door|av)\b|erstellt\s+von\b|(?:{LABELS}|interview)\s*:)")
+BY_WORDS = (rf"\s*(?:(?:{DATE_THEN_BY})?(?:(?:written|text|texte|artikel|eine?\s+(?:gast)?(?:beitrag|kolumne|kommentar|essay|analyse)|"
+             rf"geschrieben|verfasst|escrito|écrit|{BY_PREFIX})\s+)?"
+             rf"(?:by|von|por|par|door|av)\b|erstellt\s+von\b|(?:scritto|pubblicato)\s+da\b|(?:{LABELS}|interview)\s*:)")
 BY_START = re.compile(BY_WORDS, re.I)
 
 
@@ -99,10 +102,22 @@ def header_byline(page: Page) -> list[str]:
         if dated and (names := _dated_names(page, text, dated.end())):
             return names
         if BY_START.match(text) and (text[:1].isupper() or BY_START.fullmatch(text)):
-            names = page.byline(" ".join(texts[i:i + 6])[:160])
+            names = page.byline(" ".join(_byline_pieces(texts, i))[:160])
             if names:
                 return names
     return []
+
+
+def _byline_pieces(texts: list[str], i: int) -> list[str]:
+    """The byline's text and the short texts after it, its links' ("Written by <a>Jane Smith,
+    MS</a> on ..."); not the paragraph that follows a whole byline ("Published by Jane Smith",
+    then the body)."""
+    pieces = [texts[i]]
+    for t in texts[i + 1:i + 6]:
+        if len(t) > 60:
+            break
+        pieces.append(t)
+    return pieces
 
 
 def header_date(page: Page) -> datetime | None:

@@ -13,14 +13,24 @@ WIRE_AGENCIES = ("Reuters", "Thomson Reuters", "AP", "Associated Press", "AFP", 
 
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # after "Text": the photographer credited with the writer, one person ("Text & Fotos: Ivan Valetny")
-AND_PHOTOS = r"(?:\s*(?:&|und|and|\+|/)\s*(?:fotos?|bilder?|photos?))?"
-_BY = re.compile(r"^\s*(?:(?:(?:written|analysis|opinion|commentary|story|words|text|reporting|posted)\s+)?by[:\s]+"
+AND_PHOTOS = r"(?:\s*(?:&|und|and|y|e|et|\+|/)\s*(?:fotos?|bilder?|photos?))?"
+# the words before "by" in a CMS's byline template (WordPress's "Posted by", Drupal's "Submitted by",
+# Blogger's "Publicado por", "Publié par"), and its date before the "by" ("Posted on March 3, 2020
+# by", "March 3, 2020 by", "Publicado el 3 de marzo de 2020 por"): a four-digit year ends it
+# (not "Published by": the portal's "Published by Global Banking & Finance Review®" credits the
+# publisher, its writer's "By Brenda Goh" comes further down)
+BY_PREFIX = (r"(?:posted|submitted|created|reported|contributed|publicado|publicada|publié|publiée|"
+             r"posté|postado|rédigé|redactado|escrita|gepostet|veröffentlicht|geplaatst)")
+DATE_THEN_BY = (rf"(?:(?:{BY_PREFIX}|published)\s+)?(?:on\s+|el\s+|le\s+|em\s+|am\s+)?(?=[^\W_])[\w.,/ -]{{0,30}}\b\d{{4}}"
+                r"(?:,?\s*(?:at|à|a\s+las|um)?\s*\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?m\.?)?)?\s+(?=by|por|par|von)")
+_BY = re.compile(rf"^\s*(?:{DATE_THEN_BY})?(?:(?:(?:written|analysis|opinion|commentary|story|words|text|reporting|{BY_PREFIX})\s+)?by[:\s]+"
                  r"|(?-i:By(?=[A-Z][a-z]))"  # glued: "ByTravis Haney"
                  # the same word in other languages (von, por, par, door, av, di) and labels (Autor: ...)
                  r"|(?:(?:text|texte|artikel|eine?\s+(?:gast)?(?:beitrag|kolumne|kommentar|essay|analyse)|geschrieben|"
-                 r"verfasst|escrito|écrit|scritto)\s+)?"
+                 rf"verfasst|escrito|écrit|scritto|{BY_PREFIX})\s+)?"
                  r"(?:von|por|par|door|av|di)\s*:?\s+(?=[^\W\d_])"
-                 r"|(?:scritto\s+da|erstellt\s+von)\s+(?=[^\W\d_])|(?:author(?:s|\(s\))?|autor|autorin|auteur|autore|texto?" + AND_PHOTOS + r"|teksti|redaktion|interview)\s*:\s*)",
+                 r"|(?:(?:scritto|pubblicato)\s+da|erstellt\s+von)\s+(?=[^\W\d_])|(?:author(?:s|\(s\))?|autor|autora|autorin|auteur|autore|"
+                 r"text[oe]?" + AND_PHOTOS + r"|words|teksti|kirjoittaja|toimittaja|redaktion|redacción|interview)\s*:\s*)",
                  re.I)
 # Where a byline's names end: a date, a time, "Updated"/"Published", a handle, "N hours ago";
 # also glued to the last name ("Jeff FoustMonday, November 18, 2019").
@@ -31,8 +41,10 @@ _FOREIGN_MONTH = "|".join(name for names in MONTH_NAMES.values() for name in nam
 _MONTH_NAME = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*"
 _MON = _MONTH_NAME + r"\.?\s+\d{1,2}\b"
 _BYLINE_END = re.compile(
-    rf"(?:^|(?-i:(?<=[a-z])(?=[A-Z\d]))|\s+(?:(?:on|am|vom|le|el|em|il|op|den)\s+)?|\s*[-–—|]\s*)(?:{_DAY}\b|{_MON}|"
-    rf"\d{{1,2}}\s+{_MONTH_NAME}\s+\d{{4}}|\d{{1,2}}\.?\s+(?:{_FOREIGN_MONTH})\b|"
+    rf"(?:^|(?-i:(?<=[a-z])(?=[A-Z\d]))|\s+(?:(?:on|am|vom|le|el|em|il|op|den)\s+)?|\s*[-–—|•·]\s*)(?:{_DAY}\b|{_MON}|"
+    rf"\d{{1,2}}\s+{_MONTH_NAME}\s+\d{{4}}|\d{{1,2}}\.?\s+(?:de\s+)?(?:{_FOREIGN_MONTH})\b|"
+    # Drupal's "Submitted by Jane Smith on Tue, 03/03/2020": a short day after "on" only
+    r"(?<=\son\s)(?:Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\b|"
     r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|"
     r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|(?:(?:Last|Zuletzt)\s+)?(?:Updated|Published|Posted|Modified)\b|"
     r"(?:Aktualisiert|Veröffentlicht|Publié|Publicado|Actualizado|Atualizado)\b|"
@@ -46,7 +58,8 @@ _BYLINE_END = re.compile(
     r"Subscribe|Contact|More\s+by|Read\s+more|See\s+all|All\s+(?:articles|stories|posts))\b)"
     r"|\s*@\w|\s+/\s+"
     # "Michael Larabel in Valve on 1 June 2019" (a section), "谢若含2017-03-01" (a date glued to any script)
-    r"|(?-i:\s+in\s+(?=[A-Z]))|(?<=[^\W\d_])(?=\d{4}-\d{2}-\d{2})", re.I)
+    # (also "en", "em", "dans": Blogger's "Publicado por Juana Pérez en Noticias")
+    r"|(?-i:\s+(?:in|en|em|dans)\s+(?=[A-Z]))|(?<=[^\W\d_])(?=\d{4}-\d{2}-\d{2})", re.I)
 _GLUED_AGENCY = re.compile(r"(?<=[a-z])(?<!Thomson)(?<!\bThe)\s*(?=(?:Associated Press|Reuters|AFP)\b)"
                            r"|(?<=[A-Z]{2})(?=Associated Press\b)")
 # "and" between names, in English and in German, Spanish, French, Swedish, Danish and Norwegian
@@ -221,7 +234,7 @@ def _split_byline(text: str, agencies: tuple, site_names: tuple, publishers: tup
     text = _WITH.sub(r", \1", text)  # "Martin Untersinger (avec Damien Leloup et Morgane Tual)"
     names: list[str] = []
     # "Jane Smith, Chief Economist at X" -> drop from the first part that is a role
-    for chunk in (c.strip(" .;:-–—|") for c in re.split(r"[,;]", text)):
+    for chunk in (c.strip(" .;:-–—|•·") for c in re.split(r"[,;]", text)):
         if chunk and _take_chunk(re.sub(r"\s*\(.*?\)\s*", " ", chunk).strip(), names, agencies, site_names,
                                  publishers):
             break
@@ -261,7 +274,7 @@ def _names_part(text: str) -> str:
             return ""  # "View More Articles", "Updated ...": no names before it
         text = text[:end.start()]
     # "Finian Cunningham. Sputnik International": after a full stop comes no co-author
-    return re.split(r"\s+[|–—]\s+|\s+-\s+|(?<=[a-z]{2})\.\s+(?=[A-Z])", text)[0]
+    return re.split(r"\s+[|–—•·]\s+|\s+-\s+|(?<=[a-z]{2})\.\s+(?=[A-Z])", text)[0]
 
 
 def _take_chunk(chunk: str, names: list[str], agencies: tuple, site_names: tuple, publishers: tuple) -> bool:
