@@ -156,3 +156,8 @@ def test_a_version_number_is_no_dotted_date():
     assert parse_date("v10.12.2020.1") is None
     assert parse_date("1.2019.03.08") is None and parse_date("2019.03.08.1") is None
     assert parse_date("2019/13/40") is None  # no month 13
+
+
+@pytest.mark.parametrize("text", ["17. maaliskuuta 2020", "tiistai 17. maaliskuuta 2020 klo 10.30", "17 maaliskuu 2020"])
+def test_finnish_month_names_are_read(text):
+    assert parse_date(text, UTC).date().isoformat() == "2020-03-17"

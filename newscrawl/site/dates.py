@@ -28,21 +28,21 @@ _TZINFOS: dict = {name: int(hours * 3600) for name, hours in ZONE_NAMES.items()}
 _TZINFOS.update({name: ZoneInfo(key) for name, key in _US_ZONES.items()})
 _SLASH = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")  # day/month/year (UK)
 # Month names of the languages news pages are most written in after English (German, French,
-# Spanish, Portuguese, Italian, Dutch), full and abbreviated: "1. Februar 2022", "3 mars 2020",
+# Spanish, Portuguese, Italian, Dutch, Finnish), full and abbreviated: "1. Februar 2022", "3 mars 2020",
 # "12 de marzo de 2020"; read day first, as those languages write them.
 MONTH_NAMES = {
-    1: "januar jänner janvier enero janeiro gennaio januari jan",
-    2: "februar feber février fevrier febrero fevereiro febbraio februari feb",
-    3: "märz maerz mars marzo março marco maart mär mrz",
-    4: "april avril abril aprile apr",
-    5: "mai mayo maio maggio mei",
-    6: "juni juin junio junho giugno jun",
-    7: "juli juillet julio julho luglio jul",
-    8: "august août aout agosto augustus aug",
-    9: "september septembre septiembre setembro settembre sept sep",
-    10: "oktober octobre octubre outubro ottobre okt oct",
-    11: "november novembre noviembre novembro nov",
-    12: "dezember décembre decembre diciembre dezembro dicembre december dez déc dic",
+    1: "januar jänner janvier enero janeiro gennaio januari jan tammikuuta tammikuu",
+    2: "februar feber février fevrier febrero fevereiro febbraio februari feb helmikuuta helmikuu",
+    3: "märz maerz mars marzo março marco maart mär mrz maaliskuuta maaliskuu",
+    4: "april avril abril aprile apr huhtikuuta huhtikuu",
+    5: "mai mayo maio maggio mei toukokuuta toukokuu",
+    6: "juni juin junio junho giugno jun kesäkuuta kesäkuu",
+    7: "juli juillet julio julho luglio jul heinäkuuta heinäkuu",
+    8: "august août aout agosto augustus aug elokuuta elokuu",
+    9: "september septembre septiembre setembro settembre sept sep syyskuuta syyskuu",
+    10: "oktober octobre octubre outubro ottobre okt oct lokakuuta lokakuu",
+    11: "november novembre noviembre novembro nov marraskuuta marraskuu",
+    12: "dezember décembre decembre diciembre dezembro dicembre december dez déc dic joulukuuta joulukuu",
 }
 _MONTH_OF = {name: n for n, names in MONTH_NAMES.items() for name in names.split()}
 _FOREIGN_MONTH = "|".join(sorted(_MONTH_OF, key=len, reverse=True))
