@@ -715,3 +715,19 @@ def test_a_whole_byline_under_the_headline_is_read_without_the_paragraph_after_i
     assert authors("<div class='meta'>Posted by Jane Smith</div>") == ["Jane Smith"]
     teaser = "<aside><ul><li><a href='/other'><h2>Another story</h2></a><span>Par<span> Laurence Defranoux</span></span></li></ul></aside>"
     assert authors("", teaser) == []
+
+
+def test_a_sections_name_between_the_story_and_the_sites_goes_with_the_sites():
+    """"Story - News - Riverside Courier", "Story | Local News | riverside-courier.test": the
+    section's one or two words before the site's name are no part of the headline; a title's own
+    last words after a dash stay when no site's name follows them."""
+    base = "https://www.riverside-courier.test"
+    story = "Council approves the new bridge plan"
+    def title(og: str) -> str:
+        html = (f"<html><head><title>x</title><meta property='og:title' content='{og}'><meta property='og:site_name' "
+                f"content='Riverside Courier'></head><body><div class='post'><p>" +
+                "The council voted on the plan after a long debate. " * 8 + "</p></div></body></html>")
+        return ArticleParser(SiteRules(base)).parse(base + "/council-bridge", html).title
+    assert title(f"{story} - News - Riverside Courier") == story
+    assert title(f"{story} | Local News | riverside-courier.test") == story
+    assert title(f"{story} - Live") == f"{story} - Live"

@@ -45,6 +45,18 @@ _CHROME_H1 = re.compile(r"menu|navskip|skip-?link|site-?(?:title|name|logo|brand
                         r"screen-reader|sr-only|visually-hidden", re.I)
 _SITE_SEPS = (" - ", " | ", " – ", " — ", " :: ", " • ", " · ")  # between a title and the site's name
 _SEGMENTS = re.compile(r"\s+(?:\||::|:|•|·|–|—|-|»)\s+")  # a <title>'s parts ("Story | Site | Tagline")
+def _without_section(title: str, sep: str) -> str:
+    """A title without the one- or two-word part (a section's name) its site's name followed,
+    written with the same separator: "Story - News" of "Story - News - Site", "Story | News" of
+    "Story | News | site.com"."""
+    sep = f" {sep.strip()} "
+    head, found, tail = title.rpartition(sep)
+    words = tail.split()
+    if found and len(head) >= 12 and 1 <= len(words) <= 2 and all(w[:1].isalpha() for w in words):
+        return head.strip()
+    return title
+
+
 _DOMAIN_END = re.compile(r"(?<=\w)\.(?:[a-z]{2,3}|com?\.[a-z]{2})$")  # "disfunctions.de" names the site too
 _COPYRIGHT = re.compile(r"copyright|\(c\)|©|all\s+rights\s+reserved|\b\d{4}(?:\s*[-–]\s*\d{4})?\b", re.I)
 _TITLE_SEP = re.compile(r"\s+[|–—:-]{1,2}\s+")
@@ -366,7 +378,7 @@ class Page:
         lowered = title.lower()
         for end in self._site_name_ends:
             if lowered.endswith(end):
-                title = title[: len(title) - len(end)].strip()
+                title = _without_section(title[: len(title) - len(end)].strip(), end[:3])
                 lowered = title.lower()
         if title.rstrip("®™ ") in self.config.site_names or lowered in self.publisher_names or \
                 _compact(title) in self._compact_names or _compact(_DOMAIN_END.sub("", lowered)) in self._compact_names:
@@ -386,7 +398,7 @@ class Page:
         for sep, after in zip(seps, [*seps[1:], None]):
             part = title[sep.end():after.start() if after else len(title)]
             if self._names_site(part, names):
-                return title[:sep.start()]
+                return _without_section(title[:sep.start()], sep.group())
         return title
 
     @staticmethod
