@@ -75,6 +75,14 @@ def test_a_class_that_says_writer_marks_the_author():
     assert ArticleParser(SiteRules(BASE)).parse(BASE + "/a/1", html).authors == ["松村太郎"]
 
 
+def test_a_class_that_says_auteur_marks_the_author():
+    """French themes' <span class="auteur">."""
+    body = "<p>" + "Le conseil municipal a voté le projet après un long débat sur les coûts et le calendrier. " * 6 + "</p>"
+    html = (f"<html lang='fr'><body><article><h1>Le conseil approuve le pont</h1><span class='auteur'>Jeanne Dupont</span>"
+            f"{body}</article></body></html>")
+    assert ArticleParser(SiteRules(BASE)).parse(BASE + "/a/1", html).authors == ["Jeanne Dupont"]
+
+
 def test_the_bodys_classes_put_no_byline_in_the_comments():
     """WordPress's <body class="... front_hidecomments"> says what the page shows: a byline in its
     article is the article's, one in a comments block is not."""

@@ -13,8 +13,8 @@ from newscrawl.extract.page import Page
 
 # Author markup, most specific first; each kind is tried alone (the first that names someone
 # wins): schema.org microdata, rel=author, hCard/byline classes, links to an author page, any
-# class that says author or writer (in English or German: "single-post--header_author", "date-author",
-# "autor"; comments' aside). All found in one pass over the tree (``author_marks``).
+# class that says author or writer (in English, German or French: "single-post--header_author", "date-author",
+# "autor", "auteur"; comments' aside). All found in one pass over the tree (``author_marks``).
 _ITEMPROP_AUTHOR = etree.XPath('//*[@itemprop="author"]//*[@itemprop="name"] | '
                                '//*[@itemprop="author"][not(.//*[@itemprop="name"])]')
 _MARKED = etree.XPath("//*[@class or @rel] | //a[@href]")
@@ -57,7 +57,8 @@ def _kinds_of(el: HtmlElement) -> list[int]:
         tokens, low = cls.split(), cls.lower()
         found += [k for k, hit in ((2, not _NAME_CLASSES.isdisjoint(tokens)), (3, not _BYLINE_CLASSES.isdisjoint(tokens)),
                                    (4, "byline" in low),
-                                   (6, ("author" in low or "autor" in low or "writer" in low) and "comment" not in low))
+                                   (6, ("author" in low or "autor" in low or "auteur" in low or "writer" in low)
+                                    and "comment" not in low))
                   if hit]
     if el.tag == "a" and _AUTHOR_PAGE.search(el.get("href") or ""):
         found.append(5)
