@@ -731,3 +731,18 @@ def test_a_sections_name_between_the_story_and_the_sites_goes_with_the_sites():
     assert title(f"{story} - News - Riverside Courier") == story
     assert title(f"{story} | Local News | riverside-courier.test") == story
     assert title(f"{story} - Live") == f"{story} - Live"
+
+
+def test_the_published_time_element_beats_an_updated_one_before_it():
+    """WordPress themes write <time class="updated"> next to <time class="entry-date published">,
+    in either order; a theme's only <time> may say "updated" and is the post's date then."""
+    base = "https://www.example-blog.test"
+    body = "<p>" + "The council voted on the plan after a long debate about the costs and the schedule. " * 6 + "</p>"
+    updated = "<time class='updated' datetime='2020-04-02T10:00:00+00:00'>April 2</time>"
+    published = "<time class='entry-date published' datetime='2020-03-17T10:00:00+00:00'>March 17, 2020</time>"
+    def day(times: str) -> str:
+        html = (f"<html><head><title>Council votes</title></head><body><article><h1>Council votes</h1>{times}{body}"
+                "</article></body></html>")
+        return ArticleParser(SiteRules(base)).parse(base + "/council-votes", html).published_at.date().isoformat()
+    assert day(updated + published) == "2020-03-17"
+    assert day(updated) == "2020-04-02"

@@ -27,6 +27,11 @@ _CRUMB_LINKS = etree.XPath(".//a | .//span[not(ancestor::a)]")
 _CRUMB_HREF = etree.XPath("(.//a/@href | self::a/@href)[1]")
 _ARTICLE_BODY = etree.XPath("(//*[@itemprop='articleBody'])[1]")
 _FIRST_OF = {tag: etree.XPath(f"(//{tag})[1]") for tag in ("article", "main")}
+# the first <time> but an update's (WordPress themes write <time class="updated"> beside, or
+# before, <time class="entry-date published">; one time for both is "entry-date published updated"),
+# else the first (a theme's only <time> may say "updated")
+_PUBLISHED_TIME = etree.XPath("(//time[@datetime][not((contains(@class,'updated') or contains(@class,'modified')) and "
+                              "not(contains(@class,'published') or contains(@class,'entry-date')))])[1]")
 _TIME = etree.XPath("(//time[@datetime])[1]")
 _AUTHOR_LABEL = re.compile(rf"\b(?:{LABELS}|autore)\s*:", re.I)  # one of a row of labels
 _LEAD_BY = re.compile(r"^" + BY_WORDS + r"\s*[:\-–]?\s*", re.I)
@@ -230,7 +235,7 @@ class SemanticLayer(Layer):
         shown = header_date(page)
         if shown and page.date_shapes.get(shown) != "date_only":
             return shown
-        t = _TIME(page.root)
+        t = _PUBLISHED_TIME(page.root) or _TIME(page.root)
         return (page.date(t[0].get("datetime")) if t else None) or shown
 
     @reads
