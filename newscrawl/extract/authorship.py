@@ -140,7 +140,7 @@ def _entry_meta(el: HtmlElement, near: set[HtmlElement]) -> bool:
     if el.tag != "footer":
         return el.getparent() in near
     return any(a.tag == "article" for a in el.iterancestors()) and \
-        not any(len("".join(s.itertext()).strip()) > 200 for s in el.itersiblings(preceding=True))
+        not any(len("".join(s.itertext()).strip()) > 200 for s in el.itersiblings(etree.Element, preceding=True))
 
 
 def _small(el: HtmlElement) -> bool:

@@ -29,6 +29,7 @@ T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+_PARSER_UTF8 = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)  # a str that declares its encoding
 _META = etree.XPath("//*[@content][self::meta or @itemprop]")  # microdata on any element too
 _CANONICAL = etree.XPath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href')
 _JSONLD = etree.XPath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+json")]')
@@ -81,7 +82,7 @@ def parse_html(html: str | bytes) -> HtmlElement:
     try:
         root = etree.fromstring(html, _PARSER)
     except ValueError:  # a str that declares its encoding: parse its UTF-8 bytes
-        root = etree.fromstring(html.encode("utf-8") if isinstance(html, str) else html, etree.HTMLParser(encoding="utf-8"))
+        root = etree.fromstring(html.encode("utf-8") if isinstance(html, str) else html, _PARSER_UTF8)
     return root
 
 
