@@ -238,3 +238,9 @@ def test_the_byline_templates_of_common_cms_and_languages(line, names):
     """Bylines as WordPress, Drupal and Blogger themes write them in the languages of the pages
     this project reads: the words before "by", a date before it, a bullet or "en <section>" after."""
     assert split_byline(line) == names
+
+
+@pytest.mark.parametrize("line", ["By Jane Smith, John Doe, and Ana Lima", "Por Jane Smith, John Doe e Ana Lima",
+                                  "Teksti: Jane Smith, John Doe ja Ana Lima"])
+def test_every_co_author_with_a_serial_comma_and_in_portuguese_and_finnish(line):
+    assert split_byline(line) == ["Jane Smith", "John Doe", "Ana Lima"]

@@ -62,15 +62,16 @@ _BYLINE_END = re.compile(
     r"|(?-i:\s+(?:in|en|em|dans)\s+(?=[A-Z]))|(?<=[^\W\d_])(?=\d{4}-\d{2}-\d{2})", re.I)
 _GLUED_AGENCY = re.compile(r"(?<=[a-z])(?<!Thomson)(?<!\bThe)\s*(?=(?:Associated Press|Reuters|AFP)\b)"
                            r"|(?<=[A-Z]{2})(?=Associated Press\b)")
-# "and" between names, in English and in German, Spanish, French, Swedish, Danish and Norwegian
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _HANDLE = re.compile(r"[\d_]")
 # co-authors in parentheses: "(with ...)", "(avec ...)", "(mit ...)", "(con ...)", "(com ...)"
 _WITH = re.compile(r"\s*\((?:with|avec|mit|con|com)\s+([^()]+)\)", re.I)
 # a catalogue's "Surname, Given" (dcterms.creator, parsely-author): one person, not two
 _SURNAME_FIRST = re.compile(r"^([A-Z][a-z'’\-]+),\s*([A-Z][a-z'’\-]+)$")
-# "and" in the byline languages; an interview's "X im Gespräch mit Y" (Deutschlandfunk), "X in conversation with Y"
-_AND = re.compile(r"\s+(?:and|und|y|et|och|og|im\s+Gespräch\s+mit|in\s+conversation\s+with)\s+|\s*&\s*")
+# "and" between names, in English, German, Spanish, French, Portuguese and Italian, Finnish, Swedish,
+# Danish and Norwegian; an interview's "X im Gespräch mit Y" (Deutschlandfunk), "X in conversation with Y"
+_AND = re.compile(r"\s+(?:and|und|y|et|e|ja|och|og|im\s+Gespräch\s+mit|in\s+conversation\s+with)\s+|\s*&\s*")
+_OXFORD_AND = re.compile(r"^(?:and|und|y|et|e|ja)\s+(?=\S)")  # "Jane Smith, John Doe, and Ana Lima"
 _DOMAIN = re.compile(r"\w\.(?:com|net|org|co\.uk|co|in|ca|ie|com\.au|news)$", re.I)
 _ROLE_WORDS = re.compile(
     r"\b(at|of|for|and\s+head|chief|ceo|cfo|cto|coo|head|director|manager|partner|founder|"
@@ -234,7 +235,7 @@ def _split_byline(text: str, agencies: tuple, site_names: tuple, publishers: tup
     text = _WITH.sub(r", \1", text)  # "Martin Untersinger (avec Damien Leloup et Morgane Tual)"
     names: list[str] = []
     # "Jane Smith, Chief Economist at X" -> drop from the first part that is a role
-    for chunk in (c.strip(" .;:-–—|•·") for c in re.split(r"[,;]", text)):
+    for chunk in (_OXFORD_AND.sub("", c.strip(" .;:-–—|•·")) for c in re.split(r"[,;]", text)):
         if chunk and _take_chunk(re.sub(r"\s*\(.*?\)\s*", " ", chunk).strip(), names, agencies, site_names,
                                  publishers):
             break
