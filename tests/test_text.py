@@ -244,3 +244,22 @@ def test_the_byline_templates_of_common_cms_and_languages(line, names):
                                   "Teksti: Jane Smith, John Doe ja Ana Lima"])
 def test_every_co_author_with_a_serial_comma_and_in_portuguese_and_finnish(line):
     assert split_byline(line) == ["Jane Smith", "John Doe", "Ana Lima"]
+
+
+@pytest.mark.parametrize("line, names", [
+    ("Por Agencia EFE", []), ("Por Europa Press", []), ("Por Lusa", []), ("STT", []), ("Keystone-SDA", []),
+    ("APA", []), ("Von Agenturen", []), ("Por Juana Pérez (EFE)", ["Juana Pérez"]),
+    ("Par Jeanne Dupont avec AFP", ["Jeanne Dupont"]), ("By Jane Smith with John Doe", ["Jane Smith", "John Doe"]),
+    ("By Jane Smith for the Daily Mail", ["Jane Smith"]), ("Von Hans Müller für die Zeit", ["Hans Müller"]),
+])
+def test_wire_agencies_of_the_languages_read_and_the_publication_written_for_are_no_authors(line, names):
+    """The heldout labels' convention and the issue's: a wire agency is no author, in any language
+    (Spain's EFE and Europa Press, Portugal's Lusa, Finland's STT, Switzerland's Keystone-SDA,
+    Austria's APA); nor is the publication a byline says it was written for."""
+    assert split_byline(line) == names
+
+
+def test_an_italian_di_before_a_name_opens_a_byline_not_the_german_tuesday():
+    from newscrawl.extract.shown import BY_START
+    assert BY_START.match("Di Mario Rossi") and BY_START.match("di Mario Rossi")
+    assert not BY_START.match("Di., 17.03.2020") and not BY_START.match("Dienstag, 17. März")

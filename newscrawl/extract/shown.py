@@ -33,10 +33,12 @@ HEADER_CHARS = 500
 LABELS = r"author(?:s|\(s\))?|autor|autora|autorin|auteur|redaktion|redacción|text[oe]?" + AND_PHOTOS + \
     r"|words|kirjoittaja|toimittaja"
 # "By", "Written by" and the same words in other languages ("Von", "Por", "Par", "Door", "Av",
-# "Text von"), or a label ("Autor:"), at the start of a byline
+# "Di" before a capital, not the German Tuesday's "Di., 17.03.", "Text von"), or a label
+# ("Autor:"), at the start of a byline
 BY_WORDS = (rf"\s*(?:(?:{DATE_THEN_BY})?(?:(?:written|text|texte|artikel|eine?\s+(?:gast)?(?:beitrag|kolumne|kommentar|essay|analyse)|"
              rf"geschrieben|verfasst|escrito|écrit|{BY_PREFIX})\s+)?"
-             rf"(?:by|von|por|par|door|av)\b|erstellt\s+von\b|(?:scritto|pubblicato)\s+da\b|(?:{LABELS}|interview)\s*:)")
+             rf"(?:by|von|por|par|door|av)\b|di(?=\s+(?-i:[A-Z]))|erstellt\s+von\b|(?:scritto|pubblicato)\s+da\b|"
+             rf"(?:{LABELS}|interview)\s*:)")
 BY_START = re.compile(BY_WORDS, re.I)
 
 

@@ -8,8 +8,14 @@ from functools import lru_cache
 
 from newscrawl.site.dates import MONTH_NAMES
 
-WIRE_AGENCIES = ("Reuters", "Thomson Reuters", "AP", "Associated Press", "AFP", "Bloomberg",
-                 "PA Media", "Dow Jones", "dpa", "ANI", "PTI", "Xinhua", "Kyodo")
+# the wire agencies of the languages read (Spain's, Portugal's, Italy's, Finland's, Switzerland's,
+# Austria's, Germany's churches' ...) and the word for agencies
+WIRE_AGENCIES = ("Reuters", "Thomson Reuters", "AP", "Associated Press", "AFP", "Agence France-Presse",
+                 "Agence France Presse", "Bloomberg", "PA Media", "Dow Jones", "dpa", "ANI", "PTI", "IANS", "Xinhua",
+                 "Kyodo", "Yonhap", "EFE", "Agencia EFE", "Europa Press", "Lusa", "Agência Lusa", "ANSA", "STT", "NTB",
+                 "Ritzau", "Belga", "ANP", "APA", "SDA", "Keystone-SDA", "ATS", "AWP", "KNA", "epd", "AAP",
+                 "Canadian Press", "Anadolu", "Anadolu Agency", "TASS", "Interfax", "Notimex", "Télam", "Agência Brasil",
+                 "Agencias", "Agenturen", "Agences", "Agencies")
 
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # after "Text": the photographer credited with the writer, one person ("Text & Fotos: Ivan Valetny")
@@ -59,13 +65,16 @@ _BYLINE_END = re.compile(
     r"|\s*@\w|\s+/\s+"
     # "Michael Larabel in Valve on 1 June 2019" (a section), "谢若含2017-03-01" (a date glued to any script)
     # (also "en", "em", "dans": Blogger's "Publicado por Juana Pérez en Noticias")
-    r"|(?-i:\s+(?:in|en|em|dans)\s+(?=[A-Z]))|(?<=[^\W\d_])(?=\d{4}-\d{2}-\d{2})", re.I)
+    r"|(?-i:\s+(?:in|en|em|dans)\s+(?=[A-Z]))|(?<=[^\W\d_])(?=\d{4}-\d{2}-\d{2})"
+    # the publication written for: "By Jane Smith for the Daily Mail", "Von Hans Müller für die Zeit"
+    r"|(?-i:\s+(?:for|für|pour|para)\s+(?=(?:the|die|der|das|la|le|el|o|a)?\s*[A-Z]))", re.I)
 _GLUED_AGENCY = re.compile(r"(?<=[a-z])(?<!Thomson)(?<!\bThe)\s*(?=(?:Associated Press|Reuters|AFP)\b)"
                            r"|(?<=[A-Z]{2})(?=Associated Press\b)")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _HANDLE = re.compile(r"[\d_]")
 # co-authors in parentheses: "(with ...)", "(avec ...)", "(mit ...)", "(con ...)", "(com ...)"
 _WITH = re.compile(r"\s*\((?:with|avec|mit|con|com)\s+([^()]+)\)", re.I)
+_WITH_BARE = re.compile(r"(?<!conversation)\s+(?:with|avec)(?:\s+|,\s*)(?=[^\W\d_])")
 # a catalogue's "Surname, Given" (dcterms.creator, parsely-author): one person, not two
 _SURNAME_FIRST = re.compile(r"^([A-Z][a-z'’\-]+),\s*([A-Z][a-z'’\-]+)$")
 # "and" between names, in English, German, Spanish, French, Portuguese and Italian, Finnish, Swedish,
@@ -233,6 +242,7 @@ def _split_byline(text: str, agencies: tuple, site_names: tuple, publishers: tup
     (a date, "Updated ...", a handle) are dropped."""
     text = _SURNAME_FIRST.sub(r"\2 \1", _names_part(text).replace("/", ", "))  # "Gillman, Steve"; "Peter Maahn/SP-X"
     text = _WITH.sub(r", \1", text)  # "Martin Untersinger (avec Damien Leloup et Morgane Tual)"
+    text = _WITH_BARE.sub(", ", text)  # "Jeanne Dupont avec AFP", "Jane Smith with John Doe"
     names: list[str] = []
     # "Jane Smith, Chief Economist at X" -> drop from the first part that is a role
     for chunk in (_OXFORD_AND.sub("", c.strip(" .;:-–—|•·")) for c in re.split(r"[,;]", text)):
