@@ -44,7 +44,7 @@ _FEED_TITLES = etree.XPath('(//link[@rel="alternate"][contains(@type,"rss") or c
 _FEED_NAME = re.compile(r"^(.+?)\s+(?:(?:»|[|:–—-])\s+(?:\S+\s+)?\S*feed|(?:rss|atom)(?:\s*2\.0)?\s+feed)\s*$", re.I)
 _CHROME_H1 = re.compile(r"menu|navskip|skip-?link|site-?(?:title|name|logo|branding)|logo|brand|"
                         r"screen-reader|sr-only|visually-hidden", re.I)
-_SITE_SEPS = (" - ", " | ", " – ", " — ", " :: ", " • ", " · ")  # between a title and the site's name
+_SITE_SEPS = (" - ", " | ", " – ", " — ", " :: ", " • ", " · ", " « ", " » ")  # between a title and the site's name ("«": old WordPress themes)
 _SEGMENTS = re.compile(r"\s+(?:\||::|:|•|·|–|—|-|»)\s+")  # a <title>'s parts ("Story | Site | Tagline")
 def _without_section(title: str, sep: str) -> str:
     """A title without the one- or two-word part (a section's name) its site's name followed,
