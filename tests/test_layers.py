@@ -746,3 +746,18 @@ def test_the_published_time_element_beats_an_updated_one_before_it():
         return ArticleParser(SiteRules(base)).parse(base + "/council-votes", html).published_at.date().isoformat()
     assert day(updated + published) == "2020-03-17"
     assert day(updated) == "2020-04-02"
+
+
+def test_a_headline_in_an_h3_or_a_title_class_when_no_h1_and_a_date_before_its_element():
+    """btv.de: "<span class="textbox__box-date">03.02.2022</span>" then a <div> holding only the
+    <h3> the title names, the body naming a later day; an old CMS's "<div class="article-title">"
+    with its date line under it: the lines around either are read as a headline's."""
+    text = "<p>Der Absatz erzählt, was geschah, und erklärt warum es zählt, am 11.02.2022 wieder.</p>" * 8
+    box = ("<div class='textbox__box'><span class='textbox__box-date'>03.02.2022</span><div class='c-text'>"
+           "<h3 class='text__subheadline'>Auf den Spuren von Rafael Nadal</h3></div></div>")
+    got = _foreign(box + text, '<meta property="og:title" content="Auf den Spuren von Rafael Nadal">')
+    assert got["published"].date().isoformat() == "2022-02-03"
+    old = ("<div class='article-title'>Neue Brücke für die Stadt beschlossen</div>"
+           "<div>04.02.2022 | 13:10 Uhr | Uta Helkenberg</div>" + text)
+    assert _foreign(old, '<meta property="og:title" content="Neue Brücke für die Stadt beschlossen">')["authors"] == \
+        ["Uta Helkenberg"]

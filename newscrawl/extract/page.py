@@ -37,7 +37,9 @@ _NEXT_DATA = etree.XPath('//script[@id="__NEXT_DATA__"]')
 _INLINE_SCRIPTS = etree.XPath("//script[not(@src)]")
 _JSON_SCRIPTS = etree.XPath('//script[translate(@type,"JSON","json")="application/json" and not(@id="__NEXT_DATA__")]')
 _H1S = etree.XPath("(//h1[not(ancestor::*[contains(@class,'skiptranslate')])])[position() <= 8]")  # not Google Translate's pop-up
-_H2S = etree.XPath("(//h2)[position() <= 10]")
+# where a page without an <h1> puts its headline: an <h2>, an <h3>, an element classed title or headline
+_HEADLINE_ELSEWHERE = etree.XPath("(//h2 | //h3 | //*[contains(@class,'title') or contains(@class,'headline')]"
+                                  "[not(self::h1)])[position() <= 20]")
 _TITLE = etree.XPath("//title/text()")
 _FEED_TITLES = etree.XPath('(//link[@rel="alternate"][contains(@type,"rss") or contains(@type,"atom")]/@title)[1]')
 # WordPress's "Site » Feed", "Site » Kommentar-Feed"; older themes' "Site RSS Feed", "Site Atom Feed"
@@ -428,13 +430,14 @@ class Page:
         found = [h for h in _H1S(self.root)
                  if not _CHROME_H1.search(f'{h.get("class") or ""} {h.get("id") or ""}')
                  and any(t.strip() for t in h.itertext())]
-        return found or self._h2_headline
+        return found or self._headline_elsewhere
 
     @property
-    def _h2_headline(self) -> list[Any]:
-        """A page without an <h1> (an old CMS's, Medium's) whose headline is an <h2>: the first of
-        its first ten that the social or the tab's title names, most of its words (not a
-        heading that names part of it: "Open Journalism Project:")."""
+    def _headline_elsewhere(self) -> list[Any]:
+        """A page without an <h1> (an old CMS's, Medium's) whose headline is an <h2>, an <h3> or
+        an element classed title or headline: the first of those that the social or the tab's
+        title names, most of its words (not a heading that names part of it: "Open Journalism
+        Project:")."""
         titles = [t for t in (self.meta_first("og:title", "twitter:title"), self.document_title) if t]
-        return next(([h] for h in _H2S(self.root) if any(same_headline(clean(" ".join(h.itertext())), t, whole=True)
-                                                          for t in titles)), [])
+        return next(([h] for h in _HEADLINE_ELSEWHERE(self.root)
+                     if any(same_headline(clean(" ".join(h.itertext())), t, whole=True) for t in titles)), [])

@@ -71,7 +71,9 @@ def _dated_line_before_h1(page: Page) -> tuple[str, int] | None:
 
 
 # the innermost elements of the three just above the headline: a date alone there is the article's
-_LEAVES_BEFORE_H1 = etree.XPath("preceding-sibling::*[position() <= 3]/descendant-or-self::*[not(*)]")
+# (the headline alone in its element: that element's; btv.de's date <span> before the <div> of its <h3>)
+_LEAVES_BEFORE_H1 = etree.XPath("preceding-sibling::*[position() <= 3]/descendant-or-self::*[not(*)] | "
+                                "parent::*[count(*) = 1]/preceding-sibling::*[position() <= 3]/descendant-or-self::*[not(*)]")
 
 
 def _date_above_h1(page: Page) -> datetime | None:
