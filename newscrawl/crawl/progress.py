@@ -2,8 +2,10 @@
 
     Progress: 2,412 pages (95/min), 1,830 articles stored, 412 requests to go; ~5 min left
 
-The estimate (full crawls only) is what is left to fetch at the rate pages were fetched over
-the last five minutes. What is left: the requests queued and downloading, or, when more, the
+The estimate (full crawls only) is what is left at the rate pages were read over the last five
+minutes (fetched and parsed: when parsing is the slower, responses wait for the parser, up to
+Scrapy's 5 MB scraper slot, and count as left). What is left: the requests queued and
+downloading and the responses waiting to be parsed, or, when more, the
 article requests discovery has announced (every entry of the sitemaps, feeds and listings read
 so far that is to be fetched) and not yet sent, less those the dupefilter dropped as duplicates
 (newscrawl.keys: ANNOUNCED). Scrapy takes a callback's requests one at a time, so the queue
@@ -40,7 +42,7 @@ logger = logging.getLogger(__name__)
 class Figures:
     pages: int
     stored: int
-    queued: int  # requests in the scheduler and in the downloader
+    queued: int  # requests in the scheduler and in the downloader, responses waiting to be parsed
     full: bool
     announced_left: int = 0  # article requests announced by discovery, not sent yet
 
@@ -97,6 +99,12 @@ def bar(f: Figures, left: float | None, width: int = 30) -> str:
             f"stored, {f.left:,} to go{eta}  ")
 
 
+def unparsed(engine) -> int:
+    """Responses fetched and not yet through the spider: in the scraper's queue or being parsed."""
+    slot = getattr(getattr(engine, "scraper", None), "slot", None)
+    return len(slot.queue) + len(slot.active) if slot is not None else 0
+
+
 class Progress:
     def __init__(self, crawler, interval: float, live_bar: bool, clock=time.monotonic, out=sys.stderr):
         self.crawler = crawler
@@ -134,17 +142,19 @@ class Progress:
             engine = self.crawler.engine
         except RuntimeError:  # not started
             engine = None
-        queued = 0
+        queued = waiting = 0
         if engine is not None and engine.scheduler is not None:
-            queued = len(engine.scheduler) + len(engine.downloader.active)
+            waiting = unparsed(engine)
+            queued = len(engine.scheduler) + len(engine.downloader.active) + waiting
         f = figures(self.crawler.stats.get_stats(), queued)
         now = self.clock()
-        self.samples.append((now, f.pages))
+        done = f.pages - waiting  # pages read through: the rate is the slower of fetching and parsing
+        self.samples.append((now, done))
         while len(self.samples) > 2 and now - self.samples[1][0] >= 300:  # the last 5 minutes
             self.samples.pop(0)
         t0, pages0 = self.samples[0]
         elapsed = max(now - t0, 1e-9)
-        rate = (f.pages - pages0) / elapsed
+        rate = (done - pages0) / elapsed
         left = time_left(f.left, rate)
         if self.live_bar:
             self.out.write(bar(f, left))
