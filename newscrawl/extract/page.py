@@ -48,18 +48,6 @@ _CHROME_H1 = re.compile(r"menu|navskip|skip-?link|site-?(?:title|name|logo|brand
                         r"screen-reader|sr-only|visually-hidden", re.I)
 _SITE_SEPS = (" - ", " | ", " – ", " — ", " :: ", " • ", " · ", " « ", " » ")  # between a title and the site's name ("«": old WordPress themes)
 _SEGMENTS = re.compile(r"\s+(?:\||::|:|•|·|–|—|-|»)\s+")  # a <title>'s parts ("Story | Site | Tagline")
-def _without_section(title: str, sep: str) -> str:
-    """A title without the one- or two-word part (a section's name) its site's name followed,
-    written with the same separator: "Story - News" of "Story - News - Site", "Story | News" of
-    "Story | News | site.com"."""
-    sep = f" {sep.strip()} "
-    head, found, tail = title.rpartition(sep)
-    words = tail.split()
-    if found and len(head) >= 12 and 1 <= len(words) <= 2 and all(w[:1].isalpha() for w in words):
-        return head.strip()
-    return title
-
-
 _DOMAIN_END = re.compile(r"(?<=\w)\.(?:[a-z]{2,3}|com?\.[a-z]{2})$")  # "disfunctions.de" names the site too
 _COPYRIGHT = re.compile(r"copyright|\(c\)|©|all\s+rights\s+reserved|\b\d{4}(?:\s*[-–]\s*\d{4})?\b", re.I)
 _TITLE_SEP = re.compile(r"\s+[|–—:-]{1,2}\s+")
@@ -72,6 +60,18 @@ _FAQ_NUMBER = re.compile(r"^\s*(?:Q(?:uestion)?\s*)?(\d{1,3})\s*([.):\-–—]\s
 
 def _compact(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _without_section(title: str, sep: str) -> str:
+    """A title without the one- or two-word part (a section's name) its site's name followed,
+    written with the same separator: "Story - News" of "Story - News - Site", "Story | News" of
+    "Story | News | site.com"."""
+    sep = f" {sep.strip()} "
+    head, found, tail = title.rpartition(sep)
+    words = tail.split()
+    if found and len(head) >= 12 and 1 <= len(words) <= 2 and all(w[:1].isalpha() for w in words):
+        return head.strip()
+    return title
 
 
 def parse_html(html: str | bytes) -> HtmlElement:
@@ -309,10 +309,9 @@ class Page:
         that the social or the tab's title names (a menu's "SERVICE" comes before it), else
         the first."""
         if len(self.headings) > 1:
-            titles = [t for t in (self.meta_first("og:title", "twitter:title"), self.document_title) if t]
             for h in self.headings:
                 text = clean(" ".join(h.itertext()))
-                if any(same_headline(text, t) for t in titles):
+                if any(same_headline(text, t) for t in self._titles):
                     return h
         return self.headings[0] if self.headings else None
 
@@ -438,6 +437,10 @@ class Page:
         an element classed title or headline: the first of those that the social or the tab's
         title names, most of its words (not a heading that names part of it: "Open Journalism
         Project:")."""
-        titles = [t for t in (self.meta_first("og:title", "twitter:title"), self.document_title) if t]
         return next(([h] for h in _HEADLINE_ELSEWHERE(self.root)
-                     if any(same_headline(clean(" ".join(h.itertext())), t, whole=True) for t in titles)), [])
+                     if any(same_headline(clean(" ".join(h.itertext())), t, whole=True) for t in self._titles)), [])
+
+    @cached_property
+    def _titles(self) -> list[str]:
+        """The titles that name the headline: the social one and the tab's."""
+        return [t for t in (self.meta_first("og:title", "twitter:title"), self.document_title) if t]

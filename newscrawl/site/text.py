@@ -79,8 +79,9 @@ _WITH_BARE = re.compile(r"(?<!conversation)\s+(?:with|avec)(?:\s+|,\s*)(?=[^\W\d
 _SURNAME_FIRST = re.compile(r"^([A-Z][a-z'’\-]+),\s*([A-Z][a-z'’\-]+)$")
 # "and" between names, in English, German, Spanish, French, Portuguese and Italian, Finnish, Swedish,
 # Danish and Norwegian; an interview's "X im Gespräch mit Y" (Deutschlandfunk), "X in conversation with Y"
-_AND = re.compile(r"\s+(?:and|und|y|et|e|ja|och|og|im\s+Gespräch\s+mit|in\s+conversation\s+with)\s+|\s*&\s*")
-_OXFORD_AND = re.compile(r"^(?:and|und|y|et|e|ja)\s+(?=\S)")  # "Jane Smith, John Doe, and Ana Lima"
+_AND_WORDS = r"and|und|y|et|e|ja"
+_AND = re.compile(rf"\s+(?:{_AND_WORDS}|och|og|im\s+Gespräch\s+mit|in\s+conversation\s+with)\s+|\s*&\s*")
+_OXFORD_AND = re.compile(rf"^(?:{_AND_WORDS})\s+(?=\S)")  # "Jane Smith, John Doe, and Ana Lima"
 _DOMAIN = re.compile(r"\w\.(?:com|net|org|co\.uk|co|in|ca|ie|com\.au|news)$", re.I)
 _ROLE_WORDS = re.compile(
     r"\b(at|of|for|and\s+head|chief|ceo|cfo|cto|coo|head|director|manager|partner|founder|"
